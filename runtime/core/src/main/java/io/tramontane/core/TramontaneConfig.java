@@ -1,0 +1,51 @@
+package io.tramontane.core;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Loads the layered configuration, highest priority first: explicit overrides (CLI flags, tests),
+ * JVM system properties, an optional config file ({@code --config}), {@code application.conf} on
+ * the classpath, then every module's {@code reference.conf}. Environment variables enter through
+ * the {@code ${?TRAMONTANE_...}} substitutions in the reference files.
+ */
+public final class TramontaneConfig {
+
+  private TramontaneConfig() {}
+
+  public static Config load(Optional<Path> file, Map<String, ?> overrides) {
+    try {
+      Config fromFile = ConfigFactory.empty();
+      if (file.isPresent()) {
+        Path path = file.get();
+        if (!Files.isRegularFile(path)) {
+          throw new ConfigurationException(
+              "Configuration file " + path + " does not exist; pass an existing HOCON file.");
+        }
+        fromFile =
+            ConfigFactory.parseFile(
+                path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      }
+      Config unresolved =
+          ConfigFactory.parseMap(overrides, "overrides")
+              .withFallback(ConfigFactory.systemProperties())
+              .withFallback(fromFile)
+              .withFallback(ConfigFactory.parseResourcesAnySyntax("application"))
+              .withFallback(ConfigFactory.defaultReferenceUnresolved());
+      return unresolved.resolve(ConfigResolveOptions.defaults());
+    } catch (ConfigException e) {
+      throw new ConfigurationException("Invalid configuration: " + e.getMessage(), e);
+    }
+  }
+
+  public static Config load(Map<String, ?> overrides) {
+    return load(Optional.empty(), overrides);
+  }
+}

@@ -1,0 +1,20 @@
+package io.tramontane.core;
+
+/**
+ * The root of Tramontane's unchecked exceptions. Each one says whether trying again later can
+ * succeed, so every edge can translate it once (HTTP 503 + Retry-After versus 4xx/exit code).
+ * Messages are written for the person who has to act on them: what, where, how to fix.
+ */
+public abstract class TramontaneException extends RuntimeException {
+
+  protected TramontaneException(String message) {
+    super(message);
+  }
+
+  protected TramontaneException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** True when the same request may succeed if repeated later without change. */
+  public abstract boolean retriable();
+}
