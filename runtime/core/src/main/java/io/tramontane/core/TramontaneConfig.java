@@ -13,10 +13,17 @@ import java.util.Optional;
 /**
  * Loads the layered configuration, highest priority first: explicit overrides (CLI flags, tests),
  * JVM system properties, an optional config file ({@code --config}), {@code application.conf} on
- * the classpath, then every module's {@code reference.conf}. Environment variables enter through
- * the {@code ${?TRAMONTANE_...}} substitutions in the reference files.
+ * the classpath, every module's {@code tramontane-defaults.conf}, then every {@code
+ * reference.conf}. Environment variables enter through the {@code ${?TRAMONTANE_...}} substitutions
+ * in the reference files.
  */
 public final class TramontaneConfig {
+
+  /**
+   * Each module's settings for the libraries it uses (Pekko, pekko-http, ...). They must override
+   * the libraries' own reference.conf, which a reference.conf cannot do reliably.
+   */
+  public static final String DEFAULTS_RESOURCE = "tramontane-defaults.conf";
 
   private TramontaneConfig() {}
 
@@ -38,6 +45,7 @@ public final class TramontaneConfig {
               .withFallback(ConfigFactory.systemProperties())
               .withFallback(fromFile)
               .withFallback(ConfigFactory.parseResourcesAnySyntax("application"))
+              .withFallback(ConfigFactory.parseResourcesAnySyntax(DEFAULTS_RESOURCE))
               .withFallback(ConfigFactory.defaultReferenceUnresolved());
       return unresolved.resolve(ConfigResolveOptions.defaults());
     } catch (ConfigException e) {

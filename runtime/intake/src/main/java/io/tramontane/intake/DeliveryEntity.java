@@ -85,9 +85,9 @@ public final class DeliveryEntity
     return new DeliveryEntity(entityId, persistence);
   }
 
-  /** The entity id of one delivery: trigger and sender id, joined by a character neither uses. */
+  /** The entity id of one delivery: trigger and sender id, joined by a slash, which neither may contain. */
   public static String entityId(String trigger, String deliveryId) {
-    return trigger + "|" + deliveryId;
+    return trigger + "/" + deliveryId;
   }
 
   public static void init(ActorSystem<?> system, PersistenceSettings persistence) {

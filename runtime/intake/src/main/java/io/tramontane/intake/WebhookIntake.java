@@ -54,10 +54,12 @@ public final class WebhookIntake {
     this.clock = clock;
   }
 
-  /** Reads the triggers, starts the DeliveryEntity shard region on this node. */
-  public static WebhookIntake start(TramontaneSystem node, Config config, Clock clock) {
-    Map<String, TriggerSettings> triggers =
-        TriggerSettings.allFromConfig(config, System::getenv, clock);
+  /**
+   * Starts the DeliveryEntity shard region on this node for the given triggers (read them first
+   * with {@link TriggerSettings#allFromConfig}, so configuration errors surface before start-up).
+   */
+  public static WebhookIntake start(
+      TramontaneSystem node, Config config, Map<String, TriggerSettings> triggers, Clock clock) {
     DeliveryEntity.init(node.system(), node.persistence());
     Config intake = config.getConfig("tramontane.intake");
     List<String> kept =

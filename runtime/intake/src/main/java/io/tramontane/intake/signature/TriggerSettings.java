@@ -3,10 +3,8 @@ package io.tramontane.intake.signature;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.tramontane.core.ConfigurationException;
-import java.io.IOException;
+import io.tramontane.core.SecretReference;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +58,7 @@ public record TriggerSettings(
         }
         List<String> raw = new ArrayList<>();
         for (int i = 0; i < refs.size(); i++) {
-          raw.add(resolveSecret(path + ".secrets[" + i + "]", refs.get(i), env));
+          raw.add(SecretReference.resolve(path + ".secrets[" + i + "]", refs.get(i), env));
         }
         SignatureScheme scheme =
             switch (schemeName) {
@@ -96,34 +94,5 @@ public record TriggerSettings(
       }
     }
     return result;
-  }
-
-  static String resolveSecret(String key, String ref, Function<String, String> env) {
-    if (ref.startsWith("env:")) {
-      String var = ref.substring(4);
-      String value = env.apply(var);
-      if (value == null || value.isBlank()) {
-        throw new ConfigurationException(
-            key + " refers to environment variable " + var + ", which is not set; export it.");
-      }
-      return value.strip();
-    }
-    if (ref.startsWith("file:")) {
-      Path file = Path.of(ref.substring(5));
-      try {
-        String value = Files.readString(file, StandardCharsets.UTF_8).strip();
-        if (value.isEmpty()) {
-          throw new ConfigurationException(key + " refers to " + file + ", which is empty.");
-        }
-        return value;
-      } catch (IOException e) {
-        throw new ConfigurationException(
-            key + " refers to " + file + ", which cannot be read (" + e.getMessage() + ").");
-      }
-    }
-    throw new ConfigurationException(
-        key
-            + " must be a reference, \"env:NAME\" or \"file:/path\"; secrets are not written in"
-            + " configuration files.");
   }
 }

@@ -1,0 +1,108 @@
+package io.tramontane.server;
+
+import com.typesafe.config.Config;
+import io.tramontane.core.system.TramontaneSystem;
+import io.tramontane.intake.WebhookIntake;
+import io.tramontane.intake.feed.DeliveryFeed;
+import io.tramontane.intake.signature.TriggerSettings;
+import io.tramontane.server.http.ApiKeys;
+import io.tramontane.server.http.HttpEdge;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Tramontane node with its HTTP edge. Configuration (API keys, triggers) is validated
+ * before anything starts, so a mistake stops the process with one clear message.
+ */
+public final class TramontaneServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TramontaneServer.class);
+
+  private final TramontaneSystem node;
+  private final WebhookIntake intake;
+  private final HttpEdge edge;
+  private final ServerBinding binding;
+
+  private TramontaneServer(
+      TramontaneSystem node, WebhookIntake intake, HttpEdge edge, ServerBinding binding) {
+    this.node = node;
+    this.intake = intake;
+    this.edge = edge;
+    this.binding = binding;
+  }
+
+  public static TramontaneServer start(Config config) {
+    return start(config, System::getenv, Clock.systemUTC());
+  }
+
+  public static TramontaneServer start(Config config, Function<String, String> env, Clock clock) {
+    ApiKeys apiKeys = ApiKeys.fromConfig(config, env);
+    Map<String, TriggerSettings> triggers = TriggerSettings.allFromConfig(config, env, clock);
+    String host = config.getString("tramontane.server.host");
+    int port = config.getInt("tramontane.server.port");
+    Duration shutdown = config.getDuration("tramontane.server.shutdown-timeout");
+
+    TramontaneSystem node = TramontaneSystem.start(config);
+    try {
+      WebhookIntake intake = WebhookIntake.start(node, config, triggers, clock);
+      HttpEdge edge = new HttpEdge(node, intake, apiKeys);
+      ServerBinding binding =
+          Http.get(node.system())
+              .newServerAt(host, port)
+              .bind(edge.route())
+              .toCompletableFuture()
+              .join()
+              .addToCoordinatedShutdown(shutdown, node.system());
+      InetSocketAddress local = binding.localAddress();
+      LOG.info(
+          "Tramontane listening on http://{}:{} ({} trigger(s), {} API key(s))",
+          local.getHostString(),
+          local.getPort(),
+          triggers.size(),
+          apiKeys.isEmpty() ? "no" : "some");
+      if (apiKeys.isEmpty()) {
+        LOG.warn(
+            "No API keys are configured (tramontane.server.api-keys): every authenticated route"
+                + " answers 401.");
+      }
+      return new TramontaneServer(node, intake, edge, binding);
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  public TramontaneSystem node() {
+    return node;
+  }
+
+  public WebhookIntake intake() {
+    return intake;
+  }
+
+  public HttpEdge edge() {
+    return edge;
+  }
+
+  /** The ordered stream of accepted deliveries, for consumers such as workflows. */
+  public DeliveryFeed deliveryFeed() {
+    return new DeliveryFeed(node.system(), node.database());
+  }
+
+  /** Graceful stop: unbind, finish in-flight requests, leave the cluster. */
+  @Override
+  public void close() {
+    node.close();
+  }
+}

@@ -1,0 +1,205 @@
+package io.tramontane.server.cli;
+
+import io.tramontane.intake.signature.StandardWebhooksScheme;
+import io.tramontane.server.TramontaneServer;
+import io.tramontane.server.http.HttpEdge;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tramontane demo}: a node on the embedded defaults (H2 under {@code data/demo}) with one
+ * demo trigger and one API key whose secrets are generated on first start and kept in files. It
+ * sends itself a signed webhook, repeats it to show deduplication, reads its status, prints what
+ * the feed delivers, and shows the curl commands to do the same by hand.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Run a node on the embedded defaults and walk through a signed webhook.")
+final class DemoCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+  int port = 8080;
+
+  @Option(names = "--data-dir", description = "Demo state (default: ${DEFAULT-VALUE}).")
+  Path dataDir = Path.of("data", "demo");
+
+  @Option(names = "--exit", description = "Stop after the walk-through instead of serving.")
+  boolean exit;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path dir = dataDir.toAbsolutePath().normalize();
+    Files.createDirectories(dir);
+    Path hookSecret = secretFile(dir.resolve("hook-secret"), () -> "whsec_" + randomBase64(24));
+    Path apiKey = secretFile(dir.resolve("api-key"), () -> "demo_" + randomHex(24));
+
+    Map<String, Object> overrides =
+        Map.of(
+            "tramontane.data-dir", dir.toString(),
+            "tramontane.database.kind", "h2",
+            "tramontane.server.port", port,
+            "tramontane.intake.triggers.demo",
+                Map.of(
+                    "tenant", "demo",
+                    "scheme", "standard-webhooks",
+                    "secrets", List.of("file:" + hookSecret)),
+            "tramontane.server.api-keys.demo",
+                Map.of(
+                    "tenant",
+                    "demo",
+                    "scopes",
+                    List.of(HttpEdge.SCOPE_DELIVERIES_READ, HttpEdge.SCOPE_TRIGGERS_READ),
+                    "key",
+                    "file:" + apiKey));
+    ConfigOptions options = new ConfigOptions();
+    TramontaneServer server = TramontaneServer.start(options.load(overrides));
+    var subscription =
+        server
+            .deliveryFeed()
+            .subscribe(
+                "demo-printer",
+                (tx, d) -> {
+                  out.printf(
+                      "  feed   -> delivery %s on trigger '%s' (%d bytes) handed to consumers%n",
+                      d.deliveryId(), d.trigger(), d.payload().length);
+                  out.flush();
+                });
+    try {
+      walkThrough(out, server.port(), Files.readString(hookSecret).strip(), apiKey, hookSecret);
+      if (exit) {
+        Thread.sleep(1500); // let the feed print the delivery
+        subscription.stop();
+        server.close();
+        return 0;
+      }
+      out.println();
+      out.println("Serving on http://127.0.0.1:" + server.port() + " — Ctrl-C to stop.");
+      out.flush();
+      server.node().system().getWhenTerminated().toCompletableFuture().join();
+      return 0;
+    } catch (RuntimeException | IOException | InterruptedException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private void walkThrough(PrintWriter out, int port, String secret, Path apiKey, Path hookSecret)
+      throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String base = "http://127.0.0.1:" + port;
+    String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
+    long ts = Instant.now().getEpochSecond();
+    String body = "{\"event\":\"invoice.paid\",\"invoice\":\"INV-2026-0042\",\"amount\":1250}";
+    String signature =
+        StandardWebhooksScheme.sign(
+            StandardWebhooksScheme.decodeSecret(secret),
+            id,
+            ts,
+            body.getBytes(StandardCharsets.UTF_8));
+    HttpRequest hook =
+        HttpRequest.newBuilder(URI.create(base + "/hooks/demo"))
+            .header("content-type", "application/json")
+            .header("webhook-id", id)
+            .header("webhook-timestamp", Long.toString(ts))
+            .header("webhook-signature", signature)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    out.println();
+    out.println("Tramontane demo — node on " + base + ", journal in H2 under " + dataDir);
+    out.println();
+    HttpResponse<String> first = http.send(hook, HttpResponse.BodyHandlers.ofString());
+    out.println(
+        "1. Signed webhook        POST /hooks/demo -> " + first.statusCode() + " " + first.body());
+    HttpResponse<String> again = http.send(hook, HttpResponse.BodyHandlers.ofString());
+    out.println(
+        "2. Same delivery again   POST /hooks/demo -> " + again.statusCode() + " " + again.body());
+    HttpRequest tampered =
+        HttpRequest.newBuilder(URI.create(base + "/hooks/demo"))
+            .header("content-type", "application/json")
+            .header("webhook-id", id + "x")
+            .header("webhook-timestamp", Long.toString(ts))
+            .header("webhook-signature", signature)
+            .POST(HttpRequest.BodyPublishers.ofString(body.replace("1250", "9999")))
+            .build();
+    HttpResponse<String> bad = http.send(tampered, HttpResponse.BodyHandlers.ofString());
+    out.println(
+        "3. Tampered body         POST /hooks/demo -> " + bad.statusCode() + " " + bad.body());
+    HttpRequest status =
+        HttpRequest.newBuilder(URI.create(base + "/hooks/demo/deliveries/" + id))
+            .header("authorization", "Bearer " + Files.readString(apiKey).strip())
+            .build();
+    HttpResponse<String> st = http.send(status, HttpResponse.BodyHandlers.ofString());
+    out.println(
+        "4. Delivery status       GET "
+            + "/hooks/demo/deliveries/"
+            + id
+            + " -> "
+            + st.statusCode()
+            + " "
+            + st.body());
+    out.println();
+    out.println("Do it yourself (the secrets live in " + hookSecret.getParent() + "):");
+    out.println("  SECRET=$(cat " + hookSecret + "); KEY=$(cat " + apiKey + ")");
+    out.println("  ID=msg_$(date +%s%N); TS=$(date +%s); BODY='{\"hello\":\"world\"}'");
+    out.println(
+        "  SIG=$(printf '%s.%s.%s' \"$ID\" \"$TS\" \"$BODY\" | openssl dgst -sha256 -mac HMAC"
+            + " -macopt hexkey:$(printf '%s' \"${SECRET#whsec_}\" | base64 -d | od -An -tx1 | tr -d ' \\n') -binary | base64)");
+    out.println(
+        "  curl -i "
+            + base
+            + "/hooks/demo -H \"webhook-id: $ID\" -H \"webhook-timestamp: $TS\""
+            + " -H \"webhook-signature: v1,$SIG\" -H 'content-type: application/json' -d \"$BODY\"");
+    out.println(
+        "  curl -s -H \"Authorization: Bearer $KEY\" " + base + "/hooks/demo/deliveries/$ID");
+    out.flush();
+  }
+
+  private static Path secretFile(Path file, java.util.function.Supplier<String> generate)
+      throws IOException {
+    if (!Files.exists(file)) {
+      Files.writeString(file, generate.get() + "\n", StandardCharsets.UTF_8);
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // Not a POSIX file system: the file keeps the default permissions.
+      }
+    }
+    return file;
+  }
+
+  private static String randomBase64(int bytes) {
+    byte[] b = new byte[bytes];
+    new SecureRandom().nextBytes(b);
+    return Base64.getEncoder().encodeToString(b);
+  }
+
+  private static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    new SecureRandom().nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+}

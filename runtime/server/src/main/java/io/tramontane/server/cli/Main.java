@@ -1,0 +1,49 @@
+package io.tramontane.server.cli;
+
+import io.tramontane.core.TramontaneException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code tramontane}: the command line. Errors that a user can fix are printed as one line, without
+ * a stack trace; the exit code is 2 for configuration errors, 1 for anything else.
+ */
+@Command(
+    name = "tramontane",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.Provider.class,
+    description = "On-premise agent platform: signed webhooks, durable workflows and agents.",
+    subcommands = {ServeCommand.class, DemoCommand.class, VersionCommand.class, BenchCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns the exit code (tests call this without exiting the JVM). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          Throwable cause = e;
+          while (cause.getCause() != null && !(cause instanceof TramontaneException)) {
+            cause = cause.getCause();
+          }
+          if (cause instanceof TramontaneException te) {
+            commandLine.getErr().println("tramontane: " + te.getMessage());
+            return te.retriable() ? 1 : 2;
+          }
+          commandLine.getErr().println("tramontane: " + e);
+          e.printStackTrace(commandLine.getErr());
+          return 1;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,84 @@
+package io.tramontane.server.http;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.tramontane.core.ConfigurationException;
+import io.tramontane.core.SecretReference;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The configured API keys ({@code tramontane.server.api-keys}). Only SHA-256 digests of the keys
+ * are kept in memory; a presented key is compared against every digest in constant time.
+ */
+public final class ApiKeys {
+
+  /** Shorter keys are guessable; refuse them at start-up. */
+  static final int MIN_KEY_LENGTH = 24;
+
+  private record Entry(Principal principal, byte[] digest) {}
+
+  private final List<Entry> entries;
+
+  private ApiKeys(List<Entry> entries) {
+    this.entries = List.copyOf(entries);
+  }
+
+  public static ApiKeys fromConfig(Config config, Function<String, String> env) {
+    Config keys = config.getConfig("tramontane.server.api-keys");
+    List<Entry> entries = new ArrayList<>();
+    for (String id : keys.root().keySet()) {
+      String path = "tramontane.server.api-keys." + id;
+      try {
+        Config k = keys.getConfig(id);
+        String tenant = k.getString("tenant");
+        if (tenant.isBlank()) {
+          throw new ConfigurationException(path + ".tenant must name the key's tenant.");
+        }
+        String secret = SecretReference.resolve(path + ".key", k.getString("key"), env);
+        if (secret.length() < MIN_KEY_LENGTH) {
+          throw new ConfigurationException(
+              path
+                  + ".key is shorter than "
+                  + MIN_KEY_LENGTH
+                  + " characters; generate one with: openssl rand -hex 24");
+        }
+        var scopes = new LinkedHashSet<>(k.getStringList("scopes"));
+        entries.add(new Entry(new Principal(id, tenant, scopes), digest(secret)));
+      } catch (ConfigException e) {
+        throw new ConfigurationException(path + ": " + e.getMessage(), e);
+      }
+    }
+    return new ApiKeys(entries);
+  }
+
+  /** The principal owning {@code presented}, if any key matches. */
+  public Optional<Principal> authenticate(String presented) {
+    byte[] digest = digest(presented);
+    Principal found = null;
+    for (Entry e : entries) {
+      if (MessageDigest.isEqual(e.digest(), digest)) {
+        found = e.principal();
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  public boolean isEmpty() {
+    return entries.isEmpty();
+  }
+
+  private static byte[] digest(String key) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    }
+  }
+}

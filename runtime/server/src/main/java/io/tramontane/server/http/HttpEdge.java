@@ -1,0 +1,271 @@
+package io.tramontane.server.http;
+
+import io.tramontane.core.system.TramontaneSystem;
+import io.tramontane.intake.DeliveryEntity;
+import io.tramontane.intake.WebhookIntake;
+import io.tramontane.intake.signature.SignatureScheme;
+import io.tramontane.intake.signature.TriggerSettings;
+import io.tramontane.intake.signature.Verification;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API. Requests are dispatched through the {@link RouteTable}, which applies each route's
+ * access policy first; failures become RFC 7807 problems in {@link Problems}.
+ */
+public final class HttpEdge extends AllDirectives {
+
+  public static final String SCOPE_DELIVERIES_READ = "deliveries:read";
+  public static final String SCOPE_TRIGGERS_READ = "triggers:read";
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpEdge.class);
+  private static final Logger AUDIT = LoggerFactory.getLogger("tramontane.audit");
+
+  private final TramontaneSystem node;
+  private final WebhookIntake intake;
+  private final ApiKeys apiKeys;
+  private final Materializer materializer;
+  private final long bodyTimeoutMillis;
+  private final RouteTable table = new RouteTable();
+
+  public HttpEdge(TramontaneSystem node, WebhookIntake intake, ApiKeys apiKeys) {
+    this.node = node;
+    this.intake = intake;
+    this.apiKeys = apiKeys;
+    this.materializer = Materializer.matFromSystem(node.system());
+    this.bodyTimeoutMillis =
+        node.system()
+            .settings()
+            .config()
+            .getDuration("pekko.http.server.request-timeout")
+            .toMillis();
+    table
+        .add("GET", "/health", RouteTable.Access.PUBLIC, null, this::health)
+        .add("GET", "/ready", RouteTable.Access.PUBLIC, null, this::ready)
+        .add("POST", "/hooks/{trigger}", RouteTable.Access.SIGNED, null, this::receiveWebhook)
+        .add(
+            "GET",
+            "/hooks/{trigger}/deliveries/{id}",
+            RouteTable.Access.API_KEY,
+            SCOPE_DELIVERIES_READ,
+            this::deliveryStatus)
+        .add("GET", "/triggers", RouteTable.Access.API_KEY, SCOPE_TRIGGERS_READ, this::triggers);
+  }
+
+  /** Every route with its access policy (for documentation and the route-coverage test). */
+  public List<RouteTable.Spec> routes() {
+    return table.specs();
+  }
+
+  public Route route() {
+    ExceptionHandler errors =
+        ExceptionHandler.newBuilder()
+            .match(Throwable.class, e -> complete(Problems.fromThrowable(e)))
+            .build();
+    return handleExceptions(errors, () -> extractRequest(this::dispatch));
+  }
+
+  private Route dispatch(HttpRequest request) {
+    String method = request.method().value();
+    String path = request.getUri().path();
+    return switch (table.match(method, path)) {
+      case RouteTable.NoRoute none ->
+          complete(Problems.notFound("There is no route " + path + "."));
+      case RouteTable.WrongMethod wrong ->
+          complete(
+              Problems.of(
+                      StatusCodes.METHOD_NOT_ALLOWED,
+                      "Method Not Allowed",
+                      path + " accepts " + String.join(", ", wrong.allowed()) + ".")
+                  .addHeader(RawHeader.create("Allow", String.join(", ", wrong.allowed()))));
+      case RouteTable.Found found -> authorize(request, found);
+    };
+  }
+
+  private Route authorize(HttpRequest request, RouteTable.Found found) {
+    RouteTable.Spec spec = found.entry().spec();
+    if (spec.access() != RouteTable.Access.API_KEY) {
+      return found.entry().handler().apply(Principal.ANONYMOUS, found.variables());
+    }
+    Optional<String> token =
+        request
+            .getHeader("Authorization")
+            .map(HttpHeader::value)
+            .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7))
+            .map(v -> v.substring(7).strip());
+    if (token.isEmpty()) {
+      return complete(
+          Problems.unauthorized(
+              "This route needs an API key: send the header 'Authorization: Bearer <key>'."));
+    }
+    Optional<Principal> principal = apiKeys.authenticate(token.get());
+    if (principal.isEmpty()) {
+      AUDIT.warn("api-key rejected route={} {}", spec.method(), spec.template());
+      return complete(Problems.unauthorized("The API key is not valid."));
+    }
+    if (spec.scope() != null && !principal.get().has(spec.scope())) {
+      AUDIT.warn(
+          "scope missing key={} scope={} route={} {}",
+          principal.get().keyId(),
+          spec.scope(),
+          spec.method(),
+          spec.template());
+      return complete(
+          Problems.forbidden(
+              "The API key '"
+                  + principal.get().keyId()
+                  + "' lacks the scope '"
+                  + spec.scope()
+                  + "' this route needs."));
+    }
+    return found.entry().handler().apply(principal.get(), found.variables());
+  }
+
+  private Route health(Principal caller, Map<String, String> vars) {
+    return complete(Json.response(StatusCodes.OK, Map.of("status", "up")));
+  }
+
+  private Route ready(Principal caller, Map<String, String> vars) {
+    CompletionStage<HttpResponse> response =
+        node.readiness()
+            .thenApply(
+                r -> {
+                  Map<String, Object> body = new LinkedHashMap<>();
+                  body.put("status", r.ready() ? "ready" : "not-ready");
+                  body.put("checks", r.checks());
+                  return Json.response(
+                      r.ready() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
+                })
+            .exceptionally(Problems::fromThrowable);
+    return completeWithFuture(response);
+  }
+
+  private Route receiveWebhook(Principal caller, Map<String, String> vars) {
+    String name = vars.get("trigger");
+    Optional<TriggerSettings> found = intake.trigger(name);
+    if (found.isEmpty()) {
+      return complete(
+          Problems.notFound(
+              "No trigger named '" + name + "' is configured (tramontane.intake.triggers)."));
+    }
+    TriggerSettings trigger = found.get();
+    return extractRequest(
+        request -> {
+          OptionalLong declared = request.entity().getContentLengthOption();
+          if (declared.isPresent() && declared.getAsLong() > trigger.maxBodyBytes()) {
+            return complete(Problems.tooLarge(trigger.maxBodyBytes()));
+          }
+          Map<String, String> headers = new HashMap<>();
+          for (HttpHeader h : request.getHeaders()) {
+            headers.putIfAbsent(h.lowercaseName(), h.value());
+          }
+          headers.put("content-type", request.entity().getContentType().toString());
+          CompletionStage<HttpResponse> response =
+              request
+                  .entity()
+                  .withSizeLimit(trigger.maxBodyBytes())
+                  .toStrict(bodyTimeoutMillis, materializer)
+                  .thenCompose(
+                      strict -> intake.receive(trigger, headers, strict.getData().toArray()))
+                  .thenApply(outcome -> webhookResponse(trigger, outcome))
+                  .exceptionally(Problems::fromThrowable);
+          return completeWithFuture(response);
+        });
+  }
+
+  private HttpResponse webhookResponse(TriggerSettings trigger, WebhookIntake.Outcome outcome) {
+    return switch (outcome) {
+      case WebhookIntake.Accepted(DeliveryEntity.Accepted a) -> {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("deliveryId", a.deliveryId());
+        body.put("trigger", a.trigger());
+        body.put("status", "accepted");
+        body.put("duplicate", a.duplicate());
+        body.put("acceptedAt", a.acceptedAt());
+        body.put("statusUrl", "/hooks/" + a.trigger() + "/deliveries/" + a.deliveryId());
+        yield Json.response(a.duplicate() ? StatusCodes.OK : StatusCodes.ACCEPTED, body);
+      }
+      case WebhookIntake.Refused(Verification.Rejected r) -> {
+        AUDIT.warn(
+            "webhook refused trigger={} reason={} detail={}",
+            trigger.name(),
+            r.reason(),
+            r.detail());
+        yield r.reason() == Verification.Reason.MALFORMED
+            ? Problems.of(StatusCodes.BAD_REQUEST, "Bad Request", r.detail())
+            : Problems.unauthorized("Signature check failed: " + r.detail() + ".");
+      }
+    };
+  }
+
+  private Route deliveryStatus(Principal caller, Map<String, String> vars) {
+    String name = vars.get("trigger");
+    String id = vars.get("id");
+    Optional<TriggerSettings> trigger = intake.trigger(name);
+    if (trigger.isEmpty()) {
+      return complete(Problems.notFound("No trigger named '" + name + "' is configured."));
+    }
+    if (!trigger.get().tenant().equals(caller.tenant())) {
+      AUDIT.warn("tenant denied key={} trigger={}", caller.keyId(), name);
+      return complete(
+          Problems.forbidden(
+              "The API key '" + caller.keyId() + "' may not read deliveries of this trigger."));
+    }
+    if (!SignatureScheme.DELIVERY_ID.matcher(id).matches()) {
+      return complete(Problems.notFound("No delivery '" + id + "' on trigger '" + name + "'."));
+    }
+    CompletionStage<HttpResponse> response =
+        intake
+            .status(name, id)
+            .thenApply(
+                s -> {
+                  if (!s.found()) {
+                    return Problems.notFound(
+                        "No delivery '" + id + "' has been accepted on trigger '" + name + "'.");
+                  }
+                  Map<String, Object> body = new LinkedHashMap<>();
+                  body.put("deliveryId", s.deliveryId());
+                  body.put("trigger", s.trigger());
+                  body.put("tenant", s.tenant());
+                  body.put("status", s.state());
+                  body.put("acceptedAt", s.acceptedAt());
+                  body.put("payloadBytes", s.payloadBytes());
+                  return Json.response(StatusCodes.OK, body);
+                })
+            .exceptionally(Problems::fromThrowable);
+    return completeWithFuture(response);
+  }
+
+  private Route triggers(Principal caller, Map<String, String> vars) {
+    List<Map<String, Object>> list =
+        intake.triggers().values().stream()
+            .filter(t -> t.tenant().equals(caller.tenant()))
+            .map(
+                t -> {
+                  Map<String, Object> m = new LinkedHashMap<>();
+                  m.put("name", t.name());
+                  m.put("scheme", t.schemeName());
+                  m.put("maxBodyBytes", t.maxBodyBytes());
+                  m.put("url", "/hooks/" + t.name());
+                  return m;
+                })
+            .toList();
+    return complete(Json.response(StatusCodes.OK, Map.of("triggers", list)));
+  }
+}

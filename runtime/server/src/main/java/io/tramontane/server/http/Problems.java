@@ -1,0 +1,99 @@
+package io.tramontane.server.http;
+
+import io.tramontane.core.ConfigurationException;
+import io.tramontane.core.UnavailableException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RFC 7807 problem responses, and the one place where an exception becomes an HTTP status. Internal
+ * errors are logged with an id that the response repeats; their details never reach the client.
+ */
+public final class Problems {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+  static final ContentType PROBLEM_JSON =
+      ContentTypes.create(
+          MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
+
+  private Problems() {}
+
+  /** A problem response: {@code type}, {@code title}, {@code status}, {@code detail}. */
+  public static HttpResponse of(StatusCode status, String title, String detail) {
+    return of(status, title, detail, Map.of());
+  }
+
+  static HttpResponse of(
+      StatusCode status, String title, String detail, Map<String, Object> extensions) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", "about:blank");
+    body.put("title", title);
+    body.put("status", status.intValue());
+    body.put("detail", detail);
+    body.putAll(extensions);
+    return Json.response(status, PROBLEM_JSON, body);
+  }
+
+  static HttpResponse unauthorized(String detail) {
+    return of(StatusCodes.UNAUTHORIZED, "Unauthorized", detail)
+        .addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"tramontane\""));
+  }
+
+  static HttpResponse forbidden(String detail) {
+    return of(StatusCodes.FORBIDDEN, "Forbidden", detail);
+  }
+
+  static HttpResponse notFound(String detail) {
+    return of(StatusCodes.NOT_FOUND, "Not Found", detail);
+  }
+
+  static HttpResponse tooLarge(long limit) {
+    return of(
+        StatusCodes.PAYLOAD_TOO_LARGE,
+        "Payload Too Large",
+        "The request body exceeds this route's limit of " + limit + " bytes.");
+  }
+
+  /** Translates any failure of a request's processing. */
+  public static HttpResponse fromThrowable(Throwable failure) {
+    Throwable e = failure;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof EntityStreamSizeException size) {
+      return tooLarge(size.limit());
+    }
+    if (e instanceof UnavailableException u) {
+      long seconds = Math.max(1, u.retryAfter().toSeconds());
+      return of(StatusCodes.SERVICE_UNAVAILABLE, "Service Unavailable", u.getMessage())
+          .addHeader(RawHeader.create("Retry-After", Long.toString(seconds)));
+    }
+    String errorId = UUID.randomUUID().toString();
+    if (e instanceof ConfigurationException) {
+      LOG.error("Request failed on configuration [error {}]: {}", errorId, e.getMessage());
+    } else {
+      LOG.error("Request failed [error {}]", errorId, e);
+    }
+    return of(
+        StatusCodes.INTERNAL_SERVER_ERROR,
+        "Internal Server Error",
+        "The server failed to handle the request; the server log has the details under error id "
+            + errorId
+            + ".",
+        Map.of("errorId", errorId));
+  }
+}
