@@ -85,7 +85,10 @@ public final class DeliveryEntity
     return new DeliveryEntity(entityId, persistence);
   }
 
-  /** The entity id of one delivery: trigger and sender id, joined by a slash, which neither may contain. */
+  /**
+   * The entity id of one delivery: trigger and sender id, joined by a slash, which neither may
+   * contain.
+   */
   public static String entityId(String trigger, String deliveryId) {
     return trigger + "/" + deliveryId;
   }
