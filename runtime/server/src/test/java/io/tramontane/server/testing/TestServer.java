@@ -90,8 +90,33 @@ public final class TestServer implements AutoCloseable {
     o.putAll(db.overrides());
     o.put("tramontane.server.port", 0);
     o.put("tramontane.cluster.port", 0);
-    return new TestServer(
-        TramontaneServer.start(TramontaneConfig.load(o), ENV::get, Clock.systemUTC()));
+    TestServer server =
+        new TestServer(
+            TramontaneServer.start(TramontaneConfig.load(o), ENV::get, Clock.systemUTC()));
+    server.awaitReady(Duration.ofSeconds(30));
+    return server;
+  }
+
+  /** Polls {@code GET /ready} until it answers 200. */
+  public void awaitReady(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> r = get("/ready", null);
+        if (r.statusCode() == 200) {
+          return;
+        }
+        last = r.body();
+        Thread.sleep(100);
+      } catch (IOException e) {
+        last = e.toString();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException("server not ready within " + timeout + ": " + last);
   }
 
   public TramontaneServer server() {
