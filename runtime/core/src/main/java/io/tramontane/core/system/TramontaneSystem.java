@@ -94,6 +94,12 @@ public final class TramontaneSystem implements AutoCloseable {
                 retry.cancel();
               }
               database.close();
+              LOG.info(
+                  "Node stopped gracefully ({}): left the cluster, handed over its shards.",
+                  CoordinatedShutdown.get(system)
+                      .getShutdownReason()
+                      .map(Object::toString)
+                      .orElse("no reason given"));
               return CompletableFuture.completedFuture(Done.getInstance());
             });
     return node;
