@@ -1,0 +1,88 @@
+package io.tramontane.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module table of ARCHITECTURE.md, checked: dependencies point down the table, never up; no
+ * util/common/helpers packages; no Java serialization. Add a layer here when a module appears.
+ */
+class ArchitectureTest {
+
+  static JavaClasses classes;
+
+  @BeforeAll
+  static void load() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.tramontane");
+  }
+
+  @Test
+  void layersPointDownTheModuleTable() {
+    layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .layer("core")
+        .definedBy("io.tramontane.core..")
+        .layer("intake")
+        .definedBy("io.tramontane.intake..")
+        .layer("server")
+        .definedBy("io.tramontane.server..")
+        .whereLayer("server")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("intake")
+        .mayOnlyBeAccessedByLayers("server")
+        .whereLayer("core")
+        .mayOnlyBeAccessedByLayers("intake", "server")
+        .check(classes);
+  }
+
+  @Test
+  void coreDependsOnlyOnPekkoTheJdkAndItsDrivers() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.tramontane.core..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.pekko.http..", "picocli..", "io.tramontane.server..")
+        .check(classes);
+  }
+
+  @Test
+  void noUtilityDumpingGrounds() {
+    noClasses()
+        .should()
+        .resideInAnyPackage("..util..", "..utils..", "..common..", "..helpers..")
+        .check(classes);
+  }
+
+  @Test
+  void noJavaSerialization() {
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.io.ObjectInputStream")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.io.ObjectOutputStream")
+        .check(classes);
+  }
+
+  @Test
+  void theEdgeIsTheOnlyPlaceThatSpeaksHttp() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.tramontane.server..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.apache.pekko.http..")
+        .check(classes);
+  }
+}
