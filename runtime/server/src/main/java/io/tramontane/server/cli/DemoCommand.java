@@ -162,19 +162,19 @@ final class DemoCommand implements Callable<Integer> {
             + " "
             + st.body());
     out.println();
-    out.println("Do it yourself (the secrets live in " + hookSecret.getParent() + "):");
-    out.println("  SECRET=$(cat " + hookSecret + "); KEY=$(cat " + apiKey + ")");
-    out.println("  ID=msg_$(date +%s%N); TS=$(date +%s); BODY='{\"hello\":\"world\"}'");
+    out.println("Do it yourself with openssl and curl (examples/webhooks has the scripts):");
     out.println(
-        "  SIG=$(printf '%s.%s.%s' \"$ID\" \"$TS\" \"$BODY\" | openssl dgst -sha256 -mac HMAC"
-            + " -macopt hexkey:$(printf '%s' \"${SECRET#whsec_}\" | base64 -d | od -An -tx1 | tr -d ' \\n') -binary | base64)");
-    out.println(
-        "  curl -i "
+        "  SECRET=$(cat "
+            + hookSecret
+            + ") examples/webhooks/send-signed-webhook.sh "
             + base
-            + "/hooks/demo -H \"webhook-id: $ID\" -H \"webhook-timestamp: $TS\""
-            + " -H \"webhook-signature: v1,$SIG\" -H 'content-type: application/json' -d \"$BODY\"");
+            + "/hooks/demo '{\"hello\":\"world\"}' msg_hello_1");
     out.println(
-        "  curl -s -H \"Authorization: Bearer $KEY\" " + base + "/hooks/demo/deliveries/$ID");
+        "  curl -s -H \"Authorization: Bearer $(cat "
+            + apiKey
+            + ")\" "
+            + base
+            + "/hooks/demo/deliveries/msg_hello_1");
     out.flush();
   }
 
