@@ -1,6 +1,7 @@
 package io.tramontane.server.cli;
 
 import io.tramontane.core.TramontaneException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,7 +25,14 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns the exit code (tests call this without exiting the JVM). */
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the CLI with the given output streams and returns the exit code. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           Throwable cause = e;

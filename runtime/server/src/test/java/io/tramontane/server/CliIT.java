@@ -1,0 +1,91 @@
+package io.tramontane.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tramontane.server.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: the demo walk-through, and one-line errors. */
+class CliIT {
+
+  record Run(int exit, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void demoWalksThroughASignedWebhookOnTheEmbeddedDefaults(@TempDir Path dir) {
+    Run r = run("demo", "--exit", "--port", "0", "--data-dir", dir.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("POST /hooks/demo -> 202"), r.out());
+    assertTrue(r.out().contains("\"duplicate\":true"), r.out());
+    assertTrue(r.out().contains("Tampered body         POST /hooks/demo -> 401"), r.out());
+    assertTrue(r.out().matches("(?s).*GET /hooks/demo/deliveries/msg_\\w+ -> 200.*"), r.out());
+    assertTrue(r.out().contains("feed   -> delivery"), r.out());
+    assertTrue(Files.exists(dir.resolve("db")), "H2 database created under the data dir");
+    assertFalse(
+        r.out().contains(readQuietly(dir.resolve("api-key"))), "the API key is not printed");
+  }
+
+  static String readQuietly(Path p) {
+    try {
+      return Files.readString(p).strip();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void aMissingSecretStopsStartUpWithOneLineNamingTheKey(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("bad.conf");
+    Files.writeString(
+        conf,
+        """
+        tramontane.intake.triggers.orders {
+          tenant = "acme"
+          scheme = "standard-webhooks"
+          secrets = ["env:TRAMONTANE_IT_SURELY_UNSET_SECRET"]
+        }
+        """);
+    Run r = run("serve", "--config", conf.toString(), "--data-dir", dir.toString(), "--port", "0");
+    assertEquals(2, r.exit());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(
+        r.err().startsWith("tramontane: tramontane.intake.triggers.orders.secrets[0]"), r.err());
+    assertTrue(r.err().contains("TRAMONTANE_IT_SURELY_UNSET_SECRET"), r.err());
+  }
+
+  @Test
+  void aMissingConfigFileIsNamed(@TempDir Path dir) {
+    Run r = run("serve", "--config", dir.resolve("nope.conf").toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("nope.conf does not exist"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+
+  @Test
+  void anUnknownDatabaseKindSaysWhatIsAllowed(@TempDir Path dir) {
+    Run r = run("serve", "--db", "oracle", "--data-dir", dir.toString(), "--port", "0");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("'h2'") && r.err().contains("'postgres'"), r.err());
+  }
+
+  @Test
+  void versionNamesProductAndJvm() {
+    Run r = run("version");
+    assertEquals(0, r.exit());
+    assertTrue(r.out().startsWith("Tramontane "), r.out());
+    assertTrue(r.out().contains("Java "), r.out());
+  }
+}
