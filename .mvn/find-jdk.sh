@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # Finds a JDK >= 21 and exports JAVA_HOME; sourced by ./mvnw and ./tramontane.
-# Order: $JAVA_HOME, the `java` on the PATH, then the usual install folders (newest first).
+# Order: $JAVA_HOME, the `java` on the PATH, then the usual install folders (newest first;
+# TRAMONTANE_JDK_DIRS overrides the folders).
 # Prints one line and returns 1 when none is found.
 
 tramontane_jdk_major() {
@@ -21,8 +22,9 @@ tramontane_find_jdk() {
     _real=$(readlink -f "$_java" 2>/dev/null || echo "$_java")
     _candidates="$_candidates $(dirname "$(dirname "$_real")")"
   fi
-  for _dir in /usr/lib/jvm/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* \
-    /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+  # TRAMONTANE_JDK_DIRS (space-separated patterns) replaces the usual install folders.
+  _dirs=${TRAMONTANE_JDK_DIRS:-"/usr/lib/jvm/* /opt/java/* /opt/jdk* $HOME/.sdkman/candidates/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home"}
+  for _dir in $_dirs; do
     [ -x "$_dir/bin/javac" ] && _candidates="$_candidates $_dir"
   done
   _best=""
