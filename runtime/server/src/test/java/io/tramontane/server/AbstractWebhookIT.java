@@ -231,6 +231,18 @@ abstract class AbstractWebhookIT {
   }
 
   @Test
+  void tooManyHeadersAreRefusedBeforeTheRoute() throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri("/hooks/orders"));
+    for (int i = 0; i < 100; i++) {
+      b.header("x-filler-" + i, "v");
+    }
+    HttpResponse<String> r = server.send(b.POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+    // pekko-http refuses it while parsing the head (RELIABILITY B7 allows 400/413/431).
+    assertEquals(400, r.statusCode(), r.body());
+    assertTrue(r.body().contains("limit of 64 headers"), r.body());
+  }
+
+  @Test
   void utf8AndBinaryBodiesAreVerifiedOnTheirExactBytes() throws Exception {
     String id = newId();
     String body = "{\"name\":\"Zoë Ørsted — 東京\"}";

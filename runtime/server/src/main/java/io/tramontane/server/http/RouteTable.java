@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -89,11 +88,5 @@ public final class RouteTable {
       return new Found(e, vars);
     }
     return allowed.isEmpty() ? new NoRoute() : new WrongMethod(allowed);
-  }
-
-  Optional<Entry> find(String method, String template) {
-    return entries.stream()
-        .filter(e -> e.spec().method().equals(method) && e.spec().template().equals(template))
-        .findFirst();
   }
 }

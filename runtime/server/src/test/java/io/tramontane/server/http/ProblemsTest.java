@@ -1,0 +1,42 @@
+package io.tramontane.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tramontane.core.UnavailableException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** The single translation of failures into HTTP answers. */
+class ProblemsTest {
+
+  static String body(HttpResponse r) {
+    return ((HttpEntity.Strict) r.entity()).getData().decodeString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void retriableFailuresAre503WithRetryAfter() {
+    HttpResponse r =
+        Problems.fromThrowable(
+            new CompletionException(
+                new UnavailableException("journal slow", Duration.ofSeconds(7))));
+    assertEquals(503, r.status().intValue());
+    assertEquals("7", r.getHeader("Retry-After").orElseThrow().value());
+    assertTrue(body(r).contains("journal slow"));
+    assertEquals("application/problem+json", r.entity().getContentType().toString());
+  }
+
+  @Test
+  void internalErrorsShowAnErrorIdButNoDetails() {
+    HttpResponse r =
+        Problems.fromThrowable(new IllegalStateException("secret internal state 0xdeadbeef"));
+    assertEquals(500, r.status().intValue());
+    assertFalse(body(r).contains("0xdeadbeef"), body(r));
+    assertTrue(body(r).contains("\"errorId\""), body(r));
+  }
+}
