@@ -35,7 +35,11 @@ public record StandardWebhooksScheme(List<byte[]> secrets, Duration tolerance, C
   /** Decodes a {@code whsec_<base64>} secret (the prefix is optional) into key bytes. */
   public static byte[] decodeSecret(String secret) {
     String b64 = secret.startsWith("whsec_") ? secret.substring("whsec_".length()) : secret;
-    return Base64.getDecoder().decode(b64.strip());
+    byte[] key = Base64.getDecoder().decode(b64.strip());
+    if (key.length == 0) {
+      throw new IllegalArgumentException("the secret decodes to an empty key");
+    }
+    return key;
   }
 
   /** The {@code v1,<base64>} signature of one message: what a sender puts in the header. */

@@ -1,5 +1,7 @@
 package io.tramontane.server.cli;
 
+import io.tramontane.server.bench.JournalBench;
+import io.tramontane.server.bench.WebhookBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +10,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a benchmark; each prints a table with ratios against a same-run baseline.",
-    subcommands = {})
+    subcommands = {JournalBench.class, WebhookBench.class})
 final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

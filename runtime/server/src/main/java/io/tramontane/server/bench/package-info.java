@@ -1,0 +1,15 @@
+/**
+ * Benchmarks behind {@code tramontane bench <name>} (design/BENCHMARKS.md). Each one measures our
+ * path and a baseline in the same run, prints a table with absolute numbers, the ratio, {@code
+ * nproc} and the CPU model, and writes the same figures as JSON ({@code target/bench/<name>.json}
+ * unless {@code --out} says otherwise). Benchmarks are commands, never tests: nothing here is timed
+ * by CI.
+ *
+ * <ul>
+ *   <li>{@link io.tramontane.server.bench.JournalBench} (P5): agent steps persisted by 1, 100 and
+ *       1,000 entities on H2 and PostgreSQL against an fsync probe.
+ *   <li>{@link io.tramontane.server.bench.WebhookBench} (P6): signed webhooks through the real HTTP
+ *       edge, dedup entity and journal, driven by {@code wrk}, against a bare {@code GET /health}.
+ * </ul>
+ */
+package io.tramontane.server.bench;
