@@ -79,6 +79,10 @@ public record StandardWebhooksScheme(List<byte[]> secrets, Duration tolerance, C
               + abbreviate(ts)
               + "'");
     }
+    String header = headers.get(SIGNATURE);
+    if (header == null || header.isBlank()) {
+      return Verification.malformed("header " + SIGNATURE + " is missing");
+    }
     long now = clock.instant().getEpochSecond();
     if (seconds < now - tolerance.toSeconds()) {
       return Verification.unauthenticated(
@@ -91,10 +95,6 @@ public record StandardWebhooksScheme(List<byte[]> secrets, Duration tolerance, C
           "webhook-timestamp is more than "
               + tolerance.toMinutes()
               + " minutes in the future (check the sender's clock)");
-    }
-    String header = headers.get(SIGNATURE);
-    if (header == null || header.isBlank()) {
-      return Verification.malformed("header " + SIGNATURE + " is missing");
     }
     String[] entries = header.strip().split("\\s+");
     if (entries.length > MAX_SIGNATURES) {
