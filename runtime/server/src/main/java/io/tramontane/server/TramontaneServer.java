@@ -1,6 +1,7 @@
 package io.tramontane.server;
 
 import com.typesafe.config.Config;
+import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.intake.WebhookIntake;
 import io.tramontane.intake.feed.DeliveryFeed;
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -53,13 +55,27 @@ public final class TramontaneServer implements AutoCloseable {
     try {
       WebhookIntake intake = WebhookIntake.start(node, config, triggers, clock);
       HttpEdge edge = new HttpEdge(node, intake, apiKeys);
-      ServerBinding binding =
-          Http.get(node.system())
-              .newServerAt(host, port)
-              .bind(edge.route())
-              .toCompletableFuture()
-              .join()
-              .addToCoordinatedShutdown(shutdown, node.system());
+      ServerBinding binding;
+      try {
+        binding =
+            Http.get(node.system())
+                .newServerAt(host, port)
+                .bind(edge.route())
+                .toCompletableFuture()
+                .join()
+                .addToCoordinatedShutdown(shutdown, node.system());
+      } catch (CompletionException e) {
+        throw new ConfigurationException(
+            "Cannot listen on "
+                + host
+                + ":"
+                + port
+                + " ("
+                + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage())
+                + "); is another process using the port? Choose another with --port or"
+                + " TRAMONTANE_HTTP_PORT.",
+            e);
+      }
       InetSocketAddress local = binding.localAddress();
       LOG.info(
           "Tramontane listening on http://{}:{} ({} trigger(s), {} API key(s))",

@@ -88,4 +88,21 @@ class CliIT {
     assertTrue(r.out().startsWith("Tramontane "), r.out());
     assertTrue(r.out().contains("Java "), r.out());
   }
+
+  @Test
+  void aPortInUseIsOneLineNamingThePort(@TempDir Path dir) throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      Run r =
+          run(
+              "serve",
+              "--data-dir",
+              dir.toString(),
+              "--port",
+              Integer.toString(taken.getLocalPort()));
+      assertEquals(2, r.exit(), r.err());
+      assertTrue(r.err().contains(":" + taken.getLocalPort()), r.err());
+      assertTrue(r.err().contains("--port"), r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+  }
 }
