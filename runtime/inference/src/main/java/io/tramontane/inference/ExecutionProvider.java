@@ -78,6 +78,9 @@ final class ExecutionProvider {
   }
 
   private static OrtSession.SessionOptions base(InferenceSettings.Session s) throws OrtException {
+    // The environment owns ONNX Runtime's logger; providers fail obscurely if it does not exist
+    // yet.
+    OrtEnvironment.getEnvironment();
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
     if (s.intraOpThreads() > 0) {

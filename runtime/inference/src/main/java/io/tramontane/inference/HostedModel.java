@@ -72,10 +72,12 @@ final class HostedModel implements AutoCloseable {
         device = placement.label();
       } catch (OrtException | ConfigurationException e) {
         if (placement.cudaId() >= 0 && placement.fallbackToCpu()) {
+          Throwable cause =
+              e instanceof ConfigurationException && e.getCause() != null ? e.getCause() : e;
           log.warn(
-              "Model '{}': device=auto, using the CPU because the CUDA provider failed: {}",
+              "device=auto: model '{}' runs on the CPU because the GPU did not answer ({})",
               spec.name(),
-              ExecutionProvider.firstLine(e.getMessage()));
+              ExecutionProvider.firstLine(cause.getMessage()));
           try (OrtSession.SessionOptions cpu = ExecutionProvider.cpu(settings.session())) {
             session = env.createSession(bytes, cpu);
             device = "cpu";

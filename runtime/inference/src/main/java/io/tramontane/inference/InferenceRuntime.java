@@ -31,8 +31,8 @@ public final class InferenceRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InferenceRuntime.class);
 
   private final InferenceSettings settings;
-  private final HostedModel.Placement placement;
-  private final String deviceNote;
+  private volatile HostedModel.Placement placement;
+  private volatile String deviceNote;
   private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -57,31 +57,33 @@ public final class InferenceRuntime implements AutoCloseable {
         deviceNote = "cpu";
       }
       case Device.Cuda cuda -> {
-        if (!ExecutionProvider.cudaInBuild()) {
-          throw new ConfigurationException(
-              "tramontane.inference.device = "
-                  + cuda
-                  + ", but "
-                  + ExecutionProvider.CPU_BUILD
-                  + "; "
-                  + ExecutionProvider.GPU_FIX
-                  + ".");
-        }
+        // Fails here, at start, with one sentence when the build or the machine cannot do CUDA.
+        ExecutionProvider.cuda(settings.session(), cuda.deviceId()).close();
         placement = new HostedModel.Placement(cuda.deviceId(), false);
         deviceNote = cuda.toString();
       }
       case Device.Auto a -> {
-        if (ExecutionProvider.cudaInBuild()) {
+        String why = null;
+        if (!ExecutionProvider.cudaInBuild()) {
+          why = ExecutionProvider.CPU_BUILD + "; build with ./mvnw -Pgpu for CUDA";
+        } else {
+          try {
+            ExecutionProvider.cuda(settings.session(), 0).close();
+          } catch (ConfigurationException e) {
+            why =
+                "ONNX Runtime's CUDA provider could not start: "
+                    + ExecutionProvider.firstLine(
+                        e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+          }
+        }
+        if (why == null) {
           placement = new HostedModel.Placement(0, true);
-          deviceNote = "cuda:0 (device=auto; falls back to the CPU if the GPU does not answer)";
+          deviceNote = "cuda:0 (device=auto)";
         } else {
           placement = HostedModel.Placement.CPU;
-          deviceNote =
-              "cpu (device=auto: "
-                  + ExecutionProvider.CPU_BUILD
-                  + "; build with ./mvnw -Pgpu for CUDA)";
-          log.info("Inference runs on the {}", deviceNote);
+          deviceNote = "cpu (device=auto: " + why + ")";
         }
+        log.info("Inference runs on {}", deviceNote);
       }
     }
   }
@@ -268,6 +270,11 @@ public final class InferenceRuntime implements AutoCloseable {
           name,
           n -> {
             HostedModel m = HostedModel.load(spec, settings, placement);
+            if (placement.fallbackToCpu() && m.device().equals("cpu")) {
+              // device=auto and the GPU did not answer: every later model goes to the CPU directly.
+              placement = HostedModel.Placement.CPU;
+              deviceNote = "cpu (device=auto: the GPU did not answer when loading '" + n + "')";
+            }
             return new Loaded(m, new MicroBatcher(m, settings.batcher()));
           });
     }

@@ -33,14 +33,18 @@ class ArchitectureTest {
         .definedBy("io.tramontane.core..")
         .layer("intake")
         .definedBy("io.tramontane.intake..")
+        .layer("inference")
+        .definedBy("io.tramontane.inference..")
         .layer("server")
         .definedBy("io.tramontane.server..")
         .whereLayer("server")
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("intake")
         .mayOnlyBeAccessedByLayers("server")
+        .whereLayer("inference")
+        .mayOnlyBeAccessedByLayers("server")
         .whereLayer("core")
-        .mayOnlyBeAccessedByLayers("intake", "server")
+        .mayOnlyBeAccessedByLayers("intake", "inference", "server")
         .check(classes);
   }
 
@@ -52,6 +56,18 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.apache.pekko.http..", "picocli..", "io.tramontane.server..")
+        .check(classes);
+  }
+
+  @Test
+  void inferenceStaysOffTheActorSystemAndTheHttpEdge() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.tramontane.inference..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.apache.pekko..", "io.tramontane.intake..", "io.tramontane.server..")
         .check(classes);
   }
 

@@ -1,6 +1,7 @@
 package io.tramontane.server.http;
 
 import io.tramontane.core.ConfigurationException;
+import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.UnavailableException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -81,6 +82,9 @@ public final class Problems {
       long seconds = Math.max(1, u.retryAfter().toSeconds());
       return of(StatusCodes.SERVICE_UNAVAILABLE, "Service Unavailable", u.getMessage())
           .addHeader(RawHeader.create("Retry-After", Long.toString(seconds)));
+    }
+    if (e instanceof InvalidRequestException invalid) {
+      return of(StatusCodes.BAD_REQUEST, "Bad Request", invalid.getMessage());
     }
     String errorId = UUID.randomUUID().toString();
     if (e instanceof ConfigurationException) {

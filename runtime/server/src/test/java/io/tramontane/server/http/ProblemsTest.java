@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.UnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,5 +39,16 @@ class ProblemsTest {
     assertEquals(500, r.status().intValue());
     assertFalse(body(r).contains("0xdeadbeef"), body(r));
     assertTrue(body(r).contains("\"errorId\""), body(r));
+  }
+
+  @Test
+  void invalidRequestsAre400WithTheirMessage() {
+    HttpResponse r =
+        Problems.fromThrowable(
+            new CompletionException(
+                new InvalidRequestException("Cannot run model 'minilm' on an empty text.")));
+    assertEquals(400, r.status().intValue());
+    assertTrue(body(r).contains("empty text"), body(r));
+    assertFalse(r.getHeader("Retry-After").isPresent());
   }
 }
