@@ -33,6 +33,12 @@ class CliIT {
     assertTrue(r.out().contains("Tampered body         POST /hooks/demo -> 401"), r.out());
     assertTrue(r.out().matches("(?s).*GET /hooks/demo/deliveries/msg_\\w+ -> 200.*"), r.out());
     assertTrue(r.out().contains("feed   -> delivery"), r.out());
+    // The shipped model, on the CPU, ranks the invoice passage first for an invoice question.
+    assertTrue(
+        r.out().matches("(?s).*Shipped model +minilm \\(384 dimensions\\) on cpu.*"), r.out());
+    String ranking = r.out().substring(r.out().indexOf("Shipped model"));
+    assertTrue(
+        ranking.lines().skip(1).findFirst().orElseThrow().contains("Invoices are paid"), ranking);
     assertTrue(Files.exists(dir.resolve("db")), "H2 database created under the data dir");
     assertFalse(
         r.out().contains(readQuietly(dir.resolve("api-key"))), "the API key is not printed");

@@ -1,5 +1,9 @@
 package io.tramontane.server.cli;
 
+import com.typesafe.config.Config;
+import io.tramontane.inference.InferenceRuntime;
+import io.tramontane.inference.Priority;
+import io.tramontane.inference.TextEmbedding;
 import io.tramontane.intake.signature.StandardWebhooksScheme;
 import io.tramontane.server.TramontaneServer;
 import io.tramontane.server.http.HttpEdge;
@@ -76,7 +80,8 @@ final class DemoCommand implements Callable<Integer> {
                     "key",
                     "file:" + apiKey));
     ConfigOptions options = new ConfigOptions();
-    TramontaneServer server = TramontaneServer.start(options.load(overrides));
+    Config config = options.load(overrides);
+    TramontaneServer server = TramontaneServer.start(config);
     var subscription =
         server
             .deliveryFeed()
@@ -89,7 +94,8 @@ final class DemoCommand implements Callable<Integer> {
                   out.flush();
                 });
     try {
-      walkThrough(out, server.port(), Files.readString(hookSecret).strip(), apiKey, hookSecret);
+      walkThrough(
+          out, config, server.port(), Files.readString(hookSecret).strip(), apiKey, hookSecret);
       if (exit) {
         Thread.sleep(1500); // let the feed print the delivery
         subscription.stop();
@@ -107,7 +113,8 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private void walkThrough(PrintWriter out, int port, String secret, Path apiKey, Path hookSecret)
+  private void walkThrough(
+      PrintWriter out, Config config, int port, String secret, Path apiKey, Path hookSecret)
       throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String base = "http://127.0.0.1:" + port;
@@ -161,6 +168,7 @@ final class DemoCommand implements Callable<Integer> {
             + st.statusCode()
             + " "
             + st.body());
+    showEmbeddings(out, config);
     out.println();
     out.println("Do it yourself with openssl and curl (examples/webhooks has the scripts):");
     out.println(
@@ -176,6 +184,38 @@ final class DemoCommand implements Callable<Integer> {
             + base
             + "/hooks/demo/deliveries/msg_hello_1");
     out.flush();
+  }
+
+  /** The shipped embedding model, on this machine, with nothing downloaded. */
+  private static void showEmbeddings(PrintWriter out, Config config) {
+    List<String> passages =
+        List.of(
+            "Invoices are paid within 30 days of receipt by bank transfer.",
+            "The cargo ship leaves Marseille for Genoa every Tuesday at dawn.",
+            "Employees book their annual leave in the HR portal.");
+    String query = "When will my invoice be paid?";
+    long started = System.nanoTime();
+    try (InferenceRuntime inference = InferenceRuntime.start(config)) {
+      InferenceRuntime.ModelInfo model =
+          inference.model(inference.settings().defaultEmbeddingModel());
+      List<TextEmbedding> vectors =
+          inference.embedAll(model.name(), passages, Priority.BULK).toCompletableFuture().join();
+      TextEmbedding q =
+          inference.embed(model.name(), query, Priority.INTERACTIVE).toCompletableFuture().join();
+      out.printf(
+          "5. Shipped model         %s (%d dimensions) on %s, ready in %d ms; \"%s\" ranks:%n",
+          model.name(),
+          model.dimension(),
+          model.device(),
+          (System.nanoTime() - started) / 1_000_000,
+          query);
+      Integer[] order = {0, 1, 2};
+      java.util.Arrays.sort(
+          order, (a, b) -> Double.compare(q.cosine(vectors.get(b)), q.cosine(vectors.get(a))));
+      for (int i : order) {
+        out.printf("     %.3f  %s%n", q.cosine(vectors.get(i)), passages.get(i));
+      }
+    }
   }
 
   private static Path secretFile(Path file, java.util.function.Supplier<String> generate)
