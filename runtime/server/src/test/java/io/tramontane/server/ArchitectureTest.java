@@ -35,16 +35,20 @@ class ArchitectureTest {
         .definedBy("io.tramontane.intake..")
         .layer("inference")
         .definedBy("io.tramontane.inference..")
+        .layer("retrieval")
+        .definedBy("io.tramontane.retrieval..")
         .layer("server")
         .definedBy("io.tramontane.server..")
         .whereLayer("server")
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("intake")
         .mayOnlyBeAccessedByLayers("server")
-        .whereLayer("inference")
+        .whereLayer("retrieval")
         .mayOnlyBeAccessedByLayers("server")
+        .whereLayer("inference")
+        .mayOnlyBeAccessedByLayers("retrieval", "server")
         .whereLayer("core")
-        .mayOnlyBeAccessedByLayers("intake", "inference", "server")
+        .mayOnlyBeAccessedByLayers("intake", "inference", "retrieval", "server")
         .check(classes);
   }
 

@@ -1,0 +1,340 @@
+package io.tramontane.retrieval.index;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.QueryBuilder;
+
+/**
+ * One collection's Lucene index: BM25 over chunk text and title, HNSW vectors for kNN, and the
+ * tenant and ACL filter inside every query (the kNN filter too: Lucene applies it while walking the
+ * graph, so nobody's top-k is computed over documents they may not see). Writes are serialised by
+ * this object's monitor (one writer per collection); searches use near-real-time searchers.
+ */
+public final class CollectionIndex implements AutoCloseable {
+
+  static final String TENANT = "tenant";
+  static final String DOC_KEY = "doc_key";
+  static final String DOC_ID = "doc_id";
+  static final String ORDINAL = "ordinal";
+  static final String SOURCE = "source_uri";
+  static final String TITLE = "title";
+  static final String SECTION = "section";
+  static final String PAGE = "page";
+  static final String TEXT = "text";
+  static final String VECTOR = "vector";
+  static final String ACL = "acl";
+  static final String HASH = "content_hash";
+  static final String MODIFIED = "modified";
+
+  /** The ACL term every tenant member matches; principals are prefixed so none can equal it. */
+  static final String PUBLIC = "public";
+
+  private static final int RRF_K = 60;
+
+  private final String collection;
+  private final Directory directory;
+  private final Analyzer analyzer = new StandardAnalyzer();
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+
+  private CollectionIndex(String collection, Directory directory) throws IOException {
+    this.collection = collection;
+    this.directory = directory;
+    IndexWriterConfig config = new IndexWriterConfig(analyzer);
+    config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    this.writer = new IndexWriter(directory, config);
+    this.searchers = new SearcherManager(writer, null);
+  }
+
+  /** Opens (or creates) the index of {@code collection} under {@code dir}. */
+  public static CollectionIndex open(String collection, Path dir) {
+    try {
+      return new CollectionIndex(collection, FSDirectory.open(dir));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the index of collection " + collection, e);
+    }
+  }
+
+  public String collection() {
+    return collection;
+  }
+
+  private static String docKey(String tenant, String documentId) {
+    return tenant + '\u0000' + documentId;
+  }
+
+  private static String principal(String p) {
+    return "p:" + p;
+  }
+
+  /**
+   * Replaces every chunk of a document at once (readers see the old chunks or the new ones, never a
+   * mix). An empty list deletes the document.
+   */
+  public synchronized void upsert(String tenant, List<Chunk> chunks) {
+    if (chunks.isEmpty()) {
+      throw new IllegalArgumentException("upsert needs at least one chunk; use delete");
+    }
+    String documentId = chunks.getFirst().documentId();
+    List<Document> docs = new ArrayList<>(chunks.size());
+    for (Chunk c : chunks) {
+      if (!c.documentId().equals(documentId)) {
+        throw new IllegalArgumentException("all chunks of one upsert belong to one document");
+      }
+      docs.add(toDocument(tenant, c));
+    }
+    try {
+      writer.updateDocuments(new Term(DOC_KEY, docKey(tenant, documentId)), docs);
+      searchers.maybeRefreshBlocking();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot index document " + documentId, e);
+    }
+  }
+
+  /** Removes a document's chunks. */
+  public synchronized void delete(String tenant, String documentId) {
+    try {
+      writer.deleteDocuments(new Term(DOC_KEY, docKey(tenant, documentId)));
+      searchers.maybeRefreshBlocking();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete document " + documentId, e);
+    }
+  }
+
+  /** The content hash the document was indexed with, if it is indexed (skip-unchanged). */
+  public Optional<String> contentHash(String tenant, String documentId) {
+    return withSearcher(
+        s -> {
+          var top = s.search(new TermQuery(new Term(DOC_KEY, docKey(tenant, documentId))), 1);
+          if (top.scoreDocs.length == 0) {
+            return Optional.empty();
+          }
+          return Optional.of(s.storedFields().document(top.scoreDocs[0].doc).get(HASH));
+        });
+  }
+
+  /**
+   * Makes everything indexed so far durable, together with {@code userData} (e.g. the ingesting
+   * source's checkpoint), in one Lucene commit: after a crash, index and checkpoint agree.
+   */
+  public synchronized void commit(Map<String, String> userData) {
+    try {
+      writer.setLiveCommitData(new LinkedHashMap<>(userData).entrySet());
+      writer.commit();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot commit collection " + collection, e);
+    }
+  }
+
+  /** The user data of the last commit (empty for a new index). */
+  public Map<String, String> committedUserData() {
+    try {
+      if (!DirectoryReader.indexExists(directory)) {
+        return Map.of();
+      }
+      try (DirectoryReader r = DirectoryReader.open(directory)) {
+        return Map.copyOf(r.getIndexCommit().getUserData());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the last commit of " + collection, e);
+    }
+  }
+
+  /** Chunks visible to anyone in {@code tenant} (for statistics). */
+  public int chunkCount(String tenant) {
+    return withSearcher(s -> s.count(new TermQuery(new Term(TENANT, tenant))));
+  }
+
+  /**
+   * Searches as {@code caller}. {@code text} drives BM25, {@code vector} drives kNN; hybrid needs
+   * both. Only chunks of the caller's tenant that are public to it or list one of the caller's
+   * principals can match, in every mode.
+   */
+  public List<Hit> search(Caller caller, SearchMode mode, String text, float[] vector, int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be at least 1");
+    }
+    Query filter = visibleTo(caller);
+    return withSearcher(
+        s ->
+            switch (mode) {
+              case BM25 -> hits(s, lexical(s, text, filter, k));
+              case KNN -> hits(s, dense(s, vector, filter, k));
+              case HYBRID -> {
+                int depth = Math.max(k * 4, 40);
+                yield hits(
+                    s, fuse(lexical(s, text, filter, depth), dense(s, vector, filter, depth), k));
+              }
+            });
+  }
+
+  /** The permission filter: tenant AND (public OR one of the caller's principals). */
+  static Query visibleTo(Caller caller) {
+    BooleanQuery.Builder anyOf = new BooleanQuery.Builder();
+    anyOf.add(new TermQuery(new Term(ACL, PUBLIC)), BooleanClause.Occur.SHOULD);
+    for (String p : caller.principals()) {
+      anyOf.add(new TermQuery(new Term(ACL, principal(p))), BooleanClause.Occur.SHOULD);
+    }
+    anyOf.setMinimumNumberShouldMatch(1);
+    return new BooleanQuery.Builder()
+        .add(new TermQuery(new Term(TENANT, caller.tenant())), BooleanClause.Occur.FILTER)
+        .add(anyOf.build(), BooleanClause.Occur.FILTER)
+        .build();
+  }
+
+  private List<ScoreDoc> lexical(IndexSearcher s, String text, Query filter, int k)
+      throws IOException {
+    if (text == null || text.isBlank()) {
+      return List.of();
+    }
+    QueryBuilder builder = new QueryBuilder(analyzer);
+    Query body = builder.createBooleanQuery(TEXT, text);
+    Query title = builder.createBooleanQuery(TITLE, text);
+    if (body == null && title == null) {
+      return List.of();
+    }
+    BooleanQuery.Builder matches = new BooleanQuery.Builder();
+    matches.add(body == null ? new MatchNoDocsQuery() : body, BooleanClause.Occur.SHOULD);
+    if (title != null) {
+      matches.add(title, BooleanClause.Occur.SHOULD);
+    }
+    Query q =
+        new BooleanQuery.Builder()
+            .add(matches.build(), BooleanClause.Occur.MUST)
+            .add(filter, BooleanClause.Occur.FILTER)
+            .build();
+    return List.of(s.search(q, k).scoreDocs);
+  }
+
+  private static List<ScoreDoc> dense(IndexSearcher s, float[] vector, Query filter, int k)
+      throws IOException {
+    if (vector == null) {
+      return List.of();
+    }
+    return List.of(s.search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k).scoreDocs);
+  }
+
+  /** Reciprocal rank fusion: score = Σ 1 / (60 + rank) over the lists a chunk appears in. */
+  static List<ScoreDoc> fuse(List<ScoreDoc> a, List<ScoreDoc> b, int k) {
+    Map<Integer, Double> scores = new HashMap<>();
+    for (List<ScoreDoc> list : List.of(a, b)) {
+      for (int rank = 0; rank < list.size(); rank++) {
+        scores.merge(list.get(rank).doc, 1.0 / (RRF_K + rank + 1), Double::sum);
+      }
+    }
+    return scores.entrySet().stream()
+        .sorted(
+            Map.Entry.<Integer, Double>comparingByValue(Comparator.reverseOrder())
+                .thenComparing(Map.Entry.comparingByKey()))
+        .limit(k)
+        .map(e -> new ScoreDoc(e.getKey(), e.getValue().floatValue()))
+        .toList();
+  }
+
+  private static List<Hit> hits(IndexSearcher s, List<ScoreDoc> docs) throws IOException {
+    List<Hit> out = new ArrayList<>(docs.size());
+    for (ScoreDoc d : docs) {
+      Document doc = s.storedFields().document(d.doc);
+      out.add(
+          new Hit(
+              out.size() + 1,
+              doc.get(DOC_ID),
+              doc.getField(ORDINAL).numericValue().intValue(),
+              doc.get(SOURCE),
+              doc.get(TITLE),
+              doc.get(SECTION),
+              doc.getField(PAGE).numericValue().intValue(),
+              doc.get(TEXT)));
+    }
+    return out;
+  }
+
+  private Document toDocument(String tenant, Chunk c) {
+    Document d = new Document();
+    d.add(new StringField(TENANT, tenant, Field.Store.NO));
+    d.add(new StringField(DOC_KEY, docKey(tenant, c.documentId()), Field.Store.NO));
+    d.add(new StringField(DOC_ID, c.documentId(), Field.Store.YES));
+    d.add(new StoredField(ORDINAL, c.ordinal()));
+    d.add(new StoredField(SOURCE, c.sourceUri()));
+    d.add(new TextField(TITLE, c.title(), Field.Store.YES));
+    d.add(new StoredField(SECTION, c.section()));
+    d.add(new StoredField(PAGE, c.page()));
+    d.add(new TextField(TEXT, c.text(), Field.Store.YES));
+    d.add(new KnnFloatVectorField(VECTOR, c.vector(), VectorSimilarityFunction.COSINE));
+    if (c.publicToTenant()) {
+      d.add(new StringField(ACL, PUBLIC, Field.Store.NO));
+    }
+    for (String p : c.acl()) {
+      d.add(new StringField(ACL, principal(p), Field.Store.NO));
+    }
+    d.add(new StringField(HASH, c.contentHash(), Field.Store.YES));
+    long modified = c.modified().toEpochMilli();
+    d.add(new LongPoint(MODIFIED, modified));
+    d.add(new StoredField(MODIFIED, modified));
+    return d;
+  }
+
+  private interface SearchStep<T> {
+    T apply(IndexSearcher searcher) throws IOException;
+  }
+
+  private <T> T withSearcher(SearchStep<T> step) {
+    try {
+      IndexSearcher s = searchers.acquire();
+      try {
+        return step.apply(s);
+      } finally {
+        searchers.release(s);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("search failed on collection " + collection, e);
+    }
+  }
+
+  /**
+   * Commits nothing new; closes the writer (uncommitted changes since the last commit are kept).
+   */
+  @Override
+  public synchronized void close() {
+    try {
+      searchers.close();
+      writer.close();
+      directory.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close collection " + collection, e);
+    }
+  }
+}
