@@ -213,6 +213,24 @@ class CollectionIndexTest {
   }
 
   @Test
+  void theContentRetrieverSearchesAsTheCallerItWasMadeFor(@TempDir Path dir) {
+    try (CollectionIndex index = seeded(dir)) {
+      var port = inference.embeddingModel();
+      var asAlice = new IndexContentRetriever(index, port, ALICE, SearchMode.HYBRID, 3);
+      var asBob = new IndexContentRetriever(index, port, BOB, SearchMode.HYBRID, 3);
+      var query = dev.langchain4j.rag.query.Query.from("When are bonuses paid?");
+      var forAlice = asAlice.retrieve(query);
+      assertEquals(
+          "salaries", forAlice.getFirst().textSegment().metadata().getString("document_id"));
+      assertEquals(
+          "file:///salaries", forAlice.getFirst().textSegment().metadata().getString("source_uri"));
+      assertTrue(
+          asBob.retrieve(query).stream().noneMatch(c -> c.textSegment().text().contains("Bonuses")),
+          "bob may not see finance chunks");
+    }
+  }
+
+  @Test
   void reciprocalRankFusionRewardsAgreement() {
     var a =
         List.of(
