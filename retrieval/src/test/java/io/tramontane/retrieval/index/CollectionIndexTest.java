@@ -125,6 +125,7 @@ class CollectionIndexTest {
         assertTrue(bobOwn.contains("bob-notes"), mode + " " + bobOwn);
 
         List<String> nobody = docs(search(index, NOBODY, mode, "annual leave salary cargo"));
+        assertTrue(nobody.contains("holidays"), mode + " " + nobody);
         assertTrue(nobody.stream().allMatch("holidays"::equals), mode + " " + nobody);
 
         List<String> globex = docs(search(index, GLOBEX, mode, "CANARY-7731 salary"));
