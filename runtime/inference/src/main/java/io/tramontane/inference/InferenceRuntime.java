@@ -179,6 +179,22 @@ public final class InferenceRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Tokens the named model would see for {@code text}, special tokens included, capped at its
+   * limit; {@code truncated} when the text does not fit. Runs on the caller's thread (tokenising
+   * only), for chunkers that must cut text to the model's limit.
+   */
+  public TokenCount countTokens(String model, String text) {
+    Encoded e = load(model).model().encoder().encode(text);
+    return new TokenCount(e.length(), e.truncated());
+  }
+
+  /**
+   * @param tokens tokens including special tokens, at most the model's limit
+   * @param truncated the text is longer than the model's limit
+   */
+  public record TokenCount(int tokens, boolean truncated) {}
+
   /** Classifies one text with the named classification model. */
   public CompletionStage<Classification> classify(String model, String text, Priority priority) {
     return single(model, Task.CLASSIFICATION, priority, Classification.class, e -> e.encode(text));
