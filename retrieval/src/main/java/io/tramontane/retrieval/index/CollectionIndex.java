@@ -14,6 +14,7 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.StoredField;
@@ -58,6 +59,13 @@ public final class CollectionIndex implements AutoCloseable {
   static final String ACL = "acl";
   static final String HASH = "content_hash";
   static final String MODIFIED = "modified";
+  static final String KIND = "kind";
+  static final String REASON = "reason";
+
+  /** Kinds of Lucene documents: a searchable chunk, or the record of a document that failed. */
+  static final String KIND_CHUNK = "chunk";
+
+  static final String KIND_FAILED = "failed";
 
   /** The ACL term every tenant member matches; principals are prefixed so none can equal it. */
   static final String PUBLIC = "public";
@@ -70,22 +78,55 @@ public final class CollectionIndex implements AutoCloseable {
   private final IndexWriter writer;
   private final SearcherManager searchers;
 
-  private CollectionIndex(String collection, Directory directory) throws IOException {
+  private CollectionIndex(String collection, Directory directory, boolean writable)
+      throws IOException {
     this.collection = collection;
     this.directory = directory;
-    IndexWriterConfig config = new IndexWriterConfig(analyzer);
-    config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-    this.writer = new IndexWriter(directory, config);
-    this.searchers = new SearcherManager(writer, null);
+    if (writable) {
+      IndexWriterConfig config = new IndexWriterConfig(analyzer);
+      config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+      this.writer = new IndexWriter(directory, config);
+      this.searchers = new SearcherManager(writer, null);
+    } else {
+      this.writer = null;
+      this.searchers = new SearcherManager(directory, null);
+    }
   }
 
-  /** Opens (or creates) the index of {@code collection} under {@code dir}. */
+  /**
+   * Opens (or creates) the index of {@code collection} under {@code dir} for writing. Only one
+   * process may hold it; a second gets a {@link org.apache.lucene.store.LockObtainFailedException}.
+   */
   public static CollectionIndex open(String collection, Path dir) {
     try {
-      return new CollectionIndex(collection, FSDirectory.open(dir));
+      return new CollectionIndex(collection, FSDirectory.open(dir), true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the index of collection " + collection, e);
     }
+  }
+
+  /**
+   * Opens the last commit of an existing index for searching only (no write lock: works while a
+   * server holds the index). Sees what was committed when it was opened.
+   */
+  public static CollectionIndex openReadOnly(String collection, Path dir) {
+    try {
+      Directory directory = FSDirectory.open(dir);
+      if (!DirectoryReader.indexExists(directory)) {
+        directory.close();
+        throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no index");
+      }
+      return new CollectionIndex(collection, directory, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the index of collection " + collection, e);
+    }
+  }
+
+  private IndexWriter writer() {
+    if (writer == null) {
+      throw new IllegalStateException("collection " + collection + " is open read-only");
+    }
+    return writer;
   }
 
   public String collection() {
@@ -102,9 +143,24 @@ public final class CollectionIndex implements AutoCloseable {
 
   /**
    * Replaces every chunk of a document at once (readers see the old chunks or the new ones, never a
-   * mix). An empty list deletes the document.
+   * mix) and makes the change visible to searches.
    */
   public synchronized void upsert(String tenant, List<Chunk> chunks) {
+    replace(tenant, chunks);
+    refresh();
+  }
+
+  /** Removes a document's chunks and makes the change visible to searches. */
+  public synchronized void delete(String tenant, String documentId) {
+    remove(tenant, documentId);
+    refresh();
+  }
+
+  /**
+   * Replaces every chunk of a document (atomically, see {@link #upsert}) without refreshing the
+   * searchers: batch writers call {@link #refresh()} once per batch.
+   */
+  public synchronized void replace(String tenant, List<Chunk> chunks) {
     if (chunks.isEmpty()) {
       throw new IllegalArgumentException("upsert needs at least one chunk; use delete");
     }
@@ -117,21 +173,91 @@ public final class CollectionIndex implements AutoCloseable {
       docs.add(toDocument(tenant, c));
     }
     try {
-      writer.updateDocuments(new Term(DOC_KEY, docKey(tenant, documentId)), docs);
-      searchers.maybeRefreshBlocking();
+      writer().updateDocuments(new Term(DOC_KEY, docKey(tenant, documentId)), docs);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot index document " + documentId, e);
     }
   }
 
-  /** Removes a document's chunks. */
-  public synchronized void delete(String tenant, String documentId) {
+  /** Removes a document (its chunks or its failure record) without refreshing the searchers. */
+  public synchronized void remove(String tenant, String documentId) {
     try {
-      writer.deleteDocuments(new Term(DOC_KEY, docKey(tenant, documentId)));
-      searchers.maybeRefreshBlocking();
+      writer().deleteDocuments(new Term(DOC_KEY, docKey(tenant, documentId)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete document " + documentId, e);
     }
+  }
+
+  /**
+   * Records that a document could not be indexed, replacing whatever it had: the failure is listed
+   * in {@link #failures} and never matches a search.
+   */
+  public synchronized void recordFailure(
+      String tenant, String documentId, String contentHash, String reason) {
+    Document d = new Document();
+    d.add(new StringField(TENANT, tenant, Field.Store.NO));
+    d.add(new StringField(DOC_KEY, docKey(tenant, documentId), Field.Store.NO));
+    d.add(new StringField(KIND, KIND_FAILED, Field.Store.NO));
+    d.add(new StringField(DOC_ID, documentId, Field.Store.YES));
+    d.add(new StringField(HASH, contentHash == null ? "" : contentHash, Field.Store.YES));
+    d.add(new StoredField(REASON, reason));
+    try {
+      writer().updateDocument(new Term(DOC_KEY, docKey(tenant, documentId)), d);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot record the failure of " + documentId, e);
+    }
+  }
+
+  /** Makes the writes so far visible to searches (near-real-time, no commit). */
+  public void refresh() {
+    try {
+      searchers.maybeRefreshBlocking();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot refresh collection " + collection, e);
+    }
+  }
+
+  /** A document that could not be indexed, and why. */
+  public record Failure(String documentId, String reason) {}
+
+  /** Documents of {@code tenant} that failed to index, at most {@code limit}. */
+  public List<Failure> failures(String tenant, int limit) {
+    return withSearcher(
+        s -> {
+          Query q =
+              new BooleanQuery.Builder()
+                  .add(new TermQuery(new Term(TENANT, tenant)), BooleanClause.Occur.FILTER)
+                  .add(new TermQuery(new Term(KIND, KIND_FAILED)), BooleanClause.Occur.FILTER)
+                  .build();
+          List<Failure> out = new ArrayList<>();
+          for (ScoreDoc d : s.search(q, Math.max(1, limit)).scoreDocs) {
+            Document doc = s.storedFields().document(d.doc);
+            out.add(new Failure(doc.get(DOC_ID), doc.get(REASON)));
+          }
+          return out;
+        });
+  }
+
+  /** Documents of {@code tenant} that failed to index. */
+  public int failureCount(String tenant) {
+    return withSearcher(
+        s ->
+            s.count(
+                new BooleanQuery.Builder()
+                    .add(new TermQuery(new Term(TENANT, tenant)), BooleanClause.Occur.FILTER)
+                    .add(new TermQuery(new Term(KIND, KIND_FAILED)), BooleanClause.Occur.FILTER)
+                    .build()));
+  }
+
+  /** Indexed documents of {@code tenant} (each counted once, by its first chunk). */
+  public int documentCount(String tenant) {
+    return withSearcher(
+        s ->
+            s.count(
+                new BooleanQuery.Builder()
+                    .add(new TermQuery(new Term(TENANT, tenant)), BooleanClause.Occur.FILTER)
+                    .add(IntPoint.newExactQuery(ORDINAL, 0), BooleanClause.Occur.FILTER)
+                    .build()));
   }
 
   /** The content hash the document was indexed with, if it is indexed (skip-unchanged). */
@@ -152,8 +278,8 @@ public final class CollectionIndex implements AutoCloseable {
    */
   public synchronized void commit(Map<String, String> userData) {
     try {
-      writer.setLiveCommitData(new LinkedHashMap<>(userData).entrySet());
-      writer.commit();
+      writer().setLiveCommitData(new LinkedHashMap<>(userData).entrySet());
+      writer().commit();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot commit collection " + collection, e);
     }
@@ -173,9 +299,15 @@ public final class CollectionIndex implements AutoCloseable {
     }
   }
 
-  /** Chunks visible to anyone in {@code tenant} (for statistics). */
+  /** Chunks of {@code tenant}, whoever may see them (for statistics). */
   public int chunkCount(String tenant) {
-    return withSearcher(s -> s.count(new TermQuery(new Term(TENANT, tenant))));
+    return withSearcher(
+        s ->
+            s.count(
+                new BooleanQuery.Builder()
+                    .add(new TermQuery(new Term(TENANT, tenant)), BooleanClause.Occur.FILTER)
+                    .add(new TermQuery(new Term(KIND, KIND_CHUNK)), BooleanClause.Occur.FILTER)
+                    .build()));
   }
 
   /**
@@ -191,12 +323,14 @@ public final class CollectionIndex implements AutoCloseable {
     return withSearcher(
         s ->
             switch (mode) {
-              case BM25 -> hits(s, lexical(s, text, filter, k));
-              case KNN -> hits(s, dense(s, vector, filter, k));
+              case BM25 -> hits(s, lexical(s, text, filter, k), text);
+              case KNN -> hits(s, dense(s, vector, filter, k), text);
               case HYBRID -> {
                 int depth = Math.max(k * 4, 40);
                 yield hits(
-                    s, fuse(lexical(s, text, filter, depth), dense(s, vector, filter, depth), k));
+                    s,
+                    fuse(lexical(s, text, filter, depth), dense(s, vector, filter, depth), k),
+                    text);
               }
             });
   }
@@ -211,6 +345,7 @@ public final class CollectionIndex implements AutoCloseable {
     anyOf.setMinimumNumberShouldMatch(1);
     return new BooleanQuery.Builder()
         .add(new TermQuery(new Term(TENANT, caller.tenant())), BooleanClause.Occur.FILTER)
+        .add(new TermQuery(new Term(KIND, KIND_CHUNK)), BooleanClause.Occur.FILTER)
         .add(anyOf.build(), BooleanClause.Occur.FILTER)
         .build();
   }
@@ -264,10 +399,12 @@ public final class CollectionIndex implements AutoCloseable {
         .toList();
   }
 
-  private static List<Hit> hits(IndexSearcher s, List<ScoreDoc> docs) throws IOException {
+  private List<Hit> hits(IndexSearcher s, List<ScoreDoc> docs, String query) throws IOException {
     List<Hit> out = new ArrayList<>(docs.size());
+    Snippets snippets = new Snippets(analyzer, query);
     for (ScoreDoc d : docs) {
       Document doc = s.storedFields().document(d.doc);
+      String text = doc.get(TEXT);
       out.add(
           new Hit(
               out.size() + 1,
@@ -277,7 +414,8 @@ public final class CollectionIndex implements AutoCloseable {
               doc.get(TITLE),
               doc.get(SECTION),
               doc.getField(PAGE).numericValue().intValue(),
-              doc.get(TEXT)));
+              text,
+              snippets.of(text)));
     }
     return out;
   }
@@ -287,6 +425,8 @@ public final class CollectionIndex implements AutoCloseable {
     d.add(new StringField(TENANT, tenant, Field.Store.NO));
     d.add(new StringField(DOC_KEY, docKey(tenant, c.documentId()), Field.Store.NO));
     d.add(new StringField(DOC_ID, c.documentId(), Field.Store.YES));
+    d.add(new StringField(KIND, KIND_CHUNK, Field.Store.NO));
+    d.add(new IntPoint(ORDINAL, c.ordinal()));
     d.add(new StoredField(ORDINAL, c.ordinal()));
     d.add(new StoredField(SOURCE, c.sourceUri()));
     d.add(new TextField(TITLE, c.title(), Field.Store.YES));
@@ -331,7 +471,9 @@ public final class CollectionIndex implements AutoCloseable {
   public synchronized void close() {
     try {
       searchers.close();
-      writer.close();
+      if (writer != null) {
+        writer.close();
+      }
       directory.close();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close collection " + collection, e);
