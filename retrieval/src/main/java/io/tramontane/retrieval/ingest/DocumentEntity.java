@@ -51,9 +51,9 @@ public final class DocumentEntity
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(sourceId.getBytes(StandardCharsets.UTF_8));
       return tenant
-          + "|"
+          + "/"
           + collection
-          + "|"
+          + "/"
           + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available in this JVM", e);
