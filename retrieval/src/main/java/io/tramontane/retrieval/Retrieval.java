@@ -50,6 +50,7 @@ public final class Retrieval implements AutoCloseable {
   private final InferenceRuntime inference;
   private final RetrievalSettings settings;
   private final DocumentParser parser;
+  private final ParserSettings parserSettings;
   private final Ingestion ingestion;
   private final JdbcReadJournal journal;
   private final Executor blocking;
@@ -67,7 +68,7 @@ public final class Retrieval implements AutoCloseable {
               + new TreeSet<>(inference.modelNames())
               + ").");
     }
-    ParserSettings parserSettings = ParserSettings.fromConfig(config);
+    this.parserSettings = ParserSettings.fromConfig(config);
     this.parser = DocumentParser.start(parserSettings);
     this.journal =
         PersistenceQuery.get(system.classicSystem())
@@ -93,6 +94,13 @@ public final class Retrieval implements AutoCloseable {
 
   public RetrievalSettings settings() {
     return settings;
+  }
+
+  /**
+   * The largest document accepted, in bytes ({@code tramontane.retrieval.parser.max-input-bytes}).
+   */
+  public long maxDocumentBytes() {
+    return parserSettings.maxInputBytes();
   }
 
   public Ingestion ingestion() {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -74,7 +75,12 @@ public final class CollectionIndex implements AutoCloseable {
 
   private final String collection;
   private final Directory directory;
-  private final Analyzer analyzer = new StandardAnalyzer();
+
+  /**
+   * Standard tokenisation, lower-casing and English stop words (so "of" neither scores nor marks).
+   */
+  private final Analyzer analyzer = new StandardAnalyzer(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+
   private final IndexWriter writer;
   private final SearcherManager searchers;
 

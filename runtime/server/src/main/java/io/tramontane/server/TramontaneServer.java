@@ -3,17 +3,22 @@ package io.tramontane.server;
 import com.typesafe.config.Config;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.system.TramontaneSystem;
+import io.tramontane.inference.InferenceRuntime;
 import io.tramontane.intake.WebhookIntake;
 import io.tramontane.intake.feed.DeliveryFeed;
 import io.tramontane.intake.signature.TriggerSettings;
+import io.tramontane.retrieval.Retrieval;
 import io.tramontane.server.http.ApiKeys;
 import io.tramontane.server.http.HttpEdge;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
@@ -29,13 +34,19 @@ public final class TramontaneServer implements AutoCloseable {
 
   private final TramontaneSystem node;
   private final WebhookIntake intake;
+  private final Retrieval retrieval;
   private final HttpEdge edge;
   private final ServerBinding binding;
 
   private TramontaneServer(
-      TramontaneSystem node, WebhookIntake intake, HttpEdge edge, ServerBinding binding) {
+      TramontaneSystem node,
+      WebhookIntake intake,
+      Retrieval retrieval,
+      HttpEdge edge,
+      ServerBinding binding) {
     this.node = node;
     this.intake = intake;
+    this.retrieval = retrieval;
     this.edge = edge;
     this.binding = binding;
   }
@@ -51,10 +62,30 @@ public final class TramontaneServer implements AutoCloseable {
     int port = config.getInt("tramontane.server.port");
     Duration shutdown = config.getDuration("tramontane.server.shutdown-timeout");
 
-    TramontaneSystem node = TramontaneSystem.start(config);
+    InferenceRuntime inference = InferenceRuntime.start(config);
+    TramontaneSystem node;
     try {
+      node = TramontaneSystem.start(config);
+    } catch (RuntimeException e) {
+      inference.close();
+      throw e;
+    }
+    try {
+      Retrieval retrieval = Retrieval.start(node, inference, config);
+      // Projections commit and parser workers stop before the actor system goes; the model last.
+      CoordinatedShutdown.get(node.system())
+          .addTask(
+              CoordinatedShutdown.PhaseServiceStop(),
+              "stop-retrieval",
+              () ->
+                  CompletableFuture.supplyAsync(
+                      () -> {
+                        retrieval.close();
+                        inference.close();
+                        return Done.getInstance();
+                      }));
       WebhookIntake intake = WebhookIntake.start(node, config, triggers, clock);
-      HttpEdge edge = new HttpEdge(node, intake, apiKeys);
+      HttpEdge edge = new HttpEdge(node, intake, retrieval, apiKeys);
       ServerBinding binding;
       try {
         binding =
@@ -88,9 +119,11 @@ public final class TramontaneServer implements AutoCloseable {
             "No API keys are configured (tramontane.server.api-keys): every authenticated route"
                 + " answers 401.");
       }
-      return new TramontaneServer(node, intake, edge, binding);
+      LOG.info("Inference: {}", inference.deviceNote());
+      return new TramontaneServer(node, intake, retrieval, edge, binding);
     } catch (RuntimeException e) {
       node.close();
+      inference.close();
       throw e;
     }
   }
@@ -105,6 +138,10 @@ public final class TramontaneServer implements AutoCloseable {
 
   public WebhookIntake intake() {
     return intake;
+  }
+
+  public Retrieval retrieval() {
+    return retrieval;
   }
 
   public HttpEdge edge() {

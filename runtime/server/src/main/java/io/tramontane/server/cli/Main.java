@@ -13,9 +13,22 @@ import picocli.CommandLine.Command;
     name = "tramontane",
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
-    description = "On-premise agent platform: signed webhooks, durable workflows and agents.",
-    subcommands = {ServeCommand.class, DemoCommand.class, VersionCommand.class, BenchCommand.class})
+    description =
+        "On-premise agent platform: signed webhooks, document retrieval, workflows, agents.",
+    subcommands = {
+      ServeCommand.class,
+      DemoCommand.class,
+      IngestCommand.class,
+      SearchCommand.class,
+      ReindexCommand.class,
+      VersionCommand.class,
+      BenchCommand.class
+    })
 public final class Main implements Runnable {
+
+  /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
+  private static final java.util.logging.Logger LUCENE_VECTORIZATION =
+      java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -48,6 +61,19 @@ public final class Main implements Runnable {
           return 1;
         });
     return cli.execute(args);
+  }
+
+  /**
+   * For one-shot commands whose output is the point (ingest, search, reindex): only warnings and
+   * errors are logged, unless TRAMONTANE_LOG_LEVEL asks for more.
+   */
+  static void quietLogs() {
+    LUCENE_VECTORIZATION.setLevel(java.util.logging.Level.SEVERE);
+    if (System.getenv("TRAMONTANE_LOG_LEVEL") == null
+        && org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+            instanceof ch.qos.logback.classic.Logger root) {
+      root.setLevel(ch.qos.logback.classic.Level.WARN);
+    }
   }
 
   @Override

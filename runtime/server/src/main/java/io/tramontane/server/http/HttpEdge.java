@@ -6,6 +6,7 @@ import io.tramontane.intake.WebhookIntake;
 import io.tramontane.intake.signature.SignatureScheme;
 import io.tramontane.intake.signature.TriggerSettings;
 import io.tramontane.intake.signature.Verification;
+import io.tramontane.retrieval.Retrieval;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +45,8 @@ public final class HttpEdge extends AllDirectives {
   private final long bodyTimeoutMillis;
   private final RouteTable table = new RouteTable();
 
-  public HttpEdge(TramontaneSystem node, WebhookIntake intake, ApiKeys apiKeys) {
+  public HttpEdge(
+      TramontaneSystem node, WebhookIntake intake, Retrieval retrieval, ApiKeys apiKeys) {
     this.node = node;
     this.intake = intake;
     this.apiKeys = apiKeys;
@@ -66,6 +68,7 @@ public final class HttpEdge extends AllDirectives {
             SCOPE_DELIVERIES_READ,
             this::deliveryStatus)
         .add("GET", "/triggers", RouteTable.Access.API_KEY, SCOPE_TRIGGERS_READ, this::triggers);
+    new RetrievalRoutes(retrieval, materializer, bodyTimeoutMillis).register(table);
   }
 
   /** Every route with its access policy (for documentation and the route-coverage test). */

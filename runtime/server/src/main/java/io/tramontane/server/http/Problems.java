@@ -3,6 +3,7 @@ package io.tramontane.server.http;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.UnavailableException;
+import io.tramontane.retrieval.UnknownCollectionException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -82,6 +83,9 @@ public final class Problems {
       long seconds = Math.max(1, u.retryAfter().toSeconds());
       return of(StatusCodes.SERVICE_UNAVAILABLE, "Service Unavailable", u.getMessage())
           .addHeader(RawHeader.create("Retry-After", Long.toString(seconds)));
+    }
+    if (e instanceof UnknownCollectionException unknown) {
+      return notFound(unknown.getMessage());
     }
     if (e instanceof InvalidRequestException invalid) {
       return of(StatusCodes.BAD_REQUEST, "Bad Request", invalid.getMessage());

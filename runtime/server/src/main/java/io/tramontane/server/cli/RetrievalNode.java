@@ -1,0 +1,91 @@
+package io.tramontane.server.cli;
+
+import com.typesafe.config.Config;
+import io.tramontane.core.ConfigurationException;
+import io.tramontane.core.system.Readiness;
+import io.tramontane.core.system.TramontaneSystem;
+import io.tramontane.inference.InferenceRuntime;
+import io.tramontane.retrieval.Retrieval;
+import java.util.Map;
+
+/**
+ * A node without the HTTP edge, for the commands that write to the document log ({@code ingest},
+ * {@code reindex}). It refuses to start when the journal is not usable — typically because a server
+ * already holds the embedded database — instead of waiting for it.
+ */
+final class RetrievalNode implements AutoCloseable {
+
+  private final InferenceRuntime inference;
+  private final TramontaneSystem node;
+  private final Retrieval retrieval;
+
+  private RetrievalNode(InferenceRuntime inference, TramontaneSystem node, Retrieval retrieval) {
+    this.inference = inference;
+    this.node = node;
+    this.retrieval = retrieval;
+  }
+
+  /** The cluster port is 0 so the command can run beside a server on the same machine. */
+  static Map<String, Object> overrides() {
+    return Map.of(
+        "tramontane.cluster.port", 0, "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+  }
+
+  static RetrievalNode start(Config config) {
+    InferenceRuntime inference = InferenceRuntime.start(config);
+    TramontaneSystem node;
+    try {
+      node = TramontaneSystem.start(config);
+    } catch (RuntimeException e) {
+      inference.close();
+      throw e;
+    }
+    try {
+      Readiness ready = awaitReady(node);
+      if (!ready.ready()) {
+        throw new ConfigurationException(
+            "the journal database is not usable ("
+                + ready.checks()
+                + "). If a Tramontane server is running on this data directory, send documents"
+                + " through its REST API (PUT /collections/{c}/documents) or stop it first.");
+      }
+      return new RetrievalNode(inference, node, Retrieval.start(node, inference, config));
+    } catch (RuntimeException e) {
+      node.close();
+      inference.close();
+      throw e;
+    }
+  }
+
+  private static Readiness awaitReady(TramontaneSystem node) {
+    Readiness last = null;
+    for (int i = 0; i < 50; i++) {
+      last = node.readiness().toCompletableFuture().join();
+      if (last.ready()) {
+        return last;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return last;
+      }
+    }
+    return last;
+  }
+
+  Retrieval retrieval() {
+    return retrieval;
+  }
+
+  InferenceRuntime inference() {
+    return inference;
+  }
+
+  @Override
+  public void close() {
+    retrieval.close();
+    node.close();
+    inference.close();
+  }
+}
