@@ -72,7 +72,8 @@ public final class TestServer implements AutoCloseable {
             "scheme", "standard-webhooks",
             "secrets", List.of("env:IT_BILLING_SECRET"),
             "max-body-size", "8m"));
-    List<String> all = List.of("deliveries:read", "triggers:read");
+    List<String> all =
+        List.of("deliveries:read", "triggers:read", "documents:write", "documents:read", "search");
     o.put(
         "tramontane.server.api-keys.acme",
         Map.of("tenant", "acme", "scopes", all, "key", "env:IT_ACME_KEY"));
