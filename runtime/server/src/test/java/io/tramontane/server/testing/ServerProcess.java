@@ -28,13 +28,20 @@ public final class ServerProcess implements AutoCloseable {
   private int starts;
 
   public ServerProcess(Path workDir, TestDatabase db) throws IOException {
+    this(workDir, db, Map.of());
+  }
+
+  /** A server with {@code extra} configuration layered over the test triggers and keys. */
+  public ServerProcess(Path workDir, TestDatabase db, Map<String, Object> extra)
+      throws IOException {
     this.workDir = workDir;
     this.db = db;
     try (ServerSocket s = new ServerSocket(0)) {
       this.port = s.getLocalPort();
     }
     String config =
-        ConfigFactory.parseMap(TestServer.securityConfig())
+        ConfigFactory.parseMap(extra)
+            .withFallback(ConfigFactory.parseMap(TestServer.securityConfig()))
             .root()
             .render(ConfigRenderOptions.defaults().setOriginComments(false));
     Files.writeString(workDir.resolve("server.conf"), config);
