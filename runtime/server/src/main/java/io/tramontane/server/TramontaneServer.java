@@ -35,6 +35,7 @@ public final class TramontaneServer implements AutoCloseable {
   private final TramontaneSystem node;
   private final WebhookIntake intake;
   private final Retrieval retrieval;
+  private final InferenceRuntime inference;
   private final HttpEdge edge;
   private final ServerBinding binding;
 
@@ -42,8 +43,10 @@ public final class TramontaneServer implements AutoCloseable {
       TramontaneSystem node,
       WebhookIntake intake,
       Retrieval retrieval,
+      InferenceRuntime inference,
       HttpEdge edge,
       ServerBinding binding) {
+    this.inference = inference;
     this.node = node;
     this.intake = intake;
     this.retrieval = retrieval;
@@ -120,7 +123,7 @@ public final class TramontaneServer implements AutoCloseable {
                 + " answers 401.");
       }
       LOG.info("Inference: {}", inference.deviceNote());
-      return new TramontaneServer(node, intake, retrieval, edge, binding);
+      return new TramontaneServer(node, intake, retrieval, inference, edge, binding);
     } catch (RuntimeException e) {
       node.close();
       inference.close();
@@ -138,6 +141,10 @@ public final class TramontaneServer implements AutoCloseable {
 
   public WebhookIntake intake() {
     return intake;
+  }
+
+  public InferenceRuntime inference() {
+    return inference;
   }
 
   public Retrieval retrieval() {

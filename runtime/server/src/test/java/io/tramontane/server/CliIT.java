@@ -44,6 +44,99 @@ class CliIT {
         r.out().contains(readQuietly(dir.resolve("api-key"))), "the API key is not printed");
   }
 
+  /** The demo corpus the README points at, from this module's directory. */
+  static final Path HANDBOOK = Path.of("..", "..", "examples", "handbook");
+
+  @Test
+  void ingestThenSearchTheDemoCorpusAsTheReadmeSays(@TempDir Path dir) {
+    String data = dir.toString();
+    Run ingest =
+        run(
+            "ingest",
+            HANDBOOK.toString(),
+            "--collection",
+            "handbook",
+            "--public",
+            "--data-dir",
+            data);
+    assertEquals(0, ingest.exit(), ingest.err() + ingest.out());
+    assertTrue(ingest.out().contains("indexed    5"), ingest.out());
+    assertTrue(ingest.out().contains("failed     0"), ingest.out());
+    Run again =
+        run(
+            "ingest",
+            HANDBOOK.toString(),
+            "--collection",
+            "handbook",
+            "--public",
+            "--data-dir",
+            data);
+    assertTrue(again.out().contains("unchanged  5"), again.out());
+
+    Run search =
+        run(
+            "search",
+            "how many days of holiday do I get",
+            "--collection",
+            "handbook",
+            "--data-dir",
+            data);
+    assertEquals(0, search.exit(), search.err());
+    assertTrue(search.out().startsWith("1. "), search.out());
+    assertTrue(
+        search.out().lines().findFirst().orElseThrow().contains("leave-and-holidays"),
+        search.out());
+    assertTrue(search.out().contains("**holiday**"), search.out());
+    Run bm25 =
+        run(
+            "search",
+            "hotel nights Paris",
+            "--collection",
+            "handbook",
+            "--mode",
+            "bm25",
+            "-k",
+            "1",
+            "--data-dir",
+            data);
+    assertTrue(bm25.out().contains("travel-policy.md"), bm25.out());
+
+    Run rebuilt = run("reindex", "--collection", "handbook", "--data-dir", data);
+    assertEquals(0, rebuilt.exit(), rebuilt.err());
+    assertTrue(rebuilt.out().contains("Rebuilt collection 'handbook'"), rebuilt.out());
+    assertEquals(
+        search.out(),
+        run(
+                "search",
+                "how many days of holiday do I get",
+                "--collection",
+                "handbook",
+                "--data-dir",
+                data)
+            .out());
+  }
+
+  @Test
+  void retrievalCommandMistakesAreOneLineErrors(@TempDir Path dir) {
+    Run noAcl =
+        run(
+            "ingest",
+            HANDBOOK.toString(),
+            "--collection",
+            "handbook",
+            "--data-dir",
+            dir.toString());
+    assertEquals(2, noAcl.exit());
+    assertTrue(noAcl.err().contains("--acl"), noAcl.err());
+    assertFalse(noAcl.err().contains("\tat "), "no stack trace: " + noAcl.err());
+    Run unknown = run("search", "x", "--collection", "nothing", "--data-dir", dir.toString());
+    assertEquals(2, unknown.exit());
+    assertTrue(unknown.err().contains("no collection named 'nothing'"), unknown.err());
+    Run badName = run("search", "x", "--collection", "../etc", "--data-dir", dir.toString());
+    assertEquals(2, badName.exit());
+    assertTrue(badName.err().contains("is not valid"), badName.err());
+  }
+
   static String readQuietly(Path p) {
     try {
       return Files.readString(p).strip();

@@ -2,9 +2,12 @@ package io.tramontane.server.cli;
 
 import com.typesafe.config.Config;
 import io.tramontane.inference.InferenceRuntime;
-import io.tramontane.inference.Priority;
-import io.tramontane.inference.TextEmbedding;
 import io.tramontane.intake.signature.StandardWebhooksScheme;
+import io.tramontane.retrieval.Retrieval;
+import io.tramontane.retrieval.index.Caller;
+import io.tramontane.retrieval.index.Hit;
+import io.tramontane.retrieval.index.SearchMode;
+import io.tramontane.retrieval.ingest.SourceDocument;
 import io.tramontane.server.TramontaneServer;
 import io.tramontane.server.http.HttpEdge;
 import java.io.IOException;
@@ -22,8 +25,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -76,7 +81,12 @@ final class DemoCommand implements Callable<Integer> {
                     "tenant",
                     "demo",
                     "scopes",
-                    List.of(HttpEdge.SCOPE_DELIVERIES_READ, HttpEdge.SCOPE_TRIGGERS_READ),
+                    List.of(
+                        HttpEdge.SCOPE_DELIVERIES_READ,
+                        HttpEdge.SCOPE_TRIGGERS_READ,
+                        "documents:read",
+                        "documents:write",
+                        "search"),
                     "key",
                     "file:" + apiKey));
     ConfigOptions options = new ConfigOptions();
@@ -95,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
                 });
     try {
       walkThrough(
-          out, config, server.port(), Files.readString(hookSecret).strip(), apiKey, hookSecret);
+          out, server, server.port(), Files.readString(hookSecret).strip(), apiKey, hookSecret);
       if (exit) {
         Thread.sleep(1500); // let the feed print the delivery
         subscription.stop();
@@ -114,7 +124,12 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void walkThrough(
-      PrintWriter out, Config config, int port, String secret, Path apiKey, Path hookSecret)
+      PrintWriter out,
+      TramontaneServer server,
+      int port,
+      String secret,
+      Path apiKey,
+      Path hookSecret)
       throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String base = "http://127.0.0.1:" + port;
@@ -168,7 +183,7 @@ final class DemoCommand implements Callable<Integer> {
             + st.statusCode()
             + " "
             + st.body());
-    showEmbeddings(out, config);
+    showRetrieval(out, server);
     out.println();
     out.println("Do it yourself with openssl and curl (examples/webhooks has the scripts):");
     out.println(
@@ -183,38 +198,68 @@ final class DemoCommand implements Callable<Integer> {
             + ")\" "
             + base
             + "/hooks/demo/deliveries/msg_hello_1");
+    out.println(
+        "  curl -s -H \"Authorization: Bearer $(cat "
+            + apiKey
+            + ")\" -X POST "
+            + base
+            + "/collections/demo/search -d '{\"query\": \"ship to Genoa\"}'");
+    out.println(
+        "  curl -s -H \"Authorization: Bearer $(cat "
+            + apiKey
+            + ")\" -X PUT -H 'Content-Type: text/plain' --data-binary @notes.txt \""
+            + base
+            + "/collections/demo/documents?id=notes.txt&public=true\"");
     out.flush();
   }
 
-  /** The shipped embedding model, on this machine, with nothing downloaded. */
-  private static void showEmbeddings(PrintWriter out, Config config) {
-    List<String> passages =
-        List.of(
-            "Invoices are paid within 30 days of receipt by bank transfer.",
-            "The cargo ship leaves Marseille for Genoa every Tuesday at dawn.",
-            "Employees book their annual leave in the HR portal.");
+  /**
+   * The shipped embedding model and the retrieval pipeline, on this machine, with nothing
+   * downloaded: three short documents are ingested (parsed, chunked, embedded, logged, indexed) and
+   * searched in hybrid mode.
+   */
+  private static void showRetrieval(PrintWriter out, TramontaneServer server) {
+    Map<String, String> documents = new LinkedHashMap<>();
+    documents.put("invoices.txt", "Invoices are paid within 30 days of receipt by bank transfer.");
+    documents.put(
+        "sailings.txt", "The cargo ship leaves Marseille for Genoa every Tuesday at dawn.");
+    documents.put("leave.txt", "Employees book their annual leave in the HR portal.");
     String query = "When will my invoice be paid?";
     long started = System.nanoTime();
-    try (InferenceRuntime inference = InferenceRuntime.start(config)) {
-      InferenceRuntime.ModelInfo model =
-          inference.model(inference.settings().defaultEmbeddingModel());
-      List<TextEmbedding> vectors =
-          inference.embedAll(model.name(), passages, Priority.BULK).toCompletableFuture().join();
-      TextEmbedding q =
-          inference.embed(model.name(), query, Priority.INTERACTIVE).toCompletableFuture().join();
-      out.printf(
-          "5. Shipped model         %s (%d dimensions) on %s, ready in %d ms; \"%s\" ranks:%n",
-          model.name(),
-          model.dimension(),
-          model.device(),
-          (System.nanoTime() - started) / 1_000_000,
-          query);
-      Integer[] order = {0, 1, 2};
-      java.util.Arrays.sort(
-          order, (a, b) -> Double.compare(q.cosine(vectors.get(b)), q.cosine(vectors.get(a))));
-      for (int i : order) {
-        out.printf("     %.3f  %s%n", q.cosine(vectors.get(i)), passages.get(i));
-      }
+    Retrieval retrieval = server.retrieval();
+    for (Map.Entry<String, String> d : documents.entrySet()) {
+      retrieval
+          .ingestion()
+          .ingest(
+              SourceDocument.of(
+                  "demo",
+                  "demo",
+                  d.getKey(),
+                  Set.of(),
+                  true,
+                  d.getKey(),
+                  d.getValue().getBytes(StandardCharsets.UTF_8)))
+          .toCompletableFuture()
+          .join();
+    }
+    retrieval.awaitIndexed("demo").toCompletableFuture().join();
+    List<Hit> hits =
+        retrieval
+            .search("demo", new Caller("demo", Set.of()), SearchMode.HYBRID, query, 3)
+            .toCompletableFuture()
+            .join();
+    InferenceRuntime.ModelInfo model =
+        server.inference().model(retrieval.settings().embeddingModel());
+    out.printf(
+        "5. Shipped model         %s (%d dimensions) on %s; 3 documents ingested and searched in"
+            + " %d ms; \"%s\" ranks:%n",
+        model.name(),
+        model.dimension(),
+        model.device(),
+        (System.nanoTime() - started) / 1_000_000,
+        query);
+    for (Hit h : hits) {
+      out.printf("     %d. %s  (%s)%n", h.rank(), h.text(), h.documentId());
     }
   }
 
