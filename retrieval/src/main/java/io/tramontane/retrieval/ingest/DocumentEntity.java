@@ -121,7 +121,17 @@ public final class DocumentEntity
       boolean truncated,
       List<StoredChunk> chunks,
       SourceCheckpoint checkpoint)
-      implements Event {}
+      implements Event {
+
+    public DocumentIndexed {
+      // Sorted, so the recorded event and its replay serialize identically.
+      acl =
+          acl == null
+              ? Set.of()
+              : java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(acl));
+      chunks = List.copyOf(chunks);
+    }
+  }
 
   /** A version of the document could not be indexed. */
   public record DocumentFailed(

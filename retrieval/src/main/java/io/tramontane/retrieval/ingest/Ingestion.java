@@ -236,14 +236,7 @@ public final class Ingestion implements AutoCloseable {
                   doc.tenant(), doc.collection(), id, hash, reason, doc.checkpoint());
           result = new IngestResult.Failed(id, reason);
         } else {
-          List<TextEmbedding> vectors =
-              inference
-                  .embedAll(
-                      settings.embeddingModel(),
-                      pieces.stream().map(Piece::text).toList(),
-                      Priority.BULK)
-                  .toCompletableFuture()
-                  .join();
+          List<TextEmbedding> vectors = embed(pieces.stream().map(Piece::text).toList());
           List<DocumentEntity.StoredChunk> chunks = new ArrayList<>(pieces.size());
           for (int i = 0; i < pieces.size(); i++) {
             Piece piece = pieces.get(i);
@@ -283,6 +276,32 @@ public final class Ingestion implements AutoCloseable {
       LOG.info("Document {} in {} not indexed: {}", id, doc.collection(), f.reason());
     }
     return result;
+  }
+
+  /**
+   * Embeds on the bulk lane. A full lane is the inference runtime's back-pressure: wait as it asks
+   * and try again, for up to a minute, rather than failing the document.
+   */
+  private List<TextEmbedding> embed(List<String> texts) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (true) {
+      try {
+        return inference
+            .embedAll(settings.embeddingModel(), texts, Priority.BULK)
+            .toCompletableFuture()
+            .join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (!(e.getCause() instanceof UnavailableException busy) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(Math.max(50, busy.retryAfter().toMillis()));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private static String title(SourceDocument doc, ParsedDocument d) {

@@ -76,6 +76,22 @@ class ArchitectureTest {
   }
 
   @Test
+  void retrievalKeepsTheActorSystemInItsIngestionLayer() {
+    // Parsing, chunking and the Lucene index are plain libraries (benchmarks and the read-only
+    // CLI search use them without a node); only ingest.* and the Retrieval facade use Pekko.
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.tramontane.retrieval.index..",
+            "io.tramontane.retrieval.chunk..",
+            "io.tramontane.retrieval.parse..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.pekko..", "io.tramontane.retrieval.ingest..")
+        .check(classes);
+  }
+
+  @Test
   void noUtilityDumpingGrounds() {
     noClasses()
         .should()
