@@ -21,6 +21,7 @@ import org.apache.tika.mime.MediaTypeRegistry;
 import org.apache.tika.parser.AutoDetectParser;
 import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.Parser;
+import org.apache.tika.parser.pdf.PDFParserConfig;
 
 /**
  * Extracts {@link Block}s and metadata with Apache Tika in this JVM, within the input, write and
@@ -85,6 +86,11 @@ public final class TikaExtractor {
       BlockHandler blocks = new BlockHandler(paged, markdown, settings.writeLimitChars());
       ParseContext context = new ParseContext();
       context.set(Parser.class, parser);
+      // An XFA form's content is in its XFA XML (the pages of a dynamic form say "please wait");
+      // parsed with Tika's secure XML reader like every other XML.
+      PDFParserConfig pdf = new PDFParserConfig();
+      pdf.setIfXFAExtractOnlyXFA(true);
+      context.set(PDFParserConfig.class, pdf);
       context.set(
           EmbeddedDocumentExtractor.class,
           new LimitedEmbeddedExtractor(parser, context, blocks, settings, warnings));

@@ -144,10 +144,12 @@ final class Fixtures {
               + url
               + "\">]><xdp:xdp xmlns:xdp=\"http://ns.adobe.com/xdp/\">"
               + "<template xmlns=\"http://www.xfa.org/schema/xfa-template/3.3/\">"
-              + "<subform name=\"form1\"><field name=\"name\"><caption><value><text>&xxe;"
+              + "<subform name=\"form1\"><field name=\"applicant\"><caption><value><text>"
+              + "Applicant surname</text></value></caption></field>"
+              + "<field name=\"name\"><caption><value><text>&xxe;"
               + "</text></value></caption></field></subform></template>"
               + "<xfa:datasets xmlns:xfa=\"http://www.xfa.org/schema/xfa-data/1.0/\"><xfa:data>"
-              + "<form1><name>&xxe;</name></form1></xfa:data></xfa:datasets></xdp:xdp>";
+              + "<form1><applicant>Bartholomew</applicant><name>&xxe;</name></form1></xfa:data></xfa:datasets></xdp:xdp>";
       PDStream stream = new PDStream(doc);
       try (OutputStream os = stream.createOutputStream()) {
         os.write(xfa.getBytes(StandardCharsets.UTF_8));
