@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -246,7 +247,7 @@ final class BlockHandler extends DefaultHandler {
   private static String name(String localName, String qName) {
     String n = localName == null || localName.isEmpty() ? qName : localName;
     int colon = n.indexOf(':');
-    return (colon >= 0 ? n.substring(colon + 1) : n).toLowerCase(java.util.Locale.ROOT);
+    return (colon >= 0 ? n.substring(colon + 1) : n).toLowerCase(Locale.ROOT);
   }
 
   private static int headingLevel(String name) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.tika.config.TikaConfig;
 import org.apache.tika.detect.Detector;
@@ -82,7 +83,7 @@ public final class TikaExtractor {
           base.equals("text/x-web-markdown")
               || base.equals("text/markdown")
               || (fileName != null
-                  && fileName.toLowerCase(java.util.Locale.ROOT).matches(".*\\.(md|markdown)$"));
+                  && fileName.toLowerCase(Locale.ROOT).matches(".*\\.(md|markdown)$"));
       BlockHandler blocks = new BlockHandler(paged, markdown, settings.writeLimitChars());
       ParseContext context = new ParseContext();
       context.set(Parser.class, parser);

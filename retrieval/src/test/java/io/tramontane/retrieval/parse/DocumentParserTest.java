@@ -11,9 +11,14 @@ import com.typesafe.config.ConfigFactory;
 import io.tramontane.core.ConfigurationException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +51,7 @@ class DocumentParserTest {
     ParsedDocument pdf =
         parsed(parser.parse(Fixtures.pdf("P", List.of("one", "two")), "p.pdf", null));
     assertEquals(2, TikaExtractorTest.block(pdf, "two").page());
-    assertEquals(pdf.created(), java.time.Instant.ofEpochMilli(1_700_000_000_000L));
+    assertEquals(pdf.created(), Instant.ofEpochMilli(1_700_000_000_000L));
   }
 
   @Test
@@ -88,6 +93,25 @@ class DocumentParserTest {
     String big = failed(parser.parse(new byte[5_000_001], "big.txt", "text/plain"));
     assertTrue(big.contains("tramontane.retrieval.parser.max-input-bytes"), big);
     assertTrue(text(parsed(parser.parse(Fixtures.odt(), "h.odt", null))).contains("Boats"));
+  }
+
+  @Test
+  void callersShareAPoolOfWorkers() throws Exception {
+    byte[] docx = Fixtures.docx();
+    try (DocumentParser pool =
+            DocumentParser.start(
+                TikaExtractorTest.DEFAULTS.withIsolation(Duration.ofSeconds(30), 2, "128m"));
+        ExecutorService callers =
+            Executors.newFixedThreadPool(
+                4, Thread.ofPlatform().name("parse-caller-", 0).factory())) {
+      List<Future<ParseResult>> results = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        results.add(callers.submit(() -> pool.parse(docx, "guide.docx", null)));
+      }
+      for (Future<ParseResult> r : results) {
+        assertTrue(text(parsed(r.get())).contains("installer twice"));
+      }
+    }
   }
 
   @Test

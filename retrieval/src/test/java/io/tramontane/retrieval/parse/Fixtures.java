@@ -1,17 +1,31 @@
 package io.tramontane.retrieval.parse;
 
+import jakarta.activation.DataHandler;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Calendar;
+import java.util.Date;
 import java.util.List;
+import java.util.Properties;
 import java.util.TimeZone;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.cos.COSStream;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -19,6 +33,8 @@ import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDStream;
+import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
+import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.pdfbox.pdmodel.interactive.form.PDAcroForm;
@@ -112,7 +128,7 @@ final class Fixtures {
   }
 
   private static List<String> wrap(String text, int width) {
-    java.util.ArrayList<String> lines = new java.util.ArrayList<>();
+    ArrayList<String> lines = new ArrayList<>();
     StringBuilder line = new StringBuilder();
     for (String word : text.split(" ")) {
       if (line.length() + word.length() + 1 > width && !line.isEmpty()) {
@@ -160,6 +176,20 @@ final class Fixtures {
         throw new IllegalStateException("XFA not set");
       }
       PDXFAResource unused = form.getXFA();
+      doc.save(out);
+      return out.toByteArray();
+    }
+  }
+
+  /** A PDF that needs a password to open. */
+  static byte[] encryptedPdf() throws IOException {
+    byte[] plain = pdf("Secret", List.of("Hidden text."));
+    try (PDDocument doc = Loader.loadPDF(plain);
+        ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+      StandardProtectionPolicy policy =
+          new StandardProtectionPolicy("owner-pw", "user-pw", new AccessPermission());
+      policy.setEncryptionKeyLength(128);
+      doc.protect(policy);
       doc.save(out);
       return out.toByteArray();
     }
@@ -245,32 +275,44 @@ final class Fixtures {
     zip.closeEntry();
   }
 
-  /** An e-mail with a text body and a text attachment (base64). */
-  static byte[] eml() {
-    String attachment =
-        Base64.getMimeEncoder()
-            .encodeToString(
-                "The attachment mentions the levante.\n".getBytes(StandardCharsets.UTF_8));
-    String mail =
-        "From: Ada <ada@example.org>\r\n"
-            + "To: Grace <grace@example.org>\r\n"
-            + "Subject: Wind report\r\n"
-            + "Date: Tue, 1 Dec 2026 10:00:00 +0000\r\n"
-            + "MIME-Version: 1.0\r\n"
-            + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n"
-            + "\r\n"
-            + "--b1\r\n"
-            + "Content-Type: text/plain; charset=UTF-8\r\n"
-            + "\r\n"
-            + "The body talks about the tramontane.\r\n"
-            + "--b1\r\n"
-            + "Content-Type: text/plain; charset=UTF-8; name=\"notes.txt\"\r\n"
-            + "Content-Disposition: attachment; filename=\"notes.txt\"\r\n"
-            + "Content-Transfer-Encoding: base64\r\n"
-            + "\r\n"
-            + attachment
-            + "\r\n--b1--\r\n";
-    return mail.getBytes(StandardCharsets.UTF_8);
+  /**
+   * An e-mail (jakarta.mail) with a text body, a text attachment "notes.txt" and a DOCX attachment
+   * "guide.docx" (see {@link #docx()}).
+   */
+  static byte[] eml() throws IOException {
+    try {
+      MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
+      message.setFrom(new InternetAddress("ada@example.org", "Ada"));
+      message.setRecipients(Message.RecipientType.TO, "grace@example.org");
+      message.setSubject("Wind report");
+      message.setSentDate(new Date(1_764_583_200_000L));
+      MimeBodyPart body = new MimeBodyPart();
+      body.setText("The body talks about the tramontane.", "UTF-8");
+      MimeBodyPart notes = new MimeBodyPart();
+      notes.setDataHandler(
+          new DataHandler(
+              new ByteArrayDataSource(
+                  "The attachment mentions the levante.\n".getBytes(StandardCharsets.UTF_8),
+                  "text/plain; charset=UTF-8")));
+      notes.setFileName("notes.txt");
+      notes.setDisposition(Part.ATTACHMENT);
+      MimeBodyPart guide = new MimeBodyPart();
+      guide.setDataHandler(
+          new DataHandler(
+              new ByteArrayDataSource(
+                  docx(),
+                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document")));
+      guide.setFileName("guide.docx");
+      guide.setDisposition(Part.ATTACHMENT);
+      MimeMultipart mixed = new MimeMultipart("mixed", body, notes, guide);
+      message.setContent(mixed);
+      message.saveChanges();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      message.writeTo(out);
+      return out.toByteArray();
+    } catch (MessagingException e) {
+      throw new IOException(e);
+    }
   }
 
   /**
@@ -306,7 +348,7 @@ final class Fixtures {
                   + "<w:body><w:p><w:r><w:t>")
               .getBytes(StandardCharsets.UTF_8));
       byte[] chunk = new byte[1 << 20];
-      java.util.Arrays.fill(chunk, (byte) 'a');
+      Arrays.fill(chunk, (byte) 'a');
       for (int i = 0; i < megabytes; i++) {
         zip.write(chunk);
       }

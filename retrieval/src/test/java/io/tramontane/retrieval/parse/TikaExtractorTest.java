@@ -135,17 +135,20 @@ class TikaExtractorTest {
   }
 
   @Test
-  void emlAttachmentTextIsUnderItsName() {
+  void emlAttachmentTextIsUnderItsName() throws Exception {
     ParsedDocument doc = parsed(extract(Fixtures.eml(), "report.eml"));
     assertEquals("message/rfc822", doc.contentType());
     assertEquals("Wind report", doc.title());
     assertTrue(text(doc).contains("The body talks about the tramontane."), text(doc));
     Block attachment = block(doc, "mentions the levante");
-    assertTrue(attachment.headings().contains("notes.txt"), attachment.toString());
+    assertEquals(List.of("notes.txt"), attachment.headings());
+    assertEquals(
+        List.of("guide.docx", "Guide", "Install"), block(doc, "installer twice").headings());
+    assertEquals(List.of(), block(doc, "body talks").headings());
   }
 
   @Test
-  void attachmentsBeyondTheDepthLimitAreSkippedWithAWarning() {
+  void attachmentsBeyondTheDepthLimitAreSkippedWithAWarning() throws Exception {
     TikaExtractor noAttachments =
         new TikaExtractor(
             new ParserSettings(
@@ -161,6 +164,32 @@ class TikaExtractorTest {
     assertTrue(
         doc.warnings().stream().anyMatch(w -> w.contains("max-embedded-depth")),
         doc.warnings().toString());
+  }
+
+  @Test
+  void attachmentsBeyondTheCountLimitAreSkippedWithAWarning() throws Exception {
+    TikaExtractor one =
+        new TikaExtractor(
+            new ParserSettings(
+                DEFAULTS.maxInputBytes(),
+                DEFAULTS.writeLimitChars(),
+                DEFAULTS.maxEmbeddedDepth(),
+                1,
+                DEFAULTS.timeout(),
+                1,
+                "64m"));
+    ParsedDocument doc = parsed(extract(one, Fixtures.eml(), "report.eml", null));
+    assertFalse(text(doc).contains("installer twice"), text(doc));
+    assertTrue(
+        doc.warnings().stream().anyMatch(w -> w.contains("max-embedded-resources")),
+        doc.warnings().toString());
+  }
+
+  @Test
+  void encryptedPdfFailsSayingSo() throws Exception {
+    assertEquals(
+        "the document is encrypted (password protected) and cannot be read",
+        failed(extract(Fixtures.encryptedPdf(), "secret.pdf")));
   }
 
   @Test
