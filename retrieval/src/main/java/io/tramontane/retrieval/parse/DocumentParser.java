@@ -15,9 +15,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,6 +53,7 @@ public final class DocumentParser implements AutoCloseable {
   private final ParserSettings settings;
   private final BlockingQueue<Slot> idle;
   private final List<Slot> slots = new ArrayList<>();
+  private final Set<Worker> live = ConcurrentHashMap.newKeySet();
   private final ExecutorService io;
   private volatile boolean closed;
 
@@ -79,6 +82,7 @@ public final class DocumentParser implements AutoCloseable {
    * @param fileName its name (helps detection), or null
    * @param contentTypeHint its declared media type, or null
    * @return the blocks and metadata, or {@link ParseResult.Failed} with a reason a user understands
+   * @throws IllegalStateException after {@link #close()}
    */
   public ParseResult parse(byte[] content, String fileName, String contentTypeHint) {
     if (content.length > settings.maxInputBytes()) {
@@ -101,12 +105,12 @@ public final class DocumentParser implements AutoCloseable {
     }
   }
 
-  /** Stops the workers. Documents being parsed fail. */
+  /** Stops the workers. Documents being parsed fail; later calls to {@link #parse} throw. */
   @Override
   public void close() {
     closed = true;
-    for (Slot slot : slots) {
-      slot.stop();
+    for (Worker w : List.copyOf(live)) {
+      w.kill();
     }
     io.shutdownNow();
   }
@@ -195,6 +199,11 @@ public final class DocumentParser implements AutoCloseable {
       command.add(Integer.toString(settings.maxEmbeddedDepth()));
       command.add(Integer.toString(settings.maxEmbeddedResources()));
       process = new ProcessBuilder(command).start();
+      live.add(this);
+      if (closed) {
+        kill();
+        throw new IOException("the document parser is closed");
+      }
       toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
       fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream()));
       io.execute(this::forwardStderr);
@@ -225,7 +234,7 @@ public final class DocumentParser implements AutoCloseable {
 
     private byte[] readFrame() {
       try {
-        byte[] frame = Wire.read(fromWorker, Integer.MAX_VALUE - 16);
+        byte[] frame = Wire.read(fromWorker, maxAnswerBytes());
         if (frame == null) {
           throw new IOException("the worker exited");
         }
@@ -279,6 +288,7 @@ public final class DocumentParser implements AutoCloseable {
     }
 
     void kill() {
+      live.remove(this);
       process.destroyForcibly();
       try {
         process.waitFor(5, TimeUnit.SECONDS);
@@ -287,6 +297,11 @@ public final class DocumentParser implements AutoCloseable {
       }
       log.debug("stopped parser worker {}", id);
     }
+  }
+
+  /** JSON escapes take at most 6 bytes per character; the rest is metadata and headings. */
+  private long maxAnswerBytes() {
+    return Math.min(Integer.MAX_VALUE - 16L, (16L << 20) + 12L * settings.writeLimitChars());
   }
 
   private static String javaBinary() {

@@ -37,7 +37,6 @@ import org.apache.tika.parser.pdf.PDFParserConfig;
 public final class TikaExtractor {
 
   private final ParserSettings settings;
-  private final TikaConfig config;
   private final AutoDetectParser parser;
   private final Detector detector;
   private final MediaTypeRegistry registry;
@@ -45,7 +44,7 @@ public final class TikaExtractor {
 
   public TikaExtractor(ParserSettings settings) {
     this.settings = settings;
-    this.config = TikaConfig.getDefaultConfig();
+    TikaConfig config = TikaConfig.getDefaultConfig();
     this.parser = new AutoDetectParser(config);
     this.detector = config.getDetector();
     this.registry = config.getMediaTypeRegistry();
