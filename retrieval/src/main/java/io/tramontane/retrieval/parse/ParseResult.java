@@ -1,10 +1,16 @@
 package io.tramontane.retrieval.parse;
 
-/** Temporary placeholder until the parsing branch merges. */
+/** The outcome of parsing one document: its content, or why there is none. */
 public sealed interface ParseResult {
-  /** Parsed. */
+
+  /** The document was read (perhaps truncated: see {@link ParsedDocument#truncated()}). */
   record Parsed(ParsedDocument document) implements ParseResult {}
 
-  /** Failed. */
+  /**
+   * The document could not be read.
+   *
+   * @param reason one sentence a user understands: what is wrong and, for limits, which key to
+   *     raise
+   */
   record Failed(String reason) implements ParseResult {}
 }

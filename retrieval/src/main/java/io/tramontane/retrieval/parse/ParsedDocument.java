@@ -4,7 +4,19 @@ import io.tramontane.retrieval.chunk.Block;
 import java.time.Instant;
 import java.util.List;
 
-/** Temporary placeholder until the parsing branch merges. */
+/**
+ * What a document contained, as paragraphs with their heading path and page.
+ *
+ * @param contentType the detected media type without parameters, e.g. {@code application/pdf}
+ * @param title the document's title (dc:title), or null when it has none
+ * @param author its author (dc:creator, several joined with ", "), or null
+ * @param created when it was created (dcterms:created), or null
+ * @param modified when it was last modified (dcterms:modified), or null
+ * @param blocks its paragraphs in reading order; attachments follow under a heading naming them
+ * @param truncated true when extraction stopped at the write limit: {@code blocks} holds the text
+ *     read up to it
+ * @param warnings what was skipped or cut, in words a user understands (never stack traces)
+ */
 public record ParsedDocument(
     String contentType,
     String title,
@@ -13,4 +25,9 @@ public record ParsedDocument(
     Instant modified,
     List<Block> blocks,
     boolean truncated,
-    List<String> warnings) {}
+    List<String> warnings) {
+  public ParsedDocument {
+    blocks = List.copyOf(blocks);
+    warnings = List.copyOf(warnings);
+  }
+}
