@@ -1,5 +1,7 @@
 package io.tramontane.retrieval.ingest;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.tramontane.core.CborSerializable;
 import io.tramontane.core.persistence.PersistenceSettings;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +93,13 @@ public final class DocumentEntity
     DELETED
   }
 
-  /** Events. */
+  /** Events. Typed by name, so a {@link Record} carrying one crosses nodes intact. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = DocumentIndexed.class, name = "indexed"),
+    @JsonSubTypes.Type(value = DocumentFailed.class, name = "failed"),
+    @JsonSubTypes.Type(value = DocumentDeleted.class, name = "deleted")
+  })
   public sealed interface Event extends CborSerializable {
     String tenant();
 
