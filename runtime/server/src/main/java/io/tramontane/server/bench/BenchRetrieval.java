@@ -39,6 +39,7 @@ final class BenchRetrieval implements AutoCloseable {
   static final Caller CALLER = new Caller(TENANT, Set.of());
 
   final Path dataDir;
+  final boolean keep;
   final Config config;
   final InferenceRuntime inference;
   final TramontaneSystem node;
@@ -46,19 +47,29 @@ final class BenchRetrieval implements AutoCloseable {
 
   private BenchRetrieval(
       Path dataDir,
+      boolean keep,
       Config config,
       InferenceRuntime inference,
       TramontaneSystem node,
       Retrieval retrieval) {
     this.dataDir = dataDir;
+    this.keep = keep;
     this.config = config;
     this.inference = inference;
     this.node = node;
     this.retrieval = retrieval;
   }
 
+  /** A node in a fresh temporary directory, removed on close. */
   static BenchRetrieval start(String name) throws InterruptedException {
-    Path dataDir = BenchNode.tempDataDir(name);
+    return start(BenchNode.tempDataDir(name), false);
+  }
+
+  /**
+   * A node on {@code dataDir}, resuming whatever journal and index it holds; {@code keep} leaves
+   * the directory in place on close (a built index reused by the next run).
+   */
+  static BenchRetrieval start(Path dataDir, boolean keep) throws InterruptedException {
     Config config =
         BenchNode.config(
             dataDir,
@@ -73,13 +84,15 @@ final class BenchRetrieval implements AutoCloseable {
         throw new IllegalStateException(notReady.get());
       }
       Retrieval retrieval = Retrieval.start(node, inference, config);
-      return new BenchRetrieval(dataDir, config, inference, node, retrieval);
+      return new BenchRetrieval(dataDir, keep, config, inference, node, retrieval);
     } catch (RuntimeException | InterruptedException e) {
       if (node != null) {
         node.close();
       }
       inference.close();
-      BenchNode.deleteTree(dataDir);
+      if (!keep) {
+        BenchNode.deleteTree(dataDir);
+      }
       throw e;
     }
   }
@@ -203,7 +216,9 @@ final class BenchRetrieval implements AutoCloseable {
         node.close();
       } finally {
         inference.close();
-        BenchNode.deleteTree(dataDir);
+        if (!keep) {
+          BenchNode.deleteTree(dataDir);
+        }
       }
     }
   }

@@ -3,6 +3,7 @@ package io.tramontane.server.cli;
 import io.tramontane.server.bench.EmbedBench;
 import io.tramontane.server.bench.IngestBench;
 import io.tramontane.server.bench.JournalBench;
+import io.tramontane.server.bench.SearchBench;
 import io.tramontane.server.bench.WebhookBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,13 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a benchmark; each prints a table with ratios against a same-run baseline.",
-    subcommands = {EmbedBench.class, IngestBench.class, JournalBench.class, WebhookBench.class})
+    subcommands = {
+      EmbedBench.class,
+      IngestBench.class,
+      SearchBench.class,
+      JournalBench.class,
+      WebhookBench.class
+    })
 final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
