@@ -3,6 +3,7 @@ package io.tramontane.server.cli;
 import io.tramontane.server.bench.EmbedBench;
 import io.tramontane.server.bench.IngestBench;
 import io.tramontane.server.bench.JournalBench;
+import io.tramontane.server.bench.QualityBench;
 import io.tramontane.server.bench.SearchBench;
 import io.tramontane.server.bench.WebhookBench;
 import picocli.CommandLine;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
       EmbedBench.class,
       IngestBench.class,
       SearchBench.class,
+      QualityBench.class,
       JournalBench.class,
       WebhookBench.class
     })
