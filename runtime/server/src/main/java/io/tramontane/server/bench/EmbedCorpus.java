@@ -469,7 +469,7 @@ final class EmbedCorpus {
    * The passage's complete sentences of 8 to 60 words: the first and last piece of each passage are
    * cut mid-sentence in the sample and are dropped.
    */
-  private static List<String> fullSentences(String body) {
+  static List<String> fullSentences(String body) {
     List<String> out = new ArrayList<>();
     String[] paragraphs = PARAGRAPH.split(body.strip());
     for (int p = 0; p < paragraphs.length; p++) {
@@ -487,7 +487,7 @@ final class EmbedCorpus {
     return out;
   }
 
-  private static boolean isEnglish(String body) {
+  static boolean isEnglish(String body) {
     String[] words = body.toLowerCase(Locale.ROOT).split("[^a-z]+");
     int total = 0;
     int stop = 0;

@@ -6,6 +6,12 @@
  * by CI.
  *
  * <ul>
+ *   <li>{@link io.tramontane.server.bench.IngestBench} (P2): europarl documents through the full
+ *       ingestion path against embed-only, and the text path against plain Lucene indexing.
+ *   <li>{@link io.tramontane.server.bench.SearchBench} (P3): BM25, kNN and hybrid search at 1 and 2
+ *       clients against a plain {@code IndexSearcher}; kNN recall@10 against exact kNN.
+ *   <li>{@link io.tramontane.server.bench.QualityBench} (P4): known-item MRR@10 of BM25, dense and
+ *       hybrid search on held-out europarl sentences.
  *   <li>{@link io.tramontane.server.bench.JournalBench} (P5): agent steps persisted by 1, 100 and
  *       1,000 entities on H2 and PostgreSQL against an fsync probe.
  *   <li>{@link io.tramontane.server.bench.WebhookBench} (P6): signed webhooks through the real HTTP

@@ -1,7 +1,10 @@
 package io.tramontane.server.cli;
 
 import io.tramontane.server.bench.EmbedBench;
+import io.tramontane.server.bench.IngestBench;
 import io.tramontane.server.bench.JournalBench;
+import io.tramontane.server.bench.QualityBench;
+import io.tramontane.server.bench.SearchBench;
 import io.tramontane.server.bench.TikaBench;
 import io.tramontane.server.bench.WebhookBench;
 import picocli.CommandLine;
@@ -12,7 +15,15 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a benchmark; each prints a table with ratios against a same-run baseline.",
-    subcommands = {EmbedBench.class, JournalBench.class, TikaBench.class, WebhookBench.class})
+    subcommands = {
+      EmbedBench.class,
+      IngestBench.class,
+      SearchBench.class,
+      QualityBench.class,
+      TikaBench.class,
+      JournalBench.class,
+      WebhookBench.class
+    })
 final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
