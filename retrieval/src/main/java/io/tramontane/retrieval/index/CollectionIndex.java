@@ -73,6 +73,9 @@ public final class CollectionIndex implements AutoCloseable {
 
   private static final int RRF_K = 60;
 
+  /** Fewest candidates a kNN search collects from the graph before keeping its top k. */
+  static final int KNN_MIN_CANDIDATES = 64;
+
   private final String collection;
   private final Directory directory;
 
@@ -385,7 +388,11 @@ public final class CollectionIndex implements AutoCloseable {
     if (vector == null) {
       return List.of();
     }
-    return List.of(s.search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k).scoreDocs);
+    // HNSW is approximate: asking the graph for more candidates than the caller wants and keeping
+    // the best k raises recall (P3 measured recall@10 0.925 when it was asked for exactly k).
+    int candidates = Math.max(k, KNN_MIN_CANDIDATES);
+    return List.of(
+        s.search(new KnnFloatVectorQuery(VECTOR, vector, candidates, filter), k).scoreDocs);
   }
 
   /** Reciprocal rank fusion: score = Σ 1 / (60 + rank) over the lists a chunk appears in. */

@@ -86,10 +86,22 @@ public final class Ingestion implements AutoCloseable {
               return t;
             });
     String model = settings.embeddingModel();
-    this.chunker =
-        new Chunker(
-            text -> !inference.countTokens(model, text).truncated(),
-            text -> inference.countTokens(model, text).tokens() <= settings.overlapTokens());
+    this.chunker = chunker(inference, model, settings.overlapTokens());
+  }
+
+  /**
+   * The chunker ingestion uses: the model's own tokenizer measures each paragraph once (see {@link
+   * Chunker#counting}).
+   */
+  public static Chunker chunker(InferenceRuntime inference, String model, int overlapTokens) {
+    int max = inference.model(model).maxTokens();
+    return Chunker.counting(
+        text -> {
+          InferenceRuntime.TokenCount c = inference.countTokens(model, text);
+          return c.truncated() ? max + 1 : c.tokens();
+        },
+        max,
+        overlapTokens);
   }
 
   /** Validates a tenant or collection name; the message says what is allowed. */

@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.tramontane.inference.InferenceRuntime;
+import io.tramontane.retrieval.ingest.Ingestion;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Chunking counted with MiniLM's own tokenizer, at a 64-token limit to exercise the cuts. */
+/**
+ * Chunking counted with MiniLM's own tokenizer, at a 64-token limit to exercise the cuts; every
+ * chunk is checked against the exact count of its whole text.
+ */
 class ChunkerTest {
 
   private static InferenceRuntime inference;
@@ -25,10 +29,8 @@ class ChunkerTest {
             ConfigFactory.parseString("tramontane.inference.models.minilm.max-sequence-length = 64")
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve());
-    chunker =
-        new Chunker(
-            t -> !inference.countTokens("minilm", t).truncated(),
-            t -> inference.countTokens("minilm", t).tokens() <= 24);
+    // The production chunker: each part counted once, counts added.
+    chunker = Ingestion.chunker(inference, "minilm", 24);
   }
 
   @AfterAll

@@ -11,6 +11,7 @@ import io.tramontane.retrieval.chunk.Chunker;
 import io.tramontane.retrieval.chunk.Piece;
 import io.tramontane.retrieval.index.Caller;
 import io.tramontane.retrieval.ingest.IngestResult;
+import io.tramontane.retrieval.ingest.Ingestion;
 import io.tramontane.retrieval.ingest.SourceDocument;
 import io.tramontane.retrieval.parse.DocumentParser;
 import io.tramontane.retrieval.parse.ParseResult;
@@ -108,9 +109,7 @@ final class BenchRetrieval implements AutoCloseable {
 
   /** The chunker Ingestion builds: the model's tokenizer decides what fits. */
   static Chunker chunker(InferenceRuntime inference, String model, int overlapTokens) {
-    return new Chunker(
-        text -> !inference.countTokens(model, text).truncated(),
-        text -> inference.countTokens(model, text).tokens() <= overlapTokens);
+    return Ingestion.chunker(inference, model, overlapTokens);
   }
 
   Chunker chunker() {
