@@ -1,0 +1,348 @@
+package io.tramontane.agents.definition;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+
+/**
+ * Loads agent definitions from YAML, refusing anything doubtful with {@code file:line:column}: a
+ * syntax error, an unknown key (a typo must not silently drop a limit), a tool that is not
+ * registered, a model that is not configured, an alias bomb, a file over 256 KiB.
+ *
+ * <pre>
+ * name: handbook
+ * description: Answers questions about the staff handbook, with citations.
+ * model: default
+ * instructions: |
+ *   Answer from the handbook only. Cite the passages you use.
+ * tools: [retrieve]
+ * collections: [handbook]
+ * approval: []                # tools whose calls wait for a person
+ * limits: {max-steps: 6, max-tool-calls: 4, max-tokens: 20000, timeout: 90s}
+ * </pre>
+ */
+public final class AgentDefinitions {
+
+  public static final int MAX_BYTES = 256 * 1024;
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+  private static final Set<String> KEYS =
+      Set.of(
+          "name",
+          "description",
+          "model",
+          "instructions",
+          "tools",
+          "collections",
+          "approval",
+          "limits",
+          "output-schema");
+  private static final Set<String> LIMIT_KEYS =
+      Set.of("max-steps", "max-tool-calls", "max-tokens", "timeout");
+
+  private final Predicate<String> toolExists;
+  private final Predicate<String> modelExists;
+  private final ObjectMapper yaml;
+
+  /**
+   * @param toolExists whether a tool name is registered
+   * @param modelExists whether a model name is configured
+   */
+  public AgentDefinitions(Predicate<String> toolExists, Predicate<String> modelExists) {
+    this.toolExists = toolExists;
+    this.modelExists = modelExists;
+    LoaderOptions options = new LoaderOptions();
+    options.setMaxAliasesForCollections(20);
+    options.setAllowDuplicateKeys(false);
+    options.setCodePointLimit(MAX_BYTES);
+    options.setNestingDepthLimit(20);
+    this.yaml =
+        new ObjectMapper(YAMLFactory.builder().loaderOptions(options).build())
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  }
+
+  /** Every {@code *.yaml}/{@code *.yml} in {@code dir}; names must be unique. */
+  public Map<String, AgentDefinition> loadDirectory(Path dir) {
+    Map<String, AgentDefinition> out = new LinkedHashMap<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files =
+          list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+              .sorted()
+              .toList();
+    } catch (IOException e) {
+      throw new DefinitionException(dir + ": cannot list agent definitions: " + e.getMessage());
+    }
+    for (Path f : files) {
+      AgentDefinition d = load(f);
+      AgentDefinition previous = out.putIfAbsent(d.name(), d);
+      if (previous != null) {
+        throw new DefinitionException(
+            f + ":1:1: agent name '" + d.name() + "' is already used by " + previous.source());
+      }
+    }
+    return out;
+  }
+
+  public AgentDefinition load(Path file) {
+    byte[] bytes;
+    try {
+      if (Files.size(file) > MAX_BYTES) {
+        throw new DefinitionException(
+            file
+                + ":1:1: the file is over "
+                + MAX_BYTES / 1024
+                + " KiB; an agent definition is"
+                + " a short YAML file.");
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new DefinitionException(file + ":1:1: cannot read: " + e.getMessage());
+    }
+    return parse(file.toString(), bytes);
+  }
+
+  /** Parses one definition; {@code source} names it in messages (a path or an upload's name). */
+  public AgentDefinition parse(String source, byte[] bytes) {
+    if (bytes.length > MAX_BYTES) {
+      throw new DefinitionException(
+          source + ":1:1: the definition is over " + MAX_BYTES / 1024 + " KiB.");
+    }
+    JsonNode root;
+    Map<String, JsonLocation> where;
+    try {
+      root = yaml.readTree(bytes);
+      where = locations(bytes);
+    } catch (JsonProcessingException e) {
+      JsonLocation l = e.getLocation();
+      throw new DefinitionException(
+          at(source, l) + " " + firstLine(e.getOriginalMessage()) + " (YAML syntax)");
+    } catch (IOException e) {
+      throw new DefinitionException(source + ":1:1: cannot read: " + e.getMessage());
+    }
+    Reader r = new Reader(source, where);
+    if (root == null || !root.isObject()) {
+      throw new DefinitionException(source + ":1:1: an agent definition is a YAML mapping.");
+    }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!KEYS.contains(key)) {
+        throw r.error("/" + key, "unknown key '" + key + "'; known keys: " + sorted(KEYS));
+      }
+    }
+    String name = r.string(root, "name", true);
+    if (!NAME.matcher(name).matches()) {
+      throw r.error(
+          "/name", "name '" + name + "' must be 1-64 lower-case letters, digits, '-' or '_'");
+    }
+    String model = r.string(root, "model", false);
+    model = model == null ? "default" : model;
+    if (!modelExists.test(model)) {
+      throw r.error(
+          "/model",
+          "model '" + model + "' is not configured (tramontane.agents.models), use 'default'");
+    }
+    List<String> tools = r.strings(root, "tools");
+    for (int i = 0; i < tools.size(); i++) {
+      if (!toolExists.test(tools.get(i))) {
+        throw r.error("/tools/" + i, "tool '" + tools.get(i) + "' is not registered");
+      }
+    }
+    List<String> approval = r.strings(root, "approval");
+    for (int i = 0; i < approval.size(); i++) {
+      if (!tools.contains(approval.get(i))) {
+        throw r.error(
+            "/approval/" + i,
+            "'" + approval.get(i) + "' needs approval but is not in this agent's tools");
+      }
+    }
+    Limits limits = limits(root.get("limits"), r);
+    JsonNode schema = root.get("output-schema");
+    if (schema != null && !schema.isObject()) {
+      throw r.error("/output-schema", "output-schema must be a JSON schema object");
+    }
+    return new AgentDefinition(
+        name,
+        r.string(root, "description", false) == null ? "" : r.string(root, "description", false),
+        model,
+        r.string(root, "instructions", true),
+        tools,
+        r.strings(root, "collections"),
+        new LinkedHashSet<>(approval),
+        limits,
+        schema == null ? null : schema.toString(),
+        source,
+        sha256(bytes));
+  }
+
+  private static Limits limits(JsonNode node, Reader r) {
+    Limits d = Limits.DEFAULT;
+    if (node == null) {
+      return d;
+    }
+    if (!node.isObject()) {
+      throw r.error("/limits", "limits is a mapping of " + sorted(LIMIT_KEYS));
+    }
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!LIMIT_KEYS.contains(key)) {
+        throw r.error(
+            "/limits/" + key, "unknown limit '" + key + "'; known: " + sorted(LIMIT_KEYS));
+      }
+    }
+    return new Limits(
+        r.positive(node, "/limits", "max-steps", d.maxSteps()),
+        r.positive(node, "/limits", "max-tool-calls", d.maxToolCalls()),
+        r.positive(node, "/limits", "max-tokens", d.maxTokens()),
+        r.duration(node, "/limits", "timeout", d.timeout()));
+  }
+
+  /** Reads fields and reports problems at their YAML location. */
+  private record Reader(String source, Map<String, JsonLocation> where) {
+
+    DefinitionException error(String pointer, String message) {
+      JsonLocation l = where.get(pointer);
+      return new DefinitionException(at(source, l) + " " + message + ".");
+    }
+
+    String string(JsonNode root, String key, boolean required) {
+      JsonNode n = root.get(key);
+      if (n == null || n.isNull()) {
+        if (required) {
+          throw new DefinitionException(source + ":1:1: '" + key + "' is required.");
+        }
+        return null;
+      }
+      if (!n.isTextual() || n.asText().isBlank()) {
+        throw error("/" + key, "'" + key + "' must be a non-empty string");
+      }
+      return n.asText();
+    }
+
+    List<String> strings(JsonNode root, String key) {
+      JsonNode n = root.get(key);
+      if (n == null || n.isNull()) {
+        return List.of();
+      }
+      if (!n.isArray()) {
+        throw error("/" + key, "'" + key + "' must be a list, e.g. [a, b]");
+      }
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < n.size(); i++) {
+        if (!n.get(i).isTextual()) {
+          throw error("/" + key + "/" + i, "'" + key + "' items must be strings");
+        }
+        out.add(n.get(i).asText());
+      }
+      return out;
+    }
+
+    int positive(JsonNode node, String base, String key, int fallback) {
+      JsonNode n = node.get(key);
+      if (n == null) {
+        return fallback;
+      }
+      if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1) {
+        throw error(base + "/" + key, "'" + key + "' must be a positive whole number");
+      }
+      return n.asInt();
+    }
+
+    Duration duration(JsonNode node, String base, String key, Duration fallback) {
+      JsonNode n = node.get(key);
+      if (n == null) {
+        return fallback;
+      }
+      String text = n.asText().strip().toLowerCase(java.util.Locale.ROOT);
+      try {
+        Duration d;
+        if (text.matches("\\d+ms")) {
+          d = Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+        } else if (text.matches("\\d+s")) {
+          d = Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
+        } else if (text.matches("\\d+m")) {
+          d = Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
+        } else {
+          d = Duration.parse(text.toUpperCase(java.util.Locale.ROOT));
+        }
+        if (d.isNegative() || d.isZero()) {
+          throw new DateTimeParseException("not positive", text, 0);
+        }
+        return d;
+      } catch (DateTimeParseException | NumberFormatException e) {
+        throw error(base + "/" + key, "'" + key + "' must be a duration like 90s, 2m or 500ms");
+      }
+    }
+  }
+
+  /** JSON pointer of every value in the document, with where it starts. */
+  private Map<String, JsonLocation> locations(byte[] bytes) throws IOException {
+    Map<String, JsonLocation> out = new HashMap<>();
+    try (JsonParser p = yaml.getFactory().createParser(bytes)) {
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        if (t == JsonToken.FIELD_NAME) {
+          out.putIfAbsent(
+              p.getParsingContext().pathAsPointer().toString(), p.currentTokenLocation());
+        } else if (t.isScalarValue() || t.isStructStart()) {
+          out.putIfAbsent(
+              p.getParsingContext().pathAsPointer().toString(), p.currentTokenLocation());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String at(String source, JsonLocation l) {
+    if (l == null || l.getLineNr() < 1) {
+      return source + ":1:1:";
+    }
+    return source + ":" + l.getLineNr() + ":" + Math.max(1, l.getColumnNr()) + ":";
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "invalid YAML";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private static List<String> sorted(Set<String> s) {
+    return s.stream().sorted().toList();
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.tramontane.agents.tool;
+
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+
+/**
+ * A capability an agent may call. Modules register tools into the {@link ToolRegistry} (retrieval's
+ * {@code retrieve}, {@code http.request}; connectors add mail and SharePoint actions; workflows add
+ * "start workflow"). An agent can only call the tools its definition allows — the session enforces
+ * that in code, whatever the model asks for.
+ *
+ * <p>Contract for implementations: {@link #execute} is blocking and runs on the agents' tool
+ * dispatcher, never on an actor thread; it receives arguments already validated against {@link
+ * #parameters()}; a side-effecting tool must deduplicate on {@link ToolCall#idempotencyKey()},
+ * because after a crash the same call is issued again with the same key.
+ */
+public interface Tool {
+
+  /** The name the model uses: lower case letters, digits, '.', '_' (e.g. {@code http.request}). */
+  String name();
+
+  /** What the tool does, for the model. */
+  String description();
+
+  /** The JSON schema of the arguments (an object). */
+  JsonObjectSchema parameters();
+
+  /**
+   * True when the tool changes something outside the platform (sends mail, writes files, calls a
+   * mutating API). Such tools can be put under approval in an agent definition.
+   */
+  boolean sideEffecting();
+
+  /** Runs the call. Failures the model should see are {@link ToolException}s. */
+  ToolResult execute(ToolCall call) throws ToolException;
+}
