@@ -1,6 +1,7 @@
 package io.tramontane.agents.tool;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -14,6 +15,8 @@ import java.util.Set;
  * @param tenant the session's tenant
  * @param principals the principals of the user the agent acts for (retrieval filters by them)
  * @param sessionId the agent session, for audit
+ * @param collections the retrieval collections the agent's definition names (the model cannot widen
+ *     them)
  */
 public record ToolCall(
     String tool,
@@ -21,7 +24,8 @@ public record ToolCall(
     String idempotencyKey,
     String tenant,
     Set<String> principals,
-    String sessionId) {
+    String sessionId,
+    List<String> collections) {
 
   public ToolCall {
     Objects.requireNonNull(tool, "tool");
@@ -29,5 +33,17 @@ public record ToolCall(
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     Objects.requireNonNull(tenant, "tenant");
     principals = principals == null ? Set.of() : Set.copyOf(principals);
+    collections = collections == null ? List.of() : List.copyOf(collections);
+  }
+
+  /** A call outside any retrieval collection. */
+  public ToolCall(
+      String tool,
+      JsonNode arguments,
+      String idempotencyKey,
+      String tenant,
+      Set<String> principals,
+      String sessionId) {
+    this(tool, arguments, idempotencyKey, tenant, principals, sessionId, List.of());
   }
 }
