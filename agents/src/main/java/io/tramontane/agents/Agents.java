@@ -1,0 +1,272 @@
+package io.tramontane.agents;
+
+import com.typesafe.config.Config;
+import dev.langchain4j.model.chat.ChatModel;
+import io.tramontane.agents.definition.AgentCatalog;
+import io.tramontane.agents.definition.AgentDefinition;
+import io.tramontane.agents.definition.AgentDefinitions;
+import io.tramontane.agents.model.ExtractiveResponder;
+import io.tramontane.agents.session.AgentSessionEntity;
+import io.tramontane.agents.session.SessionEvents;
+import io.tramontane.agents.session.SessionRuntime;
+import io.tramontane.agents.session.SessionState;
+import io.tramontane.agents.tool.Citation;
+import io.tramontane.agents.tool.RetrieveTool;
+import io.tramontane.agents.tool.ToolRegistry;
+import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.system.TramontaneSystem;
+import io.tramontane.retrieval.Retrieval;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Agents on one node: the definitions, the models, the tool registry and the sharded sessions.
+ * {@link #ask} sends a message and waits for the turn's answer.
+ */
+public final class Agents implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Agents.class);
+  private static final Pattern SESSION = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  private static final Duration ASK = Duration.ofSeconds(30);
+
+  private final ActorSystem<?> system;
+  private final AgentCatalog catalog;
+  private final ToolRegistry tools;
+  private final Map<String, ChatModel> models;
+  private final ExecutorService executor;
+  private final Duration answerTimeout;
+  private final AgentDefinitions loader;
+
+  private Agents(
+      ActorSystem<?> system,
+      AgentCatalog catalog,
+      ToolRegistry tools,
+      Map<String, ChatModel> models,
+      ExecutorService executor,
+      Duration answerTimeout,
+      AgentDefinitions loader) {
+    this.system = system;
+    this.catalog = catalog;
+    this.tools = tools;
+    this.models = models;
+    this.executor = executor;
+    this.answerTimeout = answerTimeout;
+    this.loader = loader;
+  }
+
+  /** Starts agents with the configured models ({@code default}: the extractive responder). */
+  public static Agents start(TramontaneSystem node, Retrieval retrieval, Config config) {
+    return start(node, retrieval, config, Map.of(), new ToolRegistry());
+  }
+
+  /**
+   * Starts agents. {@code extraModels} adds or replaces models by name (tests register scripted
+   * models); {@code tools} may hold tools registered by other modules — {@code retrieve} is added.
+   */
+  public static Agents start(
+      TramontaneSystem node,
+      Retrieval retrieval,
+      Config config,
+      Map<String, ChatModel> extraModels,
+      ToolRegistry tools) {
+    if (tools.find(RetrieveTool.NAME).isEmpty()) {
+      tools.register(new RetrieveTool(retrieval));
+    }
+    Map<String, ChatModel> models = new HashMap<>();
+    ExtractiveResponder extractive = new ExtractiveResponder();
+    models.put(ExtractiveResponder.NAME, extractive);
+    models.put("default", extractive);
+    models.putAll(extraModels);
+    AgentDefinitions loader =
+        new AgentDefinitions(n -> tools.find(n).isPresent(), models::containsKey);
+    AgentCatalog catalog = new AgentCatalog();
+    Path dir = dir(config);
+    for (AgentDefinition d : loader.loadDirectory(dir).values()) {
+      catalog.put(d);
+    }
+    LOG.info("Agents: {} definition(s) from {}", catalog.all().size(), dir);
+    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    SessionRuntime runtime =
+        new SessionRuntime(
+            catalog,
+            name -> Optional.ofNullable(models.get(name)),
+            tools,
+            executor,
+            Clock.systemUTC(),
+            node.persistence());
+    AgentSessionEntity.init(node.system(), runtime);
+    return new Agents(
+        node.system(),
+        catalog,
+        tools,
+        models,
+        executor,
+        config.getDuration("tramontane.agents.answer-timeout"),
+        loader);
+  }
+
+  static Path dir(Config config) {
+    String d = config.getString("tramontane.agents.dir");
+    return d.isBlank()
+        ? Path.of(config.getString("tramontane.data-dir")).resolve("agents")
+        : Path.of(d);
+  }
+
+  public AgentCatalog catalog() {
+    return catalog;
+  }
+
+  public ToolRegistry tools() {
+    return tools;
+  }
+
+  /** Adds or replaces a definition from YAML bytes (REST upload); errors name line:column. */
+  public AgentDefinition define(String source, byte[] yaml) {
+    AgentDefinition d = loader.parse(source, yaml);
+    catalog.put(d);
+    return d;
+  }
+
+  private EntityRef<AgentSessionEntity.Command> session(String tenant, String agent, String id) {
+    if (!SESSION.matcher(id).matches()) {
+      throw new InvalidRequestException(
+          "session id '" + id + "' is not valid: 1-128 letters, digits, '.', '_', ':' or '-'.");
+    }
+    if (catalog.current(agent).isEmpty()) {
+      throw new InvalidRequestException(
+          "there is no agent named '"
+              + agent
+              + "'; known: "
+              + catalog.all().stream().map(AgentDefinition::name).toList()
+              + ".");
+    }
+    return ClusterSharding.get(system)
+        .entityRefFor(
+            AgentSessionEntity.ENTITY_KEY, AgentSessionEntity.entityId(tenant, agent, id));
+  }
+
+  /** Sends a message; completes when the turn has started (is persisted). */
+  public CompletionStage<AgentSessionEntity.TurnStarted> send(
+      String tenant, String agent, String sessionId, String text, Set<String> principals) {
+    try {
+      return session(tenant, agent, sessionId)
+          .askWithStatus(r -> new AgentSessionEntity.SendMessage(tenant, text, principals, r), ASK);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  public CompletionStage<SessionState> get(String tenant, String agent, String sessionId) {
+    try {
+      return session(tenant, agent, sessionId).askWithStatus(AgentSessionEntity.Get::new, ASK);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  public CompletionStage<Done> decide(
+      String tenant,
+      String agent,
+      String sessionId,
+      String key,
+      boolean approve,
+      String by,
+      String reason) {
+    try {
+      return session(tenant, agent, sessionId)
+          .askWithStatus(r -> new AgentSessionEntity.Decide(key, approve, by, reason, r), ASK);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  public CompletionStage<Done> cancel(String tenant, String agent, String sessionId, String by) {
+    try {
+      return session(tenant, agent, sessionId)
+          .askWithStatus(r -> new AgentSessionEntity.Cancel(by, r), ASK);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** A turn's outcome: the answer and its citations, or that it waits for an approval. */
+  public record Answer(
+      int turn,
+      String text,
+      List<Citation> citations,
+      boolean awaitingApproval,
+      List<String> keys) {}
+
+  /** Sends a message and waits until the turn answers (or waits for an approval). */
+  public CompletionStage<Answer> ask(
+      String tenant, String agent, String sessionId, String text, Set<String> principals) {
+    return send(tenant, agent, sessionId, text, principals)
+        .thenCompose(started -> awaitAnswer(tenant, agent, sessionId, started.turn()));
+  }
+
+  /** Polls the session until {@code turn} has an answer or waits for a person. */
+  public CompletionStage<Answer> awaitAnswer(
+      String tenant, String agent, String sessionId, int turn) {
+    long deadline = System.nanoTime() + answerTimeout.toNanos();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          while (true) {
+            SessionState s = get(tenant, agent, sessionId).toCompletableFuture().join();
+            Optional<SessionEvents.AnswerProduced> answer =
+                s.transcript().stream()
+                    .filter(e -> e.turn() == turn && e instanceof SessionEvents.AnswerProduced)
+                    .map(e -> (SessionEvents.AnswerProduced) e)
+                    .reduce((a, b) -> b);
+            if (answer.isPresent()) {
+              return new Answer(
+                  turn, answer.get().text(), answer.get().citations(), false, List.of());
+            }
+            if (s.turn() == turn && s.phase() == SessionState.Phase.AWAITING_APPROVAL) {
+              return new Answer(
+                  turn,
+                  "",
+                  List.of(),
+                  true,
+                  s.pending().stream().map(SessionState.Pending::key).toList());
+            }
+            if (s.turn() == turn && s.phase() == SessionState.Phase.IDLE) {
+              return new Answer(turn, "(the turn was cancelled)", List.of(), false, List.of());
+            }
+            if (System.nanoTime() > deadline) {
+              throw new io.tramontane.core.UnavailableException(
+                  "the agent has not answered within " + answerTimeout.toSeconds() + " s",
+                  Duration.ofSeconds(5));
+            }
+            try {
+              Thread.sleep(25);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException("interrupted", e);
+            }
+          }
+        },
+        executor);
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
