@@ -153,7 +153,7 @@ public final class AgentDefinitions {
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!KEYS.contains(key)) {
-        throw r.error("/" + key, "unknown key '" + key + "'; known keys: " + sorted(KEYS));
+        throw r.error("/" + key + KEY, "unknown key '" + key + "'; known keys: " + sorted(KEYS));
       }
     }
     String name = r.string(root, "name", true);
@@ -213,7 +213,7 @@ public final class AgentDefinitions {
       String key = it.next();
       if (!LIMIT_KEYS.contains(key)) {
         throw r.error(
-            "/limits/" + key, "unknown limit '" + key + "'; known: " + sorted(LIMIT_KEYS));
+            "/limits/" + key + KEY, "unknown limit '" + key + "'; known: " + sorted(LIMIT_KEYS));
       }
     }
     return new Limits(
@@ -228,6 +228,9 @@ public final class AgentDefinitions {
 
     DefinitionException error(String pointer, String message) {
       JsonLocation l = where.get(pointer);
+      if (l == null) {
+        l = where.get(pointer + KEY);
+      }
       return new DefinitionException(at(source, l) + " " + message + ".");
     }
 
@@ -301,18 +304,20 @@ public final class AgentDefinitions {
     }
   }
 
-  /** JSON pointer of every value in the document, with where it starts. */
+  /** Suffix of a pointer naming the key itself rather than its value. */
+  private static final String KEY = "#key";
+
+  /** JSON pointer of every value (and, suffixed {@link #KEY}, every key) with where it starts. */
   private Map<String, JsonLocation> locations(byte[] bytes) throws IOException {
     Map<String, JsonLocation> out = new HashMap<>();
     try (JsonParser p = yaml.getFactory().createParser(bytes)) {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
+        String pointer = p.getParsingContext().pathAsPointer().toString();
         if (t == JsonToken.FIELD_NAME) {
-          out.putIfAbsent(
-              p.getParsingContext().pathAsPointer().toString(), p.currentTokenLocation());
+          out.putIfAbsent(pointer + KEY, p.currentTokenLocation());
         } else if (t.isScalarValue() || t.isStructStart()) {
-          out.putIfAbsent(
-              p.getParsingContext().pathAsPointer().toString(), p.currentTokenLocation());
+          out.putIfAbsent(pointer, p.currentTokenLocation());
         }
       }
     }
