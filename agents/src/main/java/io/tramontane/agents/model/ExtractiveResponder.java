@@ -44,7 +44,7 @@ public final class ExtractiveResponder implements ChatModel {
                 .map(ToolSpecification::name)
                 .anyMatch("retrieve"::equals);
     if (last instanceof UserMessage user && canRetrieve) {
-      ObjectNode args = JSON.createObjectNode().put("query", user.singleText());
+      ObjectNode args = JSON.createObjectNode().put("query", user.singleText()).put("k", 3);
       ToolExecutionRequest call =
           ToolExecutionRequest.builder()
               .id("extractive-" + messages.size())

@@ -1,6 +1,7 @@
 package io.tramontane.server;
 
 import com.typesafe.config.Config;
+import io.tramontane.agents.Agents;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.inference.InferenceRuntime;
@@ -35,6 +36,7 @@ public final class TramontaneServer implements AutoCloseable {
   private final TramontaneSystem node;
   private final WebhookIntake intake;
   private final Retrieval retrieval;
+  private final Agents agents;
   private final InferenceRuntime inference;
   private final HttpEdge edge;
   private final ServerBinding binding;
@@ -43,10 +45,12 @@ public final class TramontaneServer implements AutoCloseable {
       TramontaneSystem node,
       WebhookIntake intake,
       Retrieval retrieval,
+      Agents agents,
       InferenceRuntime inference,
       HttpEdge edge,
       ServerBinding binding) {
     this.inference = inference;
+    this.agents = agents;
     this.node = node;
     this.intake = intake;
     this.retrieval = retrieval;
@@ -75,6 +79,7 @@ public final class TramontaneServer implements AutoCloseable {
     }
     try {
       Retrieval retrieval = Retrieval.start(node, inference, config);
+      Agents agents = Agents.start(node, retrieval, config);
       // Projections commit and parser workers stop before the actor system goes; the model last.
       CoordinatedShutdown.get(node.system())
           .addTask(
@@ -83,12 +88,13 @@ public final class TramontaneServer implements AutoCloseable {
               () ->
                   CompletableFuture.supplyAsync(
                       () -> {
+                        agents.close();
                         retrieval.close();
                         inference.close();
                         return Done.getInstance();
                       }));
       WebhookIntake intake = WebhookIntake.start(node, config, triggers, clock);
-      HttpEdge edge = new HttpEdge(node, intake, retrieval, apiKeys);
+      HttpEdge edge = new HttpEdge(node, intake, retrieval, agents, apiKeys);
       ServerBinding binding;
       try {
         binding =
@@ -123,7 +129,7 @@ public final class TramontaneServer implements AutoCloseable {
                 + " answers 401.");
       }
       LOG.info("Inference: {}", inference.deviceNote());
-      return new TramontaneServer(node, intake, retrieval, inference, edge, binding);
+      return new TramontaneServer(node, intake, retrieval, agents, inference, edge, binding);
     } catch (RuntimeException e) {
       node.close();
       inference.close();
@@ -141,6 +147,10 @@ public final class TramontaneServer implements AutoCloseable {
 
   public WebhookIntake intake() {
     return intake;
+  }
+
+  public Agents agents() {
+    return agents;
   }
 
   public InferenceRuntime inference() {

@@ -101,6 +101,21 @@ class CliIT {
             data);
     assertTrue(bm25.out().contains("travel-policy.md"), bm25.out());
 
+    // The demo agent answers from the same corpus with citations, with no language model.
+    Run ask =
+        run(
+            "ask",
+            "handbook",
+            "How many days of holiday do I get?",
+            "--agents",
+            Path.of("..", "..", "examples", "agents").toString(),
+            "--data-dir",
+            data);
+    assertEquals(0, ask.exit(), ask.err());
+    assertTrue(ask.out().startsWith("No language model is configured"), ask.out());
+    assertTrue(ask.out().contains("twenty-five days"), ask.out());
+    assertTrue(ask.out().contains("[1] leave-and-holidays.txt"), ask.out());
+
     Run rebuilt = run("reindex", "--collection", "handbook", "--data-dir", data);
     assertEquals(0, rebuilt.exit(), rebuilt.err());
     assertTrue(rebuilt.out().contains("Rebuilt collection 'handbook'"), rebuilt.out());

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       IngestCommand.class,
       SearchCommand.class,
+      AskCommand.class,
       ReindexCommand.class,
       VersionCommand.class,
       BenchCommand.class
@@ -51,6 +52,10 @@ public final class Main implements Runnable {
           Throwable cause = e;
           while (cause.getCause() != null && !(cause instanceof TramontaneException)) {
             cause = cause.getCause();
+          }
+          if (cause instanceof org.apache.pekko.pattern.StatusReply.ErrorMessage refused) {
+            commandLine.getErr().println("tramontane: " + refused.getMessage());
+            return 1;
           }
           if (cause instanceof TramontaneException te) {
             commandLine.getErr().println("tramontane: " + te.getMessage());

@@ -1,6 +1,7 @@
 package io.tramontane.server.cli;
 
 import com.typesafe.config.Config;
+import io.tramontane.agents.Agents;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.system.Readiness;
 import io.tramontane.core.system.TramontaneSystem;
@@ -18,11 +19,15 @@ final class RetrievalNode implements AutoCloseable {
   private final InferenceRuntime inference;
   private final TramontaneSystem node;
   private final Retrieval retrieval;
+  private final Config config;
+  private Agents agents;
 
-  private RetrievalNode(InferenceRuntime inference, TramontaneSystem node, Retrieval retrieval) {
+  private RetrievalNode(
+      InferenceRuntime inference, TramontaneSystem node, Retrieval retrieval, Config config) {
     this.inference = inference;
     this.node = node;
     this.retrieval = retrieval;
+    this.config = config;
   }
 
   /** The cluster port is 0 so the command can run beside a server on the same machine. */
@@ -49,7 +54,7 @@ final class RetrievalNode implements AutoCloseable {
                 + "). If a Tramontane server is running on this data directory, send documents"
                 + " through its REST API (PUT /collections/{c}/documents) or stop it first.");
       }
-      return new RetrievalNode(inference, node, Retrieval.start(node, inference, config));
+      return new RetrievalNode(inference, node, Retrieval.start(node, inference, config), config);
     } catch (RuntimeException e) {
       node.close();
       inference.close();
@@ -82,8 +87,19 @@ final class RetrievalNode implements AutoCloseable {
     return inference;
   }
 
+  /** Agents on this node, started on first use. */
+  synchronized Agents agents() {
+    if (agents == null) {
+      agents = Agents.start(node, retrieval, config);
+    }
+    return agents;
+  }
+
   @Override
   public void close() {
+    if (agents != null) {
+      agents.close();
+    }
     retrieval.close();
     node.close();
     inference.close();

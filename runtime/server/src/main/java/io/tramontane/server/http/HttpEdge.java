@@ -1,5 +1,6 @@
 package io.tramontane.server.http;
 
+import io.tramontane.agents.Agents;
 import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.intake.DeliveryEntity;
 import io.tramontane.intake.WebhookIntake;
@@ -46,7 +47,11 @@ public final class HttpEdge extends AllDirectives {
   private final RouteTable table = new RouteTable();
 
   public HttpEdge(
-      TramontaneSystem node, WebhookIntake intake, Retrieval retrieval, ApiKeys apiKeys) {
+      TramontaneSystem node,
+      WebhookIntake intake,
+      Retrieval retrieval,
+      Agents agents,
+      ApiKeys apiKeys) {
     this.node = node;
     this.intake = intake;
     this.apiKeys = apiKeys;
@@ -69,6 +74,7 @@ public final class HttpEdge extends AllDirectives {
             this::deliveryStatus)
         .add("GET", "/triggers", RouteTable.Access.API_KEY, SCOPE_TRIGGERS_READ, this::triggers);
     new RetrievalRoutes(retrieval, materializer, bodyTimeoutMillis).register(table);
+    new AgentRoutes(agents, materializer, bodyTimeoutMillis).register(table);
   }
 
   /** Every route with its access policy (for documentation and the route-coverage test). */

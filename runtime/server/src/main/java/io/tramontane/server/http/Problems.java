@@ -17,6 +17,7 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +84,10 @@ public final class Problems {
       long seconds = Math.max(1, u.retryAfter().toSeconds());
       return of(StatusCodes.SERVICE_UNAVAILABLE, "Service Unavailable", u.getMessage())
           .addHeader(RawHeader.create("Retry-After", Long.toString(seconds)));
+    }
+    if (e instanceof StatusReply.ErrorMessage refused) {
+      // An entity refused the command (validation is a reply, not an exception).
+      return of(StatusCodes.CONFLICT, "Conflict", refused.getMessage() + ".");
     }
     if (e instanceof UnknownCollectionException unknown) {
       return notFound(unknown.getMessage());

@@ -1,0 +1,108 @@
+package io.tramontane.server.cli;
+
+import io.tramontane.agents.Agents;
+import io.tramontane.agents.tool.Citation;
+import io.tramontane.agents.tool.RetrieveTool;
+import io.tramontane.retrieval.ingest.Ingestion;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tramontane ask <agent> "…"}: one turn of an agent session on a local node, printed with
+ * its citations. Without a configured language model the agent answers with quoted passages.
+ */
+@Command(
+    name = "ask",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Ask an agent a question and print its answer with citations.",
+      "With no language model configured, the answer quotes the best passages (extractive)."
+    })
+final class AskCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin ConfigOptions options;
+
+  @Parameters(index = "0", paramLabel = "AGENT", description = "Agent name.")
+  String agent;
+
+  @Parameters(index = "1", paramLabel = "QUESTION", description = "What to ask.")
+  String question;
+
+  @Option(
+      names = "--agents",
+      paramLabel = "DIR",
+      description = "Directory of agent definitions (tramontane.agents.dir).")
+  Path agentsDir;
+
+  @Option(
+      names = "--as",
+      paramLabel = "PRINCIPAL",
+      split = ",",
+      description = "User or group the agent acts for (repeatable). None: public documents only.")
+  List<String> principals = List.of();
+
+  @Option(names = "--tenant", description = "Tenant (default: ${DEFAULT-VALUE}).")
+  String tenant = "default";
+
+  @Option(
+      names = "--session",
+      description = "Session id to continue a conversation (default: a new one).")
+  String session;
+
+  @Override
+  public Integer call() {
+    Main.quietLogs();
+    PrintWriter out = spec.commandLine().getOut();
+    Ingestion.checkName("tenant", tenant);
+    Map<String, Object> overrides = new HashMap<>(RetrievalNode.overrides());
+    if (agentsDir != null) {
+      overrides.put("tramontane.agents.dir", agentsDir.toString());
+    }
+    String sessionId = session != null ? session : "cli-" + UUID.randomUUID();
+    try (RetrievalNode node = RetrievalNode.start(options.load(overrides))) {
+      Agents agents = node.agents();
+      Agents.Answer answer =
+          agents
+              .ask(tenant, agent, sessionId, question, new LinkedHashSet<>(principals))
+              .toCompletableFuture()
+              .join();
+      if (answer.awaitingApproval()) {
+        out.println(
+            "The agent wants to run a tool that needs approval ("
+                + answer.keys()
+                + "). Approve it through the REST API: POST /agents/"
+                + agent
+                + "/sessions/"
+                + sessionId
+                + "/decisions.");
+        return 0;
+      }
+      out.println(answer.text());
+      if (!answer.citations().isEmpty()) {
+        out.println();
+        out.println("Sources:");
+        int n = 1;
+        for (Citation c : answer.citations()) {
+          out.printf("  [%d] %s%n", n++, RetrieveTool.label(c));
+        }
+      }
+      out.println();
+      out.println("(session " + sessionId + ", turn " + answer.turn() + ")");
+      out.flush();
+      return 0;
+    }
+  }
+}
