@@ -57,7 +57,9 @@ class RouteSecurityIT {
     return spec.template()
         .replace("{trigger}", trigger)
         .replace("{id}", "msg_probe")
-        .replace("{collection}", "kb");
+        .replace("{collection}", "kb")
+        .replace("{agent}", "handbook")
+        .replace("{session}", "s1");
   }
 
   HttpResponse<String> call(RouteTable.Spec spec, String trigger, String key) throws Exception {

@@ -1,5 +1,6 @@
 package io.tramontane.server.http;
 
+import io.tramontane.agents.definition.DefinitionException;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.UnavailableException;
@@ -88,6 +89,9 @@ public final class Problems {
     if (e instanceof StatusReply.ErrorMessage refused) {
       // An entity refused the command (validation is a reply, not an exception).
       return of(StatusCodes.CONFLICT, "Conflict", refused.getMessage() + ".");
+    }
+    if (e instanceof DefinitionException invalid) {
+      return of(StatusCodes.BAD_REQUEST, "Invalid Agent Definition", invalid.getMessage());
     }
     if (e instanceof UnknownCollectionException unknown) {
       return notFound(unknown.getMessage());

@@ -73,7 +73,16 @@ public final class TestServer implements AutoCloseable {
             "secrets", List.of("env:IT_BILLING_SECRET"),
             "max-body-size", "8m"));
     List<String> all =
-        List.of("deliveries:read", "triggers:read", "documents:write", "documents:read", "search");
+        List.of(
+            "deliveries:read",
+            "triggers:read",
+            "documents:write",
+            "documents:read",
+            "search",
+            "agents:read",
+            "agents:write",
+            "agents:use",
+            "agents:approve");
     o.put(
         "tramontane.server.api-keys.acme",
         Map.of("tenant", "acme", "scopes", all, "key", "env:IT_ACME_KEY"));
