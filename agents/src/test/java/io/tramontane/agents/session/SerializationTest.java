@@ -1,0 +1,125 @@
+package io.tramontane.agents.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.typesafe.config.ConfigFactory;
+import io.tramontane.agents.session.SessionEvents.RequestedCall;
+import io.tramontane.agents.tool.Citation;
+import io.tramontane.agents.tool.ToolResult;
+import io.tramontane.core.TramontaneConfig;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every session event, the state and the commands survive Jackson CBOR as configured. */
+class SerializationTest {
+
+  private static ActorTestKit testKit;
+  private static final ObjectMapper TREES = new ObjectMapper().registerModule(new JavaTimeModule());
+  private static final Instant AT = Instant.parse("2026-12-01T10:00:00.5Z");
+
+  @BeforeAll
+  static void start() {
+    testKit =
+        ActorTestKit.create(
+            "AgentSerializationTest",
+            ConfigFactory.parseString(
+                    "pekko.actor.provider = local\n"
+                        + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off")
+                .withFallback(TramontaneConfig.load(Map.of())));
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  static Stream<Object> records() {
+    Citation c =
+        new Citation(
+            "hr/leave.pdf",
+            "Leave",
+            "file:///hr/leave.pdf",
+            "Leave > Carry",
+            3,
+            "Up to five days…");
+    var received =
+        new SessionEvents.MessageReceived(
+            1, "acme", "handbook", "abc", "Hi — é?", Set.of("bob", "alice"), AT);
+    var answered =
+        new SessionEvents.ModelAnswered(
+            1,
+            1,
+            "",
+            List.of(new RequestedCall("call_1", "retrieve", "{\"query\":\"x\"}")),
+            120,
+            14);
+    return Stream.of(
+        received,
+        answered,
+        new SessionEvents.ToolCallRequested(1, "acme/handbook/s/1/0", "call_1", "retrieve", "{}"),
+        new SessionEvents.ApprovalRequested(1, "k", "http.request", "{}"),
+        new SessionEvents.ApprovalGranted(1, "k", "carol"),
+        new SessionEvents.ApprovalDenied(1, "k", "carol", "no"),
+        new SessionEvents.ToolCallCompleted(1, "k", new ToolResult("[1] …", List.of(c))),
+        new SessionEvents.ToolCallFailed(1, "k", "timed out"),
+        new SessionEvents.ToolCallDenied(1, "k", "mail.forward", "not allowed"),
+        new SessionEvents.ToolCallAbandoned(1, "k", "cancelled"),
+        new SessionEvents.AnswerProduced(1, "Twenty-five days [1].", List.of(c)),
+        new SessionEvents.BudgetExceeded(1, "max-steps", "8 model calls"),
+        new SessionEvents.TurnCancelled(1, "alice"),
+        SessionState.EMPTY.apply(received).apply(answered));
+  }
+
+  private static Object roundTrip(Object message) {
+    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
+    Serializer serializer = serialization.findSerializerFor(message);
+    assertInstanceOf(JacksonCborSerializer.class, serializer, message.getClass().getName());
+    return serialization
+        .deserialize(
+            serialization.serialize(message).get(),
+            serializer.identifier(),
+            Serializers.manifestFor(serializer, message))
+        .get();
+  }
+
+  @ParameterizedTest
+  @MethodSource("records")
+  void roundTrips(Object message) {
+    Object back = roundTrip(message);
+    assertEquals(message.getClass(), back.getClass());
+    assertEquals(TREES.valueToTree(message), TREES.valueToTree(back));
+  }
+
+  @Test
+  void commandsKeepTheirReplyTo() {
+    var probe = testKit.<StatusReply<Done>>createTestProbe();
+    var back =
+        (AgentSessionEntity.Decide)
+            roundTrip(new AgentSessionEntity.Decide("k", true, "carol", null, probe.ref()));
+    back.replyTo().tell(StatusReply.ack());
+    assertEquals(Done.getInstance(), probe.receiveMessage().getValue());
+    var started = testKit.<StatusReply<AgentSessionEntity.TurnStarted>>createTestProbe();
+    assertInstanceOf(
+        AgentSessionEntity.SendMessage.class,
+        roundTrip(new AgentSessionEntity.SendMessage("acme", "hi", Set.of("a"), started.ref())));
+  }
+}
