@@ -39,6 +39,9 @@ class CliIT {
     String ranking = r.out().substring(r.out().indexOf("Shipped model"));
     assertTrue(
         ranking.lines().skip(1).findFirst().orElseThrow().contains("Invoices are paid"), ranking);
+    assertTrue(
+        r.out().contains("6. Agent 'demo' (no LLM)") && r.out().contains("first: sailings.txt"),
+        r.out());
     assertTrue(Files.exists(dir.resolve("db")), "H2 database created under the data dir");
     assertFalse(
         r.out().contains(readQuietly(dir.resolve("api-key"))), "the API key is not printed");

@@ -1,6 +1,7 @@
 package io.tramontane.server.cli;
 
 import com.typesafe.config.Config;
+import io.tramontane.agents.Agents;
 import io.tramontane.inference.InferenceRuntime;
 import io.tramontane.intake.signature.StandardWebhooksScheme;
 import io.tramontane.retrieval.Retrieval;
@@ -86,7 +87,10 @@ final class DemoCommand implements Callable<Integer> {
                         HttpEdge.SCOPE_TRIGGERS_READ,
                         "documents:read",
                         "documents:write",
-                        "search"),
+                        "search",
+                        "agents:read",
+                        "agents:use",
+                        "agents:approve"),
                     "key",
                     "file:" + apiKey));
     ConfigOptions options = new ConfigOptions();
@@ -184,6 +188,7 @@ final class DemoCommand implements Callable<Integer> {
             + " "
             + st.body());
     showRetrieval(out, server);
+    showAgent(out, server);
     out.println();
     out.println("Do it yourself with openssl and curl (examples/webhooks has the scripts):");
     out.println(
@@ -261,6 +266,31 @@ final class DemoCommand implements Callable<Integer> {
     for (Hit h : hits) {
       out.printf("     %d. %s  (%s)%n", h.rank(), h.text(), h.documentId());
     }
+  }
+
+  /** An agent over the demo documents answers with citations, with no language model. */
+  private static void showAgent(PrintWriter out, TramontaneServer server) {
+    Agents agents = server.agents();
+    agents.define(
+        "demo agent",
+        ("name: demo\n"
+                + "description: Answers from the demo documents.\n"
+                + "instructions: Answer from the documents and cite them.\n"
+                + "tools: [retrieve]\n"
+                + "collections: [demo]\n")
+            .getBytes(StandardCharsets.UTF_8));
+    Agents.Answer answer =
+        agents
+            .ask(
+                "demo", "demo", "demo-" + UUID.randomUUID(), "When is the ship to Genoa?", Set.of())
+            .toCompletableFuture()
+            .join();
+    String first = answer.text().lines().findFirst().orElse("");
+    out.printf(
+        "6. Agent 'demo' (no LLM)  \"When is the ship to Genoa?\" -> %d citation(s), first: %s%n",
+        answer.citations().size(),
+        answer.citations().isEmpty() ? "-" : answer.citations().getFirst().documentId());
+    out.println("     " + first);
   }
 
   private static Path secretFile(Path file, java.util.function.Supplier<String> generate)
