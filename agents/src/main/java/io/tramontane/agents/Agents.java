@@ -221,48 +221,51 @@ public final class Agents implements AutoCloseable {
         .thenCompose(started -> awaitAnswer(tenant, agent, sessionId, started.turn()));
   }
 
-  /** Polls the session until {@code turn} has an answer or waits for a person. */
+  /**
+   * Waits until {@code turn} has an answer or waits for a person: the session tells us when
+   * (re-asked if the session restarted meanwhile), up to {@code tramontane.agents.answer-timeout}.
+   */
   public CompletionStage<Answer> awaitAnswer(
       String tenant, String agent, String sessionId, int turn) {
     long deadline = System.nanoTime() + answerTimeout.toNanos();
     return CompletableFuture.supplyAsync(
         () -> {
           while (true) {
-            SessionState s = get(tenant, agent, sessionId).toCompletableFuture().join();
-            Optional<SessionEvents.AnswerProduced> answer =
-                s.transcript().stream()
-                    .filter(e -> e.turn() == turn && e instanceof SessionEvents.AnswerProduced)
-                    .map(e -> (SessionEvents.AnswerProduced) e)
-                    .reduce((a, b) -> b);
-            if (answer.isPresent()) {
-              return new Answer(
-                  turn, answer.get().text(), answer.get().citations(), false, List.of());
-            }
-            if (s.turn() == turn && s.phase() == SessionState.Phase.AWAITING_APPROVAL) {
-              return new Answer(
-                  turn,
-                  "",
-                  List.of(),
-                  true,
-                  s.pending().stream().map(SessionState.Pending::key).toList());
-            }
-            if (s.turn() == turn && s.phase() == SessionState.Phase.IDLE) {
-              return new Answer(turn, "(the turn was cancelled)", List.of(), false, List.of());
-            }
-            if (System.nanoTime() > deadline) {
-              throw new io.tramontane.core.UnavailableException(
-                  "the agent has not answered within " + answerTimeout.toSeconds() + " s",
-                  Duration.ofSeconds(5));
-            }
+            SessionState s;
             try {
-              Thread.sleep(25);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new IllegalStateException("interrupted", e);
+              s =
+                  session(tenant, agent, sessionId)
+                      .<SessionState>askWithStatus(
+                          r -> new AgentSessionEntity.AwaitTurn(turn, r), ASK)
+                      .toCompletableFuture()
+                      .join();
+            } catch (java.util.concurrent.CompletionException e) {
+              if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)
+                  || System.nanoTime() > deadline) {
+                throw e;
+              }
+              continue;
             }
+            return answerOf(s, turn);
           }
         },
         executor);
+  }
+
+  private static Answer answerOf(SessionState s, int turn) {
+    Optional<SessionEvents.AnswerProduced> answer =
+        s.transcript().stream()
+            .filter(e -> e.turn() == turn && e instanceof SessionEvents.AnswerProduced)
+            .map(e -> (SessionEvents.AnswerProduced) e)
+            .reduce((a, b) -> b);
+    if (answer.isPresent()) {
+      return new Answer(turn, answer.get().text(), answer.get().citations(), false, List.of());
+    }
+    if (s.turn() == turn && s.phase() == SessionState.Phase.AWAITING_APPROVAL) {
+      return new Answer(
+          turn, "", List.of(), true, s.pending().stream().map(SessionState.Pending::key).toList());
+    }
+    return new Answer(turn, "(the turn was cancelled)", List.of(), false, List.of());
   }
 
   @Override

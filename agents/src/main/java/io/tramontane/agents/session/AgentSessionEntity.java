@@ -115,6 +115,13 @@ public final class AgentSessionEntity
   /** Read the session. */
   public record Get(ActorRef<StatusReply<SessionState>> replyTo) implements Command {}
 
+  /**
+   * Answers with the state once {@code turn} has an answer or waits for an approval (at once if it
+   * already does). Waiters are not persisted: after a restart, ask again.
+   */
+  public record AwaitTurn(int turn, ActorRef<StatusReply<SessionState>> replyTo)
+      implements Command {}
+
   /** Reply to {@link SendMessage}. */
   public record TurnStarted(int turn) implements CborSerializable {}
 
@@ -136,6 +143,7 @@ public final class AgentSessionEntity
   private final SessionRuntime runtime;
   private final ActorContext<Command> context;
   private String inFlight;
+  private final List<AwaitTurn> waiters = new ArrayList<>();
 
   private AgentSessionEntity(ActorContext<Command> context, String entityId, SessionRuntime rt) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId), rt.persistence().onPersistFailure());
@@ -190,6 +198,7 @@ public final class AgentSessionEntity
         .onCommand(Decide.class, this::onDecide)
         .onCommand(Cancel.class, this::onCancel)
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s)))
+        .onCommand(AwaitTurn.class, this::onAwait)
         .onCommand(Proceed.class, this::onProceed)
         .onCommand(ModelReplied.class, this::onModelReplied)
         .onCommand(ToolFinished.class, this::onToolFinished)
@@ -291,7 +300,37 @@ public final class AgentSessionEntity
     inFlight = null;
     return Effect()
         .persist(events)
+        .thenRun(this::notifyWaiters)
         .thenReply(cmd.replyTo(), st -> StatusReply.success(Done.getInstance()));
+  }
+
+  private ReplyEffect<Event, SessionState> onAwait(SessionState s, AwaitTurn cmd) {
+    if (settled(s, cmd.turn())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(s));
+    }
+    waiters.add(cmd);
+    return Effect().noReply();
+  }
+
+  /** The turn has its answer (or was cancelled), or waits for a person. */
+  static boolean settled(SessionState s, int turn) {
+    if (turn < s.turn()) {
+      return true;
+    }
+    return turn == s.turn()
+        && (s.phase() == SessionState.Phase.IDLE
+            || s.phase() == SessionState.Phase.AWAITING_APPROVAL);
+  }
+
+  private void notifyWaiters(SessionState s) {
+    waiters.removeIf(
+        w -> {
+          if (settled(s, w.turn())) {
+            w.replyTo().tell(StatusReply.success(s));
+            return true;
+          }
+          return false;
+        });
   }
 
   // --- the loop ------------------------------------------------------------------------------
@@ -389,7 +428,7 @@ public final class AgentSessionEntity
     events.add(new ModelAnswered(s.turn(), r.step(), ai.text(), calls, in, out));
     if (calls.isEmpty()) {
       events.add(new AnswerProduced(s.turn(), ai.text() == null ? "" : ai.text(), s.citations()));
-      return Effect().persist(events).thenNoReply();
+      return Effect().persist(events).thenRun(this::notifyWaiters).thenNoReply();
     }
     AgentDefinition def = definition(s).orElseThrow();
     int n = s.requested();
@@ -413,7 +452,11 @@ public final class AgentSessionEntity
     int turn = s.turn();
     return Effect()
         .persist(events)
-        .thenRun(st -> context.getSelf().tell(new Proceed(turn)))
+        .thenRun(
+            st -> {
+              notifyWaiters(st);
+              context.getSelf().tell(new Proceed(turn));
+            })
         .thenNoReply();
   }
 
@@ -521,7 +564,7 @@ public final class AgentSessionEntity
                 + "). Ask again with a narrower question, or raise the agent's limits.",
             s.citations()));
     inFlight = null;
-    return Effect().persist(events).thenNoReply();
+    return Effect().persist(events).thenRun(this::notifyWaiters).thenNoReply();
   }
 
   private ReplyEffect<Event, SessionState> end(SessionState s, String answer) {
@@ -531,7 +574,7 @@ public final class AgentSessionEntity
     }
     events.add(new AnswerProduced(s.turn(), answer, s.citations()));
     inFlight = null;
-    return Effect().persist(events).thenNoReply();
+    return Effect().persist(events).thenRun(this::notifyWaiters).thenNoReply();
   }
 
   // --- memory --------------------------------------------------------------------------------

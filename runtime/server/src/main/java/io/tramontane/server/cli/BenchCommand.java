@@ -1,5 +1,6 @@
 package io.tramontane.server.cli;
 
+import io.tramontane.server.bench.AgentBench;
 import io.tramontane.server.bench.EmbedBench;
 import io.tramontane.server.bench.IngestBench;
 import io.tramontane.server.bench.JournalBench;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Run a benchmark; each prints a table with ratios against a same-run baseline.",
     subcommands = {
+      AgentBench.class,
       EmbedBench.class,
       IngestBench.class,
       SearchBench.class,
