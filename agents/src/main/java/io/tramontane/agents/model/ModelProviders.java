@@ -59,7 +59,12 @@ public final class ModelProviders {
   private ModelProviders(Map<String, ModelSettings> settings) {
     this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     Map<String, ChatModel> built = new LinkedHashMap<>();
-    settings.forEach((name, s) -> built.put(name, build(s)));
+    settings.forEach(
+        (name, s) -> {
+          ChatModel model = build(s);
+          built.put(
+              name, s.apiKey() == null ? model : new KeyRedactingChatModel(model, s.apiKey()));
+        });
     this.models = Collections.unmodifiableMap(built);
   }
 
