@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -100,7 +101,10 @@ public final class ModelProviders {
     return new ModelProviders(settings);
   }
 
-  /** The chat model of that name; empty for the extractive responder and for unknown names. */
+  /**
+   * The chat model of that name; empty for the extractive responder and for unknown names. Its
+   * {@code chat} call blocks on HTTP: call it from a virtual thread or the blocking-IO dispatcher.
+   */
   public Optional<ChatModel> find(String name) {
     return Optional.ofNullable(models.get(name));
   }
@@ -244,11 +248,15 @@ public final class ModelProviders {
 
   /**
    * The JDK client, named explicitly so another HTTP client on the class path cannot change the
-   * choice. Plain-http servers (local vLLM, llama.cpp, Ollama) get HTTP/1.1: the JDK's h2c upgrade
-   * request on a POST is refused by some of them.
+   * choice; its own work runs on named virtual threads. Plain-http servers (local vLLM, llama.cpp,
+   * Ollama) get HTTP/1.1: the JDK's h2c upgrade request on a POST is refused by some of them.
    */
   private static JdkHttpClientBuilder httpClient(ModelSettings s) {
-    HttpClient.Builder jdk = HttpClient.newBuilder();
+    HttpClient.Builder jdk =
+        HttpClient.newBuilder()
+            .executor(
+                Executors.newThreadPerTaskExecutor(
+                    Thread.ofVirtual().name("tramontane-model-" + s.name() + "-", 0).factory()));
     if (s.baseUrl().regionMatches(true, 0, "http:", 0, 5)) {
       jdk.version(HttpClient.Version.HTTP_1_1);
     }
