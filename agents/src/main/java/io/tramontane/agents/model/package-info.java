@@ -18,6 +18,6 @@
  *
  * <p>Tests: {@code ModelProvidersTest} (configuration and the {@code default} rules) and the {@code
  * *ReplayIT}s, which drive the real clients against a loopback server replaying each vendor's
- * documented chat-completions payloads.
+ * documented chat payloads (Mistral, OpenAI-compatible, Ollama).
  */
 package io.tramontane.agents.model;
