@@ -1,0 +1,125 @@
+package io.tramontane.agents.model;
+
+import dev.langchain4j.exception.AuthenticationException;
+import dev.langchain4j.exception.ContentFilteredException;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.exception.InternalServerException;
+import dev.langchain4j.exception.InvalidRequestException;
+import dev.langchain4j.exception.LangChain4jException;
+import dev.langchain4j.exception.ModelNotFoundException;
+import dev.langchain4j.exception.NonRetriableException;
+import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.exception.RetriableException;
+import dev.langchain4j.exception.TimeoutException;
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.ChatRequestOptions;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import java.util.Set;
+
+/**
+ * The provider's chat model, except that no exception it throws carries the API key. LangChain4j
+ * puts the server's error body in the exception message, and a proxy or a compatible server may
+ * echo the {@code Authorization} header there; such a message would end up in logs and in the
+ * session's persisted failure. The exception keeps its LangChain4j type (so retriable stays
+ * retriable) with the key replaced by {@value #REDACTED}; its cause chain, which repeats the key,
+ * is dropped.
+ */
+final class KeyRedactingChatModel implements ChatModel {
+
+  static final String REDACTED = "[api key redacted]";
+
+  private final ChatModel delegate;
+  private final String key;
+
+  KeyRedactingChatModel(ChatModel delegate, String key) {
+    this.delegate = delegate;
+    this.key = key;
+  }
+
+  @Override
+  public ChatResponse chat(ChatRequest request) {
+    try {
+      return delegate.chat(request);
+    } catch (RuntimeException e) {
+      throw redact(e);
+    }
+  }
+
+  @Override
+  public ChatResponse chat(ChatRequest request, ChatRequestOptions options) {
+    try {
+      return delegate.chat(request, options);
+    } catch (RuntimeException e) {
+      throw redact(e);
+    }
+  }
+
+  @Override
+  public ChatResponse doChat(ChatRequest request) {
+    try {
+      return delegate.doChat(request);
+    } catch (RuntimeException e) {
+      throw redact(e);
+    }
+  }
+
+  @Override
+  public ChatRequestParameters defaultRequestParameters() {
+    return delegate.defaultRequestParameters();
+  }
+
+  @Override
+  public Set<Capability> supportedCapabilities() {
+    return delegate.supportedCapabilities();
+  }
+
+  @Override
+  public ModelProvider provider() {
+    return delegate.provider();
+  }
+
+  @Override
+  public String toString() {
+    return "KeyRedacting[" + delegate.getClass().getSimpleName() + "]";
+  }
+
+  RuntimeException redact(RuntimeException e) {
+    if (!mentionsKey(e)) {
+      return e;
+    }
+    String message = String.valueOf(e.getMessage()).replace(key, REDACTED);
+    RuntimeException clean =
+        switch (e) {
+          case AuthenticationException a -> new AuthenticationException(message);
+          case RateLimitException r -> new RateLimitException(message);
+          case ModelNotFoundException m -> new ModelNotFoundException(message);
+          case ContentFilteredException c -> new ContentFilteredException(message);
+          case InvalidRequestException i -> new InvalidRequestException(message);
+          case InternalServerException i -> new InternalServerException(message);
+          case TimeoutException t -> new TimeoutException(message);
+          case HttpException h -> new HttpException(h.statusCode(), message);
+          case RetriableException r -> new RetriableException(message);
+          case NonRetriableException n -> new NonRetriableException(message);
+          case LangChain4jException l -> new LangChain4jException(message);
+          default -> new LangChain4jException(e.getClass().getName() + ": " + message);
+        };
+    clean.setStackTrace(e.getStackTrace());
+    return clean;
+  }
+
+  private boolean mentionsKey(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains(key)) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+}
