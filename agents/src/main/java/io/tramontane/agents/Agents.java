@@ -6,6 +6,7 @@ import io.tramontane.agents.definition.AgentCatalog;
 import io.tramontane.agents.definition.AgentDefinition;
 import io.tramontane.agents.definition.AgentDefinitions;
 import io.tramontane.agents.model.ExtractiveResponder;
+import io.tramontane.agents.model.ModelProviders;
 import io.tramontane.agents.session.AgentSessionEntity;
 import io.tramontane.agents.session.SessionEvents;
 import io.tramontane.agents.session.SessionRuntime;
@@ -92,7 +93,16 @@ public final class Agents implements AutoCloseable {
     Map<String, ChatModel> models = new HashMap<>();
     ExtractiveResponder extractive = new ExtractiveResponder();
     models.put(ExtractiveResponder.NAME, extractive);
-    models.put("default", extractive);
+    ModelProviders providers = ModelProviders.fromConfig(config, System::getenv);
+    for (String name : providers.names()) {
+      providers.find(name).ifPresent(m -> models.put(name, m));
+    }
+    if (providers.isExtractive(ModelProviders.DEFAULT)) {
+      models.put(ModelProviders.DEFAULT, extractive);
+    } else {
+      providers.find(ModelProviders.DEFAULT).ifPresent(m -> models.put(ModelProviders.DEFAULT, m));
+      LOG.info("Agents: model 'default' is {}", providers.describe(ModelProviders.DEFAULT));
+    }
     models.putAll(extraModels);
     AgentDefinitions loader =
         new AgentDefinitions(n -> tools.find(n).isPresent(), models::containsKey);
