@@ -50,6 +50,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -125,6 +126,9 @@ public final class AgentSessionEntity
   /** Reply to {@link SendMessage}. */
   public record TurnStarted(int turn) implements CborSerializable {}
 
+  /** Internal: ask the shard to stop (and forget) this idle session. */
+  record Passivate() implements Command {}
+
   /** Internal: take the next step of {@code turn}. */
   record Proceed(int turn) implements Command {}
 
@@ -145,26 +149,50 @@ public final class AgentSessionEntity
   private String inFlight;
   private final List<AwaitTurn> waiters = new ArrayList<>();
 
-  private AgentSessionEntity(ActorContext<Command> context, String entityId, SessionRuntime rt) {
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+
+  private AgentSessionEntity(
+      ActorContext<Command> context,
+      String entityId,
+      SessionRuntime rt,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId), rt.persistence().onPersistFailure());
     this.context = context;
     this.entityId = entityId;
     String[] parts = entityId.split("/", 3);
     this.agentName = parts.length == 3 ? parts[1] : "";
     this.runtime = rt;
+    this.shard = shard;
   }
 
+  /** A session outside sharding (tests). */
   public static Behavior<Command> create(String entityId, SessionRuntime runtime) {
-    return Behaviors.setup(ctx -> new AgentSessionEntity(ctx, entityId, runtime));
+    return Behaviors.setup(ctx -> new AgentSessionEntity(ctx, entityId, runtime, null));
+  }
+
+  private static Behavior<Command> create(
+      String entityId, SessionRuntime runtime, ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.setup(ctx -> new AgentSessionEntity(ctx, entityId, runtime, shard));
   }
 
   public static String entityId(String tenant, String agent, String session) {
     return tenant + "/" + agent + "/" + session;
   }
 
+  /**
+   * Registers the sessions with sharding. Sessions are <em>remembered</em> (in the journal) while a
+   * turn runs, so after a crash or restart the shard starts them again and they resume their turn
+   * without anyone asking; a settled session passivates and is forgotten until its next message.
+   */
   public static void init(ActorSystem<?> system, SessionRuntime runtime) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), runtime)));
+        .init(
+            Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), runtime, ctx.getShard()))
+                .withSettings(
+                    ClusterShardingSettings.create(system)
+                        .withRememberEntities(true)
+                        .withRememberEntitiesStoreMode(
+                            ClusterShardingSettings.rememberEntitiesStoreModeEventSourced())));
   }
 
   @Override
@@ -200,6 +228,7 @@ public final class AgentSessionEntity
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s)))
         .onCommand(AwaitTurn.class, this::onAwait)
         .onCommand(Proceed.class, this::onProceed)
+        .onCommand(Passivate.class, this::onPassivate)
         .onCommand(ModelReplied.class, this::onModelReplied)
         .onCommand(ToolFinished.class, this::onToolFinished)
         .build();
@@ -312,6 +341,13 @@ public final class AgentSessionEntity
     return Effect().noReply();
   }
 
+  private ReplyEffect<Event, SessionState> onPassivate(SessionState s, Passivate cmd) {
+    if (s.phase() == SessionState.Phase.IDLE && waiters.isEmpty() && shard != null) {
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    }
+    return Effect().noReply();
+  }
+
   /** The turn has its answer (or was cancelled), or waits for a person. */
   static boolean settled(SessionState s, int turn) {
     if (turn < s.turn()) {
@@ -323,6 +359,10 @@ public final class AgentSessionEntity
   }
 
   private void notifyWaiters(SessionState s) {
+    if (s.phase() == SessionState.Phase.IDLE && shard != null) {
+      // Nothing left to resume: stop being remembered until the next message.
+      context.getSelf().tell(new Passivate());
+    }
     waiters.removeIf(
         w -> {
           if (settled(s, w.turn())) {
