@@ -27,6 +27,15 @@ final class ToolAudit {
     return new ToolException(reason, false);
   }
 
+  /** Records an executed call of a side-effecting tool (INFO): what was done, never payloads. */
+  static void executed(ToolCall call, String summary) {
+    AUDIT.info(
+        "tool call executed: tool={} session={} {}",
+        call.tool(),
+        call.sessionId(),
+        printable(summary));
+  }
+
   /** Control characters replaced and length capped, so a reason cannot forge log lines. */
   static String printable(String text) {
     StringBuilder out = new StringBuilder();
