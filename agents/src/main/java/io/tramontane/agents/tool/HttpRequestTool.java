@@ -11,7 +11,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -190,8 +189,7 @@ public final class HttpRequestTool implements Tool {
     if (node.size() > MAX_HEADERS) {
       throw ToolAudit.refused(call, "bad arguments: at most " + MAX_HEADERS + " headers");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
       String name = field.getKey();
       if (!TOKEN.matcher(name).matches()) {
         throw ToolAudit.refused(call, "bad arguments: 'headers' has an invalid header name");
