@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * {@code http.request}: one HTTP request (GET, POST, PUT, DELETE, PATCH) to an allowlisted host,
@@ -94,10 +95,25 @@ public final class HttpRequestTool implements Tool {
           .required("method", "url")
           .build();
 
+  /** Host name to addresses; the system resolver outside tests. */
+  @FunctionalInterface
+  interface Resolver {
+    InetAddress[] resolve(String host) throws UnknownHostException;
+  }
+
   private final HttpToolSettings settings;
+  private final Resolver resolver;
+  private final SSLSocketFactory tls;
 
   public HttpRequestTool(HttpToolSettings settings) {
+    this(settings, InetAddress::getAllByName, (SSLSocketFactory) SSLSocketFactory.getDefault());
+  }
+
+  /** For tests: a scripted resolver and a TLS factory trusting a test certificate. */
+  HttpRequestTool(HttpToolSettings settings, Resolver resolver, SSLSocketFactory tls) {
     this.settings = settings;
+    this.resolver = resolver;
+    this.tls = tls;
   }
 
   @Override
@@ -266,8 +282,11 @@ public final class HttpRequestTool implements Tool {
     }
     InetAddress[] addresses;
     try {
-      addresses = InetAddress.getAllByName(host);
+      addresses = resolver.resolve(host);
     } catch (UnknownHostException | IllegalArgumentException e) {
+      throw new ToolException("host '" + host + "' cannot be resolved", true);
+    }
+    if (addresses.length == 0) {
       throw new ToolException("host '" + host + "' cannot be resolved", true);
     }
     for (InetAddress address : addresses) {
@@ -296,7 +315,7 @@ public final class HttpRequestTool implements Tool {
       throws ToolException {
     try {
       return PinnedHttpExchange.exchange(
-          uri, address, method, headers, body, deadline, settings.maxResponseBytes());
+          uri, address, method, headers, body, deadline, settings.maxResponseBytes(), tls);
     } catch (SocketTimeoutException e) {
       throw new ToolException(
           "the request to '" + hostOf(uri) + "' timed out after " + settings.timeout(), true);

@@ -64,7 +64,8 @@ final class PinnedHttpExchange {
       List<Map.Entry<String, String>> headers,
       byte[] body,
       long deadlineNanos,
-      long maxBodyBytes)
+      long maxBodyBytes,
+      SSLSocketFactory tlsFactory)
       throws IOException {
     boolean tls = "https".equals(uri.getScheme());
     String host = bare(uri.getHost());
@@ -75,10 +76,7 @@ final class PinnedHttpExchange {
       socket.setSoTimeout(remainingMillis(deadlineNanos));
       Socket channel = socket;
       if (tls) {
-        SSLSocket ssl =
-            (SSLSocket)
-                ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                    .createSocket(socket, host, port, true);
+        SSLSocket ssl = (SSLSocket) tlsFactory.createSocket(socket, host, port, true);
         SSLParameters parameters = ssl.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         if (!host.contains(":") && !host.matches("[0-9.]+")) {

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -287,6 +288,43 @@ class HttpRequestToolTest {
     tool.execute(call(args));
     assertEquals(2, requests.get());
     assertEquals("<none>", seen.get("authorization"));
+  }
+
+  @Test
+  void connectsToTheVettedAddressWithoutResolvingAgain() throws Exception {
+    AtomicInteger lookups = new AtomicInteger();
+    HttpRequestTool.Resolver rebinding =
+        host ->
+            new InetAddress[] {
+              InetAddress.getByName(lookups.getAndIncrement() == 0 ? "127.0.0.1" : "10.9.9.9")
+            };
+    HttpRequestTool tool =
+        new HttpRequestTool(
+            loopbackAllowed().withAllowedHosts(List.of("rebind.test")),
+            rebinding,
+            (SSLSocketFactory) SSLSocketFactory.getDefault());
+    ToolResult result = tool.execute(call("GET", "http://rebind.test:" + port + "/hello"));
+    assertTrue(result.text().contains("hello from the server"), result.text());
+    assertEquals(1, lookups.get());
+    assertEquals(1, requests.get());
+  }
+
+  @Test
+  void refusesAHostWhenAnyOfItsAddressesIsPrivate() {
+    HttpRequestTool.Resolver mixed =
+        host ->
+            new InetAddress[] {
+              InetAddress.getByName("93.184.216.34"), InetAddress.getByName("10.0.0.1")
+            };
+    HttpRequestTool tool =
+        new HttpRequestTool(
+            HttpToolSettings.defaults().withAllowedHosts(List.of("mixed.test")),
+            mixed,
+            (SSLSocketFactory) SSLSocketFactory.getDefault());
+    ToolException e =
+        assertThrows(ToolException.class, () -> tool.execute(call("GET", "http://mixed.test/")));
+    assertTrue(e.getMessage().contains("10.0.0.1"), e.getMessage());
+    assertEquals(1, audit.warnings().size());
   }
 
   @ParameterizedTest
