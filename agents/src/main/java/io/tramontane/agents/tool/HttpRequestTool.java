@@ -33,7 +33,8 @@ import javax.net.ssl.SSLSocketFactory;
  * connection goes to the vetted address itself ({@link PinnedHttpExchange}), so the host cannot be
  * re-resolved to another address between check and connect (DNS rebinding). Redirects are followed
  * by hand, at most {@code max-redirects}; credentials headers are dropped when a redirect changes
- * host. Request bodies, response bodies and the whole exchange are capped by the settings.
+ * origin (scheme, host or port). Request bodies, response bodies and the whole exchange are capped
+ * by the settings.
  *
  * <p>POST and PATCH carry {@code Idempotency-Key: <call.idempotencyKey()>}, so a server that
  * deduplicates sees the re-issued call after a crash as the same request. Every refusal is audited
@@ -174,8 +175,9 @@ public final class HttpRequestTool implements Tool {
         throw new ToolException(
             "stopped after "
                 + settings.maxRedirects()
-                + " redirects; the last went to another"
-                + " redirect");
+                + " redirects (the limit, "
+                + HttpToolSettings.KEY
+                + ".max-redirects); the server kept redirecting");
       }
       URI next;
       try {
@@ -189,7 +191,7 @@ public final class HttpRequestTool implements Tool {
         body = null;
         headers.removeIf(h -> h.getKey().equals("Idempotency-Key"));
       }
-      if (!hostOf(next).equals(hostOf(uri))) {
+      if (!origin(next).equals(origin(uri))) {
         headers.removeIf(h -> CREDENTIAL_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT)));
       }
       uri = next;
@@ -369,6 +371,15 @@ public final class HttpRequestTool implements Tool {
       }
     }
     return StandardCharsets.UTF_8;
+  }
+
+  /** Scheme, host and port: credentials headers never travel to another origin. */
+  private static String origin(URI uri) {
+    return String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT)
+        + "://"
+        + hostOf(uri)
+        + ":"
+        + uri.getPort();
   }
 
   /** Lower case, no brackets, no trailing dot; "" when the URL has no host. */
