@@ -12,6 +12,10 @@ import io.tramontane.agents.session.SessionEvents;
 import io.tramontane.agents.session.SessionRuntime;
 import io.tramontane.agents.session.SessionState;
 import io.tramontane.agents.tool.Citation;
+import io.tramontane.agents.tool.FileReadTool;
+import io.tramontane.agents.tool.FileToolSettings;
+import io.tramontane.agents.tool.HttpRequestTool;
+import io.tramontane.agents.tool.HttpToolSettings;
 import io.tramontane.agents.tool.RetrieveTool;
 import io.tramontane.agents.tool.ToolRegistry;
 import io.tramontane.core.InvalidRequestException;
@@ -89,6 +93,13 @@ public final class Agents implements AutoCloseable {
       ToolRegistry tools) {
     if (tools.find(RetrieveTool.NAME).isEmpty()) {
       tools.register(new RetrieveTool(retrieval));
+    }
+    // Built-ins refuse everything until configured (allowed hosts, a files root).
+    if (tools.find(HttpRequestTool.NAME).isEmpty()) {
+      tools.register(new HttpRequestTool(HttpToolSettings.fromConfig(config)));
+    }
+    if (tools.find(FileReadTool.NAME).isEmpty()) {
+      tools.register(new FileReadTool(FileToolSettings.fromConfig(config)));
     }
     Map<String, ChatModel> models = new HashMap<>();
     ExtractiveResponder extractive = new ExtractiveResponder();

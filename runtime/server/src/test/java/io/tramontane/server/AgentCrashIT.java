@@ -35,9 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Exactly-once effects across a crash: a server JVM runs an agent whose model (a local
  * OpenAI-compatible server speaking the documented chat-completions format, reached through the
  * production LangChain4j client) asks for one payment through {@code http.request}. The ledger
- * server receives the call and the server is killed with SIGKILL before it answers. After a
- * restart the session resumes by itself, re-issues the call with the same Idempotency-Key, and the
- * ledger applies the payment once; the session completes.
+ * server receives the call and the server is killed with SIGKILL before it answers. After a restart
+ * the session resumes by itself, re-issues the call with the same Idempotency-Key, and the ledger
+ * applies the payment once; the session completes.
  */
 class AgentCrashIT {
 
@@ -120,7 +120,8 @@ class AgentCrashIT {
               Thread.currentThread().interrupt();
             }
           }
-          reply(ex, first ? 201 : 200, "{\"status\": \"" + (first ? "applied" : "duplicate") + "\"}");
+          reply(
+              ex, first ? 201 : 200, "{\"status\": \"" + (first ? "applied" : "duplicate") + "\"}");
         });
     ledger.start();
     HttpServer model = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -166,7 +167,8 @@ class AgentCrashIT {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(202, started.statusCode(), started.body() + server.logTail());
-        assertTrue(firstArrived.await(60, TimeUnit.SECONDS), "no payment call:\n" + server.logTail());
+        assertTrue(
+            firstArrived.await(60, TimeUnit.SECONDS), "no payment call:\n" + server.logTail());
         server.kill();
         serverKilled.countDown();
 
