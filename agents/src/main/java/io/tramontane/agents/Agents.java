@@ -9,6 +9,7 @@ import io.tramontane.agents.model.ExtractiveResponder;
 import io.tramontane.agents.model.ModelProviders;
 import io.tramontane.agents.session.AgentSessionEntity;
 import io.tramontane.agents.session.SessionEvents;
+import io.tramontane.agents.session.SessionReplay;
 import io.tramontane.agents.session.SessionRuntime;
 import io.tramontane.agents.session.SessionState;
 import io.tramontane.agents.tool.Citation;
@@ -35,9 +36,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -225,6 +231,68 @@ public final class Agents implements AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** One persisted step of a session, with its sequence number (for resuming a stream). */
+  public record Step(long sequenceNr, SessionEvents.Event event) {}
+
+  /**
+   * The session's persisted steps from the journal, after {@code afterSequenceNr}, then live as
+   * they are persisted. Never ends by itself.
+   */
+  public Source<Step, NotUsed> steps(
+      String tenant, String agent, String sessionId, long afterSequenceNr) {
+    session(tenant, agent, sessionId); // validates the ids and the agent
+    String pid =
+        PersistenceId.of(
+                AgentSessionEntity.ENTITY_KEY.name(),
+                AgentSessionEntity.entityId(tenant, agent, sessionId))
+            .id();
+    JdbcReadJournal journal =
+        PersistenceQuery.get(system.classicSystem())
+            .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    return journal
+        .eventsByPersistenceId(pid, afterSequenceNr + 1, Long.MAX_VALUE)
+        .filter(e -> e.event() instanceof SessionEvents.Event)
+        .map(e -> new Step(e.sequenceNr(), (SessionEvents.Event) e.event()));
+  }
+
+  /** The session's recorded steps so far (a finite read of the journal). */
+  public CompletionStage<List<SessionEvents.Event>> recorded(
+      String tenant, String agent, String sessionId) {
+    session(tenant, agent, sessionId);
+    String pid =
+        PersistenceId.of(
+                AgentSessionEntity.ENTITY_KEY.name(),
+                AgentSessionEntity.entityId(tenant, agent, sessionId))
+            .id();
+    JdbcReadJournal journal =
+        PersistenceQuery.get(system.classicSystem())
+            .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    return journal
+        .currentEventsByPersistenceId(pid, 0, Long.MAX_VALUE)
+        .filter(e -> e.event() instanceof SessionEvents.Event)
+        .map(e -> (SessionEvents.Event) e.event())
+        .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system);
+  }
+
+  /**
+   * Replays a recorded session against the agent's current definition, with no live call, and
+   * reports where it would diverge.
+   */
+  public CompletionStage<SessionReplay.Report> replay(
+      String tenant, String agent, String sessionId) {
+    AgentDefinition current = catalog.current(agent).orElse(null);
+    return recorded(tenant, agent, sessionId)
+        .thenApply(
+            events -> {
+              if (events.isEmpty()) {
+                throw new InvalidRequestException(
+                    "no session '" + sessionId + "' of agent '" + agent + "' is recorded.");
+              }
+              String pinned = ((SessionEvents.MessageReceived) events.getFirst()).agentVersion();
+              return SessionReplay.replay(events, current, catalog.exactVersion(pinned), tools);
+            });
   }
 
   /** A turn's outcome: the answer and its citations, or that it waits for an approval. */

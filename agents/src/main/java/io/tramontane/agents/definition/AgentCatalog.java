@@ -29,6 +29,11 @@ public final class AgentCatalog {
     return d != null && d.name().equals(name) ? Optional.of(d) : current(name);
   }
 
+  /** Exactly that version, if this node has loaded it. */
+  public Optional<AgentDefinition> exactVersion(String version) {
+    return Optional.ofNullable(version == null ? null : versions.get(version));
+  }
+
   public List<AgentDefinition> all() {
     return current.values().stream()
         .sorted(java.util.Comparator.comparing(AgentDefinition::name))

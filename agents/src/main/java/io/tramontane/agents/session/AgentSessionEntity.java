@@ -502,10 +502,16 @@ public final class AgentSessionEntity
 
   /** Why a requested call may not run, if it may not: allowlist, registration, arguments. */
   private Optional<String> policy(AgentDefinition def, RequestedCall call) {
+    return policy(def, runtime.tools(), call);
+  }
+
+  /** The policy, shared with {@link SessionReplay}. */
+  static Optional<String> policy(
+      AgentDefinition def, io.tramontane.agents.tool.ToolRegistry tools, RequestedCall call) {
     if (!def.allows(call.tool())) {
       return Optional.of("tool '" + call.tool() + "' is not allowed for agent " + def.name());
     }
-    Optional<Tool> tool = runtime.tools().find(call.tool());
+    Optional<Tool> tool = tools.find(call.tool());
     if (tool.isEmpty()) {
       return Optional.of("tool '" + call.tool() + "' is not available on this node");
     }

@@ -113,6 +113,29 @@ class AgentRestIT {
               "ModelAnswered",
               "AnswerProduced"),
           types);
+      // The same steps as server-sent events from the journal, resumable by Last-Event-ID.
+      HttpResponse<java.util.stream.Stream<String>> sse =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(server.uri("/agents/kb/sessions/s1/events"))
+                      .header("Authorization", "Bearer " + acme)
+                      .header("Last-Event-ID", "4")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofLines());
+      assertEquals(200, sse.statusCode());
+      assertTrue(
+          sse.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"));
+      List<String> lines =
+          sse.body()
+              .filter(l -> l.startsWith("event:") || l.startsWith("id:"))
+              .map(l -> l.replaceFirst(":\\s*", ": "))
+              .limit(4)
+              .toList();
+      assertEquals(
+          java.util.Set.of("event: ModelAnswered", "id: 5", "event: AnswerProduced", "id: 6"),
+          java.util.Set.copyOf(lines),
+          lines.toString());
+      assertEquals(404, server.get("/agents/kb/sessions/none/events", acme).statusCode());
       // Another tenant's key sees no such session, even with the same ids.
       assertEquals(404, server.get("/agents/kb/sessions/s1", TestServer.GLOBEX_KEY).statusCode());
       assertEquals(

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       SearchCommand.class,
       AskCommand.class,
+      ReplayCommand.class,
       ReindexCommand.class,
       VersionCommand.class,
       BenchCommand.class

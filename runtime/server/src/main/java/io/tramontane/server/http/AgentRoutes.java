@@ -8,19 +8,26 @@ import io.tramontane.agents.session.SessionEvents;
 import io.tramontane.agents.tool.Citation;
 import io.tramontane.core.InvalidRequestException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The agents API: list and define agents, talk to a session, read it, decide on approvals, cancel.
@@ -62,6 +69,12 @@ final class AgentRoutes extends AllDirectives {
             RouteTable.Access.API_KEY,
             SCOPE_USE,
             this::session)
+        .add(
+            "GET",
+            "/agents/{agent}/sessions/{session}/events",
+            RouteTable.Access.API_KEY,
+            SCOPE_USE,
+            this::events)
         .add(
             "POST",
             "/agents/{agent}/sessions/{session}/decisions",
@@ -276,10 +289,77 @@ final class AgentRoutes extends AllDirectives {
         m.put("text", x.text());
         m.put("citations", citations(x.citations()));
       }
-      case SessionEvents.BudgetExceeded x -> m.put("limit", x.limit());
+      case SessionEvents.BudgetExceeded x -> {
+        m.put("limit", x.limit());
+        m.put("detail", x.detail());
+      }
+      case SessionEvents.ToolCallCompleted x -> {
+        m.put("key", x.key());
+        m.put("citations", x.result().citations().size());
+      }
+      case SessionEvents.ToolCallFailed x -> {
+        m.put("key", x.key());
+        m.put("error", x.error());
+      }
+      case SessionEvents.ToolCallAbandoned x -> {
+        m.put("key", x.key());
+        m.put("reason", x.reason());
+      }
+      case SessionEvents.ApprovalRequested x -> {
+        m.put("key", x.key());
+        m.put("tool", x.tool());
+      }
+      case SessionEvents.ApprovalGranted x -> {
+        m.put("key", x.key());
+        m.put("by", x.by());
+      }
+      case SessionEvents.ApprovalDenied x -> {
+        m.put("key", x.key());
+        m.put("by", x.by());
+        m.put("reason", x.reason());
+      }
+      case SessionEvents.TurnCancelled x -> m.put("by", x.by());
       default -> {}
     }
     return m;
+  }
+
+  /**
+   * Server-sent events: every persisted step of the session, from the journal, then live. Each
+   * event's id is its sequence number; a client resumes with {@code Last-Event-ID}.
+   */
+  private Route events(Principal caller, Map<String, String> vars) {
+    return extractRequest(
+        request -> {
+          long after =
+              request
+                  .getHeader("Last-Event-ID")
+                  .map(h -> h.value().strip())
+                  .filter(v -> v.matches("\\d{1,18}"))
+                  .map(Long::parseLong)
+                  .orElse(0L);
+          String agent = vars.get("agent");
+          String session = vars.get("session");
+          return onSuccess(
+              agents.get(caller.tenant(), agent, session),
+              state -> {
+                if (state.turn() == 0) {
+                  return complete(Problems.notFound("No session '" + session + "' yet."));
+                }
+                Source<ServerSentEvent, NotUsed> stream =
+                    agents
+                        .steps(caller.tenant(), agent, session, after)
+                        .map(
+                            step ->
+                                ServerSentEvent.create(
+                                    Json.MAPPER.writeValueAsString(step(step.event())),
+                                    Optional.of(step.event().getClass().getSimpleName()),
+                                    Optional.of(Long.toString(step.sequenceNr())),
+                                    OptionalInt.empty()))
+                        .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat);
+                return completeOK(stream, EventStreamMarshalling.toEventStream());
+              });
+        });
   }
 
   private Route decide(Principal caller, Map<String, String> vars) {

@@ -1,0 +1,195 @@
+package io.tramontane.agents.session;
+
+import io.tramontane.agents.definition.AgentDefinition;
+import io.tramontane.agents.session.SessionEvents.Event;
+import io.tramontane.agents.tool.ToolRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Replays a recorded session against a definition — typically the current one — with no live model
+ * or tool call: the recorded model answers and tool results are fed through the session's own rules
+ * (allowlist, argument schemas, approvals, budgets, the model's input) and every place where the
+ * outcome would now differ is reported.
+ */
+public final class SessionReplay {
+
+  private SessionReplay() {}
+
+  /** One place where the replayed session departs from the recording. */
+  public record Divergence(int turn, int step, String what) {}
+
+  /** The outcome: how much was replayed, and where it diverges. */
+  public record Report(
+      int turns, int modelCalls, int toolCalls, String recordedVersion, List<Divergence> diverges) {
+
+    public boolean identical() {
+      return diverges.isEmpty();
+    }
+  }
+
+  public static Report replay(
+      List<Event> recorded,
+      AgentDefinition definition,
+      Optional<AgentDefinition> recordedDefinition,
+      ToolRegistry tools) {
+    List<Divergence> out = new ArrayList<>();
+    Map<String, String> outcome = new HashMap<>();
+    for (Event e : recorded) {
+      switch (e) {
+        case SessionEvents.ToolCallDenied d -> outcome.put(d.key(), "denied");
+        case SessionEvents.ApprovalRequested a -> outcome.put(a.key(), "approval");
+        case SessionEvents.ToolCallCompleted c -> outcome.putIfAbsent(c.key(), "ran");
+        case SessionEvents.ToolCallFailed f -> outcome.putIfAbsent(f.key(), "ran");
+        default -> {}
+      }
+    }
+    String version = null;
+    int turns = 0;
+    int modelCalls = 0;
+    int toolCalls = 0;
+    int stepInTurn = 0;
+    int callsInTurn = 0;
+    int tokensInTurn = 0;
+    for (int i = 0; i < recorded.size(); i++) {
+      Event e = recorded.get(i);
+      switch (e) {
+        case SessionEvents.MessageReceived m -> {
+          turns++;
+          stepInTurn = 0;
+          callsInTurn = 0;
+          tokensInTurn = 0;
+          if (version == null) {
+            version = m.agentVersion();
+            if (!m.agentVersion().equals(definition.version())) {
+              out.add(
+                  new Divergence(
+                      m.turn(),
+                      0,
+                      "the session ran definition "
+                          + shortVersion(m.agentVersion())
+                          + ", replayed against "
+                          + shortVersion(definition.version())
+                          + describeChange(recordedDefinition, definition)));
+            }
+          }
+        }
+        case SessionEvents.ModelAnswered a -> {
+          modelCalls++;
+          stepInTurn++;
+          if (stepInTurn > definition.limits().maxSteps()) {
+            out.add(
+                new Divergence(
+                    a.turn(),
+                    stepInTurn,
+                    "max-steps "
+                        + definition.limits().maxSteps()
+                        + " would have ended the turn before this model call"));
+          }
+          tokensInTurn += a.inputTokens() + a.outputTokens();
+          if (tokensInTurn > definition.limits().maxTokens()) {
+            out.add(
+                new Divergence(
+                    a.turn(),
+                    stepInTurn,
+                    "max-tokens "
+                        + definition.limits().maxTokens()
+                        + " would have been exceeded ("
+                        + tokensInTurn
+                        + " tokens recorded so far)"));
+          }
+          int index = 0;
+          for (SessionEvents.RequestedCall call : a.calls()) {
+            String key = keyOf(recorded, i, index++);
+            String was = key == null ? "?" : outcome.getOrDefault(key, "pending");
+            Optional<String> refusal = AgentSessionEntity.policy(definition, tools, call);
+            String now =
+                refusal.isPresent()
+                    ? "denied"
+                    : definition.needsApproval(call.tool()) ? "approval" : "ran";
+            if (now.equals("ran") && was.equals("ran")) {
+              callsInTurn++;
+              toolCalls++;
+              if (callsInTurn > definition.limits().maxToolCalls()) {
+                out.add(
+                    new Divergence(
+                        a.turn(),
+                        stepInTurn,
+                        "max-tool-calls "
+                            + definition.limits().maxToolCalls()
+                            + " would have stopped the call to "
+                            + call.tool()));
+              }
+            } else if (!now.equals(was)) {
+              out.add(
+                  new Divergence(
+                      a.turn(),
+                      stepInTurn,
+                      "the call to "
+                          + call.tool()
+                          + " was "
+                          + describe(was)
+                          + "; now it would be "
+                          + describe(now)
+                          + refusal.map(r -> " (" + r + ")").orElse("")));
+            }
+          }
+        }
+        default -> {}
+      }
+    }
+    return new Report(turns, modelCalls, toolCalls, version, List.copyOf(out));
+  }
+
+  /** The key of the {@code index}-th call requested after the model answer at {@code at}. */
+  private static String keyOf(List<Event> recorded, int at, int index) {
+    int seen = 0;
+    for (int j = at + 1; j < recorded.size(); j++) {
+      if (recorded.get(j) instanceof SessionEvents.ToolCallRequested r) {
+        if (seen++ == index) {
+          return r.key();
+        }
+      } else if (recorded.get(j) instanceof SessionEvents.ModelAnswered) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  private static String describe(String outcome) {
+    return switch (outcome) {
+      case "ran" -> "executed";
+      case "denied" -> "refused by policy";
+      case "approval" -> "held for approval";
+      default -> "left pending";
+    };
+  }
+
+  private static String describeChange(Optional<AgentDefinition> before, AgentDefinition now) {
+    if (before.isEmpty()) {
+      return " (the recorded version is not loaded on this node, so only outcomes are compared)";
+    }
+    AgentDefinition b = before.get();
+    List<String> changes = new ArrayList<>();
+    if (!b.instructions().equals(now.instructions())) {
+      changes.add("instructions changed, so every model call would get a different prompt");
+    }
+    if (!b.model().equals(now.model())) {
+      changes.add("model " + b.model() + " → " + now.model());
+    }
+    if (!b.tools().equals(now.tools())) {
+      changes.add("tools " + b.tools() + " → " + now.tools());
+    }
+    if (!b.limits().equals(now.limits())) {
+      changes.add("limits changed");
+    }
+    return changes.isEmpty() ? "" : ": " + String.join("; ", changes);
+  }
+
+  private static String shortVersion(String v) {
+    return v == null ? "?" : v.substring(0, Math.min(12, v.length()));
+  }
+}
