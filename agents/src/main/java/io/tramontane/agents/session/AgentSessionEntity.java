@@ -14,6 +14,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
 import io.tramontane.agents.definition.AgentDefinition;
+import io.tramontane.agents.model.ExtractiveResponder;
 import io.tramontane.agents.session.SessionEvents.AnswerProduced;
 import io.tramontane.agents.session.SessionEvents.ApprovalDenied;
 import io.tramontane.agents.session.SessionEvents.ApprovalGranted;
@@ -22,6 +23,7 @@ import io.tramontane.agents.session.SessionEvents.BudgetExceeded;
 import io.tramontane.agents.session.SessionEvents.Event;
 import io.tramontane.agents.session.SessionEvents.MessageReceived;
 import io.tramontane.agents.session.SessionEvents.ModelAnswered;
+import io.tramontane.agents.session.SessionEvents.OutputRejected;
 import io.tramontane.agents.session.SessionEvents.RequestedCall;
 import io.tramontane.agents.session.SessionEvents.ToolCallAbandoned;
 import io.tramontane.agents.session.SessionEvents.ToolCallCompleted;
@@ -474,11 +476,25 @@ public final class AgentSessionEntity
     }
     List<Event> events = new ArrayList<>();
     events.add(new ModelAnswered(s.turn(), r.step(), ai.text(), calls, in, out));
+    AgentDefinition def = definition(s).orElseThrow();
     if (calls.isEmpty()) {
+      Optional<String> problem =
+          def.outputSchema() == null
+                  || ExtractiveResponder.NAME.equals(def.model())
+                  || runtime.models().apply(def.model()).orElse(null) instanceof ExtractiveResponder
+              ? Optional.empty()
+              : ArgumentValidator.validateOutput(def.outputSchema(), ai.text());
+      if (problem.isPresent()) {
+        events.add(new OutputRejected(s.turn(), r.step(), problem.get()));
+        int turn = s.turn();
+        return Effect()
+            .persist(events)
+            .thenRun(st -> context.getSelf().tell(new Proceed(turn)))
+            .thenNoReply();
+      }
       events.add(new AnswerProduced(s.turn(), ai.text() == null ? "" : ai.text(), s.citations()));
       return Effect().persist(events).thenRun(this::notifyWaiters).thenNoReply();
     }
-    AgentDefinition def = definition(s).orElseThrow();
     int n = s.requested();
     for (RequestedCall call : calls) {
       String key = entityId + "/" + s.turn() + "/" + n++;
@@ -636,7 +652,13 @@ public final class AgentSessionEntity
   /** The conversation as the model sees it: a projection of the session's events. */
   static List<ChatMessage> memory(SessionState s, AgentDefinition def) {
     List<ChatMessage> out = new ArrayList<>();
-    out.add(SystemMessage.from(def.instructions().strip() + "\n\n" + DATA_RULE));
+    String system = def.instructions().strip() + "\n\n" + DATA_RULE;
+    if (def.outputSchema() != null) {
+      system +=
+          "\n\nYour final answer must be only JSON (no prose) that matches this JSON schema: "
+              + def.outputSchema();
+    }
+    out.add(SystemMessage.from(system));
     Map<String, ToolCallRequested> calls = new HashMap<>();
     boolean answeredByModel = false;
     for (Event e : s.transcript()) {
@@ -671,6 +693,14 @@ public final class AgentSessionEntity
         case ToolCallDenied d -> result(out, calls.get(d.key()), "refused: " + d.reason());
         case ToolCallAbandoned a -> result(out, calls.get(a.key()), "not run: " + a.reason());
         case ApprovalDenied d -> result(out, calls.get(d.key()), "denied: " + d.reason());
+        case SessionEvents.OutputRejected o -> {
+          out.add(
+              UserMessage.from(
+                  "Your answer does not match the required JSON schema ("
+                      + o.problem()
+                      + "). Answer again with only the JSON."));
+          answeredByModel = false;
+        }
         case AnswerProduced a -> {
           if (!answeredByModel) {
             out.add(AiMessage.from(a.text()));

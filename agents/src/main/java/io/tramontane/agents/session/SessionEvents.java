@@ -29,7 +29,8 @@ public final class SessionEvents {
     @JsonSubTypes.Type(value = ToolCallAbandoned.class, name = "tool-call-abandoned"),
     @JsonSubTypes.Type(value = AnswerProduced.class, name = "answer-produced"),
     @JsonSubTypes.Type(value = BudgetExceeded.class, name = "budget-exceeded"),
-    @JsonSubTypes.Type(value = TurnCancelled.class, name = "turn-cancelled")
+    @JsonSubTypes.Type(value = TurnCancelled.class, name = "turn-cancelled"),
+    @JsonSubTypes.Type(value = OutputRejected.class, name = "output-rejected")
   })
   public sealed interface Event extends CborSerializable {
     int turn();
@@ -100,4 +101,7 @@ public final class SessionEvents {
   public record BudgetExceeded(int turn, String limit, String detail) implements Event {}
 
   public record TurnCancelled(int turn, String by) implements Event {}
+
+  /** The model's final answer did not match the agent's output schema; it is asked again. */
+  public record OutputRejected(int turn, int step, String problem) implements Event {}
 }

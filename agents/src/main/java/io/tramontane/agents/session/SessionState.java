@@ -153,6 +153,8 @@ public record SessionState(
               withPending(without(e.key()), toolCalls, citations, log);
           case SessionEvents.ToolCallAbandoned e ->
               withPending(without(e.key()), toolCalls, citations, log);
+          case SessionEvents.OutputRejected e ->
+              copy(Phase.THINKING, steps, toolCalls, requested, tokens, pending, citations, log);
           case SessionEvents.BudgetExceeded e ->
               copy(phase, steps, toolCalls, requested, tokens, pending, citations, log);
           case SessionEvents.AnswerProduced e ->

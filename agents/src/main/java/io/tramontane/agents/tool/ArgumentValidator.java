@@ -69,6 +69,36 @@ public final class ArgumentValidator {
         .map(ArgumentValidator::sentence);
   }
 
+  /**
+   * Checks a final answer against an agent's output schema (JSON schema text): empty when the
+   * answer is JSON that satisfies it (a Markdown code fence around it is tolerated); otherwise what
+   * is wrong, for the model.
+   */
+  public static Optional<String> validateOutput(String schemaJson, String answer) {
+    String text = answer == null ? "" : answer.strip();
+    if (text.startsWith("```")) {
+      text = text.replaceFirst("^```[a-zA-Z]*\\s*", "").replaceFirst("\\s*```$", "");
+    }
+    JsonNode value;
+    try {
+      value = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      return Optional.of("the answer is not JSON");
+    }
+    if (value == null || value.isMissingNode()) {
+      return Optional.of("the answer is empty");
+    }
+    Schema schema;
+    try {
+      schema = REGISTRY.getSchema(JSON.readTree(schemaJson));
+    } catch (JsonProcessingException e) {
+      return Optional.of("the agent's output schema is not valid JSON");
+    }
+    return schema.validate(value).stream()
+        .min(Comparator.comparingInt(ArgumentValidator::rank))
+        .map(ArgumentValidator::sentence);
+  }
+
   private static int serializedSize(JsonNode arguments) {
     try {
       return JSON.writeValueAsString(arguments).getBytes(StandardCharsets.UTF_8).length;

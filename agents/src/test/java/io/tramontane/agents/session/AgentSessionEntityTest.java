@@ -292,6 +292,42 @@ class AgentSessionEntityTest {
   }
 
   @Test
+  void anAnswerThatMissesTheOutputSchemaIsSentBackUntilItMatches() {
+    ScriptedModel model =
+        new ScriptedModel(
+            r ->
+                r.messages().getLast().toString().contains("does not match")
+                    ? AiMessage.from("```json\n{\"amount\": 5, \"currency\": \"EUR\"}\n```")
+                    : AiMessage.from("Five euros."));
+    Fixture f = new Fixture(model, Set.of(), Limits.DEFAULT);
+    f.catalog.put(
+        new AgentDefinition(
+            "bookkeeper",
+            "",
+            "scripted",
+            "You keep the ledger.",
+            List.of("ledger.add"),
+            List.of(),
+            Set.of(),
+            Limits.DEFAULT,
+            "{\"type\": \"object\", \"required\": [\"amount\", \"currency\"],"
+                + " \"properties\": {\"amount\": {\"type\": \"integer\"},"
+                + " \"currency\": {\"type\": \"string\"}}}",
+            "test",
+            "v2"));
+    f.send("how much?");
+    SessionState s = f.awaitIdle();
+    var rejected = events(s, SessionEvents.OutputRejected.class);
+    assertEquals(1, rejected.size());
+    assertTrue(rejected.getFirst().problem().contains("not JSON"), rejected.getFirst().problem());
+    assertTrue(
+        events(s, SessionEvents.AnswerProduced.class).getLast().text().contains("\"amount\": 5"));
+    assertTrue(
+        f.model.requests.getFirst().messages().getFirst().toString().contains("JSON schema"),
+        "the schema is in the system prompt");
+  }
+
+  @Test
   void aCallRequestedBeforeACrashIsReissuedWithTheSameKeyAndAppliedOnce() throws Exception {
     ScriptedModel model =
         new ScriptedModel(

@@ -86,6 +86,7 @@ class SerializationTest {
         new SessionEvents.AnswerProduced(1, "Twenty-five days [1].", List.of(c)),
         new SessionEvents.BudgetExceeded(1, "max-steps", "8 model calls"),
         new SessionEvents.TurnCancelled(1, "alice"),
+        new SessionEvents.OutputRejected(1, 2, "the answer is not JSON"),
         SessionState.EMPTY.apply(received).apply(answered));
   }
 
