@@ -233,6 +233,20 @@ public final class Agents implements AutoCloseable {
     }
   }
 
+  /** The journal id of a session, after checking the ids and that the agent exists. */
+  private String persistenceId(String tenant, String agent, String sessionId) {
+    session(tenant, agent, sessionId);
+    return PersistenceId.of(
+            AgentSessionEntity.ENTITY_KEY.name(),
+            AgentSessionEntity.entityId(tenant, agent, sessionId))
+        .id();
+  }
+
+  private JdbcReadJournal journal() {
+    return PersistenceQuery.get(system.classicSystem())
+        .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+  }
+
   /** One persisted step of a session, with its sequence number (for resuming a stream). */
   public record Step(long sequenceNr, SessionEvents.Event event) {}
 
@@ -242,17 +256,9 @@ public final class Agents implements AutoCloseable {
    */
   public Source<Step, NotUsed> steps(
       String tenant, String agent, String sessionId, long afterSequenceNr) {
-    session(tenant, agent, sessionId); // validates the ids and the agent
-    String pid =
-        PersistenceId.of(
-                AgentSessionEntity.ENTITY_KEY.name(),
-                AgentSessionEntity.entityId(tenant, agent, sessionId))
-            .id();
-    JdbcReadJournal journal =
-        PersistenceQuery.get(system.classicSystem())
-            .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
-    return journal
-        .eventsByPersistenceId(pid, afterSequenceNr + 1, Long.MAX_VALUE)
+    return journal()
+        .eventsByPersistenceId(
+            persistenceId(tenant, agent, sessionId), afterSequenceNr + 1, Long.MAX_VALUE)
         .filter(e -> e.event() instanceof SessionEvents.Event)
         .map(e -> new Step(e.sequenceNr(), (SessionEvents.Event) e.event()));
   }
@@ -260,17 +266,8 @@ public final class Agents implements AutoCloseable {
   /** The session's recorded steps so far (a finite read of the journal). */
   public CompletionStage<List<SessionEvents.Event>> recorded(
       String tenant, String agent, String sessionId) {
-    session(tenant, agent, sessionId);
-    String pid =
-        PersistenceId.of(
-                AgentSessionEntity.ENTITY_KEY.name(),
-                AgentSessionEntity.entityId(tenant, agent, sessionId))
-            .id();
-    JdbcReadJournal journal =
-        PersistenceQuery.get(system.classicSystem())
-            .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
-    return journal
-        .currentEventsByPersistenceId(pid, 0, Long.MAX_VALUE)
+    return journal()
+        .currentEventsByPersistenceId(persistenceId(tenant, agent, sessionId), 0, Long.MAX_VALUE)
         .filter(e -> e.event() instanceof SessionEvents.Event)
         .map(e -> (SessionEvents.Event) e.event())
         .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system);

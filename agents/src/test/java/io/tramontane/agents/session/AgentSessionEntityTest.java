@@ -292,6 +292,77 @@ class AgentSessionEntityTest {
   }
 
   @Test
+  void aRestartWhileWaitingForApprovalKeepsWaitingAndTheDecisionStillWorks() {
+    ScriptedModel model =
+        new ScriptedModel(
+            r ->
+                r.messages().getLast() instanceof ToolExecutionResultMessage
+                    ? AiMessage.from("Recorded.")
+                    : ScriptedModel.call("c", "ledger.add", "{\"amount\": 3}"));
+    Fixture f = new Fixture(model, Set.of("ledger.add"), Limits.DEFAULT);
+    f.send("add 3");
+    String key =
+        f.await(s -> s.phase() == SessionState.Phase.AWAITING_APPROVAL).pending().getFirst().key();
+    testKit.stop(f.ref);
+    f.spawn();
+    SessionState recovered = f.state();
+    assertEquals(SessionState.Phase.AWAITING_APPROVAL, recovered.phase());
+    assertEquals(List.of(), f.ledger.attempts, "nothing ran on recovery");
+    assertEquals(1, model.requests.size(), "the model was not called again");
+    assertTrue(f.decide(key, true).isSuccess());
+    f.awaitIdle();
+    assertEquals(List.of(key), f.ledger.attempts);
+  }
+
+  @Test
+  void aRestartWhileTheModelIsThinkingAsksTheModelAgain() throws Exception {
+    CountDownLatch first = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ScriptedModel model =
+        new ScriptedModel(
+            r -> {
+              if (first.getCount() > 0) {
+                first.countDown();
+                try {
+                  release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return AiMessage.from("Hello.");
+            });
+    Fixture f = new Fixture(model, Set.of(), Limits.DEFAULT);
+    f.send("hi");
+    assertTrue(first.await(10, TimeUnit.SECONDS));
+    testKit.stop(f.ref);
+    release.countDown();
+    f.spawn();
+    SessionState s = f.awaitIdle();
+    assertEquals("Hello.", events(s, SessionEvents.AnswerProduced.class).getLast().text());
+    assertEquals(1, events(s, SessionEvents.ModelAnswered.class).size(), "one recorded answer");
+    assertEquals(2, model.requests.size(), "asked again after the restart");
+  }
+
+  @Test
+  void aTurnThatOutlivesItsTimeoutEndsWithAnAnswerSayingSo() {
+    ScriptedModel slow =
+        new ScriptedModel(
+            r -> {
+              try {
+                Thread.sleep(2_000);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return AiMessage.from("too late");
+            });
+    Fixture f = new Fixture(slow, Set.of(), new Limits(8, 8, 32_000, Duration.ofMillis(300)));
+    f.send("hi");
+    SessionState s = f.awaitIdle();
+    String answer = events(s, SessionEvents.AnswerProduced.class).getLast().text();
+    assertTrue(answer.contains("timed out"), answer);
+  }
+
+  @Test
   void anAnswerThatMissesTheOutputSchemaIsSentBackUntilItMatches() {
     ScriptedModel model =
         new ScriptedModel(
