@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * it about uploaded documents and get a cited answer without a language model, approvals through
  * the API, and sessions that belong to their tenant.
  */
-class AgentRestIT {
+abstract class AbstractAgentRestIT {
+
+  abstract TestDatabase database(Path dir);
 
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,7 +53,7 @@ class AgentRestIT {
 
   @Test
   void defineAskApproveAndStayWithinTheTenant(@TempDir Path dir) throws Exception {
-    try (TestServer server = TestServer.start(TestDatabase.h2(dir))) {
+    try (TestServer server = TestServer.start(database(dir))) {
       String acme = TestServer.ACME_KEY;
       HttpResponse<String> bad =
           call(

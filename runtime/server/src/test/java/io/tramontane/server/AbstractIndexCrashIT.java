@@ -37,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * last commit names the log offset it contains; after the last restart every acknowledged document
  * is searchable (the index catches up from the log, nothing is re-parsed).
  */
-class IndexCrashIT {
+abstract class AbstractIndexCrashIT {
+
+  abstract TestDatabase database(Path dataDir);
 
   static final ObjectMapper JSON = new ObjectMapper();
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -85,7 +87,7 @@ class IndexCrashIT {
   @Test
   void killedWhileIndexingTheIndexChecksCleanAndCatchesUpFromTheLog(@TempDir Path dir)
       throws Exception {
-    TestDatabase db = TestDatabase.h2(dir.resolve("data"));
+    TestDatabase db = database(dir.resolve("data"));
     Path index = dir.resolve("data").resolve("index").resolve("kb");
     Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicInteger next = new AtomicInteger();
