@@ -45,6 +45,9 @@ public final class Main implements Runnable {
 
   /** Runs the CLI with the given output streams and returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    // Lucene says once, on stderr, that the JDK's incubating vector API is not enabled; the
+    // launcher leaves it off on purpose (it prints its own warning on every start).
+    LUCENE_VECTORIZATION.setLevel(java.util.logging.Level.SEVERE);
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
