@@ -1,0 +1,127 @@
+package io.tramontane.workflows.definition;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.serverlessworkflow.api.WorkflowFormat;
+import io.serverlessworkflow.api.WorkflowReader;
+import io.serverlessworkflow.api.types.Workflow;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads workflow definitions (CNCF Serverless Workflow DSL 1.0, YAML) and checks them in three
+ * layers, reporting every problem as {@code file:line:column: what — how to fix}:
+ *
+ * <ol>
+ *   <li>YAML hardening ({@link YamlTree}): size, aliases, tags, duplicate keys, depth, syntax;
+ *   <li>the DSL's JSON schema ({@link DslSchema}), shipped in the SDK jar;
+ *   <li>Tramontane's profile ({@link Profile}): supported task types and calls, unique task names,
+ *       {@code then} targets, jq expressions, endpoints, durations.
+ * </ol>
+ *
+ * <p>Thread-safe; one instance serves the whole node.
+ */
+public final class WorkflowDefinitions {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final WorkflowSettings settings;
+
+  /** With the defaults of reference.conf. */
+  public WorkflowDefinitions() {
+    this(WorkflowSettings.DEFAULTS);
+  }
+
+  public WorkflowDefinitions(WorkflowSettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Every problem with the definition, in source order; empty when it is valid. {@code source}
+   * names it in messages (a path or an upload's name).
+   */
+  public List<Problem> validate(String source, byte[] yaml) {
+    return analyse(source, yaml).problems();
+  }
+
+  /**
+   * The definition, or a {@link WorkflowDefinitionException} listing every problem.
+   *
+   * @throws WorkflowDefinitionException when the definition is not valid in Tramontane's profile
+   */
+  public WorkflowDefinition parse(String source, byte[] yaml) {
+    Analysis a = analyse(source, yaml);
+    if (!a.problems().isEmpty()) {
+      throw new WorkflowDefinitionException(a.problems());
+    }
+    JsonNode tree = a.tree();
+    Workflow workflow;
+    try {
+      // The tree is already checked and alias-free: hand the SDK plain JSON, never the YAML.
+      workflow =
+          WorkflowReader.noValidation().read(JSON.writeValueAsBytes(tree), WorkflowFormat.JSON);
+    } catch (IOException | RuntimeException e) {
+      throw new WorkflowDefinitionException(
+          List.of(
+              new Problem(
+                  source,
+                  1,
+                  1,
+                  "the Serverless Workflow SDK cannot read the definition: " + e.getMessage(),
+                  "report this: the definition passed the DSL schema")));
+    }
+    JsonNode document = tree.path("document");
+    return new WorkflowDefinition(
+        document.path("namespace").asText(),
+        document.path("name").asText(),
+        document.path("version").asText(),
+        workflow,
+        tree,
+        sha256(yaml),
+        source);
+  }
+
+  private record Analysis(JsonNode tree, List<Problem> problems) {}
+
+  private Analysis analyse(String source, byte[] yaml) {
+    Locations where = new Locations(source);
+    JsonNode tree;
+    try {
+      tree = YamlTree.read(yaml, settings, where);
+    } catch (YamlTree.Refused refused) {
+      return new Analysis(null, List.of(refused.problem));
+    }
+    if (!tree.isObject()) {
+      return new Analysis(
+          tree,
+          List.of(
+              where.at(
+                  "",
+                  "a workflow definition is a YAML mapping",
+                  "start with 'document:' (dsl, namespace, name, version) and 'do:'")));
+    }
+    Set<String> claimed = new LinkedHashSet<>();
+    Map<String, String> tasks = new LinkedHashMap<>();
+    List<Problem> problems = new ArrayList<>(Profile.check(tree, where, claimed, tasks));
+    problems.addAll(DslSchema.check(tree, where, tasks, claimed));
+    problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+    return new Analysis(tree, List.copyOf(new LinkedHashSet<>(problems)));
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
