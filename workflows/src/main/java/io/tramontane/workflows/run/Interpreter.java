@@ -1,0 +1,321 @@
+package io.tramontane.workflows.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Executes the control flow and data flow of a Serverless Workflow 1.0 definition: {@code do},
+ * {@code set}, {@code switch}, {@code for}, {@code fork} (branches in order; {@code compete} takes
+ * the first), {@code try}/{@code catch} with {@code retry}, {@code raise}, task {@code if}, {@code
+ * input.from}, {@code output.as}, {@code export.as} and {@code then} (continue / exit / end / a
+ * task name). Side effects — {@code call}, {@code emit}, {@code wait}, {@code listen} — go through
+ * {@link Effects}, which the durable run entity implements (persisting each before and after), so
+ * this class holds no state between calls and never does I/O itself.
+ */
+public final class Interpreter {
+
+  /** The side effects of a run, keyed by task reference and attempt (idempotency). */
+  public interface Effects {
+    /** {@code call}: http, agent, retrieve … Failures are {@link WorkflowError}s. */
+    JsonNode call(String reference, String function, JsonNode with, int attempt);
+
+    /** {@code emit}: publish an event. */
+    void emit(String reference, JsonNode event);
+
+    /** {@code wait}: a durable timer (ISO 8601 duration or the DSL's duration object). */
+    void await(String reference, JsonNode duration);
+
+    /** {@code listen}: wait for matching events; returns what they carry. */
+    JsonNode listen(String reference, JsonNode to);
+
+    /** Before a retry attempt: wait as the retry policy says (delay × backoff, jitter). */
+    void backoff(String reference, JsonNode retry, int attempt);
+  }
+
+  /** Where a run ended: its output and final context. */
+  public record Result(JsonNode output, JsonNode context) {}
+
+  private static final int MAX_TRANSITIONS = 10_000;
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private final JsonNode workflow;
+  private final Effects effects;
+  private JsonNode context = F.objectNode();
+  private int transitions;
+
+  private Interpreter(JsonNode workflow, Effects effects) {
+    this.workflow = workflow;
+    this.effects = effects;
+  }
+
+  /** Runs {@code workflow} (the definition's tree) on {@code input}. */
+  public static Result run(JsonNode workflow, JsonNode input, Effects effects) {
+    Interpreter i = new Interpreter(workflow, effects);
+    return i.run(input);
+  }
+
+  private static final class End extends RuntimeException {
+    final JsonNode output;
+
+    End(JsonNode output) {
+      super(null, null, false, false);
+      this.output = output;
+    }
+  }
+
+  private Result run(JsonNode rawInput) {
+    Map<String, JsonNode> vars = vars(Map.of(), "", rawInput);
+    JsonNode input = rawInput;
+    JsonNode from = workflow.path("input").get("from");
+    if (from != null) {
+      input = Expressions.resolve(from, rawInput, vars);
+    }
+    JsonNode output;
+    try {
+      output = list((ArrayNode) workflow.get("do"), "/do", input, Map.of());
+    } catch (End end) {
+      output = end.output;
+    }
+    JsonNode as = workflow.path("output").get("as");
+    if (as != null) {
+      output = Expressions.resolve(as, output, vars(Map.of(), "", output));
+    }
+    return new Result(output, context);
+  }
+
+  private Map<String, JsonNode> vars(
+      Map<String, JsonNode> extra, String reference, JsonNode input) {
+    Map<String, JsonNode> v = new HashMap<>(extra);
+    v.put("context", context);
+    v.put("input", input == null ? F.nullNode() : input);
+    ObjectNode task = F.objectNode().put("reference", reference);
+    v.put("task", task);
+    ObjectNode wf = F.objectNode();
+    wf.set("definition", workflow);
+    v.put("workflow", wf);
+    return v;
+  }
+
+  /** Runs a task list; {@code exit} leaves it, {@code end} ends the run, a name jumps to it. */
+  private JsonNode list(ArrayNode tasks, String base, JsonNode input, Map<String, JsonNode> extra) {
+    JsonNode current = input;
+    int i = 0;
+    while (i < tasks.size()) {
+      if (++transitions > MAX_TRANSITIONS) {
+        throw new WorkflowError(
+            WorkflowError.RUNTIME,
+            500,
+            "Too many transitions",
+            "more than " + MAX_TRANSITIONS + " task transitions; is a 'then' looping?",
+            base);
+      }
+      Map.Entry<String, JsonNode> entry = tasks.get(i).fields().next();
+      String name = entry.getKey();
+      Step step = task(name, entry.getValue(), base + "/" + i + "/" + name, current, extra);
+      current = step.output();
+      String then = step.then();
+      if (then == null || then.equals("continue")) {
+        i++;
+      } else if (then.equals("exit")) {
+        return current;
+      } else if (then.equals("end")) {
+        throw new End(current);
+      } else {
+        i = indexOf(tasks, then, base);
+      }
+    }
+    return current;
+  }
+
+  private static int indexOf(ArrayNode tasks, String name, String base) {
+    for (int j = 0; j < tasks.size(); j++) {
+      if (tasks.get(j).has(name)) {
+        return j;
+      }
+    }
+    throw new WorkflowError(
+        WorkflowError.RUNTIME,
+        500,
+        "Unknown task",
+        "'then' names '" + name + "', not a task here",
+        base);
+  }
+
+  private record Step(JsonNode output, String then) {}
+
+  private Step task(
+      String name, JsonNode task, String ref, JsonNode rawInput, Map<String, JsonNode> extra) {
+    Map<String, JsonNode> vars = vars(extra, ref, rawInput);
+    if (task.has("if") && !Expressions.test(task.get("if"), rawInput, vars)) {
+      return new Step(rawInput, null);
+    }
+    JsonNode input = rawInput;
+    if (task.path("input").has("from")) {
+      input = Expressions.resolve(task.path("input").get("from"), rawInput, vars);
+      vars.put("input", input);
+    }
+    String then = task.hasNonNull("then") ? task.get("then").asText() : null;
+    JsonNode output;
+    try {
+      if (task.has("set")) {
+        output = Expressions.resolve(task.get("set"), input, vars);
+      } else if (task.has("switch")) {
+        output = input;
+        String chosen = choose((ArrayNode) task.get("switch"), input, vars);
+        then = chosen != null ? chosen : then;
+      } else if (task.has("for")) {
+        output = loop(task, ref, input, vars, extra);
+      } else if (task.has("fork")) {
+        output = fork(task.get("fork"), ref, input, extra);
+      } else if (task.has("try")) {
+        output = attempt(task, ref, input, vars, extra);
+      } else if (task.has("do")) {
+        output = list((ArrayNode) task.get("do"), ref + "/do", input, extra);
+      } else if (task.has("raise")) {
+        throw WorkflowError.from(
+            Expressions.resolve(task.path("raise").get("error"), input, vars), ref);
+      } else if (task.has("call")) {
+        JsonNode with = Expressions.resolve(task.get("with"), input, vars);
+        output = effects.call(ref, task.get("call").asText(), with, 1);
+      } else if (task.has("emit")) {
+        effects.emit(ref, Expressions.resolve(task.path("emit").get("event"), input, vars));
+        output = input;
+      } else if (task.has("wait")) {
+        effects.await(ref, task.get("wait"));
+        output = input;
+      } else if (task.has("listen")) {
+        output = effects.listen(ref, task.path("listen").get("to"));
+      } else {
+        throw new WorkflowError(
+            WorkflowError.RUNTIME,
+            500,
+            "Unsupported task",
+            "task '" + name + "' has no known type",
+            ref);
+      }
+    } catch (Expressions.ExpressionException e) {
+      throw new WorkflowError(
+          WorkflowError.EXPRESSION, 400, "Expression failed", e.getMessage(), ref);
+    }
+    if (task.path("output").has("as")) {
+      Map<String, JsonNode> v = vars(extra, ref, input);
+      v.put("output", output);
+      output = Expressions.resolve(task.path("output").get("as"), output, v);
+    }
+    if (task.path("export").has("as")) {
+      Map<String, JsonNode> v = vars(extra, ref, input);
+      v.put("output", output);
+      context = Expressions.resolve(task.path("export").get("as"), output, v);
+    }
+    return new Step(output, then);
+  }
+
+  /** The first case whose {@code when} holds (a case without {@code when} is the default). */
+  private static String choose(ArrayNode cases, JsonNode input, Map<String, JsonNode> vars) {
+    String fallback = null;
+    for (JsonNode c : cases) {
+      JsonNode body = c.fields().next().getValue();
+      if (!body.has("when")) {
+        fallback = body.path("then").asText("continue");
+        continue;
+      }
+      if (Expressions.test(body.get("when"), input, vars)) {
+        return body.path("then").asText("continue");
+      }
+    }
+    return fallback;
+  }
+
+  private JsonNode loop(
+      JsonNode task,
+      String ref,
+      JsonNode input,
+      Map<String, JsonNode> vars,
+      Map<String, JsonNode> extra) {
+    JsonNode spec = task.get("for");
+    String each = spec.path("each").asText("item");
+    String at = spec.path("at").asText("index");
+    JsonNode items = Expressions.resolve(spec.get("in"), input, vars);
+    JsonNode current = input;
+    if (items == null || !items.isArray()) {
+      return current;
+    }
+    for (int n = 0; n < items.size(); n++) {
+      Map<String, JsonNode> inner = new HashMap<>(extra);
+      inner.put(each, items.get(n));
+      inner.put(at, F.numberNode(n));
+      if (task.has("while")
+          && !Expressions.test(task.get("while"), current, vars(inner, ref, current))) {
+        break;
+      }
+      current = list((ArrayNode) task.get("do"), ref + "/do", current, inner);
+    }
+    return current;
+  }
+
+  private JsonNode fork(JsonNode spec, String ref, JsonNode input, Map<String, JsonNode> extra) {
+    ArrayNode branches = (ArrayNode) spec.get("branches");
+    ArrayNode outputs = F.arrayNode();
+    for (int b = 0; b < branches.size(); b++) {
+      Map.Entry<String, JsonNode> e = branches.get(b).fields().next();
+      String bref = ref + "/fork/branches/" + b + "/" + e.getKey();
+      JsonNode out = task(e.getKey(), e.getValue(), bref, input, extra).output();
+      if (spec.path("compete").asBoolean(false)) {
+        return out;
+      }
+      outputs.add(out);
+    }
+    return outputs;
+  }
+
+  private JsonNode attempt(
+      JsonNode task,
+      String ref,
+      JsonNode input,
+      Map<String, JsonNode> vars,
+      Map<String, JsonNode> extra) {
+    JsonNode handler = task.path("catch");
+    JsonNode retry = handler.get("retry");
+    int limit = retry == null ? 1 : 1 + retry.path("limit").path("attempt").path("count").asInt(0);
+    for (int n = 1; ; n++) {
+      try {
+        return list((ArrayNode) task.get("try"), ref + "/try", input, extra);
+      } catch (WorkflowError e) {
+        if (!catches(handler, e, input, vars)) {
+          throw e;
+        }
+        if (n < limit) {
+          effects.backoff(ref, retry, n);
+          continue;
+        }
+        if (!handler.has("do")) {
+          return input;
+        }
+        Map<String, JsonNode> inner = new HashMap<>(extra);
+        inner.put(handler.path("as").asText("error"), e.toJson());
+        return list((ArrayNode) handler.get("do"), ref + "/catch/do", input, inner);
+      }
+    }
+  }
+
+  private static boolean catches(
+      JsonNode handler, WorkflowError e, JsonNode input, Map<String, JsonNode> vars) {
+    JsonNode with = handler.path("errors").path("with");
+    if (with.has("type") && !with.get("type").asText().equals(e.type())) {
+      return false;
+    }
+    if (with.has("status") && with.get("status").asInt() != e.status()) {
+      return false;
+    }
+    Map<String, JsonNode> v = new HashMap<>(vars);
+    v.put(handler.path("as").asText("error"), e.toJson());
+    if (handler.has("when") && !Expressions.test(handler.get("when"), input, v)) {
+      return false;
+    }
+    return !(handler.has("exceptWhen") && Expressions.test(handler.get("exceptWhen"), input, v));
+  }
+}

@@ -1,0 +1,157 @@
+package io.tramontane.workflows.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Resuming by replay: a run "crashes" after a side effect happened but before its outcome was
+ * recorded; run again on the same journal, recorded effects are not repeated, the interrupted one
+ * runs again under the same key, and the output is the same as an uninterrupted run.
+ */
+class ReplayTest {
+
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static final String WORKFLOW =
+      """
+      document: {dsl: '1.0.0', namespace: t, name: pay, version: '1.0.0'}
+      do:
+        - each:
+            for: {each: invoice, in: '${ .invoices }'}
+            do:
+              - pay:
+                  call: http
+                  with: {method: post, endpoint: 'https://ledger/pay', body: '${ $invoice }'}
+                  output: {as: '${ {paid: (($input.paid // 0) + 1)} }'}
+        - pause:
+            wait: {minutes: 5}
+        - notify:
+            emit: {event: {with: {type: paid}}}
+      """;
+
+  static final class Crash extends RuntimeException {}
+
+  static final class MemoryJournal implements Replay.Journal {
+    final Map<String, JsonNode> entries = new LinkedHashMap<>();
+
+    @Override
+    public Optional<JsonNode> recorded(String key) {
+      return Optional.ofNullable(entries.get(key));
+    }
+
+    @Override
+    public void record(String key, JsonNode outcome) {
+      entries.put(key, outcome);
+    }
+  }
+
+  /** The ledger: applies each key once; can crash the run right after applying the n-th call. */
+  static class Ledger implements Replay.Live {
+    final List<String> keys = new ArrayList<>();
+    final Map<String, Integer> applied = new LinkedHashMap<>();
+    final List<Instant> sleeps = new ArrayList<>();
+    final List<String> emitted = new ArrayList<>();
+    int crashAfterCall = -1;
+
+    @Override
+    public JsonNode call(String key, String function, JsonNode with) {
+      keys.add(key);
+      applied.merge(key, 1, (a, b) -> a);
+      if (keys.size() == crashAfterCall) {
+        throw new Crash();
+      }
+      return JSON.createObjectNode().put("status", 201);
+    }
+
+    @Override
+    public void emit(String key, JsonNode event) {
+      emitted.add(key);
+    }
+
+    @Override
+    public JsonNode listen(String key, JsonNode to) {
+      return JSON.createObjectNode();
+    }
+
+    @Override
+    public void sleepUntil(Instant instant) {
+      sleeps.add(instant);
+    }
+  }
+
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
+
+  @Test
+  void aRunInterruptedAfterACallResumesWithoutRepeatingWhatWasRecorded() throws Exception {
+    JsonNode wf = YAML.readTree(WORKFLOW);
+    JsonNode input = JSON.readTree("{\"invoices\": [\"INV-1\", \"INV-2\", \"INV-3\"]}");
+
+    MemoryJournal journal = new MemoryJournal();
+    Ledger ledger = new Ledger();
+    ledger.crashAfterCall = 2; // INV-2 is applied at the ledger, its outcome never recorded
+    assertThrows(Crash.class, () -> Interpreter.run(wf, input, new Replay(journal, ledger, CLOCK)));
+    assertEquals(1, journal.entries.size());
+
+    ledger.crashAfterCall = -1;
+    var result = Interpreter.run(wf, input, new Replay(journal, ledger, CLOCK));
+    assertEquals(3, result.output().get("paid").asInt());
+    assertEquals(
+        List.of(
+            "/do/0/each/do/0/pay#1",
+            "/do/0/each/do/0/pay#2",
+            "/do/0/each/do/0/pay#2",
+            "/do/0/each/do/0/pay#3"),
+        ledger.keys,
+        "only the interrupted call ran again, under its own key");
+    assertEquals(3, ledger.applied.size(), "each invoice applied once");
+    assertEquals(List.of(Instant.parse("2026-12-01T10:05:00Z")), ledger.sleeps);
+    assertEquals(List.of("/do/2/notify#1"), ledger.emitted);
+
+    // A third run (e.g. a rebalance after completion) replays everything, live does nothing.
+    Ledger idle = new Ledger();
+    var again = Interpreter.run(wf, input, new Replay(journal, idle, CLOCK));
+    assertEquals(result.output(), again.output());
+    assertTrue(idle.keys.isEmpty() && idle.sleeps.isEmpty() && idle.emitted.isEmpty());
+  }
+
+  @Test
+  void aTimerInterruptedWhileSleepingKeepsItsDueTime() throws Exception {
+    JsonNode wf =
+        YAML.readTree(
+            """
+            document: {dsl: '1.0.0', namespace: t, name: wait, version: '1.0.0'}
+            do:
+              - pause: {wait: PT1H}
+            """);
+    MemoryJournal journal = new MemoryJournal();
+    Ledger first =
+        new Ledger() {
+          @Override
+          public void sleepUntil(Instant instant) {
+            throw new Crash();
+          }
+        };
+    assertThrows(
+        Crash.class,
+        () -> Interpreter.run(wf, JSON.createObjectNode(), new Replay(journal, first, CLOCK)));
+    Clock later = Clock.offset(CLOCK, java.time.Duration.ofMinutes(40));
+    Ledger second = new Ledger();
+    Interpreter.run(wf, JSON.createObjectNode(), new Replay(journal, second, later));
+    assertEquals(List.of(Instant.parse("2026-12-01T11:00:00Z")), second.sleeps, "due time kept");
+  }
+}
