@@ -1,0 +1,351 @@
+package io.tramontane.workflows.run;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tramontane.core.CborSerializable;
+import io.tramontane.core.persistence.PersistenceSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One workflow run (key = run id), pinned to the definition it started with: the definition's tree
+ * travels in {@link RunStarted}, so deploying a new version never changes a run in flight. Every
+ * side effect's outcome is persisted ({@link EffectRecorded}) before the run moves on; the run
+ * executes on a virtual thread by {@link Replay}, and after a crash or a rebalance it runs again
+ * from the recorded outcomes — resuming at the interrupted effect, which is re-issued under the
+ * same key. Runs are remembered by their shard while they are running, so they resume without a
+ * request.
+ */
+public final class WorkflowRunEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        WorkflowRunEntity.Command, WorkflowRunEntity.Event, WorkflowRunEntity.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "WorkflowRun");
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkflowRunEntity.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(30);
+
+  /** What runs need from the node: the live side of effects, a clock, persistence settings. */
+  public record Runtime(Replay.Live live, Clock clock, PersistenceSettings persistence) {}
+
+  /** Commands. */
+  public sealed interface Command extends CborSerializable {}
+
+  /** Start the run (once; a repeat with the same run id answers with the run's state). */
+  public record Start(
+      String definitionVersion,
+      String definition,
+      String input,
+      ActorRef<StatusReply<State>> replyTo)
+      implements Command {}
+
+  /** Internal: an effect's outcome, from the run's thread; answered once it is persisted. */
+  public record Record(String key, String outcome, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+
+  /** Internal: the run's thread ended. */
+  record Finished(int incarnation, String output, String error) implements Command {}
+
+  public record Get(ActorRef<StatusReply<State>> replyTo) implements Command {}
+
+  public record Cancel(String by, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  /** Events. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = RunStarted.class, name = "run-started"),
+    @JsonSubTypes.Type(value = EffectRecorded.class, name = "effect-recorded"),
+    @JsonSubTypes.Type(value = RunCompleted.class, name = "run-completed"),
+    @JsonSubTypes.Type(value = RunFailed.class, name = "run-failed"),
+    @JsonSubTypes.Type(value = RunCancelled.class, name = "run-cancelled")
+  })
+  public sealed interface Event extends CborSerializable {}
+
+  public record RunStarted(String definitionVersion, String definition, String input, Instant at)
+      implements Event {}
+
+  /** An effect's outcome, keyed {@code <task reference>#<occurrence>}. */
+  public record EffectRecorded(String key, String outcome) implements Event {}
+
+  public record RunCompleted(String output) implements Event {}
+
+  /** The run ended with an RFC 7807 error (JSON). */
+  public record RunFailed(String error) implements Event {}
+
+  public record RunCancelled(String by) implements Event {}
+
+  /** Where a run stands. */
+  public enum Status {
+    NEW,
+    RUNNING,
+    COMPLETED,
+    FAILED,
+    CANCELLED
+  }
+
+  /** State: the pinned definition, the input, the recorded effects and the outcome. */
+  public record State(
+      Status status,
+      String definitionVersion,
+      String definition,
+      String input,
+      Map<String, String> effects,
+      String output,
+      String error)
+      implements CborSerializable {
+
+    static final State EMPTY = new State(Status.NEW, null, null, null, Map.of(), null, null);
+
+    State with(Status s, String output, String error) {
+      return new State(s, definitionVersion, definition, input, effects, output, error);
+    }
+  }
+
+  private final ActorContext<Command> context;
+  private final Runtime runtime;
+  private final String runId;
+  private int incarnation;
+  private Thread worker;
+
+  private WorkflowRunEntity(ActorContext<Command> context, String runId, Runtime runtime) {
+    super(PersistenceId.of(ENTITY_KEY.name(), runId), runtime.persistence().onPersistFailure());
+    this.context = context;
+    this.runId = runId;
+    this.runtime = runtime;
+  }
+
+  public static Behavior<Command> create(String runId, Runtime runtime) {
+    return Behaviors.setup(ctx -> new WorkflowRunEntity(ctx, runId, runtime));
+  }
+
+  /**
+   * Registers runs with sharding; running runs are remembered (journal) and resume by themselves.
+   */
+  public static void init(ActorSystem<?> system, Runtime runtime) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), runtime))
+                .withSettings(
+                    ClusterShardingSettings.create(system)
+                        .withRememberEntities(true)
+                        .withRememberEntitiesStoreMode(
+                            ClusterShardingSettings.rememberEntitiesStoreModeEventSourced())));
+  }
+
+  @Override
+  public State emptyState() {
+    return State.EMPTY;
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              if (state.status() == Status.RUNNING) {
+                LOG.info(
+                    "Run {} resumes from {} recorded effect(s)", runId, state.effects().size());
+                launch(state);
+              }
+            })
+        .onSignal(
+            org.apache.pekko.actor.typed.PostStop.instance(),
+            state -> {
+              if (worker != null) {
+                worker.interrupt();
+              }
+            })
+        .build();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Start.class, this::onStart)
+        .onCommand(Record.class, this::onRecord)
+        .onCommand(Finished.class, this::onFinished)
+        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s)))
+        .onCommand(Cancel.class, this::onCancel)
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onStart(State s, Start cmd) {
+    if (s.status() != Status.NEW) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(s));
+    }
+    return Effect()
+        .persist(
+            new RunStarted(
+                cmd.definitionVersion(), cmd.definition(), cmd.input(), runtime.clock().instant()))
+        .thenRun(this::launch)
+        .thenReply(cmd.replyTo(), StatusReply::success);
+  }
+
+  private ReplyEffect<Event, State> onRecord(State s, Record cmd) {
+    if (s.status() != Status.RUNNING) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error("the run is " + s.status()));
+    }
+    if (s.effects().containsKey(cmd.key())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    }
+    return Effect()
+        .persist(new EffectRecorded(cmd.key(), cmd.outcome()))
+        .thenReply(cmd.replyTo(), st -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, State> onFinished(State s, Finished f) {
+    if (f.incarnation() != incarnation || s.status() != Status.RUNNING) {
+      return Effect().noReply();
+    }
+    worker = null;
+    Event e = f.error() == null ? new RunCompleted(f.output()) : new RunFailed(f.error());
+    return Effect().persist(e).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onCancel(State s, Cancel cmd) {
+    if (s.status() != Status.RUNNING) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error("the run is not running"));
+    }
+    incarnation++;
+    if (worker != null) {
+      worker.interrupt();
+      worker = null;
+    }
+    return Effect()
+        .persist(new RunCancelled(cmd.by()))
+        .thenReply(cmd.replyTo(), st -> StatusReply.ack());
+  }
+
+  /** Runs the workflow on a virtual thread, replaying what is recorded. */
+  private void launch(State state) {
+    int mine = ++incarnation;
+    ActorRef<Command> self = context.getSelf();
+    ActorSystem<?> system = context.getSystem();
+    Map<String, String> known = new ConcurrentHashMap<>(state.effects());
+    Replay.Journal journal =
+        new Replay.Journal() {
+          @Override
+          public Optional<JsonNode> recorded(String key) {
+            String v = known.get(key);
+            try {
+              return v == null ? Optional.empty() : Optional.of(JSON.readTree(v));
+            } catch (java.io.IOException e) {
+              throw new IllegalStateException("corrupt recorded outcome " + key, e);
+            }
+          }
+
+          @Override
+          public void record(String key, JsonNode outcome) {
+            String text = outcome.toString();
+            AskPattern.<Command, StatusReply<Done>>ask(
+                    self, r -> new Record(key, text, r), RECORD_TIMEOUT, system.scheduler())
+                .toCompletableFuture()
+                .join()
+                .getValue();
+            known.put(key, text);
+          }
+        };
+    worker =
+        Thread.ofVirtual()
+            .name("workflow-run-" + runId)
+            .start(
+                () -> {
+                  String output = null;
+                  String error = null;
+                  try {
+                    JsonNode definition = JSON.readTree(state.definition());
+                    JsonNode input = JSON.readTree(state.input());
+                    output =
+                        Interpreter.run(
+                                definition,
+                                input,
+                                new Replay(journal, runtime.live(), runtime.clock()))
+                            .output()
+                            .toString();
+                  } catch (WorkflowError e) {
+                    error = e.toJson().toString();
+                  } catch (RuntimeException | java.io.IOException e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                      return; // stopped or cancelled: a later incarnation continues
+                    }
+                    error =
+                        new WorkflowError(
+                                WorkflowError.RUNTIME,
+                                500,
+                                "Run failed",
+                                String.valueOf(e.getMessage()),
+                                "/")
+                            .toJson()
+                            .toString();
+                  }
+                  self.tell(new Finished(mine, output, error));
+                });
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(
+            RunStarted.class,
+            (s, e) ->
+                new State(
+                    Status.RUNNING,
+                    e.definitionVersion(),
+                    e.definition(),
+                    e.input(),
+                    Map.of(),
+                    null,
+                    null))
+        .onEvent(
+            EffectRecorded.class,
+            (s, e) -> {
+              Map<String, String> effects = new HashMap<>(s.effects());
+              effects.put(e.key(), e.outcome());
+              return new State(
+                  s.status(),
+                  s.definitionVersion(),
+                  s.definition(),
+                  s.input(),
+                  effects,
+                  s.output(),
+                  s.error());
+            })
+        .onEvent(RunCompleted.class, (s, e) -> s.with(Status.COMPLETED, e.output(), null))
+        .onEvent(RunFailed.class, (s, e) -> s.with(Status.FAILED, null, e.error()))
+        .onEvent(RunCancelled.class, (s, e) -> s.with(Status.CANCELLED, null, null))
+        .build();
+  }
+}

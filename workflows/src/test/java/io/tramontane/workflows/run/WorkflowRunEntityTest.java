@@ -1,0 +1,197 @@
+package io.tramontane.workflows.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.typesafe.config.ConfigFactory;
+import io.tramontane.core.TramontaneConfig;
+import io.tramontane.core.persistence.PersistenceSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run persists every effect's outcome, survives a stop between an effect and its record (the
+ * effect is re-issued under the same key and applied once), ignores a second start, pins its
+ * definition, and fails with the workflow's RFC 7807 error.
+ */
+class WorkflowRunEntityTest {
+
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static ActorTestKit testKit;
+  private static PersistenceSettings persistence;
+
+  @BeforeAll
+  static void start() {
+    var config =
+        PersistenceTestKitPlugin.getInstance()
+            .config()
+            .withFallback(PersistenceTestKitSnapshotPlugin.getInstance().config())
+            .withFallback(
+                ConfigFactory.parseString(
+                    "pekko.actor.provider = local\n"
+                        + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
+            .withFallback(TramontaneConfig.load(Map.of()));
+    testKit = ActorTestKit.create("WorkflowRunEntityTest", config);
+    persistence = PersistenceSettings.fromConfig(config);
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  /** A ledger applying each key once; the n-th call can be held until released. */
+  static final class Ledger implements Replay.Live {
+    final List<String> keys = new CopyOnWriteArrayList<>();
+    final Map<String, Integer> applied = new ConcurrentHashMap<>();
+    volatile int holdCall = -1;
+    final CountDownLatch held = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public JsonNode call(String key, String function, JsonNode with) {
+      keys.add(key);
+      applied.merge(key, 1, (a, b) -> a);
+      if (keys.size() == holdCall) {
+        held.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("stopped");
+        }
+      }
+      return new ObjectMapper().createObjectNode().put("ok", with.path("n").asInt());
+    }
+
+    @Override
+    public void emit(String key, JsonNode event) {}
+
+    @Override
+    public JsonNode listen(String key, JsonNode to) {
+      return new ObjectMapper().createObjectNode();
+    }
+
+    @Override
+    public void sleepUntil(Instant instant) {}
+  }
+
+  static final String DEFINITION =
+      """
+      document: {dsl: '1.0.0', namespace: t, name: two-calls, version: '1.0.0'}
+      do:
+        - first: {call: http, with: {n: 1}, export: {as: '${ {first: .ok} }'}}
+        - second: {call: http, with: {n: 2}}
+        - done: {set: {first: '${ $context.first }', second: '${ .ok }'}}
+      """;
+
+  static String json(String yaml) throws Exception {
+    return YAML.readTree(yaml).toString();
+  }
+
+  ActorRef<WorkflowRunEntity.Command> spawn(String id, Ledger ledger) {
+    return testKit.spawn(
+        WorkflowRunEntity.create(
+            id, new WorkflowRunEntity.Runtime(ledger, Clock.systemUTC(), persistence)));
+  }
+
+  static WorkflowRunEntity.State state(ActorRef<WorkflowRunEntity.Command> ref) {
+    TestProbe<StatusReply<WorkflowRunEntity.State>> p = testKit.createTestProbe();
+    ref.tell(new WorkflowRunEntity.Get(p.ref()));
+    return p.receiveMessage().getValue();
+  }
+
+  static WorkflowRunEntity.State await(
+      ActorRef<WorkflowRunEntity.Command> ref, Predicate<WorkflowRunEntity.State> done) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    WorkflowRunEntity.State s = state(ref);
+    while (!done.test(s) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      s = state(ref);
+    }
+    return s;
+  }
+
+  static WorkflowRunEntity.State start(
+      ActorRef<WorkflowRunEntity.Command> ref, String version, String definition, String input) {
+    TestProbe<StatusReply<WorkflowRunEntity.State>> p = testKit.createTestProbe();
+    ref.tell(new WorkflowRunEntity.Start(version, definition, input, p.ref()));
+    return p.receiveMessage().getValue();
+  }
+
+  @Test
+  void aRunCompletesAndASecondStartChangesNothing() throws Exception {
+    Ledger ledger = new Ledger();
+    var ref = spawn("run-" + UUID.randomUUID(), ledger);
+    start(ref, "v1", json(DEFINITION), "{}");
+    var done = await(ref, s -> s.status() == WorkflowRunEntity.Status.COMPLETED);
+    assertEquals(WorkflowRunEntity.Status.COMPLETED, done.status());
+    assertEquals("{\"first\":1,\"second\":2}", done.output());
+    assertEquals(2, done.effects().size());
+    var again = start(ref, "v2", json(DEFINITION.replace("n: 2", "n: 9")), "{}");
+    assertEquals("v1", again.definitionVersion(), "pinned to the version it started with");
+    assertEquals(2, ledger.keys.size(), "not run twice");
+  }
+
+  @Test
+  void aRunStoppedBetweenAnEffectAndItsRecordResumesAndAppliesItOnce() throws Exception {
+    Ledger ledger = new Ledger();
+    ledger.holdCall = 2;
+    String id = "run-" + UUID.randomUUID();
+    var ref = spawn(id, ledger);
+    start(ref, "v1", json(DEFINITION), "{}");
+    assertTrue(ledger.held.await(10, TimeUnit.SECONDS));
+    testKit.stop(ref); // the second call happened; its outcome was never recorded
+    ledger.release.countDown();
+    var again = spawn(id, ledger);
+    var done = await(again, s -> s.status() == WorkflowRunEntity.Status.COMPLETED);
+    assertEquals("{\"first\":1,\"second\":2}", done.output());
+    assertEquals(List.of("/do/0/first#1", "/do/1/second#1", "/do/1/second#1"), ledger.keys);
+    assertEquals(2, ledger.applied.size(), "each call applied once");
+  }
+
+  @Test
+  void aRaisedErrorFailsTheRunWithItsProblem() throws Exception {
+    var ref = spawn("run-" + UUID.randomUUID(), new Ledger());
+    start(
+        ref,
+        "v1",
+        json(
+            """
+            document: {dsl: '1.0.0', namespace: t, name: refuse, version: '1.0.0'}
+            do:
+              - refuse:
+                  raise: {error: {type: 'https://example.com/over-limit', status: 422, title: Over limit}}
+            """),
+        "{}");
+    var failed = await(ref, s -> s.status() == WorkflowRunEntity.Status.FAILED);
+    assertEquals(WorkflowRunEntity.Status.FAILED, failed.status());
+    assertTrue(failed.error().contains("\"status\":422"), failed.error());
+    assertTrue(failed.error().contains("/do/0/refuse"), failed.error());
+  }
+}
