@@ -55,8 +55,14 @@ public final class WorkflowRunEntity
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(30);
 
-  /** What runs need from the node: the live side of effects, a clock, persistence settings. */
-  public record Runtime(Replay.Live live, Clock clock, PersistenceSettings persistence) {}
+  /**
+   * What runs need from the node: the live side of a run's effects (by run id), a clock,
+   * persistence settings.
+   */
+  public record Runtime(
+      java.util.function.Function<String, Replay.Live> live,
+      Clock clock,
+      PersistenceSettings persistence) {}
 
   /** Commands. */
   public sealed interface Command extends CborSerializable {}
@@ -291,7 +297,7 @@ public final class WorkflowRunEntity
                         Interpreter.run(
                                 definition,
                                 input,
-                                new Replay(journal, runtime.live(), runtime.clock()))
+                                new Replay(journal, runtime.live().apply(runId), runtime.clock()))
                             .output()
                             .toString();
                   } catch (WorkflowError e) {

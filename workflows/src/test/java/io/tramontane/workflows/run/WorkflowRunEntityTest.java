@@ -113,7 +113,7 @@ class WorkflowRunEntityTest {
   ActorRef<WorkflowRunEntity.Command> spawn(String id, Ledger ledger) {
     return testKit.spawn(
         WorkflowRunEntity.create(
-            id, new WorkflowRunEntity.Runtime(ledger, Clock.systemUTC(), persistence)));
+            id, new WorkflowRunEntity.Runtime(run -> ledger, Clock.systemUTC(), persistence)));
   }
 
   static WorkflowRunEntity.State state(ActorRef<WorkflowRunEntity.Command> ref) {

@@ -1,0 +1,214 @@
+package io.tramontane.workflows.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import io.tramontane.agents.Agents;
+import io.tramontane.core.ConfigurationException;
+import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.system.TramontaneSystem;
+import io.tramontane.retrieval.Retrieval;
+import io.tramontane.workflows.definition.WorkflowDefinition;
+import io.tramontane.workflows.definition.WorkflowDefinitionException;
+import io.tramontane.workflows.definition.WorkflowDefinitions;
+import io.tramontane.workflows.definition.WorkflowSettings;
+import io.tramontane.workflows.run.WorkflowRunEntity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Workflows on one node: deployed definitions (by name, every version kept by hash), runs as
+ * sharded {@link WorkflowRunEntity}s pinned to the version they started with, and webhook triggers
+ * that start one run per accepted delivery.
+ */
+public final class Workflows {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Workflows.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern RUN_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  private static final Duration ASK = Duration.ofSeconds(30);
+
+  private final ActorSystem<?> system;
+  private final WorkflowDefinitions parser;
+  private final Map<String, WorkflowDefinition> current = new ConcurrentHashMap<>();
+  private final Map<String, String> triggers;
+
+  private Workflows(
+      ActorSystem<?> system, WorkflowDefinitions parser, Map<String, String> triggers) {
+    this.system = system;
+    this.parser = parser;
+    this.triggers = Map.copyOf(triggers);
+  }
+
+  public static Workflows start(
+      TramontaneSystem node, Agents agents, Retrieval retrieval, Config config) {
+    Config c = config.getConfig("tramontane.workflows");
+    List<String> hosts = c.getStringList("http.allowed-hosts");
+    Map<String, String> triggers = new LinkedHashMap<>();
+    for (String t : c.getConfig("triggers").root().keySet()) {
+      triggers.put(t, c.getString("triggers." + t));
+    }
+    Workflows w =
+        new Workflows(
+            node.system(), new WorkflowDefinitions(WorkflowSettings.fromConfig(config)), triggers);
+    String d = c.getString("dir");
+    Path dir =
+        d.isBlank()
+            ? Path.of(config.getString("tramontane.data-dir")).resolve("workflows")
+            : Path.of(d);
+    w.deployDirectory(dir);
+    for (Map.Entry<String, String> t : triggers.entrySet()) {
+      if (!w.current.containsKey(t.getValue())) {
+        throw new ConfigurationException(
+            "tramontane.workflows.triggers."
+                + t.getKey()
+                + " names workflow '"
+                + t.getValue()
+                + "', which is not deployed from "
+                + dir
+                + ".");
+      }
+    }
+    WorkflowRunEntity.init(
+        node.system(),
+        new WorkflowRunEntity.Runtime(
+            runId -> new NodeEffects(runId, tenantOf(runId), agents, retrieval, hosts),
+            Clock.systemUTC(),
+            node.persistence()));
+    return w;
+  }
+
+  private void deployDirectory(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().matches(".*\\.ya?ml")).sorted().toList()) {
+        try {
+          deploy(f.toString(), Files.readAllBytes(f));
+        } catch (WorkflowDefinitionException e) {
+          throw new ConfigurationException("workflow definition " + e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot read workflows from " + dir + ": " + e.getMessage());
+    }
+    LOG.info("Workflows: {} deployed from {}", current.size(), dir);
+  }
+
+  /** Validates and deploys a definition; runs already started keep their version. */
+  public WorkflowDefinition deploy(String source, byte[] yaml) {
+    WorkflowDefinition d = parser.parse(source, yaml);
+    current.put(d.name(), d);
+    return d;
+  }
+
+  public Optional<WorkflowDefinition> definition(String name) {
+    return Optional.ofNullable(current.get(name));
+  }
+
+  public List<WorkflowDefinition> definitions() {
+    return current.values().stream()
+        .sorted(java.util.Comparator.comparing(WorkflowDefinition::name))
+        .toList();
+  }
+
+  static String runId(String tenant, String workflow, String runName) {
+    return tenant + "/" + workflow + "/" + runName;
+  }
+
+  static String tenantOf(String runId) {
+    return runId.substring(0, runId.indexOf('/'));
+  }
+
+  private EntityRef<WorkflowRunEntity.Command> run(String tenant, String workflow, String runName) {
+    if (!RUN_NAME.matcher(runName).matches()) {
+      throw new InvalidRequestException(
+          "run name '" + runName + "' is not valid: 1-128 letters, digits, '.', '_', ':' or '-'.");
+    }
+    return ClusterSharding.get(system)
+        .entityRefFor(WorkflowRunEntity.ENTITY_KEY, runId(tenant, workflow, runName));
+  }
+
+  /**
+   * Starts a run of the workflow's current version. Starting the same run name again returns the
+   * existing run (idempotent).
+   */
+  public CompletionStage<WorkflowRunEntity.State> start(
+      String tenant, String workflow, String runName, JsonNode input) {
+    try {
+      WorkflowDefinition d =
+          definition(workflow)
+              .orElseThrow(
+                  () ->
+                      new InvalidRequestException(
+                          "no workflow named '" + workflow + "' is deployed."));
+      return run(tenant, workflow, runName)
+          .askWithStatus(
+              r ->
+                  new WorkflowRunEntity.Start(
+                      d.hash(), d.tree().toString(), input == null ? "{}" : input.toString(), r),
+              ASK);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  public CompletionStage<WorkflowRunEntity.State> get(
+      String tenant, String workflow, String runName) {
+    try {
+      return run(tenant, workflow, runName).askWithStatus(WorkflowRunEntity.Get::new, ASK);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  public CompletionStage<Done> cancel(String tenant, String workflow, String runName, String by) {
+    try {
+      return run(tenant, workflow, runName)
+          .askWithStatus(r -> new WorkflowRunEntity.Cancel(by, r), ASK);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * A webhook delivery was accepted: start the workflow bound to its trigger, once (the run name
+   * comes from the delivery id). Returns the run's stage, or empty when no workflow is bound.
+   */
+  public Optional<CompletionStage<WorkflowRunEntity.State>> onDelivery(
+      String trigger, String tenant, String deliveryId, byte[] payload) {
+    String workflow = triggers.get(trigger);
+    if (workflow == null) {
+      return Optional.empty();
+    }
+    JsonNode input;
+    try {
+      input = JSON.readTree(payload);
+    } catch (IOException e) {
+      input =
+          JSON.createObjectNode()
+              .put("payload", new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String runName = "hook-" + deliveryId.replaceAll("[^A-Za-z0-9._:-]", "_");
+    return Optional.of(start(tenant, workflow, runName, input));
+  }
+}
