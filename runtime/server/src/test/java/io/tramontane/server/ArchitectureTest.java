@@ -39,6 +39,8 @@ class ArchitectureTest {
         .definedBy("io.tramontane.retrieval..")
         .layer("agents")
         .definedBy("io.tramontane.agents..")
+        .layer("workflows")
+        .definedBy("io.tramontane.workflows..")
         .layer("server")
         .definedBy("io.tramontane.server..")
         .whereLayer("server")
@@ -47,12 +49,15 @@ class ArchitectureTest {
         .mayOnlyBeAccessedByLayers("server")
         .whereLayer("agents")
         .mayOnlyBeAccessedByLayers("server")
+        .whereLayer("workflows")
+        .mayOnlyBeAccessedByLayers("server")
         .whereLayer("retrieval")
         .mayOnlyBeAccessedByLayers("agents", "server")
         .whereLayer("inference")
         .mayOnlyBeAccessedByLayers("retrieval", "agents", "server")
         .whereLayer("core")
-        .mayOnlyBeAccessedByLayers("intake", "inference", "retrieval", "agents", "server")
+        .mayOnlyBeAccessedByLayers(
+            "intake", "inference", "retrieval", "agents", "workflows", "server")
         .check(classes);
   }
 

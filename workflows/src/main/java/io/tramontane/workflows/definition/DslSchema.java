@@ -187,9 +187,9 @@ final class DslSchema {
       return false;
     }
     for (Found other : found) {
-      if (!isUnknownKey(other.error())
-          && (other.pointer().equals(f.pointer())
-              || other.pointer().startsWith(f.pointer() + "/"))) {
+      boolean inside = other.pointer().startsWith(f.pointer() + "/");
+      boolean sameObject = other.pointer().equals(f.pointer()) && !isUnknownKey(other.error());
+      if (other != f && (inside || sameObject) && !other.target().equals(f.target())) {
         return true;
       }
     }

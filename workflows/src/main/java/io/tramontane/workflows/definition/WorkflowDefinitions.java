@@ -6,6 +6,8 @@ import io.serverlessworkflow.api.WorkflowFormat;
 import io.serverlessworkflow.api.WorkflowReader;
 import io.serverlessworkflow.api.types.Workflow;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -51,6 +53,20 @@ public final class WorkflowDefinitions {
    */
   public List<Problem> validate(String source, byte[] yaml) {
     return analyse(source, yaml).problems();
+  }
+
+  /**
+   * Every problem with the file, in source order; a file over the size limit is refused without
+   * being read.
+   *
+   * @throws IOException when the file cannot be read
+   */
+  public List<Problem> validate(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > settings.maxDefinitionBytes()) {
+      return List.of(YamlTree.tooLarge(file.toString(), size, settings));
+    }
+    return validate(file.toString(), Files.readAllBytes(file));
   }
 
   /**

@@ -64,17 +64,7 @@ final class YamlTree {
   /** The tree of {@code bytes}; its value locations are recorded in {@code where}. */
   static JsonNode read(byte[] bytes, WorkflowSettings settings, Locations where) {
     if (bytes.length > settings.maxDefinitionBytes()) {
-      throw new Refused(
-          new Problem(
-              where.source(),
-              1,
-              1,
-              "the definition is "
-                  + size(bytes.length)
-                  + ", over the limit of "
-                  + size(settings.maxDefinitionBytes()),
-              "split it into smaller workflows, or raise"
-                  + " tramontane.workflows.max-definition-bytes"));
+      throw new Refused(tooLarge(where.source(), bytes.length, settings));
     }
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(settings.maxAliases());
@@ -114,6 +104,19 @@ final class YamlTree {
               "start with 'document:' (dsl, namespace, name, version) and 'do:'"));
     }
     return new YamlTree(where).convert(node, "", 0);
+  }
+
+  /** The problem of a definition of {@code size} bytes, over the limit. */
+  static Problem tooLarge(String source, long size, WorkflowSettings settings) {
+    return new Problem(
+        source,
+        1,
+        1,
+        "the definition is "
+            + size(size)
+            + ", over the limit of "
+            + size(settings.maxDefinitionBytes()),
+        "split it into smaller workflows, or raise tramontane.workflows.max-definition-bytes");
   }
 
   private static Problem refusal(String source, YAMLException e, WorkflowSettings settings) {

@@ -322,6 +322,73 @@ class WorkflowDefinitionsTest {
     }
   }
 
+  @Test
+  void nestedUnsupportedTaskIsFound() {
+    String yaml =
+        HEADER
+            + "do:\n  - race:\n      fork:\n        compete: true\n        branches:\n"
+            + "          - guarded:\n              try:\n                - build:\n"
+            + "                    run:\n                      shell: {command: make}\n"
+            + "              catch:\n                retry: {limit: {attempt: {count: 2}}}\n";
+    Problem p = only(yaml);
+    assertEquals(14, p.line(), p.toString());
+    assertEquals(21, p.column(), p.toString());
+  }
+
+  @Test
+  void schemaErrorInsideATaskIsReportedOnceAtTheKey() {
+    String yaml =
+        HEADER
+            + "do:\n  - a:\n      call: http\n      with:\n        method: get\n"
+            + "        endpoint: https://x.example/a\n        headerz: {x: y}\n";
+    Problem p = only(yaml);
+    assertEquals(12, p.line(), p.toString());
+    assertEquals(9, p.column(), p.toString());
+    assertTrue(p.message().contains("unknown key 'headerz'"), p.toString());
+  }
+
+  @Test
+  void wrongTypeInsideATaskIsLocated() {
+    String yaml = HEADER + "do:\n  - a:\n      fork:\n        branches: 5\n";
+    Problem p = only(yaml);
+    assertEquals(9, p.line(), p.toString());
+    assertEquals(19, p.column(), p.toString());
+  }
+
+  @Test
+  void switchCaseTargetsAreChecked() {
+    String yaml =
+        HEADER
+            + "do:\n  - pick:\n      switch:\n        - big:\n            when: ${ .n > 10 }\n"
+            + "            then: hnadleBig\n  - handleBig:\n      set: {big: true}\n";
+    Problem p = only(yaml);
+    assertEquals(11, p.line(), p.toString());
+    assertTrue(p.message().contains("'hnadleBig'"), p.toString());
+  }
+
+  @Test
+  void missingDocumentIsReported() {
+    Problem p = only("do:\n  - a:\n      set: {x: 1}\n");
+    assertEquals(1, p.line(), p.toString());
+    assertTrue(p.message().contains("'document' is required"), p.toString());
+  }
+
+  @Test
+  void settingsComeFromReferenceConf() {
+    assertEquals(
+        WorkflowSettings.DEFAULTS,
+        WorkflowSettings.fromConfig(com.typesafe.config.ConfigFactory.load()));
+  }
+
+  @Test
+  void smallerSizeLimitFromSettingsApplies() {
+    WorkflowDefinitions strict = new WorkflowDefinitions(new WorkflowSettings(64, 50));
+    byte[] yaml = bytes(HEADER + "do:\n  - greet:\n      set:\n        hello: world\n");
+    List<Problem> problems = strict.validate("small.yaml", yaml);
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).message().contains("over the limit of 64 bytes"));
+  }
+
   private Problem only(String yaml) {
     return only(bytes(yaml));
   }

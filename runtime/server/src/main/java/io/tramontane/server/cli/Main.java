@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       AskCommand.class,
       ReplayCommand.class,
       ReindexCommand.class,
+      ValidateCommand.class,
       VersionCommand.class,
       BenchCommand.class
     })
