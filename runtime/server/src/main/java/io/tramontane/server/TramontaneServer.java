@@ -11,6 +11,7 @@ import io.tramontane.intake.signature.TriggerSettings;
 import io.tramontane.retrieval.Retrieval;
 import io.tramontane.server.http.ApiKeys;
 import io.tramontane.server.http.HttpEdge;
+import io.tramontane.workflows.node.Workflows;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +38,7 @@ public final class TramontaneServer implements AutoCloseable {
   private final WebhookIntake intake;
   private final Retrieval retrieval;
   private final Agents agents;
+  private final Workflows workflows;
   private final InferenceRuntime inference;
   private final HttpEdge edge;
   private final ServerBinding binding;
@@ -46,9 +48,11 @@ public final class TramontaneServer implements AutoCloseable {
       WebhookIntake intake,
       Retrieval retrieval,
       Agents agents,
+      Workflows workflows,
       InferenceRuntime inference,
       HttpEdge edge,
       ServerBinding binding) {
+    this.workflows = workflows;
     this.inference = inference;
     this.agents = agents;
     this.node = node;
@@ -80,6 +84,7 @@ public final class TramontaneServer implements AutoCloseable {
     try {
       Retrieval retrieval = Retrieval.start(node, inference, config);
       Agents agents = Agents.start(node, retrieval, config);
+      Workflows workflows = Workflows.start(node, agents, retrieval, config);
       // Projections commit and parser workers stop before the actor system goes; the model last.
       CoordinatedShutdown.get(node.system())
           .addTask(
@@ -94,6 +99,15 @@ public final class TramontaneServer implements AutoCloseable {
                         return Done.getInstance();
                       }));
       WebhookIntake intake = WebhookIntake.start(node, config, triggers, clock);
+      // Each accepted delivery starts the workflow bound to its trigger, once (idempotent run
+      // name).
+      new DeliveryFeed(node.system(), node.database())
+          .subscribe(
+              "workflows",
+              (tx, d) ->
+                  workflows
+                      .onDelivery(d.trigger(), d.tenant(), d.deliveryId(), d.payload())
+                      .ifPresent(started -> started.toCompletableFuture().join()));
       HttpEdge edge = new HttpEdge(node, intake, retrieval, agents, apiKeys);
       ServerBinding binding;
       try {
@@ -129,7 +143,8 @@ public final class TramontaneServer implements AutoCloseable {
                 + " answers 401.");
       }
       LOG.info("Inference: {}", inference.deviceNote());
-      return new TramontaneServer(node, intake, retrieval, agents, inference, edge, binding);
+      return new TramontaneServer(
+          node, intake, retrieval, agents, workflows, inference, edge, binding);
     } catch (RuntimeException e) {
       node.close();
       inference.close();
@@ -147,6 +162,10 @@ public final class TramontaneServer implements AutoCloseable {
 
   public WebhookIntake intake() {
     return intake;
+  }
+
+  public Workflows workflows() {
+    return workflows;
   }
 
   public Agents agents() {

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       SearchCommand.class,
       AskCommand.class,
       ReplayCommand.class,
+      RunCommand.class,
       ReindexCommand.class,
       ValidateCommand.class,
       VersionCommand.class,

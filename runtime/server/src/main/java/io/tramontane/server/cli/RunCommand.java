@@ -1,0 +1,157 @@
+package io.tramontane.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tramontane.core.InvalidRequestException;
+import io.tramontane.retrieval.ingest.Ingestion;
+import io.tramontane.workflows.definition.WorkflowDefinition;
+import io.tramontane.workflows.definition.WorkflowDefinitions;
+import io.tramontane.workflows.node.NodeEffects;
+import io.tramontane.workflows.run.Interpreter;
+import io.tramontane.workflows.run.Replay;
+import io.tramontane.workflows.run.WorkflowError;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tramontane run <file> --input '{…}'}: validates a workflow and runs it here, printing each
+ * side effect as it happens and the output at the end. A local run is not journaled (use the REST
+ * API of a server for durable runs); its effects are the real ones.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Validate a workflow file and run it locally, printing each call, wait and event, then the",
+      "output. Exit code 0 on success, 3 when the workflow raises an error, 2 when it is invalid."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin ConfigOptions options;
+
+  @Parameters(index = "0", paramLabel = "FILE")
+  Path file;
+
+  @Option(names = "--input", paramLabel = "JSON", description = "The run's input (default: {}).")
+  String input = "{}";
+
+  @Option(
+      names = "--agents",
+      paramLabel = "DIR",
+      description = "Agent definitions for call: agent.")
+  Path agentsDir;
+
+  @Option(
+      names = "--allow-host",
+      paramLabel = "HOST",
+      split = ",",
+      description = "Hosts call: http may reach (adds to tramontane.workflows.http.allowed-hosts).")
+  List<String> allowHosts = List.of();
+
+  @Option(names = "--tenant", description = "Tenant (default: ${DEFAULT-VALUE}).")
+  String tenant = "default";
+
+  @Override
+  public Integer call() throws IOException {
+    Main.quietLogs();
+    PrintWriter out = spec.commandLine().getOut();
+    Ingestion.checkName("tenant", tenant);
+    JsonNode in;
+    try {
+      in = JSON.readTree(input);
+    } catch (IOException e) {
+      throw new InvalidRequestException("--input is not valid JSON: " + e.getMessage());
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidRequestException("no such file: " + file);
+    }
+    WorkflowDefinition d =
+        new WorkflowDefinitions().parse(file.toString(), Files.readAllBytes(file));
+    out.printf(
+        "Running %s/%s %s (%d tasks)%n", d.namespace(), d.name(), d.version(), d.taskCount());
+    out.flush();
+    Map<String, Object> overrides = new HashMap<>(RetrievalNode.overrides());
+    if (agentsDir != null) {
+      overrides.put("tramontane.agents.dir", agentsDir.toString());
+    }
+    var config = options.load(overrides);
+    List<String> hosts =
+        new java.util.ArrayList<>(config.getStringList("tramontane.workflows.http.allowed-hosts"));
+    hosts.addAll(allowHosts);
+    String runId = tenant + "/" + d.name() + "/local-" + UUID.randomUUID();
+    try (RetrievalNode node = RetrievalNode.start(config)) {
+      NodeEffects live = new NodeEffects(runId, tenant, node.agents(), node.retrieval(), hosts);
+      Replay.Live printing =
+          new Replay.Live() {
+            @Override
+            public JsonNode call(String key, String function, JsonNode with) {
+              out.printf("  %s  call %s%n", key, function);
+              out.flush();
+              return live.call(key, function, with);
+            }
+
+            @Override
+            public void emit(String key, JsonNode event) {
+              out.printf("  %s  emit %s%n", key, event.path("with").path("type").asText());
+              live.emit(key, event);
+            }
+
+            @Override
+            public JsonNode listen(String key, JsonNode to) {
+              return live.listen(key, to);
+            }
+
+            @Override
+            public void sleepUntil(Instant instant) {
+              out.printf("  wait until %s%n", instant);
+              out.flush();
+              live.sleepUntil(instant);
+            }
+          };
+      Map<String, JsonNode> journal = new HashMap<>();
+      Replay.Journal memory =
+          new Replay.Journal() {
+            @Override
+            public Optional<JsonNode> recorded(String key) {
+              return Optional.ofNullable(journal.get(key));
+            }
+
+            @Override
+            public void record(String key, JsonNode outcome) {
+              journal.put(key, outcome);
+            }
+          };
+      try {
+        var result = Interpreter.run(d.tree(), in, new Replay(memory, printing, Clock.systemUTC()));
+        out.println("Output:");
+        out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result.output()));
+        out.flush();
+        return 0;
+      } catch (WorkflowError e) {
+        out.println("The workflow raised an error:");
+        out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(e.toJson()));
+        out.flush();
+        return 3;
+      }
+    }
+  }
+}
