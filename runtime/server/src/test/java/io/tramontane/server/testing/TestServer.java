@@ -96,7 +96,13 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(TestDatabase db) {
+    return start(db, Map.of());
+  }
+
+  /** A server with {@code extra} configuration over the test triggers and keys. */
+  public static TestServer start(TestDatabase db, Map<String, Object> extra) {
     Map<String, Object> o = new HashMap<>(securityConfig());
+    o.putAll(extra);
     o.putAll(db.overrides());
     o.put("tramontane.server.port", 0);
     o.put("tramontane.cluster.port", 0);

@@ -1,0 +1,129 @@
+package io.tramontane.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.tramontane.server.testing.TestDatabase;
+import io.tramontane.server.testing.TestServer;
+import java.net.InetSocketAddress;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Webhook → workflow → agent → callback, on a real node: a signed delivery sent three times starts
+ * one run, which asks an agent about an ingested document (no language model: the extractive
+ * responder) and posts the cited answer to a callback server with the run's idempotency key.
+ */
+class WorkflowWebhookIT {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void aDeliverySentThreeTimesStartsOneRunThatPostsTheCitedAnswer(@TempDir Path dir)
+      throws Exception {
+    List<String> keys = new CopyOnWriteArrayList<>();
+    List<String> bodies = new CopyOnWriteArrayList<>();
+    HttpServer callback = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    callback.createContext(
+        "/reply",
+        ex -> {
+          keys.add(ex.getRequestHeaders().getFirst("Idempotency-Key"));
+          bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          ex.sendResponseHeaders(204, -1);
+          ex.close();
+        });
+    callback.start();
+    try {
+      Path agents = Files.createDirectories(dir.resolve("agents"));
+      Files.writeString(
+          agents.resolve("kb.yaml"),
+          """
+          name: kb
+          description: Answers from the knowledge base.
+          instructions: Answer from the documents and cite them.
+          tools: [retrieve]
+          collections: [kb]
+          """);
+      Path workflows = Files.createDirectories(dir.resolve("workflows"));
+      Files.writeString(
+          workflows.resolve("answer.yaml"),
+          """
+          document: {dsl: '1.0.0', namespace: support, name: answer, version: '1.0.0'}
+          do:
+            - ask:
+                call: agent
+                with:
+                  agent: kb
+                  message: ${ .ticket.question }
+                  session: ${ "ticket-" + (.ticket.id | tostring) }
+                output:
+                  as: '${ {ticket: $input.ticket.id, answer: .answer, citations: .citations} }'
+            - reply:
+                call: http
+                with:
+                  method: post
+                  endpoint: http://127.0.0.1:%d/reply
+                  body: ${ . }
+          """
+              .formatted(callback.getAddress().getPort()));
+      Map<String, Object> extra =
+          Map.of(
+              "tramontane.agents.dir", agents.toString(),
+              "tramontane.workflows.dir", workflows.toString(),
+              "tramontane.workflows.http.allowed-hosts", List.of("127.0.0.1"),
+              "tramontane.workflows.triggers.orders", "answer");
+      try (TestServer server = TestServer.start(TestDatabase.h2(dir.resolve("data")), extra)) {
+        HttpResponse<String> doc =
+            server.send(
+                HttpRequest.newBuilder(
+                        server.uri("/collections/kb/documents?id=cranes.txt&public=true"))
+                    .header("Authorization", "Bearer " + TestServer.ACME_KEY)
+                    .PUT(
+                        HttpRequest.BodyPublishers.ofString(
+                            "Harbour cranes are inspected every spring by the port authority."))
+                    .build());
+        assertEquals(200, doc.statusCode(), doc.body());
+        RetrievalRestIT.awaitDocuments(server, TestServer.ACME_KEY, "kb", 1);
+
+        String body = "{\"ticket\": {\"id\": 7, \"question\": \"When are the cranes inspected?\"}}";
+        for (int i = 0; i < 3; i++) {
+          HttpResponse<String> r = server.send(server.signedOrder("msg_ticket_7", body));
+          assertTrue(r.statusCode() == 202 || r.statusCode() == 200, r.body());
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (bodies.isEmpty() && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        Thread.sleep(2_000); // room for a (wrong) second run to call back
+        assertEquals(1, bodies.size(), "one run for three sends: " + bodies);
+        JsonNode reply = JSON.readTree(bodies.getFirst());
+        assertEquals(7, reply.get("ticket").asInt());
+        assertTrue(reply.get("answer").asText().contains("every spring"), reply.toString());
+        assertEquals("cranes.txt", reply.get("citations").get(0).get("documentId").asText());
+        assertEquals("acme/answer/hook-msg_ticket_7//do/1/reply#1", keys.getFirst());
+        var run =
+            server
+                .server()
+                .workflows()
+                .get("acme", "answer", "hook-msg_ticket_7")
+                .toCompletableFuture()
+                .join();
+        assertEquals("COMPLETED", run.status().name());
+      }
+    } finally {
+      callback.stop(0);
+    }
+  }
+}
