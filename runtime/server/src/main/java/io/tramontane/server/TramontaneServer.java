@@ -108,7 +108,7 @@ public final class TramontaneServer implements AutoCloseable {
                   workflows
                       .onDelivery(d.trigger(), d.tenant(), d.deliveryId(), d.payload())
                       .ifPresent(started -> started.toCompletableFuture().join()));
-      HttpEdge edge = new HttpEdge(node, intake, retrieval, agents, apiKeys);
+      HttpEdge edge = new HttpEdge(node, intake, retrieval, agents, workflows, apiKeys);
       ServerBinding binding;
       try {
         binding =

@@ -59,7 +59,9 @@ class RouteSecurityIT {
         .replace("{id}", "msg_probe")
         .replace("{collection}", "kb")
         .replace("{agent}", "handbook")
-        .replace("{session}", "s1");
+        .replace("{session}", "s1")
+        .replace("{workflow}", "answer")
+        .replace("{run}", "r1");
   }
 
   HttpResponse<String> call(RouteTable.Spec spec, String trigger, String key) throws Exception {
@@ -123,7 +125,7 @@ class RouteSecurityIT {
       } else {
         // Retrieval routes are the caller's own tenant's: refused as a bad request or an unknown
         // collection here, never an answer about acme.
-        assertTrue(Set.of(200, 400, 403, 404).contains(r.statusCode()), name(spec) + r.body());
+        assertTrue(Set.of(200, 400, 403, 404, 409).contains(r.statusCode()), name(spec) + r.body());
         assertFalse(r.body().contains("orders"), name(spec) + " leaks acme's trigger: " + r.body());
       }
     }

@@ -126,4 +126,59 @@ class WorkflowWebhookIT {
       callback.stop(0);
     }
   }
+
+  @Test
+  void validateDeployStartAndReadARunOverRest(@TempDir Path dir) throws Exception {
+    try (TestServer server = TestServer.start(TestDatabase.h2(dir))) {
+      String key = TestServer.ACME_KEY;
+      HttpResponse<String> invalid =
+          server.send(
+              HttpRequest.newBuilder(server.uri("/workflows/validate"))
+                  .header("Authorization", "Bearer " + key)
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "document: {dsl: '1.0.0', namespace: t, name: x, version: '1.0.0'}\n"
+                              + "do:\n  - shell:\n      run: {shell: {command: ls}}\n"))
+                  .build());
+      assertEquals(400, invalid.statusCode(), invalid.body());
+      JsonNode problem = JSON.readTree(invalid.body()).get("problems").get(0);
+      assertEquals(4, problem.get("line").asInt(), invalid.body());
+      assertEquals(7, problem.get("column").asInt(), invalid.body());
+      String definition =
+          """
+          document: {dsl: '1.0.0', namespace: t, name: total, version: '1.0.0'}
+          do:
+            - sum:
+                set: {total: '${ [.items[].price] | add }'}
+          """;
+      HttpResponse<String> deployed =
+          server.send(
+              HttpRequest.newBuilder(server.uri("/workflows/total"))
+                  .header("Authorization", "Bearer " + key)
+                  .PUT(HttpRequest.BodyPublishers.ofString(definition))
+                  .build());
+      assertEquals(200, deployed.statusCode(), deployed.body());
+      HttpResponse<String> started =
+          server.send(
+              HttpRequest.newBuilder(server.uri("/workflows/total/runs/r1"))
+                  .header("Authorization", "Bearer " + key)
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"items\": [{\"price\": 2}, {\"price\": 5}]}"))
+                  .build());
+      assertEquals(202, started.statusCode(), started.body());
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      JsonNode run = null;
+      while (System.nanoTime() < deadline) {
+        run = JSON.readTree(server.get("/workflows/total/runs/r1", key).body());
+        if ("completed".equals(run.path("status").asText())) {
+          break;
+        }
+        Thread.sleep(50);
+      }
+      assertEquals("completed", run.path("status").asText(), String.valueOf(run));
+      assertEquals(7, run.path("output").path("total").asInt());
+      assertEquals(404, server.get("/workflows/total/runs/r1", TestServer.GLOBEX_KEY).statusCode());
+    }
+  }
 }

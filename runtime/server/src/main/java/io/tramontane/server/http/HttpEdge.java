@@ -8,6 +8,7 @@ import io.tramontane.intake.signature.SignatureScheme;
 import io.tramontane.intake.signature.TriggerSettings;
 import io.tramontane.intake.signature.Verification;
 import io.tramontane.retrieval.Retrieval;
+import io.tramontane.workflows.node.Workflows;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +52,7 @@ public final class HttpEdge extends AllDirectives {
       WebhookIntake intake,
       Retrieval retrieval,
       Agents agents,
+      Workflows workflows,
       ApiKeys apiKeys) {
     this.node = node;
     this.intake = intake;
@@ -75,6 +77,7 @@ public final class HttpEdge extends AllDirectives {
         .add("GET", "/triggers", RouteTable.Access.API_KEY, SCOPE_TRIGGERS_READ, this::triggers);
     new RetrievalRoutes(retrieval, materializer, bodyTimeoutMillis).register(table);
     new AgentRoutes(agents, materializer, bodyTimeoutMillis).register(table);
+    new WorkflowRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
   }
 
   /** Every route with its access policy (for documentation and the route-coverage test). */

@@ -82,7 +82,10 @@ public final class TestServer implements AutoCloseable {
             "agents:read",
             "agents:write",
             "agents:use",
-            "agents:approve");
+            "agents:approve",
+            "workflows:read",
+            "workflows:write",
+            "workflows:run");
     o.put(
         "tramontane.server.api-keys.acme",
         Map.of("tenant", "acme", "scopes", all, "key", "env:IT_ACME_KEY"));
