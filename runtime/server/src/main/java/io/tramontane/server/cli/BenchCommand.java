@@ -8,6 +8,7 @@ import io.tramontane.server.bench.QualityBench;
 import io.tramontane.server.bench.SearchBench;
 import io.tramontane.server.bench.TikaBench;
 import io.tramontane.server.bench.WebhookBench;
+import io.tramontane.server.bench.WorkflowBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,7 +25,8 @@ import picocli.CommandLine.Command;
       QualityBench.class,
       TikaBench.class,
       JournalBench.class,
-      WebhookBench.class
+      WebhookBench.class,
+      WorkflowBench.class
     })
 final class BenchCommand implements Runnable {
 
