@@ -280,7 +280,7 @@ final class Profile {
           where.at(
               pointer,
               "then: '" + target + "' is not a task in this 'do' list",
-              "use continue, exit, end, or one of " + siblings));
+              "use continue, exit, end, or one of " + siblings.stream().distinct().toList()));
     }
   }
 
@@ -470,7 +470,10 @@ final class Profile {
     try {
       JsonQuery.compile(expression, Versions.JQ_1_6);
     } catch (JsonQueryException | RuntimeException e) {
-      String why = String.valueOf(e.getMessage());
+      String why = String.valueOf(e.getMessage()).strip();
+      if (e.getCause() != null && e.getCause().getMessage() != null) {
+        why = e.getCause().getMessage().strip();
+      }
       int nl = why.indexOf('\n');
       problems.add(
           where.at(
