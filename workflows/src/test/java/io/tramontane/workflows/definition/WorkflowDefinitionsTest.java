@@ -432,6 +432,16 @@ class WorkflowDefinitionsTest {
     }
   }
 
+  @Test
+  void unknownScheduleFormIsRejected() {
+    String yaml =
+        HEADER + "schedule:\n  at: '2026-12-24T18:00:00Z'\ndo:\n  - a:\n      set: {x: 1}\n";
+    Problem p = only(yaml);
+    assertEquals(7, p.line(), p.toString());
+    assertEquals(3, p.column(), p.toString());
+    assertTrue(p.message().contains("unknown key 'at'"), p.toString());
+  }
+
   private Problem only(String yaml) {
     return only(bytes(yaml));
   }
