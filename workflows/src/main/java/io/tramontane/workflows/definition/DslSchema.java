@@ -82,7 +82,10 @@ final class DslSchema {
         r -> {
           ObjectNode root =
               ((ObjectNode) DSL.deepCopy()).without(List.of("properties", "required", "type"));
-          root.put("$id", "https://tramontane.local/schemas/workflow-branch/" + BRANCHES.size());
+          // One $id per branch, derived from the branch: the registry caches schemas by $id.
+          root.put(
+              "$id",
+              "https://tramontane.local/schemas/workflow-branch/" + r.replace("#/$defs/", ""));
           root.put("$ref", r);
           root.remove("unevaluatedProperties");
           return REGISTRY.getSchema(root);

@@ -65,6 +65,8 @@ final class Profile {
   private final List<Problem> problems = new ArrayList<>();
   private final Set<String> claimed = new LinkedHashSet<>();
   private final Map<String, String> tasks = new LinkedHashMap<>();
+  private Set<String> retries = Set.of();
+  private Set<String> timeouts = Set.of();
 
   private Profile(Locations where) {
     this.where = where;
@@ -78,6 +80,8 @@ final class Profile {
       JsonNode root, Locations where, Set<String> claimed, Map<String, String> tasks) {
     Profile p = new Profile(where);
     if (root.isObject()) {
+      p.retries = names(root.path("use").path("retries"));
+      p.timeouts = names(root.path("use").path("timeouts"));
       for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
         String key = it.next();
         if (!TOP.contains(key)) {
@@ -92,10 +96,7 @@ final class Profile {
       }
       p.use(root.get("use"));
       p.schedule(root.get("schedule"));
-      JsonNode timeout = root.get("timeout");
-      if (timeout != null && timeout.isObject()) {
-        p.duration("/timeout/after", timeout.get("after"));
-      }
+      p.timeout("/timeout", root.get("timeout"));
       p.taskList("/do", root.get("do"));
     }
     p.expressions("", root);
@@ -238,6 +239,13 @@ final class Profile {
         taskList(pointer + "/try", task.get("try"));
         taskList(pointer + "/catch/do", task.path("catch").get("do"));
         JsonNode retry = task.path("catch").get("retry");
+        if (retry != null && retry.isTextual() && !retries.contains(retry.asText())) {
+          problems.add(
+              where.at(
+                  pointer + "/catch/retry",
+                  "retry policy '" + retry.asText() + "' is not defined in use.retries",
+                  "define it under use.retries, or write it inline: retry: {delay: …, limit: …}"));
+        }
         if (retry != null && retry.isObject()) {
           duration(pointer + "/catch/retry/delay", retry.get("delay"));
           duration(pointer + "/catch/retry/limit/duration", retry.path("limit").get("duration"));
@@ -264,9 +272,28 @@ final class Profile {
       }
     }
     then(pointer + "/then", task.get("then"), siblings);
-    JsonNode timeout = task.get("timeout");
-    if (timeout != null && timeout.isObject()) {
-      duration(pointer + "/timeout/after", timeout.get("after"));
+    timeout(pointer + "/timeout", task.get("timeout"));
+  }
+
+  private static Set<String> names(JsonNode map) {
+    Set<String> out = new HashSet<>();
+    map.fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+
+  /** A timeout: inline ({@code after}) or the name of one in {@code use.timeouts}. */
+  private void timeout(String pointer, JsonNode timeout) {
+    if (timeout == null) {
+      return;
+    }
+    if (timeout.isObject()) {
+      duration(pointer + "/after", timeout.get("after"));
+    } else if (timeout.isTextual() && !timeouts.contains(timeout.asText())) {
+      problems.add(
+          where.at(
+              pointer,
+              "timeout '" + timeout.asText() + "' is not defined in use.timeouts",
+              "define it under use.timeouts, or write it inline: timeout: {after: PT30S}"));
     }
   }
 
@@ -280,7 +307,7 @@ final class Profile {
           where.at(
               pointer,
               "then: '" + target + "' is not a task in this 'do' list",
-              "use continue, exit, end, or one of " + siblings));
+              "use continue, exit, end, or one of " + siblings.stream().distinct().toList()));
     }
   }
 
@@ -470,7 +497,10 @@ final class Profile {
     try {
       JsonQuery.compile(expression, Versions.JQ_1_6);
     } catch (JsonQueryException | RuntimeException e) {
-      String why = String.valueOf(e.getMessage());
+      String why = String.valueOf(e.getMessage()).strip();
+      if (e.getCause() != null && e.getCause().getMessage() != null) {
+        why = e.getCause().getMessage().strip();
+      }
       int nl = why.indexOf('\n');
       problems.add(
           where.at(

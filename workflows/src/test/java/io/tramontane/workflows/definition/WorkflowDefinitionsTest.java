@@ -389,6 +389,59 @@ class WorkflowDefinitionsTest {
     assertTrue(problems.get(0).message().contains("over the limit of 64 bytes"));
   }
 
+  @Test
+  void namedRetryAndTimeoutMustBeDefined() {
+    String yaml =
+        HEADER
+            + "use:\n  retries:\n    patient: {delay: {seconds: 5}, limit: {attempt: {count: 3}}}\n"
+            + "do:\n  - a:\n      try:\n        - b:\n            set: {x: 1}\n"
+            + "      catch:\n        retry: patience\n      timeout: quick\n"
+            + "  - c:\n      try:\n        - d:\n            set: {x: 1}\n"
+            + "      catch:\n        retry: patient\n";
+    List<Problem> problems = definitions.validate("named.yaml", bytes(yaml));
+    assertEquals(2, problems.size(), problems.toString());
+    assertTrue(
+        problems.get(0).message().contains("'patience' is not defined"), problems.toString());
+    assertEquals(15, problems.get(0).line());
+    assertTrue(problems.get(1).message().contains("'quick' is not defined"), problems.toString());
+  }
+
+  private static final String NOISE = " :-[]{}&*!|>'\"#\n\tx";
+
+  /** Damaged copies of the examples: validate reports problems and never throws. */
+  @Test
+  void damagedDefinitionsNeverThrow() throws IOException {
+    long seed = System.nanoTime();
+    java.util.Random random = new java.util.Random(seed);
+    List<Path> files = examples().toList();
+    for (int round = 0; round < 300; round++) {
+      byte[] original = Files.readAllBytes(files.get(random.nextInt(files.size())));
+      byte[] damaged = java.util.Arrays.copyOf(original, 1 + random.nextInt(original.length));
+      for (int flips = random.nextInt(4); flips > 0; flips--) {
+        damaged[random.nextInt(damaged.length)] =
+            (byte) NOISE.charAt(random.nextInt(NOISE.length()));
+      }
+      try {
+        List<Problem> problems = definitions.validate("damaged.yaml", damaged);
+        for (Problem p : problems) {
+          assertTrue(p.line() >= 1 && p.column() >= 1, p.toString());
+        }
+      } catch (RuntimeException e) {
+        throw new AssertionError("seed " + seed + ", round " + round + ": " + e, e);
+      }
+    }
+  }
+
+  @Test
+  void unknownScheduleFormIsRejected() {
+    String yaml =
+        HEADER + "schedule:\n  at: '2026-12-24T18:00:00Z'\ndo:\n  - a:\n      set: {x: 1}\n";
+    Problem p = only(yaml);
+    assertEquals(7, p.line(), p.toString());
+    assertEquals(3, p.column(), p.toString());
+    assertTrue(p.message().contains("unknown key 'at'"), p.toString());
+  }
+
   private Problem only(String yaml) {
     return only(bytes(yaml));
   }
