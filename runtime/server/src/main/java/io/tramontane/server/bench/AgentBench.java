@@ -237,7 +237,8 @@ public final class AgentBench implements Callable<Integer> {
     return latencies.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
-  private static double percentile(double[] values, double p) {
+  /** The p-quantile (nearest rank) of {@code values}; 0 when empty. */
+  static double percentile(double[] values, double p) {
     if (values.length == 0) {
       return 0;
     }

@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,8 +131,8 @@ public final class WorkflowBench implements Callable<Integer> {
                   c,
                   ms.length,
                   transitions,
-                  percentile(ms, 0.5),
-                  percentile(ms, 0.99),
+                  AgentBench.percentile(ms, 0.5),
+                  AgentBench.percentile(ms, 0.99),
                   base.perSecond(),
                   transitions / base.perSecond()));
         }
@@ -215,14 +214,5 @@ public final class WorkflowBench implements Callable<Integer> {
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
     return latencies.stream().mapToDouble(Double::doubleValue).toArray();
-  }
-
-  private static double percentile(double[] values, double p) {
-    if (values.length == 0) {
-      return 0;
-    }
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
   }
 }
