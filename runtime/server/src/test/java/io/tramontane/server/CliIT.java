@@ -42,6 +42,10 @@ class CliIT {
     assertTrue(
         r.out().contains("6. Agent 'demo' (no LLM)") && r.out().contains("first: sailings.txt"),
         r.out());
+    // Webhook -> workflow -> agent -> callback.
+    String step7 = r.out().substring(r.out().indexOf("7. Workflow 'demo-ticket'"));
+    assertTrue(step7.contains("POST /hooks/tickets -> 202"), step7);
+    assertTrue(step7.contains("\"ticket\":42") && step7.contains("invoices.txt"), step7);
     assertTrue(Files.exists(dir.resolve("db")), "H2 database created under the data dir");
     assertFalse(
         r.out().contains(readQuietly(dir.resolve("api-key"))), "the API key is not printed");

@@ -67,7 +67,23 @@ final class DemoCommand implements Callable<Integer> {
     Path hookSecret = secretFile(dir.resolve("hook-secret"), () -> "whsec_" + randomBase64(24));
     Path apiKey = secretFile(dir.resolve("api-key"), () -> "demo_" + randomHex(24));
 
-    Map<String, Object> overrides =
+    // Step 7's callback receiver, and the workflow that posts to it.
+    DemoCallback callback = DemoCallback.start();
+    Path workflows = Files.createDirectories(dir.resolve("workflows"));
+    Files.writeString(
+        workflows.resolve("demo-ticket.yaml"), DemoCallback.workflow(callback.port()));
+
+    Map<String, Object> overrides = new java.util.HashMap<>();
+    overrides.put(
+        "tramontane.intake.triggers.tickets",
+        Map.of(
+            "tenant", "demo",
+            "scheme", "standard-webhooks",
+            "secrets", List.of("file:" + hookSecret)));
+    overrides.put("tramontane.workflows.dir", workflows.toString());
+    overrides.put("tramontane.workflows.triggers.tickets", "demo-ticket");
+    overrides.put("tramontane.workflows.http.allowed-hosts", List.of("127.0.0.1"));
+    overrides.putAll(
         Map.of(
             "tramontane.data-dir", dir.toString(),
             "tramontane.database.kind", "h2",
@@ -92,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
                         "agents:use",
                         "agents:approve"),
                     "key",
-                    "file:" + apiKey));
+                    "file:" + apiKey)));
     ConfigOptions options = new ConfigOptions();
     Config config = options.load(overrides);
     TramontaneServer server = TramontaneServer.start(config);
@@ -109,10 +125,17 @@ final class DemoCommand implements Callable<Integer> {
                 });
     try {
       walkThrough(
-          out, server, server.port(), Files.readString(hookSecret).strip(), apiKey, hookSecret);
+          out,
+          server,
+          server.port(),
+          Files.readString(hookSecret).strip(),
+          apiKey,
+          hookSecret,
+          callback);
       if (exit) {
         Thread.sleep(1500); // let the feed print the delivery
         subscription.stop();
+        callback.close();
         server.close();
         return 0;
       }
@@ -133,7 +156,8 @@ final class DemoCommand implements Callable<Integer> {
       int port,
       String secret,
       Path apiKey,
-      Path hookSecret)
+      Path hookSecret,
+      DemoCallback callback)
       throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String base = "http://127.0.0.1:" + port;
@@ -189,6 +213,7 @@ final class DemoCommand implements Callable<Integer> {
             + st.body());
     showRetrieval(out, server);
     showAgent(out, server);
+    showWorkflow(out, port, secret, callback);
     out.println();
     out.println("Do it yourself with openssl and curl (examples/webhooks has the scripts):");
     out.println(
@@ -266,6 +291,39 @@ final class DemoCommand implements Callable<Integer> {
     for (Hit h : hits) {
       out.printf("     %d. %s  (%s)%n", h.rank(), h.text(), h.documentId());
     }
+  }
+
+  /**
+   * A signed webhook on the {@code tickets} trigger starts the {@code demo-ticket} workflow, which
+   * asks the demo agent and posts the cited answer to a callback on loopback.
+   */
+  private static void showWorkflow(PrintWriter out, int port, String secret, DemoCallback callback)
+      throws IOException, InterruptedException {
+    String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
+    long ts = Instant.now().getEpochSecond();
+    String body = "{\"ticket\": {\"id\": 42, \"question\": \"When will my invoice be paid?\"}}";
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    HttpRequest hook =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hooks/tickets"))
+            .header("content-type", "application/json")
+            .header("webhook-id", id)
+            .header("webhook-timestamp", Long.toString(ts))
+            .header(
+                "webhook-signature",
+                StandardWebhooksScheme.sign(
+                    StandardWebhooksScheme.decodeSecret(secret), id, ts, bytes))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+            .build();
+    HttpResponse<String> r =
+        HttpClient.newHttpClient().send(hook, HttpResponse.BodyHandlers.ofString());
+    String reply = callback.await(Duration.ofSeconds(60));
+    out.printf(
+        "7. Workflow 'demo-ticket'  POST /hooks/tickets -> %d; the run asked agent 'demo' and"
+            + " posted to the callback:%n     %s%n",
+        r.statusCode(),
+        reply == null
+            ? "(no callback within 60 s)"
+            : reply.length() > 300 ? reply.substring(0, 300) + "…" : reply);
   }
 
   /** An agent over the demo documents answers with citations, with no language model. */
