@@ -179,6 +179,60 @@ class WorkflowWebhookIT {
       assertEquals("completed", run.path("status").asText(), String.valueOf(run));
       assertEquals(7, run.path("output").path("total").asInt());
       assertEquals(404, server.get("/workflows/total/runs/r1", TestServer.GLOBEX_KEY).statusCode());
+
+      // Human approval: the run waits in `listen` until the approval event is sent over REST.
+      String approval =
+          """
+          document: {dsl: '1.0.0', namespace: t, name: approval, version: '1.0.0'}
+          do:
+            - wait-for-approval:
+                listen: {to: {one: {with: {type: io.tramontane.approval.granted}}}}
+            - approved:
+                set: {by: '${ .[0].data.by }'}
+          """;
+      assertEquals(
+          200,
+          server
+              .send(
+                  HttpRequest.newBuilder(server.uri("/workflows/approval"))
+                      .header("Authorization", "Bearer " + key)
+                      .PUT(HttpRequest.BodyPublishers.ofString(approval))
+                      .build())
+              .statusCode());
+      assertEquals(
+          202,
+          server
+              .send(
+                  HttpRequest.newBuilder(server.uri("/workflows/approval/runs/a1"))
+                      .header("Authorization", "Bearer " + key)
+                      .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                      .build())
+              .statusCode());
+      Thread.sleep(300);
+      assertEquals(
+          "running",
+          JSON.readTree(server.get("/workflows/approval/runs/a1", key).body())
+              .path("status")
+              .asText());
+      HttpResponse<String> sent =
+          server.send(
+              HttpRequest.newBuilder(server.uri("/workflows/approval/runs/a1/events"))
+                  .header("Authorization", "Bearer " + key)
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"type\": \"io.tramontane.approval.granted\", \"data\": {\"by\": \"carol\"}}"))
+                  .build());
+      assertEquals(202, sent.statusCode(), sent.body());
+      JsonNode approved = null;
+      long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (System.nanoTime() < until) {
+        approved = JSON.readTree(server.get("/workflows/approval/runs/a1", key).body());
+        if ("completed".equals(approved.path("status").asText())) {
+          break;
+        }
+        Thread.sleep(50);
+      }
+      assertEquals("carol", approved.path("output").path("by").asText(), String.valueOf(approved));
     }
   }
 }

@@ -191,6 +191,33 @@ public final class Workflows {
   }
 
   /**
+   * Delivers an event to a run (e.g. an approval), for its {@code listen} tasks. Without an {@code
+   * id} one is assigned; the same id twice is delivered once.
+   */
+  public CompletionStage<Done> deliver(
+      String tenant, String workflow, String runName, JsonNode event) {
+    try {
+      if (event == null || !event.isObject() || !event.hasNonNull("type")) {
+        throw new InvalidRequestException(
+            "an event is a JSON object with a 'type', e.g. {\"type\": \"io.tramontane.approval.granted\"}.");
+      }
+      com.fasterxml.jackson.databind.node.ObjectNode e =
+          ((com.fasterxml.jackson.databind.node.ObjectNode) event).deepCopy();
+      if (!e.hasNonNull("id")) {
+        e.put("id", java.util.UUID.randomUUID().toString());
+      }
+      if (!e.hasNonNull("specversion")) {
+        e.put("specversion", "1.0");
+      }
+      String text = e.toString();
+      return run(tenant, workflow, runName)
+          .askWithStatus(r -> new WorkflowRunEntity.Deliver(text, r), ASK);
+    } catch (RuntimeException ex) {
+      return CompletableFuture.failedFuture(ex);
+    }
+  }
+
+  /**
    * A webhook delivery was accepted: start the workflow bound to its trigger, once (the run name
    * comes from the delivery id). Returns the run's stage, or empty when no workflow is bound.
    */

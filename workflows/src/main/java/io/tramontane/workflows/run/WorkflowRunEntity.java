@@ -84,6 +84,9 @@ public final class WorkflowRunEntity
 
   public record Get(ActorRef<StatusReply<State>> replyTo) implements Command {}
 
+  /** Deliver an event (CloudEvents-shaped JSON) to the run, for its {@code listen} tasks. */
+  public record Deliver(String event, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
   public record Cancel(String by, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   /** Events. */
@@ -93,7 +96,8 @@ public final class WorkflowRunEntity
     @JsonSubTypes.Type(value = EffectRecorded.class, name = "effect-recorded"),
     @JsonSubTypes.Type(value = RunCompleted.class, name = "run-completed"),
     @JsonSubTypes.Type(value = RunFailed.class, name = "run-failed"),
-    @JsonSubTypes.Type(value = RunCancelled.class, name = "run-cancelled")
+    @JsonSubTypes.Type(value = RunCancelled.class, name = "run-cancelled"),
+    @JsonSubTypes.Type(value = EventReceived.class, name = "event-received")
   })
   public sealed interface Event extends CborSerializable {}
 
@@ -109,6 +113,9 @@ public final class WorkflowRunEntity
   public record RunFailed(String error) implements Event {}
 
   public record RunCancelled(String by) implements Event {}
+
+  /** An event was delivered to the run. */
+  public record EventReceived(String event) implements Event {}
 
   /** Where a run stands. */
   public enum Status {
@@ -127,13 +134,19 @@ public final class WorkflowRunEntity
       String input,
       Map<String, String> effects,
       String output,
-      String error)
+      String error,
+      java.util.List<String> inbox)
       implements CborSerializable {
 
-    static final State EMPTY = new State(Status.NEW, null, null, null, Map.of(), null, null);
+    static final State EMPTY =
+        new State(Status.NEW, null, null, null, Map.of(), null, null, java.util.List.of());
+
+    public State {
+      inbox = inbox == null ? java.util.List.of() : java.util.List.copyOf(inbox);
+    }
 
     State with(Status s, String output, String error) {
-      return new State(s, definitionVersion, definition, input, effects, output, error);
+      return new State(s, definitionVersion, definition, input, effects, output, error, inbox);
     }
   }
 
@@ -142,6 +155,7 @@ public final class WorkflowRunEntity
   private final String runId;
   private int incarnation;
   private Thread worker;
+  private Inbox inbox = new Inbox();
 
   private WorkflowRunEntity(ActorContext<Command> context, String runId, Runtime runtime) {
     super(PersistenceId.of(ENTITY_KEY.name(), runId), runtime.persistence().onPersistFailure());
@@ -204,6 +218,7 @@ public final class WorkflowRunEntity
         .onCommand(Finished.class, this::onFinished)
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s)))
         .onCommand(Cancel.class, this::onCancel)
+        .onCommand(Deliver.class, this::onDeliver)
         .build();
   }
 
@@ -240,6 +255,33 @@ public final class WorkflowRunEntity
     return Effect().persist(e).thenNoReply();
   }
 
+  private ReplyEffect<Event, State> onDeliver(State s, Deliver cmd) {
+    if (s.status() != Status.RUNNING) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error("the run is not running"));
+    }
+    JsonNode event;
+    try {
+      event = JSON.readTree(cmd.event());
+    } catch (java.io.IOException e) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error("the event is not JSON"));
+    }
+    if (!event.isObject() || !event.hasNonNull("id") || !event.hasNonNull("type")) {
+      return Effect()
+          .reply(
+              cmd.replyTo(), StatusReply.error("an event is a JSON object with 'id' and 'type'"));
+    }
+    for (String known : s.inbox()) {
+      if (known.contains("\"id\":" + JSON.valueToTree(event.get("id").asText()))) {
+        return Effect().reply(cmd.replyTo(), StatusReply.ack()); // the same event again
+      }
+    }
+    String text = event.toString();
+    return Effect()
+        .persist(new EventReceived(text))
+        .thenRun(st -> inbox.add(event))
+        .thenReply(cmd.replyTo(), st -> StatusReply.ack());
+  }
+
   private ReplyEffect<Event, State> onCancel(State s, Cancel cmd) {
     if (s.status() != Status.RUNNING) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("the run is not running"));
@@ -260,12 +302,52 @@ public final class WorkflowRunEntity
     ActorRef<Command> self = context.getSelf();
     ActorSystem<?> system = context.getSystem();
     Map<String, String> known = new ConcurrentHashMap<>(state.effects());
+    Inbox events = new Inbox();
+    for (String e : state.inbox()) {
+      try {
+        events.add(JSON.readTree(e));
+      } catch (java.io.IOException ignored) {
+        // persisted events are JSON (checked on delivery)
+      }
+    }
+    this.inbox = events;
+    Replay.Live base = runtime.live().apply(runId);
+    Replay.Live live =
+        new Replay.Live() {
+          @Override
+          public JsonNode call(String key, String function, JsonNode with) {
+            return base.call(key, function, with);
+          }
+
+          @Override
+          public void emit(String key, JsonNode event) {
+            base.emit(key, event);
+          }
+
+          @Override
+          public JsonNode listen(String key, JsonNode to) {
+            try {
+              return events.await(to);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException("stopped while listening", e);
+            }
+          }
+
+          @Override
+          public void sleepUntil(Instant instant) {
+            base.sleepUntil(instant);
+          }
+        };
     Replay.Journal journal =
         new Replay.Journal() {
           @Override
           public Optional<JsonNode> recorded(String key) {
             String v = known.get(key);
             try {
+              if (v != null) {
+                events.taken(JSON.readTree(v));
+              }
               return v == null ? Optional.empty() : Optional.of(JSON.readTree(v));
             } catch (java.io.IOException e) {
               throw new IllegalStateException("corrupt recorded outcome " + key, e);
@@ -295,9 +377,7 @@ public final class WorkflowRunEntity
                     JsonNode input = JSON.readTree(state.input());
                     output =
                         Interpreter.run(
-                                definition,
-                                input,
-                                new Replay(journal, runtime.live().apply(runId), runtime.clock()))
+                                definition, input, new Replay(journal, live, runtime.clock()))
                             .output()
                             .toString();
                   } catch (WorkflowError e) {
@@ -334,7 +414,8 @@ public final class WorkflowRunEntity
                     e.input(),
                     Map.of(),
                     null,
-                    null))
+                    null,
+                    java.util.List.of()))
         .onEvent(
             EffectRecorded.class,
             (s, e) -> {
@@ -347,7 +428,23 @@ public final class WorkflowRunEntity
                   s.input(),
                   effects,
                   s.output(),
-                  s.error());
+                  s.error(),
+                  s.inbox());
+            })
+        .onEvent(
+            EventReceived.class,
+            (s, e) -> {
+              java.util.List<String> inbox = new java.util.ArrayList<>(s.inbox());
+              inbox.add(e.event());
+              return new State(
+                  s.status(),
+                  s.definitionVersion(),
+                  s.definition(),
+                  s.input(),
+                  s.effects(),
+                  s.output(),
+                  s.error(),
+                  inbox);
             })
         .onEvent(RunCompleted.class, (s, e) -> s.with(Status.COMPLETED, e.output(), null))
         .onEvent(RunFailed.class, (s, e) -> s.with(Status.FAILED, null, e.error()))

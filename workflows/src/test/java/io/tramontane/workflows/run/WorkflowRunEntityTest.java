@@ -194,4 +194,43 @@ class WorkflowRunEntityTest {
     assertTrue(failed.error().contains("\"status\":422"), failed.error());
     assertTrue(failed.error().contains("/do/0/refuse"), failed.error());
   }
+
+  static void deliver(ActorRef<WorkflowRunEntity.Command> ref, String event) {
+    TestProbe<StatusReply<org.apache.pekko.Done>> p = testKit.createTestProbe();
+    ref.tell(new WorkflowRunEntity.Deliver(event, p.ref()));
+    assertTrue(p.receiveMessage().isSuccess());
+  }
+
+  @Test
+  void aListenWaitsForItsEventAcrossARestartAndTakesItOnce() throws Exception {
+    String definition =
+        json(
+            """
+            document: {dsl: '1.0.0', namespace: t, name: approval, version: '1.0.0'}
+            do:
+              - approve:
+                  listen: {to: {one: {with: {type: io.tramontane.approval.granted}}}}
+              - record:
+                  set: {approvedBy: '${ .[0].data.by }'}
+            """);
+    Ledger ledger = new Ledger();
+    String id = "run-" + UUID.randomUUID();
+    var ref = spawn(id, ledger);
+    start(ref, "v1", definition, "{}");
+    deliver(ref, "{\"id\": \"e1\", \"type\": \"io.tramontane.approval.denied\"}");
+    Thread.sleep(200);
+    assertEquals(WorkflowRunEntity.Status.RUNNING, state(ref).status(), "not the awaited type");
+    testKit.stop(ref);
+    var again = spawn(id, ledger);
+    assertEquals(WorkflowRunEntity.Status.RUNNING, state(again).status());
+    deliver(
+        again,
+        "{\"id\": \"e2\", \"type\": \"io.tramontane.approval.granted\", \"data\": {\"by\": \"carol\"}}");
+    deliver(
+        again,
+        "{\"id\": \"e2\", \"type\": \"io.tramontane.approval.granted\", \"data\": {\"by\": \"carol\"}}");
+    var done = await(again, s -> s.status() == WorkflowRunEntity.Status.COMPLETED);
+    assertEquals("{\"approvedBy\":\"carol\"}", done.output());
+    assertEquals(2, done.inbox().size(), "the repeated event was delivered once");
+  }
 }

@@ -61,6 +61,12 @@ final class WorkflowRoutes extends AllDirectives {
             this::get)
         .add(
             "POST",
+            "/workflows/{workflow}/runs/{run}/events",
+            RouteTable.Access.API_KEY,
+            SCOPE_RUN,
+            this::deliver)
+        .add(
+            "POST",
             "/workflows/{workflow}/runs/{run}/cancel",
             RouteTable.Access.API_KEY,
             SCOPE_RUN,
@@ -192,6 +198,28 @@ final class WorkflowRoutes extends AllDirectives {
                         ? Problems.notFound("No run '" + vars.get("run") + "'.")
                         : Json.response(StatusCodes.OK, view(s)))
             .exceptionally(Problems::fromThrowable));
+  }
+
+  private Route deliver(Principal caller, Map<String, String> vars) {
+    return extractRequest(
+        request ->
+            completeWithFuture(
+                body(request)
+                    .thenCompose(
+                        bytes -> {
+                          JsonNode event;
+                          try {
+                            event = Json.MAPPER.readTree(bytes);
+                          } catch (IOException e) {
+                            throw new InvalidRequestException(
+                                "the event is not valid JSON: " + e.getMessage());
+                          }
+                          return workflows.deliver(
+                              caller.tenant(), vars.get("workflow"), vars.get("run"), event);
+                        })
+                    .thenApply(
+                        d -> Json.response(StatusCodes.ACCEPTED, Map.of("status", "delivered")))
+                    .exceptionally(Problems::fromThrowable)));
   }
 
   private Route cancel(Principal caller, Map<String, String> vars) {
