@@ -15,12 +15,12 @@ import java.util.Optional;
  * addresses that embed an IPv4 address (IPv4-compatible ::a.b.c.d, 6to4 2002::/16, NAT64
  * 64:ff9b::/96) are judged by the embedded address.
  */
-final class AddressPolicy {
+public final class AddressPolicy {
 
   private AddressPolicy() {}
 
   /** Why {@code address} is refused, or empty when it may be used. */
-  static Optional<String> refusal(InetAddress address, boolean allowPrivate) {
+  public static Optional<String> refusal(InetAddress address, boolean allowPrivate) {
     byte[] b = address.getAddress();
     if (address instanceof Inet6Address) {
       Optional<byte[]> embedded = embeddedIpv4(b);

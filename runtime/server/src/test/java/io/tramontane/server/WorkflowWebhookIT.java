@@ -83,6 +83,7 @@ class WorkflowWebhookIT {
               "tramontane.agents.dir", agents.toString(),
               "tramontane.workflows.dir", workflows.toString(),
               "tramontane.workflows.http.allowed-hosts", List.of("127.0.0.1"),
+              "tramontane.workflows.http.allow-private-networks", true,
               "tramontane.workflows.triggers.orders", "answer");
       try (TestServer server = TestServer.start(TestDatabase.h2(dir.resolve("data")), extra)) {
         HttpResponse<String> doc =

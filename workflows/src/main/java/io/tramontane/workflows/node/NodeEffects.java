@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tramontane.agents.Agents;
+import io.tramontane.agents.tool.AddressPolicy;
 import io.tramontane.agents.tool.Citation;
 import io.tramontane.retrieval.Retrieval;
 import io.tramontane.retrieval.index.Caller;
@@ -45,10 +46,17 @@ public final class NodeEffects implements Replay.Live {
   private final Agents agents;
   private final Retrieval retrieval;
   private final List<String> allowedHosts;
+  private final boolean allowPrivateNetworks;
   private final HttpClient http;
 
   public NodeEffects(
-      String runId, String tenant, Agents agents, Retrieval retrieval, List<String> allowedHosts) {
+      String runId,
+      String tenant,
+      Agents agents,
+      Retrieval retrieval,
+      List<String> allowedHosts,
+      boolean allowPrivateNetworks) {
+    this.allowPrivateNetworks = allowPrivateNetworks;
     this.runId = runId;
     this.tenant = tenant;
     this.agents = agents;
@@ -101,6 +109,34 @@ public final class NodeEffects implements Replay.Live {
               + "' is not in tramontane.workflows.http.allowed-hosts; add it there to let workflows"
               + " call it",
           ref);
+    }
+    // The same address rules as the agents' http.request tool: every address the host resolves
+    // to must be public, unless private networks are allowed (metadata endpoints never are).
+    try {
+      for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+        java.util.Optional<String> refusal = AddressPolicy.refusal(a, allowPrivateNetworks);
+        if (refusal.isPresent()) {
+          AUDIT.warn(
+              "workflow http refused run={} task={} host={} reason={}",
+              runId,
+              ref,
+              host,
+              refusal.get());
+          throw new WorkflowError(
+              WorkflowError.COMMUNICATION,
+              403,
+              "Address not allowed",
+              "'"
+                  + host
+                  + "' resolves to "
+                  + refusal.get()
+                  + "; set tramontane.workflows.http.allow-private-networks = on to reach private"
+                  + " networks",
+              ref);
+        }
+      }
+    } catch (java.net.UnknownHostException e) {
+      throw new WorkflowError(WorkflowError.COMMUNICATION, 503, "Unknown host", host, ref);
     }
     String method = with.path("method").asText("get").toUpperCase(Locale.ROOT);
     JsonNode body = with.get("body");

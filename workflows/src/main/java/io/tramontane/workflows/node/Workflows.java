@@ -62,6 +62,7 @@ public final class Workflows {
       TramontaneSystem node, Agents agents, Retrieval retrieval, Config config) {
     Config c = config.getConfig("tramontane.workflows");
     List<String> hosts = c.getStringList("http.allowed-hosts");
+    boolean allowPrivate = c.getBoolean("http.allow-private-networks");
     Map<String, String> triggers = new LinkedHashMap<>();
     for (String t : c.getConfig("triggers").root().keySet()) {
       triggers.put(t, c.getString("triggers." + t));
@@ -90,7 +91,8 @@ public final class Workflows {
     WorkflowRunEntity.init(
         node.system(),
         new WorkflowRunEntity.Runtime(
-            runId -> new NodeEffects(runId, tenantOf(runId), agents, retrieval, hosts),
+            runId ->
+                new NodeEffects(runId, tenantOf(runId), agents, retrieval, hosts, allowPrivate),
             Clock.systemUTC(),
             node.persistence()));
     return w;

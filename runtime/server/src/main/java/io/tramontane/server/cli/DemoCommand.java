@@ -83,6 +83,7 @@ final class DemoCommand implements Callable<Integer> {
     overrides.put("tramontane.workflows.dir", workflows.toString());
     overrides.put("tramontane.workflows.triggers.tickets", "demo-ticket");
     overrides.put("tramontane.workflows.http.allowed-hosts", List.of("127.0.0.1"));
+    overrides.put("tramontane.workflows.http.allow-private-networks", true);
     overrides.putAll(
         Map.of(
             "tramontane.data-dir", dir.toString(),

@@ -99,7 +99,14 @@ final class RunCommand implements Callable<Integer> {
     hosts.addAll(allowHosts);
     String runId = tenant + "/" + d.name() + "/local-" + UUID.randomUUID();
     try (RetrievalNode node = RetrievalNode.start(config)) {
-      NodeEffects live = new NodeEffects(runId, tenant, node.agents(), node.retrieval(), hosts);
+      NodeEffects live =
+          new NodeEffects(
+              runId,
+              tenant,
+              node.agents(),
+              node.retrieval(),
+              hosts,
+              config.getBoolean("tramontane.workflows.http.allow-private-networks"));
       Replay.Live printing =
           new Replay.Live() {
             @Override
