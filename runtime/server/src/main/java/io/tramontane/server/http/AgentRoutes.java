@@ -109,11 +109,7 @@ final class AgentRoutes extends AllDirectives {
   }
 
   private CompletionStage<byte[]> body(org.apache.pekko.http.javadsl.model.HttpRequest request) {
-    return request
-        .entity()
-        .withSizeLimit(MAX_BODY)
-        .toStrict(bodyTimeoutMillis, materializer)
-        .thenApply(s -> s.getData().toArray());
+    return Bodies.strict(request, MAX_BODY, bodyTimeoutMillis, materializer);
   }
 
   private Route define(Principal caller, Map<String, String> vars) {

@@ -74,11 +74,7 @@ final class WorkflowRoutes extends AllDirectives {
   }
 
   private CompletionStage<byte[]> body(HttpRequest request) {
-    return request
-        .entity()
-        .withSizeLimit(MAX_BODY)
-        .toStrict(bodyTimeoutMillis, materializer)
-        .thenApply(s -> s.getData().toArray());
+    return Bodies.strict(request, MAX_BODY, bodyTimeoutMillis, materializer);
   }
 
   private Route list(Principal caller, Map<String, String> vars) {

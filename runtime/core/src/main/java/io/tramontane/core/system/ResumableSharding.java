@@ -1,0 +1,22 @@
+package io.tramontane.core.system;
+
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+
+/**
+ * Sharding settings for entities that must resume on their own after a crash or restart (agent
+ * sessions with a turn in flight, workflow runs): remembered by their shard, in the journal, so the
+ * shard starts them again without a message. Such an entity should passivate once it has nothing
+ * left to resume, or it stays in memory.
+ */
+public final class ResumableSharding {
+
+  private ResumableSharding() {}
+
+  public static ClusterShardingSettings settings(ActorSystem<?> system) {
+    return ClusterShardingSettings.create(system)
+        .withRememberEntities(true)
+        .withRememberEntitiesStoreMode(
+            ClusterShardingSettings.rememberEntitiesStoreModeEventSourced());
+  }
+}
