@@ -189,7 +189,7 @@ class WorkflowWebhookIT {
             - wait-for-approval:
                 listen: {to: {one: {with: {type: io.tramontane.approval.granted}}}}
             - approved:
-                set: {by: '${ .[0].data.by }'}
+                set: {by: '${ .[0].by }'}
           """;
       assertEquals(
           200,

@@ -261,13 +261,10 @@ public final class NodeEffects implements Replay.Live {
   }
 
   @Override
-  public JsonNode listen(String key, JsonNode to) {
-    throw new WorkflowError(
-        WorkflowError.RUNTIME,
-        501,
-        "listen is not available yet",
-        "runs cannot receive events yet",
-        key);
+  public JsonNode listen(
+      String key, JsonNode to, Instant deadline, java.util.function.UnaryOperator<JsonNode> view) {
+    // the run's entity answers listen from its persisted inbox; this side never sees it
+    throw new IllegalStateException("listen is served by the run's inbox");
   }
 
   @Override

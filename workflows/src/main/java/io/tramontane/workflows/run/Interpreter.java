@@ -29,11 +29,27 @@ public final class Interpreter {
     /** {@code wait}: a durable timer (ISO 8601 duration or the DSL's duration object). */
     void await(String reference, JsonNode duration);
 
-    /** {@code listen}: wait for matching events; returns what they carry. */
-    JsonNode listen(String reference, JsonNode to);
+    /**
+     * {@code listen}: wait for events matching the strategy; returns the consumed events
+     * (CloudEvents envelopes, in arrival order). {@code read} is how an {@code until} expression
+     * sees them.
+     */
+    JsonNode listen(String reference, JsonNode to, String read);
+
+    /**
+     * Enters the timeout of the task at {@code reference}: until the returned scope is closed, an
+     * effect that would block past the (durable) deadline fails with a timeout error instead.
+     */
+    Scope timeout(String reference, JsonNode duration);
 
     /** Before a retry attempt: wait as the retry policy says (delay × backoff, jitter). */
     void backoff(String reference, JsonNode retry, int attempt);
+  }
+
+  /** A timeout's extent. */
+  public interface Scope extends AutoCloseable {
+    @Override
+    void close();
   }
 
   /** Where a run ended: its output and final context. */
@@ -75,7 +91,7 @@ public final class Interpreter {
       input = Expressions.resolve(from, rawInput, vars);
     }
     JsonNode output;
-    try {
+    try (Scope timeout = timeout(workflow.get("timeout"), "/")) {
       output = list((ArrayNode) workflow.get("do"), "/do", input, Map.of());
     } catch (End end) {
       output = end.output;
@@ -160,7 +176,7 @@ public final class Interpreter {
     }
     String then = task.hasNonNull("then") ? task.get("then").asText() : null;
     JsonNode output;
-    try {
+    try (Scope timeout = timeout(task.get("timeout"), ref)) {
       if (task.has("set")) {
         output = Expressions.resolve(task.get("set"), input, vars);
       } else if (task.has("switch")) {
@@ -188,7 +204,9 @@ public final class Interpreter {
         effects.await(ref, task.get("wait"));
         output = input;
       } else if (task.has("listen")) {
-        output = effects.listen(ref, task.path("listen").get("to"));
+        JsonNode listen = task.get("listen");
+        String read = listen.path("read").asText("data");
+        output = read(effects.listen(ref, expectations(listen.get("to"), input, vars), read), read);
       } else {
         throw new WorkflowError(
             WorkflowError.RUNTIME,
@@ -212,6 +230,69 @@ public final class Interpreter {
       context = Expressions.resolve(task.path("export").get("as"), output, v);
     }
     return new Step(output, then);
+  }
+
+  /** A task's (or the workflow's) timeout: inline {@code {after: …}} or a name in use.timeouts. */
+  private Scope timeout(JsonNode timeout, String ref) {
+    if (timeout == null || timeout.isNull()) {
+      return () -> {};
+    }
+    JsonNode spec =
+        timeout.isTextual()
+            ? workflow.path("use").path("timeouts").path(timeout.asText())
+            : timeout;
+    JsonNode after = spec.get("after");
+    if (after == null) {
+      throw new WorkflowError(
+          WorkflowError.RUNTIME,
+          500,
+          "Unknown timeout",
+          "timeout '" + timeout.asText() + "' is not defined in use.timeouts",
+          ref);
+    }
+    return effects.timeout(ref, after);
+  }
+
+  /**
+   * The listen strategy with each correlation's {@code expect} resolved against the task input
+   * (filters' {@code with} and {@code from} stay: they are evaluated on the events).
+   */
+  private static JsonNode expectations(JsonNode to, JsonNode input, Map<String, JsonNode> vars) {
+    JsonNode copy = to.deepCopy();
+    java.util.List<JsonNode> filters = new java.util.ArrayList<>();
+    collectFilters(copy, filters);
+    for (JsonNode f : filters) {
+      for (JsonNode c : f.path("correlate")) {
+        if (c.isObject() && Expressions.isExpression(c.get("expect"))) {
+          ((ObjectNode) c).set("expect", Expressions.resolve(c.get("expect"), input, vars));
+        }
+      }
+    }
+    return copy;
+  }
+
+  private static void collectFilters(JsonNode strategy, java.util.List<JsonNode> out) {
+    if (strategy.has("one")) {
+      out.add(strategy.get("one"));
+    }
+    strategy.path("any").forEach(out::add);
+    strategy.path("all").forEach(out::add);
+    if (strategy.path("until").isObject()) {
+      collectFilters(strategy.get("until"), out);
+    }
+  }
+
+  /**
+   * Consumed events as the task's {@code read} says: {@code data} (default) their data, {@code
+   * envelope} the whole CloudEvents, {@code raw} the data as sent.
+   */
+  static JsonNode read(JsonNode events, String read) {
+    if ("envelope".equals(read) || events == null || !events.isArray()) {
+      return events;
+    }
+    ArrayNode out = F.arrayNode();
+    events.forEach(e -> out.add(e.has("data") ? e.get("data") : F.nullNode()));
+    return out;
   }
 
   /** The first case whose {@code when} holds (a case without {@code when} is the default). */

@@ -32,7 +32,12 @@ public final class Replay implements Interpreter.Effects {
 
     void emit(String key, JsonNode event);
 
-    JsonNode listen(String key, JsonNode to);
+    /**
+     * Waits for the strategy's events until {@code deadline} (null: none); the consumed events, or
+     * null at the deadline. {@code view} is how an {@code until} expression sees consumed events.
+     */
+    JsonNode listen(
+        String key, JsonNode to, Instant deadline, java.util.function.UnaryOperator<JsonNode> view);
 
     /** Blocks until {@code instant} (a durable timer's due time). */
     void sleepUntil(Instant instant);
@@ -44,6 +49,11 @@ public final class Replay implements Interpreter.Effects {
   private final Live live;
   private final Clock clock;
   private final Map<String, Integer> occurrences = new HashMap<>();
+
+  /** Open timeouts, innermost last. */
+  private final java.util.Deque<Deadline> deadlines = new java.util.ArrayDeque<>();
+
+  private record Deadline(String reference, Instant due, Duration after) {}
 
   public Replay(Journal journal, Live live, Clock clock) {
     this.journal = journal;
@@ -62,6 +72,11 @@ public final class Replay implements Interpreter.Effects {
     if (done.isPresent()) {
       return unwrap(done.get(), reference);
     }
+    Deadline deadline = earliest();
+    if (deadline != null && !clock.instant().isBefore(deadline.due())) {
+      journal.record(key, F.objectNode().set("error", timedOut(deadline).toJson()));
+      throw timedOut(deadline);
+    }
     JsonNode outcome;
     try {
       outcome = F.objectNode().set("result", live.call(key, function, with));
@@ -72,9 +87,16 @@ public final class Replay implements Interpreter.Effects {
     return unwrap(outcome, reference);
   }
 
+  /** A recorded error, again; a timeout keeps the reference of the task that timed out. */
+  private static WorkflowError recordedError(JsonNode error, String reference) {
+    boolean timeout = WorkflowError.TIMEOUT.equals(error.path("type").asText());
+    return WorkflowError.from(
+        error, timeout ? error.path("instance").asText(reference) : reference);
+  }
+
   private static JsonNode unwrap(JsonNode outcome, String reference) {
     if (outcome.has("error")) {
-      throw WorkflowError.from(outcome.get("error"), reference);
+      throw recordedError(outcome.get("error"), reference);
     }
     return outcome.get("result");
   }
@@ -89,15 +111,68 @@ public final class Replay implements Interpreter.Effects {
   }
 
   @Override
-  public JsonNode listen(String reference, JsonNode to) {
+  public JsonNode listen(String reference, JsonNode to, String read) {
     String key = key(reference);
     Optional<JsonNode> done = journal.recorded(key);
     if (done.isPresent()) {
-      return done.get();
+      return unwrapEvents(done.get(), reference);
     }
-    JsonNode events = live.listen(key, to);
-    journal.record(key, events);
-    return events;
+    Deadline deadline = earliest();
+    JsonNode events =
+        live.listen(
+            key,
+            to,
+            deadline == null ? null : deadline.due(),
+            consumed -> Interpreter.read(consumed, read));
+    JsonNode outcome =
+        events == null ? F.objectNode().set("error", timedOut(deadline).toJson()) : events;
+    journal.record(key, outcome);
+    return unwrapEvents(outcome, reference);
+  }
+
+  private static JsonNode unwrapEvents(JsonNode outcome, String reference) {
+    if (outcome.isObject() && outcome.has("error")) {
+      throw recordedError(outcome.get("error"), reference);
+    }
+    return outcome;
+  }
+
+  @Override
+  public Interpreter.Scope timeout(String reference, JsonNode duration) {
+    Duration after = durationOf(duration, reference);
+    String dueKey = key(reference + "/timeout") + "/due";
+    Instant due =
+        journal
+            .recorded(dueKey)
+            .map(n -> Instant.parse(n.asText()))
+            .orElseGet(
+                () -> {
+                  Instant at = clock.instant().plus(after);
+                  journal.record(dueKey, F.textNode(at.toString()));
+                  return at;
+                });
+    Deadline d = new Deadline(reference, due, after);
+    deadlines.addLast(d);
+    return () -> deadlines.remove(d);
+  }
+
+  private Deadline earliest() {
+    Deadline best = null;
+    for (Deadline d : deadlines) {
+      if (best == null || d.due().isBefore(best.due())) {
+        best = d;
+      }
+    }
+    return best;
+  }
+
+  private static WorkflowError timedOut(Deadline d) {
+    return new WorkflowError(
+        WorkflowError.TIMEOUT,
+        408,
+        "Timeout",
+        "the task did not complete within " + d.after() + " (due " + d.due() + ")",
+        d.reference());
   }
 
   @Override
@@ -112,6 +187,15 @@ public final class Replay implements Interpreter.Effects {
         retry.path("backoff").has("exponential")
             ? base.multipliedBy(1L << Math.min(20, attempt - 1))
             : retry.path("backoff").has("linear") ? base.multipliedBy(attempt) : base;
+    JsonNode jitter = retry.get("jitter");
+    if (jitter != null) {
+      // a random extra in [from, to]; the timer records its due time, so a replay keeps it
+      long from = durationOf(jitter.path("from"), reference).toMillis();
+      long to = Math.max(from, durationOf(jitter.path("to"), reference).toMillis());
+      delay =
+          delay.plusMillis(
+              from + java.util.concurrent.ThreadLocalRandom.current().nextLong(to - from + 1));
+    }
     timer(key(reference + "/retry"), delay);
   }
 
@@ -120,7 +204,11 @@ public final class Replay implements Interpreter.Effects {
    * left; its firing is recorded, so a replay does not sleep at all.
    */
   private void timer(String key, Duration duration) {
-    if (journal.recorded(key).isPresent()) {
+    Optional<JsonNode> fired = journal.recorded(key);
+    if (fired.isPresent()) {
+      if (fired.get().has("error")) {
+        throw recordedError(fired.get().get("error"), key);
+      }
       return;
     }
     String dueKey = key + "/due";
@@ -134,6 +222,12 @@ public final class Replay implements Interpreter.Effects {
                   journal.record(dueKey, F.textNode(at.toString()));
                   return at;
                 });
+    Deadline deadline = earliest();
+    if (deadline != null && deadline.due().isBefore(due)) {
+      live.sleepUntil(deadline.due());
+      journal.record(key, F.objectNode().set("error", timedOut(deadline).toJson()));
+      throw timedOut(deadline);
+    }
     live.sleepUntil(due);
     journal.record(key, F.objectNode().put("fired", due.toString()));
   }

@@ -321,9 +321,13 @@ public final class WorkflowRunEntity
           }
 
           @Override
-          public JsonNode listen(String key, JsonNode to) {
+          public JsonNode listen(
+              String key,
+              JsonNode to,
+              Instant deadline,
+              java.util.function.UnaryOperator<JsonNode> view) {
             try {
-              return events.await(to);
+              return events.await(to, deadline, runtime.clock(), view);
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
               throw new IllegalStateException("stopped while listening", e);

@@ -48,8 +48,20 @@ class InterpreterTest {
     }
 
     @Override
-    public JsonNode listen(String reference, JsonNode to) {
-      return JSON.createObjectNode().put("approved", true);
+    public JsonNode listen(String reference, JsonNode to, String read) {
+      calls.add(reference + " listen " + to);
+      return JSON.createArrayNode()
+          .add(
+              JSON.createObjectNode()
+                  .put("id", "e1")
+                  .put("type", "approval")
+                  .set("data", JSON.createObjectNode().put("approved", true)));
+    }
+
+    @Override
+    public Interpreter.Scope timeout(String reference, JsonNode duration) {
+      calls.add(reference + " timeout " + duration);
+      return () -> calls.add(reference + " timeout closed");
     }
 
     @Override

@@ -84,7 +84,11 @@ class ReplayTest {
     }
 
     @Override
-    public JsonNode listen(String key, JsonNode to) {
+    public JsonNode listen(
+        String key,
+        JsonNode to,
+        Instant deadline,
+        java.util.function.UnaryOperator<JsonNode> view) {
       return JSON.createObjectNode();
     }
 
@@ -153,5 +157,135 @@ class ReplayTest {
     Ledger second = new Ledger();
     Interpreter.run(wf, JSON.createObjectNode(), new Replay(journal, second, later));
     assertEquals(List.of(Instant.parse("2026-12-01T11:00:00Z")), second.sleeps, "due time kept");
+  }
+
+  @Test
+  void aTaskTimeoutCutsAWaitShortWithATimeoutErrorThatACatchCanHandle() throws Exception {
+    JsonNode wf =
+        YAML.readTree(
+            """
+            document: {dsl: '1.0.0', namespace: t, name: slow, version: '1.0.0'}
+            do:
+              - guarded:
+                  try:
+                    - slow:
+                        wait: PT1H
+                        timeout: {after: PT1M}
+                  catch:
+                    errors: {with: {type: 'https://serverlessworkflow.io/spec/1.0.0/errors/timeout'}}
+                    as: failure
+                    do:
+                      - note:
+                          set: {timedOut: '${ $failure.instance }', status: '${ $failure.status }'}
+            """);
+    MemoryJournal journal = new MemoryJournal();
+    Ledger ledger = new Ledger();
+    var result = Interpreter.run(wf, JSON.createObjectNode(), new Replay(journal, ledger, CLOCK));
+    assertEquals("/do/0/guarded/try/0/slow", result.output().get("timedOut").asText());
+    assertEquals(408, result.output().get("status").asInt());
+    assertEquals(
+        List.of(Instant.parse("2026-12-01T10:01:00Z")),
+        ledger.sleeps,
+        "slept until the timeout's due time, not the wait's");
+
+    // Replayed (e.g. after a crash): the same outcome from the journal, no sleeping.
+    Ledger idle = new Ledger();
+    var again =
+        Interpreter.run(
+            wf, JSON.createObjectNode(), new Replay(journal, idle, CLOCK.withZone(ZoneOffset.UTC)));
+    assertEquals(result.output(), again.output());
+    assertTrue(idle.sleeps.isEmpty());
+  }
+
+  @Test
+  void aWorkflowTimeoutFailsTheRunWhenAListenWaitsTooLong() throws Exception {
+    JsonNode wf =
+        YAML.readTree(
+            """
+            document: {dsl: '1.0.0', namespace: t, name: approval, version: '1.0.0'}
+            use:
+              timeouts:
+                twoDays: {after: P2D}
+            timeout: twoDays
+            do:
+              - approve:
+                  listen: {to: {one: {with: {type: approval.granted}}}}
+            """);
+    MemoryJournal journal = new MemoryJournal();
+    List<Instant> deadlines = new ArrayList<>();
+    Ledger nobodyApproves =
+        new Ledger() {
+          @Override
+          public JsonNode listen(
+              String key,
+              JsonNode to,
+              Instant deadline,
+              java.util.function.UnaryOperator<JsonNode> view) {
+            deadlines.add(deadline);
+            return null; // the deadline passed with no matching event
+          }
+        };
+    WorkflowError e =
+        assertThrows(
+            WorkflowError.class,
+            () ->
+                Interpreter.run(
+                    wf, JSON.createObjectNode(), new Replay(journal, nobodyApproves, CLOCK)));
+    assertEquals(WorkflowError.TIMEOUT, e.type());
+    assertEquals("/", e.toJson().get("instance").asText(), "the workflow's own timeout");
+    assertEquals(List.of(Instant.parse("2026-12-03T10:00:00Z")), deadlines);
+  }
+
+  @Test
+  void aCallWhoseTimeoutHasPassedIsNotMade() throws Exception {
+    JsonNode wf =
+        YAML.readTree(
+            """
+            document: {dsl: '1.0.0', namespace: t, name: late, version: '1.0.0'}
+            do:
+              - steps:
+                  timeout: {after: PT10M}
+                  do:
+                    - pause: {wait: PT5M}
+                    - pay:
+                        call: http
+                        with: {method: post, endpoint: 'https://ledger/pay'}
+            """);
+    MemoryJournal journal = new MemoryJournal();
+    // The clock jumps 20 minutes while the run sleeps (e.g. the node was down).
+    Clock[] now = {CLOCK};
+    Clock moving =
+        new Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return now[0].instant();
+          }
+        };
+    Ledger ledger =
+        new Ledger() {
+          @Override
+          public void sleepUntil(Instant instant) {
+            super.sleepUntil(instant);
+            now[0] = Clock.offset(CLOCK, java.time.Duration.ofMinutes(20));
+          }
+        };
+    WorkflowError e =
+        assertThrows(
+            WorkflowError.class,
+            () ->
+                Interpreter.run(wf, JSON.createObjectNode(), new Replay(journal, ledger, moving)));
+    assertEquals(WorkflowError.TIMEOUT, e.type());
+    assertEquals("/do/0/steps", e.toJson().get("instance").asText());
+    assertTrue(ledger.keys.isEmpty(), "the call was not made after its deadline");
   }
 }

@@ -89,7 +89,11 @@ class WorkflowRunEntityTest {
     public void emit(String key, JsonNode event) {}
 
     @Override
-    public JsonNode listen(String key, JsonNode to) {
+    public JsonNode listen(
+        String key,
+        JsonNode to,
+        Instant deadline,
+        java.util.function.UnaryOperator<JsonNode> view) {
       return new ObjectMapper().createObjectNode();
     }
 
@@ -211,7 +215,7 @@ class WorkflowRunEntityTest {
               - approve:
                   listen: {to: {one: {with: {type: io.tramontane.approval.granted}}}}
               - record:
-                  set: {approvedBy: '${ .[0].data.by }'}
+                  set: {approvedBy: '${ .[0].by }'}
             """);
     Ledger ledger = new Ledger();
     String id = "run-" + UUID.randomUUID();
