@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -30,24 +33,45 @@ import javax.net.ssl.SSLSocketFactory;
  * {@link InetAddress}; TLS still uses the host name for SNI and certificate verification ({@code
  * HTTPS} endpoint identification). The protocol subset is small on purpose: one request per
  * connection ({@code Connection: close}), identity encoding, bodies by {@code Content-Length},
- * chunked transfer or end of stream, all read up to a byte cap.
+ * chunked transfer or end of stream, all read up to a byte cap. Redirects are never followed: a 3xx
+ * comes back as the response, and a caller that follows it vets the next host itself.
+ *
+ * <p>Shared by the agents' {@code http.request} ({@link HttpRequestTool}) and the workflows' {@code
+ * call: http}: both resolve the host, check every address with {@link AddressPolicy}, and hand the
+ * vetted address to {@link #exchange}.
  */
-final class PinnedHttpExchange {
+public final class PinnedHttpExchange {
 
   private static final int MAX_LINE = 16 * 1024;
   private static final int MAX_HEADERS = 200;
+  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
+
+  /** Headers {@link #exchange} writes itself (request framing); callers may not set them. */
+  private static final Set<String> FRAMING_HEADERS =
+      Set.of(
+          "host",
+          "content-length",
+          "transfer-encoding",
+          "connection",
+          "keep-alive",
+          "te",
+          "trailer",
+          "upgrade",
+          "expect",
+          "accept-encoding");
 
   private PinnedHttpExchange() {}
 
   /** A response: status, headers (names lower case, in order) and at most the capped body. */
-  record Response(
+  public record Response(
       int status,
       String reason,
       List<Map.Entry<String, String>> headers,
       byte[] body,
       boolean truncated) {
 
-    String header(String name) {
+    /** The first value of header {@code name} (lower case), or null. */
+    public String header(String name) {
       for (Map.Entry<String, String> h : headers) {
         if (h.getKey().equals(name)) {
           return h.getValue();
@@ -57,7 +81,40 @@ final class PinnedHttpExchange {
     }
   }
 
-  static Response exchange(
+  /**
+   * Why header {@code name: value} may not be sent through {@link #exchange}, or empty: the name
+   * must be an HTTP token and not a framing header this class writes itself, the value one line of
+   * Latin-1 without NUL (no header injection, no request smuggling).
+   */
+  public static Optional<String> headerRefusal(String name, String value) {
+    if (name == null || !TOKEN.matcher(name).matches()) {
+      return Optional.of("an invalid header name");
+    }
+    if (FRAMING_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+      return Optional.of("header '" + name + "' is set by the platform");
+    }
+    if (value == null
+        || value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0 || c > 0xff)) {
+      return Optional.of("header '" + name + "' contains line breaks or non-Latin-1 characters");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Sends one request to {@code address} (already vetted by the caller; never re-resolved) and
+   * reads the response. For {@code https} the TLS handshake uses the URI's host name for SNI and
+   * for certificate verification (endpoint identification {@code HTTPS}), so pinning the address
+   * does not weaken the certificate check.
+   *
+   * @param headers extra request headers; each must pass {@link #headerRefusal}
+   * @param body the request body, sent with {@code Content-Length}, or null for none
+   * @param deadlineNanos {@link System#nanoTime()} by which the whole exchange must finish
+   * @param maxBodyBytes response body cap; beyond it the body is cut and {@code truncated} set
+   * @param tlsFactory sockets for {@code https} (the platform default outside tests)
+   * @throws IllegalArgumentException for a method that is not a token, a header that fails {@link
+   *     #headerRefusal} or a URI that is not absolute http/https with a host
+   */
+  public static Response exchange(
       URI uri,
       InetAddress address,
       String method,
@@ -67,7 +124,20 @@ final class PinnedHttpExchange {
       long maxBodyBytes,
       SSLSocketFactory tlsFactory)
       throws IOException {
-    boolean tls = "https".equals(uri.getScheme());
+    if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
+        || uri.getHost() == null) {
+      throw new IllegalArgumentException("only absolute http and https URLs with a host");
+    }
+    if (method == null || !TOKEN.matcher(method).matches()) {
+      throw new IllegalArgumentException("an invalid HTTP method");
+    }
+    for (Map.Entry<String, String> h : headers) {
+      Optional<String> refusal = headerRefusal(h.getKey(), h.getValue());
+      if (refusal.isPresent()) {
+        throw new IllegalArgumentException(refusal.get());
+      }
+    }
+    boolean tls = "https".equalsIgnoreCase(uri.getScheme());
     String host = bare(uri.getHost());
     int port = uri.getPort() != -1 ? uri.getPort() : tls ? 443 : 80;
     Socket socket = new Socket();
