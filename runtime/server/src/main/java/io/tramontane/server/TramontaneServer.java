@@ -3,6 +3,7 @@ package io.tramontane.server;
 import com.typesafe.config.Config;
 import io.tramontane.agents.Agents;
 import io.tramontane.core.ConfigurationException;
+import io.tramontane.core.event.PlatformEvents;
 import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.inference.InferenceRuntime;
 import io.tramontane.intake.WebhookIntake;
@@ -84,7 +85,8 @@ public final class TramontaneServer implements AutoCloseable {
     try {
       Retrieval retrieval = Retrieval.start(node, inference, config);
       Agents agents = Agents.start(node, retrieval, config);
-      Workflows workflows = Workflows.start(node, agents, retrieval, config);
+      PlatformEvents events = PlatformEvents.start(node);
+      Workflows workflows = Workflows.start(node, agents, retrieval, events, config);
       // Projections commit and parser workers stop before the actor system goes; the model last.
       CoordinatedShutdown.get(node.system())
           .addTask(

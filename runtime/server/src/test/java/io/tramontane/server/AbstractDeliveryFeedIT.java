@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tramontane.intake.feed.DeliveryConsumer;
-import io.tramontane.intake.feed.DeliveryFeed;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
 import java.nio.file.Path;
@@ -55,7 +54,7 @@ abstract class AbstractDeliveryFeedIT {
               throw new IllegalStateException("injected failure after the write");
             }
           };
-      DeliveryFeed.Subscription sub =
+      io.tramontane.core.feed.JournalFeed.Subscription sub =
           server.server().deliveryFeed().subscribe("it-consumer", consumer);
       awaitSeen(db, 5);
       sub.stop();
@@ -64,7 +63,7 @@ abstract class AbstractDeliveryFeedIT {
 
     try (TestServer server = TestServer.start(db)) {
       sendOrders(server, sent, 3);
-      DeliveryFeed.Subscription sub =
+      io.tramontane.core.feed.JournalFeed.Subscription sub =
           server
               .server()
               .deliveryFeed()
@@ -80,7 +79,7 @@ abstract class AbstractDeliveryFeedIT {
 
       // A new consumer starts from the beginning, independently.
       Set<String> fresh = ConcurrentHashMap.newKeySet();
-      DeliveryFeed.Subscription other =
+      io.tramontane.core.feed.JournalFeed.Subscription other =
           server
               .server()
               .deliveryFeed()

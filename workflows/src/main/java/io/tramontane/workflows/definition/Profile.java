@@ -96,6 +96,7 @@ final class Profile {
       }
       p.use(root.get("use"));
       p.schedule(root.get("schedule"));
+      p.scheduleOn(root.path("schedule").get("on"));
       p.timeout("/timeout", root.get("timeout"));
       p.taskList("/do", root.get("do"));
     }
@@ -155,6 +156,31 @@ final class Profile {
               "/schedule/cron",
               "cron expression '" + cron.asText() + "' must have 5 fields",
               "minute hour day-of-month month day-of-week, e.g. '0 6 * * 1-5'"));
+    }
+  }
+
+  /**
+   * Event triggers: each event that satisfies {@code one} or {@code any} starts a run by itself;
+   * waiting for several events is what a {@code listen} task in the workflow does.
+   */
+  private void scheduleOn(JsonNode on) {
+    if (on == null || !on.isObject()) {
+      return;
+    }
+    if (on.has("all")) {
+      problems.add(
+          where.at(
+              "/schedule/on/all",
+              "schedule.on with 'all' is not supported: a run starts on one event",
+              "start on the first event with 'one' (or 'any') and wait for the others with a"
+                  + " listen task"));
+    }
+    if (on.has("until")) {
+      problems.add(
+          where.at(
+              "/schedule/on/until",
+              "schedule.on does not take 'until': each matching event starts one run",
+              "remove 'until', or consume further events with a listen task"));
     }
   }
 

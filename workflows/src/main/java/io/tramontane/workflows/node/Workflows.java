@@ -2,16 +2,22 @@ package io.tramontane.workflows.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import io.tramontane.agents.Agents;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.event.PlatformEvent;
+import io.tramontane.core.event.PlatformEvents;
 import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.retrieval.Retrieval;
 import io.tramontane.workflows.definition.WorkflowDefinition;
 import io.tramontane.workflows.definition.WorkflowDefinitionException;
 import io.tramontane.workflows.definition.WorkflowDefinitions;
 import io.tramontane.workflows.definition.WorkflowSettings;
+import io.tramontane.workflows.run.Inbox;
+import io.tramontane.workflows.run.Replay;
+import io.tramontane.workflows.run.WorkflowError;
 import io.tramontane.workflows.run.WorkflowRunEntity;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +34,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.slf4j.Logger;
@@ -50,16 +59,31 @@ public final class Workflows {
   private final WorkflowDefinitions parser;
   private final Map<String, WorkflowDefinition> current = new ConcurrentHashMap<>();
   private final Map<String, String> triggers;
+  private final PlatformEvents events;
+  private ActorRef<Topic.Command<WorkflowRunEntity.Notify>> topic;
 
   private Workflows(
-      ActorSystem<?> system, WorkflowDefinitions parser, Map<String, String> triggers) {
+      ActorSystem<?> system,
+      WorkflowDefinitions parser,
+      Map<String, String> triggers,
+      PlatformEvents events) {
     this.system = system;
     this.parser = parser;
     this.triggers = Map.copyOf(triggers);
+    this.events = events;
   }
 
+  /**
+   * Starts workflows on this node: deploys the definitions directory, registers runs, and consumes
+   * platform events (starting the workflows whose {@code schedule.on} they satisfy, and handing
+   * them to runs waiting in a {@code listen}).
+   */
   public static Workflows start(
-      TramontaneSystem node, Agents agents, Retrieval retrieval, Config config) {
+      TramontaneSystem node,
+      Agents agents,
+      Retrieval retrieval,
+      PlatformEvents events,
+      Config config) {
     Config c = config.getConfig("tramontane.workflows");
     List<String> hosts = c.getStringList("http.allowed-hosts");
     boolean allowPrivate = c.getBoolean("http.allow-private-networks");
@@ -69,7 +93,10 @@ public final class Workflows {
     }
     Workflows w =
         new Workflows(
-            node.system(), new WorkflowDefinitions(WorkflowSettings.fromConfig(config)), triggers);
+            node.system(),
+            new WorkflowDefinitions(WorkflowSettings.fromConfig(config)),
+            triggers,
+            events);
     String d = c.getString("dir");
     Path dir =
         d.isBlank()
@@ -88,14 +115,118 @@ public final class Workflows {
                 + ".");
       }
     }
+    w.topic =
+        node.system()
+            .systemActorOf(
+                WorkflowRunEntity.eventsTopic(), "workflow-platform-events", Props.empty());
     WorkflowRunEntity.init(
         node.system(),
         new WorkflowRunEntity.Runtime(
             runId ->
-                new NodeEffects(runId, tenantOf(runId), agents, retrieval, hosts, allowPrivate),
+                w.emitting(
+                    runId,
+                    new NodeEffects(
+                        runId, tenantOf(runId), agents, retrieval, hosts, allowPrivate)),
             Clock.systemUTC(),
-            node.persistence()));
+            node.persistence(),
+            w.topic));
+    events.subscribe("workflows", (tx, event) -> w.onEvent(event).toCompletableFuture().join());
     return w;
+  }
+
+  /** The run's effects, with {@code emit} publishing a platform event (id: run and effect key). */
+  private Replay.Live emitting(String runId, Replay.Live live) {
+    return new Replay.Live() {
+      @Override
+      public JsonNode call(String key, String function, JsonNode with) {
+        return live.call(key, function, with);
+      }
+
+      @Override
+      public void emit(String key, JsonNode event) {
+        JsonNode with = event.path("with");
+        String[] parts = runId.split("/", 3);
+        PlatformEvent e =
+            new PlatformEvent(
+                runId + "/" + key,
+                with.hasNonNull("source")
+                    ? with.get("source").asText()
+                    : "tramontane:workflow/" + parts[1] + "/" + parts[2],
+                with.path("type").asText(null),
+                with.hasNonNull("subject") ? with.get("subject").asText() : null,
+                java.time.Instant.now(),
+                parts[0],
+                with.has("data") ? with.get("data").toString() : null);
+        try {
+          events.publish(e).toCompletableFuture().join();
+        } catch (java.util.concurrent.CompletionException ex) {
+          throw new WorkflowError(
+              WorkflowError.COMMUNICATION,
+              503,
+              "Emit failed",
+              "the event could not be stored: " + ex.getCause().getMessage(),
+              key);
+        }
+        live.emit(key, event);
+      }
+
+      @Override
+      public JsonNode listen(
+          String key,
+          JsonNode to,
+          java.time.Instant deadline,
+          java.util.function.UnaryOperator<JsonNode> view) {
+        return live.listen(key, to, deadline, view);
+      }
+
+      @Override
+      public void sleepUntil(java.time.Instant instant) {
+        live.sleepUntil(instant);
+      }
+    };
+  }
+
+  /**
+   * A published platform event: starts each deployed workflow whose {@code schedule.on} it
+   * satisfies (once per event: the run is named after the event's source and id), and hands it to
+   * the runs of its tenant waiting in a {@code listen}. Completes when the runs are started.
+   */
+  public CompletionStage<Done> onEvent(PlatformEvent event) {
+    ObjectNode cloudEvent = event.toCloudEvent();
+    topic.tell(Topic.publish(new WorkflowRunEntity.Notify(event.tenant(), cloudEvent.toString())));
+    List<CompletableFuture<?>> started = new java.util.ArrayList<>();
+    for (WorkflowDefinition d : definitions()) {
+      JsonNode on = d.tree().path("schedule").get("on");
+      if (on != null && Inbox.satisfies(on, cloudEvent)) {
+        String runName = "evt-" + shortHash(event.source() + "\n" + event.id());
+        LOG.debug(
+            "Event {} from {} starts {} run {}", event.type(), event.source(), d.name(), runName);
+        started.add(
+            start(event.tenant(), d.name(), runName, event.dataJson()).toCompletableFuture());
+      }
+    }
+    return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
+        .thenApply(x -> Done.getInstance());
+  }
+
+  /** Publishes a CloudEvents JSON object for {@code tenant} (REST {@code POST /events}). */
+  public CompletionStage<Boolean> publish(String tenant, JsonNode cloudEvent) {
+    try {
+      return events.publish(PlatformEvent.fromCloudEvent(tenant, cloudEvent));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static String shortHash(String s) {
+    try {
+      byte[] h =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(h, 0, 20);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void deployDirectory(Path dir) {

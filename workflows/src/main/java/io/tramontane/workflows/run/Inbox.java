@@ -45,6 +45,29 @@ public final class Inbox {
     }
   }
 
+  /**
+   * Whether the event alone satisfies a {@code one} or {@code any} strategy (a workflow's {@code
+   * schedule.on}); an empty {@code any} takes every event.
+   */
+  public static boolean satisfies(JsonNode strategy, JsonNode event) {
+    if (strategy.has("one")) {
+      return matches(strategy.get("one"), event, new HashMap<>());
+    }
+    JsonNode any = strategy.path("any");
+    if (!strategy.has("any")) {
+      return false;
+    }
+    if (any.isEmpty()) {
+      return true;
+    }
+    for (JsonNode filter : any) {
+      if (matches(filter, event, new HashMap<>())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the event could satisfy one of the strategy's filters (before correlation). */
   public static boolean interested(JsonNode to, JsonNode event) {
     List<JsonNode> filters = new ArrayList<>();

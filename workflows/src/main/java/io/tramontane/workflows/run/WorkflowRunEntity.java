@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -62,7 +63,22 @@ public final class WorkflowRunEntity
   public record Runtime(
       java.util.function.Function<String, Replay.Live> live,
       Clock clock,
-      PersistenceSettings persistence) {}
+      PersistenceSettings persistence,
+      ActorRef<Topic.Command<Notify>> events) {
+
+    /** Without platform events: runs receive only events delivered to them directly. */
+    public Runtime(
+        java.util.function.Function<String, Replay.Live> live,
+        Clock clock,
+        PersistenceSettings persistence) {
+      this(live, clock, persistence, null);
+    }
+  }
+
+  /** The topic platform events are published to, for runs waiting in a {@code listen}. */
+  public static Behavior<Topic.Command<Notify>> eventsTopic() {
+    return Topic.create(Notify.class, "workflow-platform-events");
+  }
 
   /** Commands. */
   public sealed interface Command extends CborSerializable {}
@@ -88,6 +104,15 @@ public final class WorkflowRunEntity
   public record Deliver(String event, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   public record Cancel(String by, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  /**
+   * A platform event (CloudEvents JSON) of {@code tenant}, published to every running run; a run
+   * keeps it only while it waits in a listen the event could satisfy.
+   */
+  public record Notify(String tenant, String event) implements Command {}
+
+  /** Internal: the run's thread waits in a listen ({@code to}), or no longer (null). */
+  record Listening(int incarnation, String to) implements Command {}
 
   /** Events. */
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -156,6 +181,8 @@ public final class WorkflowRunEntity
   private int incarnation;
   private Thread worker;
   private Inbox inbox = new Inbox();
+  private JsonNode listening;
+  private boolean subscribed;
 
   private WorkflowRunEntity(ActorContext<Command> context, String runId, Runtime runtime) {
     super(PersistenceId.of(ENTITY_KEY.name(), runId), runtime.persistence().onPersistFailure());
@@ -215,6 +242,8 @@ public final class WorkflowRunEntity
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s)))
         .onCommand(Cancel.class, this::onCancel)
         .onCommand(Deliver.class, this::onDeliver)
+        .onCommand(Notify.class, this::onNotify)
+        .onCommand(Listening.class, this::onListening)
         .build();
   }
 
@@ -247,6 +276,8 @@ public final class WorkflowRunEntity
       return Effect().noReply();
     }
     worker = null;
+    listening = null;
+    subscribe(false);
     Event e = f.error() == null ? new RunCompleted(f.output()) : new RunFailed(f.error());
     return Effect().persist(e).thenNoReply();
   }
@@ -266,10 +297,8 @@ public final class WorkflowRunEntity
           .reply(
               cmd.replyTo(), StatusReply.error("an event is a JSON object with 'id' and 'type'"));
     }
-    for (String known : s.inbox()) {
-      if (known.contains("\"id\":" + JSON.valueToTree(event.get("id").asText()))) {
-        return Effect().reply(cmd.replyTo(), StatusReply.ack()); // the same event again
-      }
+    if (known(s, event.get("id").asText())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.ack()); // the same event again
     }
     String text = event.toString();
     return Effect()
@@ -278,11 +307,61 @@ public final class WorkflowRunEntity
         .thenReply(cmd.replyTo(), st -> StatusReply.ack());
   }
 
+  private ReplyEffect<Event, State> onListening(State s, Listening l) {
+    if (l.incarnation() == incarnation) {
+      try {
+        listening = l.to() == null ? null : JSON.readTree(l.to());
+      } catch (java.io.IOException e) {
+        listening = null;
+      }
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onNotify(State s, Notify n) {
+    if (s.status() != Status.RUNNING || listening == null || !runId.startsWith(n.tenant() + "/")) {
+      return Effect().noReply();
+    }
+    JsonNode event;
+    try {
+      event = JSON.readTree(n.event());
+    } catch (java.io.IOException e) {
+      return Effect().noReply();
+    }
+    if (!Inbox.interested(listening, event) || known(s, event.path("id").asText())) {
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(new EventReceived(event.toString()))
+        .thenRun(st -> inbox.add(event))
+        .thenNoReply();
+  }
+
+  private static boolean known(State s, String id) {
+    String needle = "\"id\":" + JSON.valueToTree(id);
+    for (String e : s.inbox()) {
+      if (e.contains(needle)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void subscribe(boolean on) {
+    if (runtime.events() != null && subscribed != on) {
+      subscribed = on;
+      ActorRef<Notify> self = context.getSelf().narrow();
+      runtime.events().tell(on ? Topic.subscribe(self) : Topic.unsubscribe(self));
+    }
+  }
+
   private ReplyEffect<Event, State> onCancel(State s, Cancel cmd) {
     if (s.status() != Status.RUNNING) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("the run is not running"));
     }
     incarnation++;
+    listening = null;
+    subscribe(false);
     if (worker != null) {
       worker.interrupt();
       worker = null;
@@ -295,6 +374,8 @@ public final class WorkflowRunEntity
   /** Runs the workflow on a virtual thread, replaying what is recorded. */
   private void launch(State state) {
     int mine = ++incarnation;
+    listening = null;
+    subscribe(true);
     ActorRef<Command> self = context.getSelf();
     ActorSystem<?> system = context.getSystem();
     Map<String, String> known = new ConcurrentHashMap<>(state.effects());
@@ -326,11 +407,14 @@ public final class WorkflowRunEntity
               JsonNode to,
               Instant deadline,
               java.util.function.UnaryOperator<JsonNode> view) {
+            self.tell(new Listening(mine, to.toString()));
             try {
               return events.await(to, deadline, runtime.clock(), view);
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
               throw new IllegalStateException("stopped while listening", e);
+            } finally {
+              self.tell(new Listening(mine, null));
             }
           }
 

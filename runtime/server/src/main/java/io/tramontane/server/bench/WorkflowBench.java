@@ -81,8 +81,12 @@ public final class WorkflowBench implements Callable<Integer> {
     public void emit(String key, JsonNode event) {}
 
     @Override
-    public JsonNode listen(String key, JsonNode to) {
-      return JSON.createObjectNode();
+    public JsonNode listen(
+        String key,
+        JsonNode to,
+        Instant deadline,
+        java.util.function.UnaryOperator<JsonNode> view) {
+      return JSON.createArrayNode();
     }
 
     @Override

@@ -123,8 +123,18 @@ final class RunCommand implements Callable<Integer> {
             }
 
             @Override
-            public JsonNode listen(String key, JsonNode to) {
-              return live.listen(key, to);
+            public JsonNode listen(
+                String key,
+                JsonNode to,
+                Instant deadline,
+                java.util.function.UnaryOperator<JsonNode> view) {
+              throw new io.tramontane.workflows.run.WorkflowError(
+                  io.tramontane.workflows.run.WorkflowError.RUNTIME,
+                  501,
+                  "Listen needs a server",
+                  "a local run cannot receive events; deploy the workflow to a server and start"
+                      + " it there (POST /workflows/{workflow}/runs/{run})",
+                  key);
             }
 
             @Override

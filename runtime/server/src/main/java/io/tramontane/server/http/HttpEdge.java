@@ -78,6 +78,7 @@ public final class HttpEdge extends AllDirectives {
     new RetrievalRoutes(retrieval, materializer, bodyTimeoutMillis).register(table);
     new AgentRoutes(agents, materializer, bodyTimeoutMillis).register(table);
     new WorkflowRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
+    new EventRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
   }
 
   /** Every route with its access policy (for documentation and the route-coverage test). */

@@ -85,7 +85,8 @@ public final class TestServer implements AutoCloseable {
             "agents:approve",
             "workflows:read",
             "workflows:write",
-            "workflows:run");
+            "workflows:run",
+            "events:publish");
     o.put(
         "tramontane.server.api-keys.acme",
         Map.of("tenant", "acme", "scopes", all, "key", "env:IT_ACME_KEY"));

@@ -1,4 +1,4 @@
-package io.tramontane.intake.feed;
+package io.tramontane.core.feed;
 
 import io.tramontane.core.persistence.Database;
 import io.tramontane.core.persistence.DatabaseSettings;

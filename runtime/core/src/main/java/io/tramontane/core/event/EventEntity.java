@@ -1,0 +1,101 @@
+package io.tramontane.core.event;
+
+import io.tramontane.core.CborSerializable;
+import io.tramontane.core.persistence.PersistenceSettings;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+
+/**
+ * One published event, keyed by tenant and a hash of (source, id): the first {@link Publish} is
+ * persisted (tagged {@link #TAG}, so consumers read events in journal order) before it is answered;
+ * a repeat is answered as a duplicate and changes nothing.
+ */
+final class EventEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        EventEntity.Command, EventEntity.Published, EventEntity.State> {
+
+  static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Event");
+
+  /** Every published event carries this tag. */
+  static final String TAG = "platform-event";
+
+  sealed interface Command extends CborSerializable {}
+
+  record Publish(PlatformEvent event, ActorRef<StatusReply<Boolean>> replyTo) implements Command {}
+
+  /** The event (persisted). */
+  record Published(PlatformEvent event) implements CborSerializable {}
+
+  record State(PlatformEvent event) implements CborSerializable {}
+
+  private EventEntity(String entityId, PersistenceSettings persistence) {
+    super(PersistenceId.of(ENTITY_KEY.name(), entityId), persistence.onPersistFailure());
+  }
+
+  static String entityId(PlatformEvent e) {
+    try {
+      byte[] h =
+          MessageDigest.getInstance("SHA-256")
+              .digest((e.source() + "\n" + e.id()).getBytes(StandardCharsets.UTF_8));
+      return e.tenant() + "/" + HexFormat.of().formatHex(h);
+    } catch (NoSuchAlgorithmException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  static void init(ActorSystem<?> system, PersistenceSettings persistence) {
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), persistence)));
+  }
+
+  static Behavior<Command> create(String entityId, PersistenceSettings persistence) {
+    return new EventEntity(entityId, persistence);
+  }
+
+  @Override
+  public State emptyState() {
+    return new State(null);
+  }
+
+  @Override
+  public Set<String> tagsFor(Published event) {
+    return Set.of(TAG);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Published, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(
+            Publish.class,
+            (state, cmd) ->
+                state.event() != null
+                    ? Effect().reply(cmd.replyTo(), StatusReply.success(true))
+                    : Effect()
+                        .persist(new Published(cmd.event()))
+                        .thenReply(cmd.replyTo(), s -> StatusReply.success(false)))
+        .build();
+  }
+
+  @Override
+  public EventHandler<State, Published> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(Published.class, (s, e) -> new State(e.event()))
+        .build();
+  }
+}

@@ -1,0 +1,238 @@
+package io.tramontane.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tramontane.server.testing.TestDatabase;
+import io.tramontane.server.testing.TestServer;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Platform events on a real node: a published event (REST {@code POST /events}, the same path a
+ * connector's events take) starts the workflows whose {@code schedule.on} it satisfies, once per
+ * (source, id); runs waiting in a {@code listen} take the events of their tenant that match their
+ * filters and correlation; {@code emit} publishes events that start other workflows; a listen that
+ * waits too long fails the run with a timeout error.
+ */
+class WorkflowEventsIT {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static String runName(String source, String id) throws Exception {
+    byte[] h =
+        MessageDigest.getInstance("SHA-256")
+            .digest((source + "\n" + id).getBytes(StandardCharsets.UTF_8));
+    return "evt-" + HexFormat.of().formatHex(h, 0, 20);
+  }
+
+  static HttpResponse<String> post(TestServer server, String path, String key, String body)
+      throws Exception {
+    return server.send(
+        HttpRequest.newBuilder(server.uri(path))
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
+  static JsonNode await(TestServer server, String path, Predicate<JsonNode> done) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    JsonNode run = null;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r = server.get(path, TestServer.ACME_KEY);
+      if (r.statusCode() == 200) {
+        run = JSON.readTree(r.body());
+        if (done.test(run)) {
+          return run;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(path + " never got there; last: " + run);
+  }
+
+  static String status(TestServer server, String path) throws Exception {
+    HttpResponse<String> r = server.get(path, TestServer.ACME_KEY);
+    return r.statusCode() == 200 ? JSON.readTree(r.body()).path("status").asText() : "absent";
+  }
+
+  @Test
+  void eventsStartWorkflowsAndReachListeningRuns(@TempDir Path dir) throws Exception {
+    Path workflows = Files.createDirectories(dir.resolve("workflows"));
+    Files.writeString(
+        workflows.resolve("on-mail.yaml"),
+        """
+        document: {dsl: '1.0.0', namespace: t, name: on-mail, version: '1.0.0'}
+        schedule:
+          on:
+            one:
+              with: {type: io.tramontane.mail.received, data: {folder: INBOX}}
+        do:
+          - note:
+              set: {subject: '${ .subject }'}
+          - done:
+              emit:
+                event:
+                  with:
+                    source: urn:t:on-mail
+                    type: t.mail.noted
+                    data: '${ {subject: .subject} }'
+        """);
+    Files.writeString(
+        workflows.resolve("on-noted.yaml"),
+        """
+        document: {dsl: '1.0.0', namespace: t, name: on-noted, version: '1.0.0'}
+        schedule:
+          on:
+            any:
+              - with: {type: t.mail.noted}
+        do:
+          - keep:
+              set: {noted: '${ .subject }'}
+        """);
+    Files.writeString(
+        workflows.resolve("await-payment.yaml"),
+        """
+        document: {dsl: '1.0.0', namespace: t, name: await-payment, version: '1.0.0'}
+        do:
+          - paid:
+              listen:
+                to:
+                  one:
+                    with: {type: shop.order.paid}
+                    correlate:
+                      order: {from: '${ .data.order }', expect: '${ .order }'}
+          - done:
+              set: {amount: '${ .[0].amount }'}
+        """);
+    Files.writeString(
+        workflows.resolve("impatient.yaml"),
+        """
+        document: {dsl: '1.0.0', namespace: t, name: impatient, version: '1.0.0'}
+        do:
+          - approval:
+              listen: {to: {one: {with: {type: never.sent}}}}
+              timeout: {after: PT1S}
+        """);
+    Map<String, Object> extra = Map.of("tramontane.workflows.dir", workflows.toString());
+    try (TestServer server = TestServer.start(TestDatabase.h2(dir.resolve("data")), extra)) {
+      String key = TestServer.ACME_KEY;
+
+      // A connector-style event sent twice: one run, input = the event's data.
+      String mail =
+          """
+          {"specversion": "1.0", "id": "m-1", "source": "tramontane:connector/imap/support",
+           "type": "io.tramontane.mail.received", "subject": "<m-1@example.com>",
+           "data": {"folder": "INBOX", "subject": "Invoice 42 overdue"}}
+          """;
+      HttpResponse<String> first = post(server, "/events", key, mail);
+      assertEquals(202, first.statusCode(), first.body());
+      assertEquals("published", JSON.readTree(first.body()).get("status").asText());
+      HttpResponse<String> again = post(server, "/events", key, mail);
+      assertEquals("duplicate", JSON.readTree(again.body()).get("status").asText());
+
+      String run = runName("tramontane:connector/imap/support", "m-1");
+      JsonNode done =
+          await(
+              server,
+              "/workflows/on-mail/runs/" + run,
+              r -> "completed".equals(r.path("status").asText()));
+      assertEquals("Invoice 42 overdue", done.path("output").path("subject").asText());
+
+      // Its emit published an event (id: the run and the task) that started on-noted.
+      String emitted =
+          runName("urn:t:on-mail", "acme/on-mail/" + run + "//do/1/done#1");
+      JsonNode noted =
+          await(
+              server,
+              "/workflows/on-noted/runs/" + emitted,
+              r -> "completed".equals(r.path("status").asText()));
+      assertEquals("Invoice 42 overdue", noted.path("output").path("noted").asText());
+
+      // An event that does not satisfy the filter (another folder) starts nothing.
+      String spam =
+          """
+          {"id": "m-2", "source": "tramontane:connector/imap/support",
+           "type": "io.tramontane.mail.received", "data": {"folder": "Spam", "subject": "x"}}
+          """;
+      assertEquals(202, post(server, "/events", key, spam).statusCode());
+
+      // A run waits for the payment of its own order.
+      assertEquals(
+          202,
+          post(server, "/workflows/await-payment/runs/o7", key, "{\"order\": 7}").statusCode());
+      await(
+          server,
+          "/workflows/await-payment/runs/o7",
+          r -> "running".equals(r.path("status").asText()));
+      Thread.sleep(300); // the run reaches its listen
+      String paid8 =
+          """
+          {"id": "p-8", "source": "shop", "type": "shop.order.paid",
+           "data": {"order": 8, "amount": 80}}
+          """;
+      String paid7 =
+          """
+          {"id": "p-7", "source": "shop", "type": "shop.order.paid",
+           "data": {"order": 7, "amount": 70}}
+          """;
+      assertEquals(202, post(server, "/events", key, paid8).statusCode());
+      // Another tenant's event with the right order never reaches acme's run.
+      assertEquals(202, post(server, "/events", TestServer.GLOBEX_KEY, paid7).statusCode());
+      Thread.sleep(1_000);
+      assertEquals(
+          "running",
+          status(server, "/workflows/await-payment/runs/o7"),
+          "neither another order's payment nor another tenant's event completes the run");
+      assertEquals(202, post(server, "/events", key, paid7).statusCode());
+      JsonNode paid =
+          await(
+              server,
+              "/workflows/await-payment/runs/o7",
+              r -> "completed".equals(r.path("status").asText()));
+      assertEquals(70, paid.path("output").path("amount").asInt());
+
+      // A listen that waits past its timeout fails the run with a timeout error.
+      assertEquals(202, post(server, "/workflows/impatient/runs/i1", key, "{}").statusCode());
+      JsonNode failed =
+          await(
+              server,
+              "/workflows/impatient/runs/i1",
+              r -> "failed".equals(r.path("status").asText()));
+      assertEquals(408, failed.path("error").path("status").asInt(), failed.toString());
+      assertTrue(
+          failed.path("error").path("type").asText().endsWith("/errors/timeout"),
+          failed.toString());
+
+      // Bad events are refused with a reason; the tenant comes from the key, never the body.
+      HttpResponse<String> tenant =
+          post(
+              server,
+              "/events",
+              key,
+              "{\"id\": \"x\", \"source\": \"s\", \"type\": \"t\", \"tenant\": \"globex\"}");
+      assertEquals(400, tenant.statusCode(), tenant.body());
+      assertTrue(tenant.body().contains("API key"), tenant.body());
+      HttpResponse<String> noType = post(server, "/events", key, "{\"source\": \"s\"}");
+      assertEquals(400, noType.statusCode(), noType.body());
+      assertTrue(noType.body().contains("'type'"), noType.body());
+      assertEquals(
+          403,
+          post(server, "/events", TestServer.ACME_NO_SCOPE_KEY, paid7).statusCode(),
+          "publishing needs the events:publish scope");
+    }
+  }
+}
