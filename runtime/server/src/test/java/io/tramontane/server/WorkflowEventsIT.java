@@ -87,7 +87,7 @@ class WorkflowEventsIT {
               emit:
                 event:
                   with:
-                    source: urn:t:on-mail
+                    source: https://t.example/on-mail
                     type: t.mail.noted
                     data: '${ {subject: .subject} }'
         """);
@@ -134,7 +134,7 @@ class WorkflowEventsIT {
       // A connector-style event sent twice: one run, input = the event's data.
       String mail =
           """
-          {"specversion": "1.0", "id": "m-1", "source": "tramontane:connector/imap/support",
+          {"specversion": "1.0", "id": "m-1", "source": "tramontane://connector/imap/support",
            "type": "io.tramontane.mail.received", "subject": "<m-1@example.com>",
            "data": {"folder": "INBOX", "subject": "Invoice 42 overdue"}}
           """;
@@ -144,7 +144,7 @@ class WorkflowEventsIT {
       HttpResponse<String> again = post(server, "/events", key, mail);
       assertEquals("duplicate", JSON.readTree(again.body()).get("status").asText());
 
-      String run = runName("tramontane:connector/imap/support", "m-1");
+      String run = runName("tramontane://connector/imap/support", "m-1");
       JsonNode done =
           await(
               server,
@@ -154,7 +154,7 @@ class WorkflowEventsIT {
 
       // Its emit published an event (id: the run and the task) that started on-noted.
       String emitted =
-          runName("urn:t:on-mail", "acme/on-mail/" + run + "//do/1/done#1");
+          runName("https://t.example/on-mail", "acme/on-mail/" + run + "//do/1/done#1");
       JsonNode noted =
           await(
               server,
@@ -165,7 +165,7 @@ class WorkflowEventsIT {
       // An event that does not satisfy the filter (another folder) starts nothing.
       String spam =
           """
-          {"id": "m-2", "source": "tramontane:connector/imap/support",
+          {"id": "m-2", "source": "tramontane://connector/imap/support",
            "type": "io.tramontane.mail.received", "data": {"folder": "Spam", "subject": "x"}}
           """;
       assertEquals(202, post(server, "/events", key, spam).statusCode());

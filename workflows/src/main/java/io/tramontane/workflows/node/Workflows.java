@@ -151,7 +151,7 @@ public final class Workflows {
                 runId + "/" + key,
                 with.hasNonNull("source")
                     ? with.get("source").asText()
-                    : "tramontane:workflow/" + parts[1] + "/" + parts[2],
+                    : "tramontane://workflow/" + parts[1] + "/" + parts[2],
                 with.path("type").asText(null),
                 with.hasNonNull("subject") ? with.get("subject").asText() : null,
                 java.time.Instant.now(),

@@ -2,8 +2,8 @@ package io.tramontane.core.event;
 
 /**
  * The event types Tramontane publishes. Connectors publish the document and mail types with the
- * source {@code tramontane:connector/<kind>/<instance>}; workflows' {@code emit} publishes with the
- * source {@code tramontane:workflow/<workflow>/<run>}.
+ * source {@code tramontane://connector/<kind>/<instance>}; workflows' {@code emit} publishes with
+ * the source {@code tramontane://workflow/<workflow>/<run>}.
  */
 public final class EventTypes {
 

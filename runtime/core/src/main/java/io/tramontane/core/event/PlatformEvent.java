@@ -36,7 +36,7 @@ public record PlatformEvent(
     require(
         source != null && !source.isBlank() && source.length() <= 1024,
         "source",
-        "a URI reference of 1-1024 characters, e.g. tramontane:connector/imap/support");
+        "a URI reference of 1-1024 characters, e.g. tramontane://connector/imap/support");
     require(
         type != null && TYPE.matcher(type).matches(),
         "type",
