@@ -144,7 +144,8 @@ abstract class AbstractWorkflowRunsIT {
           - wait-for-approval:
               listen: {to: {one: {with: {type: io.tramontane.approval.granted}}}}
           - approved:
-              set: {by: '${ .[0].data.by }'}
+              # the event's data, whether listen reads the events' data or their envelopes
+              set: {by: '${ .[0].data.by // .[0].by }'}
         """);
     Files.writeString(
         workflows.resolve("refuse.yaml"),
