@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       AskCommand.class,
       ReplayCommand.class,
       RunCommand.class,
+      RunsCommand.class,
       ReindexCommand.class,
       ValidateCommand.class,
       VersionCommand.class,

@@ -6,6 +6,7 @@ import io.tramontane.workflows.definition.Problem;
 import io.tramontane.workflows.definition.WorkflowDefinition;
 import io.tramontane.workflows.definition.WorkflowDefinitionException;
 import io.tramontane.workflows.definition.WorkflowDefinitions;
+import io.tramontane.workflows.node.WorkflowRuns;
 import io.tramontane.workflows.node.Workflows;
 import io.tramontane.workflows.run.WorkflowRunEntity;
 import java.io.IOException;
@@ -35,11 +36,13 @@ final class WorkflowRoutes extends AllDirectives {
   private final Workflows workflows;
   private final Materializer materializer;
   private final long bodyTimeoutMillis;
+  private final WorkflowRunRoutes runs;
 
   WorkflowRoutes(Workflows workflows, Materializer materializer, long bodyTimeoutMillis) {
     this.workflows = workflows;
     this.materializer = materializer;
     this.bodyTimeoutMillis = bodyTimeoutMillis;
+    this.runs = new WorkflowRunRoutes(new WorkflowRuns(workflows, materializer.system()));
   }
 
   void register(RouteTable table) {
@@ -71,6 +74,7 @@ final class WorkflowRoutes extends AllDirectives {
             RouteTable.Access.API_KEY,
             SCOPE_RUN,
             this::cancel);
+    runs.register(table);
   }
 
   private CompletionStage<byte[]> body(HttpRequest request) {

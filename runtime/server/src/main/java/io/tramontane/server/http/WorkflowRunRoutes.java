@@ -1,0 +1,139 @@
+package io.tramontane.server.http;
+
+import io.tramontane.core.InvalidRequestException;
+import io.tramontane.workflows.node.WorkflowRuns;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Reading runs: the runs of a workflow, and a run's events as server-sent events (recorded, then
+ * live until the run ends). Runs are the API key's tenant's; another tenant's runs are invisible.
+ */
+final class WorkflowRunRoutes extends AllDirectives {
+
+  static final int DEFAULT_LIMIT = 50;
+
+  private final WorkflowRuns runs;
+
+  WorkflowRunRoutes(WorkflowRuns runs) {
+    this.runs = runs;
+  }
+
+  void register(RouteTable table) {
+    table
+        .add(
+            "GET",
+            "/workflows/{workflow}/runs",
+            RouteTable.Access.API_KEY,
+            WorkflowRoutes.SCOPE_READ,
+            this::list)
+        .add(
+            "GET",
+            "/workflows/{workflow}/runs/{run}/stream",
+            RouteTable.Access.API_KEY,
+            WorkflowRoutes.SCOPE_READ,
+            this::stream);
+  }
+
+  private static Optional<String> query(HttpRequest request, String name) {
+    return request.getUri().query().get(name);
+  }
+
+  private static long number(String name, String value, long max) {
+    if (!value.strip().matches("\\d{1,18}") || Long.parseLong(value.strip()) > max) {
+      throw new InvalidRequestException(
+          "'" + name + "' must be a whole number up to " + max + ", not '" + value + "'.");
+    }
+    return Long.parseLong(value.strip());
+  }
+
+  /** {@code ?limit=} (default 50, at most 500) and {@code ?after=<run>} (the previous page). */
+  private Route list(Principal caller, Map<String, String> vars) {
+    return extractRequest(
+        request -> {
+          int limit =
+              query(request, "limit")
+                  .map(v -> number("limit", v, WorkflowRuns.MAX_LIMIT))
+                  .orElse((long) DEFAULT_LIMIT)
+                  .intValue();
+          String after = query(request, "after").filter(v -> !v.isBlank()).orElse(null);
+          return completeWithFuture(
+              runs.list(caller.tenant(), vars.get("workflow"), limit, after)
+                  .thenApply(
+                      page -> {
+                        List<Map<String, Object>> list =
+                            page.runs().stream()
+                                .map(
+                                    r -> {
+                                      Map<String, Object> m = new LinkedHashMap<>();
+                                      m.put("name", r.run());
+                                      m.put("status", WorkflowRuns.label(r.status()));
+                                      m.put("startedAt", r.startedAt());
+                                      m.put("endedAt", r.endedAt());
+                                      m.put("effects", r.effects());
+                                      return m;
+                                    })
+                                .toList();
+                        Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("workflow", vars.get("workflow"));
+                        body.put("runs", list);
+                        body.put("next", page.next());
+                        return Json.response(StatusCodes.OK, body);
+                      })
+                  .exceptionally(Problems::fromThrowable));
+        });
+  }
+
+  /**
+   * Server-sent events: the run's events from the journal, then live until the run ends, when the
+   * stream ends too. Each event's id is its sequence number; a client resumes after it with {@code
+   * Last-Event-ID} (or {@code ?after=}). {@code ?follow=false} sends what is recorded and ends.
+   */
+  private Route stream(Principal caller, Map<String, String> vars) {
+    return extractRequest(
+        request -> {
+          long after =
+              request
+                  .getHeader("Last-Event-ID")
+                  .map(h -> h.value().strip())
+                  .filter(v -> !v.isEmpty())
+                  .or(() -> query(request, "after"))
+                  .map(v -> number("after", v, Long.MAX_VALUE - 1))
+                  .orElse(0L);
+          String follow = query(request, "follow").orElse("true");
+          if (!follow.equals("true") && !follow.equals("false")) {
+            throw new InvalidRequestException("'follow' is true or false, not '" + follow + "'.");
+          }
+          String run = vars.get("run");
+          return onSuccess(
+              runs.events(caller.tenant(), vars.get("workflow"), run, after, follow.equals("true")),
+              found -> {
+                if (found.isEmpty()) {
+                  return complete(Problems.notFound("No run '" + run + "'."));
+                }
+                return completeOK(
+                    found
+                        .get()
+                        .map(
+                            e ->
+                                ServerSentEvent.create(
+                                    e.json().toString(),
+                                    Optional.of(e.type()),
+                                    Optional.of(Long.toString(e.seq())),
+                                    OptionalInt.empty()))
+                        .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat),
+                    EventStreamMarshalling.toEventStream());
+              });
+        });
+  }
+}
