@@ -235,4 +235,63 @@ class WorkflowEventsIT {
           "publishing needs the events:publish scope");
     }
   }
+
+  static HttpResponse<String> deploy(TestServer server, String name, String yaml) throws Exception {
+    return server.send(
+        HttpRequest.newBuilder(server.uri("/workflows/" + name))
+            .header("Authorization", "Bearer " + TestServer.ACME_KEY)
+            .PUT(HttpRequest.BodyPublishers.ofString(yaml))
+            .build());
+  }
+
+  /** RELIABILITY F8: a run keeps the definition version it started with. */
+  @Test
+  void aRunInFlightKeepsItsVersionWhenANewOneIsDeployed(@TempDir Path dir) throws Exception {
+    String version =
+        """
+        document: {dsl: '1.0.0', namespace: t, name: pinned, version: '%s'}
+        do:
+          - approval:
+              listen: {to: {one: {with: {type: io.tramontane.approval.granted}}}}
+          - result:
+              set: {ranVersion: '%s'}
+        """;
+    String key = TestServer.ACME_KEY;
+    try (TestServer server = TestServer.start(TestDatabase.h2(dir.resolve("data")), Map.of())) {
+      assertEquals(200, deploy(server, "pinned", version.formatted("1.0.0", "v1")).statusCode());
+      assertEquals(202, post(server, "/workflows/pinned/runs/old", key, "{}").statusCode());
+      await(server, "/workflows/pinned/runs/old", r -> "running".equals(r.path("status").asText()));
+
+      assertEquals(200, deploy(server, "pinned", version.formatted("2.0.0", "v2")).statusCode());
+      assertEquals(202, post(server, "/workflows/pinned/runs/new", key, "{}").statusCode());
+      JsonNode old = JSON.readTree(server.get("/workflows/pinned/runs/old", key).body());
+      JsonNode fresh =
+          await(
+              server,
+              "/workflows/pinned/runs/new",
+              r -> "running".equals(r.path("status").asText()));
+      assertTrue(
+          !old.path("definitionHash").asText().equals(fresh.path("definitionHash").asText()),
+          "the runs are pinned to different versions");
+
+      String approve = "{\"type\": \"io.tramontane.approval.granted\"}";
+      for (String run : new String[] {"old", "new"}) {
+        assertEquals(
+            202,
+            post(server, "/workflows/pinned/runs/" + run + "/events", key, approve).statusCode());
+      }
+      JsonNode oldDone =
+          await(
+              server,
+              "/workflows/pinned/runs/old",
+              r -> "completed".equals(r.path("status").asText()));
+      JsonNode newDone =
+          await(
+              server,
+              "/workflows/pinned/runs/new",
+              r -> "completed".equals(r.path("status").asText()));
+      assertEquals("v1", oldDone.path("output").path("ranVersion").asText());
+      assertEquals("v2", newDone.path("output").path("ranVersion").asText());
+    }
+  }
 }

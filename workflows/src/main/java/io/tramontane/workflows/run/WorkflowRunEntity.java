@@ -56,6 +56,9 @@ public final class WorkflowRunEntity
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(30);
 
+  /** An ended run stays in memory this long (for reads), then its shard stops and forgets it. */
+  static final Duration ENDED_PASSIVATION = Duration.ofMinutes(1);
+
   /**
    * What runs need from the node: the live side of a run's effects (by run id), a clock,
    * persistence settings.
@@ -183,16 +186,55 @@ public final class WorkflowRunEntity
   private Inbox inbox = new Inbox();
   private JsonNode listening;
   private boolean subscribed;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final Duration passivateAfter;
 
-  private WorkflowRunEntity(ActorContext<Command> context, String runId, Runtime runtime) {
+  private WorkflowRunEntity(
+      ActorContext<Command> context,
+      String runId,
+      Runtime runtime,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      Duration passivateAfter) {
     super(PersistenceId.of(ENTITY_KEY.name(), runId), runtime.persistence().onPersistFailure());
     this.context = context;
     this.runId = runId;
     this.runtime = runtime;
+    this.shard = shard;
+    this.passivateAfter = passivateAfter;
   }
 
+  /** A run outside sharding (tests). */
   public static Behavior<Command> create(String runId, Runtime runtime) {
-    return Behaviors.setup(ctx -> new WorkflowRunEntity(ctx, runId, runtime));
+    return create(runId, runtime, null, ENDED_PASSIVATION);
+  }
+
+  /**
+   * A run whose shard is told to stop (and forget) it {@code passivateAfter} after it has ended, so
+   * ended runs do not stay in memory or get recovered at every start.
+   */
+  public static Behavior<Command> create(
+      String runId,
+      Runtime runtime,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      Duration passivateAfter) {
+    return Behaviors.setup(
+        ctx -> new WorkflowRunEntity(ctx, runId, runtime, shard, passivateAfter));
+  }
+
+  /** Internal: stop this run if it has ended. */
+  record Passivate() implements Command {}
+
+  private void passivateLater() {
+    if (shard != null) {
+      context.scheduleOnce(passivateAfter, context.getSelf(), new Passivate());
+    }
+  }
+
+  private ReplyEffect<Event, State> onPassivate(State s, Passivate p) {
+    if (s.status() != Status.RUNNING && s.status() != Status.NEW && shard != null) {
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    }
+    return Effect().noReply();
   }
 
   /**
@@ -201,7 +243,9 @@ public final class WorkflowRunEntity
   public static void init(ActorSystem<?> system, Runtime runtime) {
     ClusterSharding.get(system)
         .init(
-            Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), runtime))
+            Entity.of(
+                    ENTITY_KEY,
+                    ctx -> create(ctx.getEntityId(), runtime, ctx.getShard(), ENDED_PASSIVATION))
                 .withSettings(ResumableSharding.settings(system)));
   }
 
@@ -220,6 +264,8 @@ public final class WorkflowRunEntity
                 LOG.info(
                     "Run {} resumes from {} recorded effect(s)", runId, state.effects().size());
                 launch(state);
+              } else if (state.status() != Status.NEW) {
+                passivateLater();
               }
             })
         .onSignal(
@@ -244,6 +290,7 @@ public final class WorkflowRunEntity
         .onCommand(Deliver.class, this::onDeliver)
         .onCommand(Notify.class, this::onNotify)
         .onCommand(Listening.class, this::onListening)
+        .onCommand(Passivate.class, this::onPassivate)
         .build();
   }
 
@@ -279,7 +326,7 @@ public final class WorkflowRunEntity
     listening = null;
     subscribe(false);
     Event e = f.error() == null ? new RunCompleted(f.output()) : new RunFailed(f.error());
-    return Effect().persist(e).thenNoReply();
+    return Effect().persist(e).thenRun(st -> passivateLater()).thenNoReply();
   }
 
   private ReplyEffect<Event, State> onDeliver(State s, Deliver cmd) {
@@ -368,6 +415,7 @@ public final class WorkflowRunEntity
     }
     return Effect()
         .persist(new RunCancelled(cmd.by()))
+        .thenRun(st -> passivateLater())
         .thenReply(cmd.replyTo(), st -> StatusReply.ack());
   }
 

@@ -237,4 +237,38 @@ class WorkflowRunEntityTest {
     assertEquals("{\"approvedBy\":\"carol\"}", done.output());
     assertEquals(2, done.inbox().size(), "the repeated event was delivered once");
   }
+
+  @Test
+  void anEndedRunAsksItsShardToForgetItButARunningOneStays() throws Exception {
+    TestProbe<org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand> shard =
+        testKit.createTestProbe();
+    String id = "run-" + UUID.randomUUID();
+    var runtime =
+        new WorkflowRunEntity.Runtime(run -> new Ledger(), Clock.systemUTC(), persistence);
+    var waiting =
+        testKit.spawn(
+            WorkflowRunEntity.create(
+                "run-" + UUID.randomUUID(), runtime, shard.ref(), Duration.ofMillis(100)));
+    start(
+        waiting,
+        "v1",
+        json(
+            """
+            document: {dsl: '1.0.0', namespace: t, name: waits, version: '1.0.0'}
+            do:
+              - approve:
+                  listen: {to: {one: {with: {type: io.tramontane.approval.granted}}}}
+            """),
+        "{}");
+    shard.expectNoMessage(Duration.ofMillis(500));
+
+    var ended =
+        testKit.spawn(WorkflowRunEntity.create(id, runtime, shard.ref(), Duration.ofMillis(100)));
+    start(ended, "v1", json(DEFINITION), "{}");
+    await(ended, s -> s.status() == WorkflowRunEntity.Status.COMPLETED);
+    var passivate =
+        shard.expectMessageClass(
+            org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.Passivate.class);
+    assertEquals(ended, passivate.entity());
+  }
 }
