@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,6 +45,24 @@ public final class Interpreter {
 
     /** Before a retry attempt: wait as the retry policy says (delay × backoff, jitter). */
     void backoff(String reference, JsonNode retry, int attempt);
+
+    /**
+     * {@code fork}: runs the branches and returns their outputs in branch order, or — when {@code
+     * compete} — the output of the first branch to complete. This default runs them one after the
+     * other (the first branch wins a competition); the durable runtime runs them concurrently.
+     */
+    default JsonNode fork(
+        String reference, List<java.util.function.Supplier<JsonNode>> branches, boolean compete) {
+      ArrayNode outputs = JsonNodeFactory.instance.arrayNode();
+      for (var branch : branches) {
+        JsonNode out = branch.get();
+        if (compete) {
+          return out;
+        }
+        outputs.add(out);
+      }
+      return outputs;
+    }
   }
 
   /** A timeout's extent. */
@@ -60,8 +79,9 @@ public final class Interpreter {
 
   private final JsonNode workflow;
   private final Effects effects;
-  private JsonNode context = F.objectNode();
-  private int transitions;
+  private volatile JsonNode context = F.objectNode();
+  private final java.util.concurrent.atomic.AtomicInteger transitions =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private Interpreter(JsonNode workflow, Effects effects) {
     this.workflow = workflow;
@@ -121,7 +141,7 @@ public final class Interpreter {
     JsonNode current = input;
     int i = 0;
     while (i < tasks.size()) {
-      if (++transitions > MAX_TRANSITIONS) {
+      if (transitions.incrementAndGet() > MAX_TRANSITIONS) {
         throw new WorkflowError(
             WorkflowError.RUNTIME,
             500,
@@ -340,17 +360,13 @@ public final class Interpreter {
 
   private JsonNode fork(JsonNode spec, String ref, JsonNode input, Map<String, JsonNode> extra) {
     ArrayNode branches = (ArrayNode) spec.get("branches");
-    ArrayNode outputs = F.arrayNode();
+    List<java.util.function.Supplier<JsonNode>> run = new java.util.ArrayList<>();
     for (int b = 0; b < branches.size(); b++) {
       Map.Entry<String, JsonNode> e = branches.get(b).fields().next();
       String bref = ref + "/fork/branches/" + b + "/" + e.getKey();
-      JsonNode out = task(e.getKey(), e.getValue(), bref, input, extra).output();
-      if (spec.path("compete").asBoolean(false)) {
-        return out;
-      }
-      outputs.add(out);
+      run.add(() -> task(e.getKey(), e.getValue(), bref, input, extra).output());
     }
-    return outputs;
+    return effects.fork(ref, run, spec.path("compete").asBoolean(false));
   }
 
   private JsonNode attempt(

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,10 +47,21 @@ public final class Replay implements Interpreter.Effects {
   private final Journal journal;
   private final Live live;
   private final Clock clock;
-  private final Map<String, Integer> occurrences = new HashMap<>();
+  private final Map<String, Integer> occurrences = new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** Open timeouts, innermost last. */
-  private final java.util.Deque<Deadline> deadlines = new java.util.ArrayDeque<>();
+  /** Open timeouts of the calling thread (fork branches inherit a copy), innermost last. */
+  private final InheritableThreadLocal<java.util.Deque<Deadline>> deadlineStack =
+      new InheritableThreadLocal<>() {
+        @Override
+        protected java.util.Deque<Deadline> initialValue() {
+          return new java.util.concurrent.ConcurrentLinkedDeque<>();
+        }
+
+        @Override
+        protected java.util.Deque<Deadline> childValue(java.util.Deque<Deadline> parent) {
+          return new java.util.concurrent.ConcurrentLinkedDeque<>(parent);
+        }
+      };
 
   private record Deadline(String reference, Instant due, Duration after) {}
 
@@ -152,13 +162,14 @@ public final class Replay implements Interpreter.Effects {
                   return at;
                 });
     Deadline d = new Deadline(reference, due, after);
+    java.util.Deque<Deadline> deadlines = deadlineStack.get();
     deadlines.addLast(d);
     return () -> deadlines.remove(d);
   }
 
   private Deadline earliest() {
     Deadline best = null;
-    for (Deadline d : deadlines) {
+    for (Deadline d : deadlineStack.get()) {
       if (best == null || d.due().isBefore(best.due())) {
         best = d;
       }
@@ -173,6 +184,83 @@ public final class Replay implements Interpreter.Effects {
         "Timeout",
         "the task did not complete within " + d.after() + " (due " + d.due() + ")",
         d.reference());
+  }
+
+  /**
+   * Branches run concurrently, each on its own virtual thread (their effects have distinct keys). A
+   * competition records its winner's output ({@code <ref>/compete#n}), so a replay returns the same
+   * winner; the losers are interrupted at their next blocking point (a listen, a timer, a call in
+   * flight). Without competition every branch must complete; the first failure interrupts the
+   * others and fails the fork.
+   */
+  @Override
+  public JsonNode fork(
+      String reference,
+      java.util.List<java.util.function.Supplier<JsonNode>> branches,
+      boolean compete) {
+    String key = compete ? key(reference + "/compete") : null;
+    if (compete) {
+      Optional<JsonNode> done = journal.recorded(key);
+      if (done.isPresent()) {
+        return unwrap(done.get(), reference);
+      }
+    }
+    int n = branches.size();
+    JsonNode[] outputs = new JsonNode[n];
+    java.util.concurrent.CompletableFuture<Integer> first =
+        new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicInteger remaining =
+        new java.util.concurrent.atomic.AtomicInteger(n);
+    java.util.List<Thread> threads = new java.util.ArrayList<>();
+    for (int b = 0; b < n; b++) {
+      int branch = b;
+      threads.add(
+          Thread.ofVirtual()
+              .name(Thread.currentThread().getName() + "-branch-" + b)
+              .start(
+                  () -> {
+                    try {
+                      outputs[branch] = branches.get(branch).get();
+                      if (compete) {
+                        first.complete(branch);
+                      } else if (remaining.decrementAndGet() == 0) {
+                        first.complete(-1);
+                      }
+                    } catch (RuntimeException e) {
+                      if (compete && remaining.decrementAndGet() > 0) {
+                        return; // another branch may still win
+                      }
+                      first.completeExceptionally(e);
+                    }
+                  }));
+    }
+    int winner;
+    try {
+      winner = first.get();
+    } catch (InterruptedException e) {
+      threads.forEach(Thread::interrupt);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("stopped during a fork", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      threads.forEach(Thread::interrupt);
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
+    }
+    if (compete) {
+      for (int b = 0; b < n; b++) {
+        if (b != winner) {
+          threads.get(b).interrupt();
+        }
+      }
+      journal.record(key, F.objectNode().put("winner", winner).set("result", outputs[winner]));
+      return outputs[winner];
+    }
+    var all = F.arrayNode();
+    for (JsonNode o : outputs) {
+      all.add(o);
+    }
+    return all;
   }
 
   @Override

@@ -114,8 +114,8 @@ public final class WorkflowRunEntity
    */
   public record Notify(String tenant, String event) implements Command {}
 
-  /** Internal: the run's thread waits in a listen ({@code to}), or no longer (null). */
-  record Listening(int incarnation, String to) implements Command {}
+  /** Internal: a listen (by effect key) of the run waits for {@code to}, or no longer (null). */
+  record Listening(int incarnation, String key, String to) implements Command {}
 
   /** Events. */
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -184,7 +184,7 @@ public final class WorkflowRunEntity
   private int incarnation;
   private Thread worker;
   private Inbox inbox = new Inbox();
-  private JsonNode listening;
+  private final Map<String, JsonNode> listening = new HashMap<>();
   private boolean subscribed;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Duration passivateAfter;
@@ -323,7 +323,7 @@ public final class WorkflowRunEntity
       return Effect().noReply();
     }
     worker = null;
-    listening = null;
+    listening.clear();
     subscribe(false);
     Event e = f.error() == null ? new RunCompleted(f.output()) : new RunFailed(f.error());
     return Effect().persist(e).thenRun(st -> passivateLater()).thenNoReply();
@@ -356,17 +356,23 @@ public final class WorkflowRunEntity
 
   private ReplyEffect<Event, State> onListening(State s, Listening l) {
     if (l.incarnation() == incarnation) {
-      try {
-        listening = l.to() == null ? null : JSON.readTree(l.to());
-      } catch (java.io.IOException e) {
-        listening = null;
+      if (l.to() == null) {
+        listening.remove(l.key());
+      } else {
+        try {
+          listening.put(l.key(), JSON.readTree(l.to()));
+        } catch (java.io.IOException e) {
+          listening.remove(l.key());
+        }
       }
     }
     return Effect().noReply();
   }
 
   private ReplyEffect<Event, State> onNotify(State s, Notify n) {
-    if (s.status() != Status.RUNNING || listening == null || !runId.startsWith(n.tenant() + "/")) {
+    if (s.status() != Status.RUNNING
+        || listening.isEmpty()
+        || !runId.startsWith(n.tenant() + "/")) {
       return Effect().noReply();
     }
     JsonNode event;
@@ -375,7 +381,8 @@ public final class WorkflowRunEntity
     } catch (java.io.IOException e) {
       return Effect().noReply();
     }
-    if (!Inbox.interested(listening, event) || known(s, event.path("id").asText())) {
+    if (listening.values().stream().noneMatch(to -> Inbox.interested(to, event))
+        || known(s, event.path("id").asText())) {
       return Effect().noReply();
     }
     return Effect()
@@ -407,7 +414,7 @@ public final class WorkflowRunEntity
       return Effect().reply(cmd.replyTo(), StatusReply.error("the run is not running"));
     }
     incarnation++;
-    listening = null;
+    listening.clear();
     subscribe(false);
     if (worker != null) {
       worker.interrupt();
@@ -422,7 +429,7 @@ public final class WorkflowRunEntity
   /** Runs the workflow on a virtual thread, replaying what is recorded. */
   private void launch(State state) {
     int mine = ++incarnation;
-    listening = null;
+    listening.clear();
     subscribe(true);
     ActorRef<Command> self = context.getSelf();
     ActorSystem<?> system = context.getSystem();
@@ -455,14 +462,14 @@ public final class WorkflowRunEntity
               JsonNode to,
               Instant deadline,
               java.util.function.UnaryOperator<JsonNode> view) {
-            self.tell(new Listening(mine, to.toString()));
+            self.tell(new Listening(mine, key, to.toString()));
             try {
               return events.await(to, deadline, runtime.clock(), view);
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
               throw new IllegalStateException("stopped while listening", e);
             } finally {
-              self.tell(new Listening(mine, null));
+              self.tell(new Listening(mine, key, null));
             }
           }
 

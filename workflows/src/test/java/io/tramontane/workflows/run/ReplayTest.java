@@ -288,4 +288,113 @@ class ReplayTest {
     assertEquals("/do/0/steps", e.toJson().get("instance").asText());
     assertTrue(ledger.keys.isEmpty(), "the call was not made after its deadline");
   }
+
+  @Test
+  void forkBranchesRunConcurrently() throws Exception {
+    JsonNode wf =
+        YAML.readTree(
+            """
+            document: {dsl: '1.0.0', namespace: t, name: both, version: '1.0.0'}
+            do:
+              - both:
+                  fork:
+                    branches:
+                      - left: {call: http, with: {side: left}}
+                      - right: {call: http, with: {side: right}}
+            """);
+    // Each call waits for the other to have started: only concurrent branches get through.
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(2);
+    Ledger concurrent =
+        new Ledger() {
+          @Override
+          public JsonNode call(String key, String function, JsonNode with) {
+            started.countDown();
+            try {
+              if (!started.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the other branch never started");
+              }
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+            return with;
+          }
+        };
+    var result =
+        Interpreter.run(
+            wf,
+            JSON.createObjectNode(),
+            new Replay(synchronizedJournal(new MemoryJournal()), concurrent, CLOCK));
+    assertEquals("[{\"side\":\"left\"},{\"side\":\"right\"}]", result.output().toString());
+  }
+
+  @Test
+  void aCompetitionIsWonByTheFirstBranchToFinishAndReplaysTheSameWinner() throws Exception {
+    JsonNode wf =
+        YAML.readTree(
+            """
+            document: {dsl: '1.0.0', namespace: t, name: race, version: '1.0.0'}
+            do:
+              - decide:
+                  fork:
+                    compete: true
+                    branches:
+                      - slow:
+                          do:
+                            - pause: {wait: PT1H}
+                            - expired: {set: {decision: expired}}
+                      - approval:
+                          do:
+                            - approve: {listen: {to: {one: {with: {type: approved}}}}}
+                            - approved: {set: {decision: approved}}
+            """);
+    MemoryJournal journal = new MemoryJournal();
+    java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(1);
+    Ledger ledger =
+        new Ledger() {
+          @Override
+          public void sleepUntil(Instant instant) {
+            try {
+              Thread.sleep(java.time.Duration.ofHours(1));
+            } catch (InterruptedException e) {
+              interrupted.countDown();
+              throw new IllegalStateException("interrupted");
+            }
+          }
+
+          @Override
+          public JsonNode listen(
+              String key,
+              JsonNode to,
+              Instant deadline,
+              java.util.function.UnaryOperator<JsonNode> view) {
+            return JSON.createArrayNode().add(JSON.createObjectNode().put("id", "e1"));
+          }
+        };
+    var result =
+        Interpreter.run(
+            wf, JSON.createObjectNode(), new Replay(synchronizedJournal(journal), ledger, CLOCK));
+    assertEquals("approved", result.output().get("decision").asText());
+    assertTrue(
+        interrupted.await(5, java.util.concurrent.TimeUnit.SECONDS),
+        "the losing branch was interrupted");
+
+    Ledger idle = new Ledger();
+    var again = Interpreter.run(wf, JSON.createObjectNode(), new Replay(journal, idle, CLOCK));
+    assertEquals(result.output(), again.output());
+    assertTrue(idle.sleeps.isEmpty() && idle.keys.isEmpty(), "the recorded winner is replayed");
+  }
+
+  static Replay.Journal synchronizedJournal(MemoryJournal journal) {
+    return new Replay.Journal() {
+      @Override
+      public synchronized Optional<JsonNode> recorded(String key) {
+        return journal.recorded(key);
+      }
+
+      @Override
+      public synchronized void record(String key, JsonNode outcome) {
+        journal.record(key, outcome);
+      }
+    };
+  }
 }
