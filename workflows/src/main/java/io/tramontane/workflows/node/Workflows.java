@@ -50,6 +50,7 @@ public final class Workflows {
   private final WorkflowDefinitions parser;
   private final Map<String, WorkflowDefinition> current = new ConcurrentHashMap<>();
   private final Map<String, String> triggers;
+  private volatile Schedules schedules;
 
   private Workflows(
       ActorSystem<?> system, WorkflowDefinitions parser, Map<String, String> triggers) {
@@ -95,6 +96,8 @@ public final class Workflows {
                 new NodeEffects(runId, tenantOf(runId), agents, retrieval, hosts, allowPrivate),
             Clock.systemUTC(),
             node.persistence()));
+    w.schedules = Schedules.start(node.system(), node.persistence(), config);
+    w.current.values().forEach(w.schedules::deployed);
     return w;
   }
 
@@ -120,6 +123,9 @@ public final class Workflows {
   public WorkflowDefinition deploy(String source, byte[] yaml) {
     WorkflowDefinition d = parser.parse(source, yaml);
     current.put(d.name(), d);
+    if (schedules != null) {
+      schedules.deployed(d); // timer schedule set, changed or removed with the version
+    }
     return d;
   }
 
