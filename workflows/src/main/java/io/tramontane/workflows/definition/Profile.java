@@ -149,14 +149,7 @@ final class Profile {
     }
     duration("/schedule/every", schedule.get("every"));
     duration("/schedule/after", schedule.get("after"));
-    JsonNode cron = schedule.get("cron");
-    if (cron != null && cron.isTextual() && cron.asText().strip().split("\\s+").length != 5) {
-      problems.add(
-          where.at(
-              "/schedule/cron",
-              "cron expression '" + cron.asText() + "' must have 5 fields",
-              "minute hour day-of-month month day-of-week, e.g. '0 6 * * 1-5'"));
-    }
+    ScheduleSpec.check(schedule, where, problems, claimed);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.tramontane.workflows.definition;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.serverlessworkflow.api.types.Workflow;
+import java.util.Optional;
 
 /**
  * A valid workflow definition in Tramontane's profile of the Serverless Workflow DSL 1.0.
@@ -22,6 +23,11 @@ public record WorkflowDefinition(
     JsonNode tree,
     String hash,
     String source) {
+
+  /** The timer schedule ({@code schedule.every}, {@code cron} or {@code after}), if any. */
+  public Optional<ScheduleSpec> schedule() {
+    return ScheduleSpec.of(tree);
+  }
 
   /** Every task in the definition, nested ones included. */
   public int taskCount() {

@@ -61,6 +61,7 @@ public final class Workflows {
   private final Map<String, String> triggers;
   private final PlatformEvents events;
   private ActorRef<Topic.Command<WorkflowRunEntity.Notify>> topic;
+  private volatile Schedules schedules;
 
   private Workflows(
       ActorSystem<?> system,
@@ -130,6 +131,8 @@ public final class Workflows {
             Clock.systemUTC(),
             node.persistence(),
             w.topic));
+    w.schedules = Schedules.start(node.system(), node.persistence(), config);
+    w.current.values().forEach(w.schedules::deployed);
     events.subscribe("workflows", (tx, event) -> w.onEvent(event).toCompletableFuture().join());
     return w;
   }
@@ -251,6 +254,9 @@ public final class Workflows {
   public WorkflowDefinition deploy(String source, byte[] yaml) {
     WorkflowDefinition d = parser.parse(source, yaml);
     current.put(d.name(), d);
+    if (schedules != null) {
+      schedules.deployed(d); // timer schedule set, changed or removed with the version
+    }
     return d;
   }
 
