@@ -1,0 +1,53 @@
+package io.tramontane.connectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tramontane.retrieval.ingest.IngestResult;
+import io.tramontane.retrieval.ingest.SourceDocument;
+import java.time.Duration;
+
+/**
+ * What a {@link SyncSource} can do during a pass. Every method blocks until its effect is durable.
+ */
+public interface SyncContext {
+
+  /** The instance's settings (tenant, collection, default ACL …). */
+  ConnectorSettings settings();
+
+  /**
+   * Ingests a document into the instance's collection (its tenant and collection are set from the
+   * settings, whatever the document says). Waits out back-pressure. A document that cannot be
+   * indexed is {@link IngestResult.Failed}, recorded in the status with its reason; the pass goes
+   * on.
+   */
+  IngestResult ingest(SourceDocument document);
+
+  /** Removes a document (by source id) from the collection; idempotent. */
+  void delete(String sourceId);
+
+  /**
+   * Publishes a platform event from this connector (source {@code
+   * tramontane://connector/<kind>/<name>}); the same {@code id} twice is stored once.
+   */
+  void publish(String type, String id, String subject, JsonNode data);
+
+  /**
+   * Saves an intermediate checkpoint (after a page, a message, a folder): a pass interrupted later
+   * resumes from here. Only call it once everything before it is ingested or deleted.
+   */
+  void checkpoint(String checkpoint);
+
+  /** The checkpoint saved last (by this pass or an earlier one), or null. */
+  String lastCheckpoint();
+
+  /** Records a wait imposed by the source (429/503 Retry-After, a budget) in the status. */
+  void throttled(Duration wait, String reason);
+
+  /**
+   * Records an item the pass could not take (quarantined) and why, in words a user can act on; the
+   * pass goes on.
+   */
+  void itemFailed(String item, String reason);
+
+  /** True once the connector is paused or stopping: end the pass at the next safe point. */
+  boolean stopping();
+}
