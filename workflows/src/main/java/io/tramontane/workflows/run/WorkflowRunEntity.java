@@ -56,8 +56,11 @@ public final class WorkflowRunEntity
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(30);
 
-  /** An ended run stays in memory this long (for reads), then its shard stops and forgets it. */
-  static final Duration ENDED_PASSIVATION = Duration.ofMinutes(1);
+  /**
+   * An ended run stays in memory this long (for reads), then its shard stops and forgets it: the
+   * shard no longer remembers it, so it is not recovered at the next start.
+   */
+  static final Duration ENDED_PASSIVATION = Duration.ofSeconds(10);
 
   /**
    * What runs need from the node: the live side of a run's effects (by run id), a clock,
@@ -241,10 +244,18 @@ public final class WorkflowRunEntity
    * Registers runs with sharding; running runs are remembered (journal) and resume by themselves.
    */
   public static void init(ActorSystem<?> system, Runtime runtime) {
+    init(system, runtime, ENTITY_KEY);
+  }
+
+  /**
+   * Registers runs under another entity type (benchmarks: their remembered runs stay apart from the
+   * node's and can be removed afterwards). Persistence ids are the same as for {@link #ENTITY_KEY}.
+   */
+  public static void init(ActorSystem<?> system, Runtime runtime, EntityTypeKey<Command> key) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
-                    ENTITY_KEY,
+                    key,
                     ctx -> create(ctx.getEntityId(), runtime, ctx.getShard(), ENDED_PASSIVATION))
                 .withSettings(ResumableSharding.settings(system)));
   }

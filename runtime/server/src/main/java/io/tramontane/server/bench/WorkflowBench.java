@@ -69,6 +69,13 @@ public final class WorkflowBench implements Callable<Integer> {
       """;
 
   /** Effects that cost nothing: the figure is the durable machinery's. */
+  /** The entity type of bench runs (their own shards and remembered-entity stores). */
+  static final org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey<
+          WorkflowRunEntity.Command>
+      RUNS =
+          org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey.create(
+              WorkflowRunEntity.Command.class, "WorkflowRunBench");
+
   static final class Noop implements Replay.Live {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -111,16 +118,19 @@ public final class WorkflowBench implements Callable<Integer> {
       Path data = Files.createTempDirectory("tramontane-bench-workflow");
       Config config = BenchNode.config(data, kind, Map.of());
       TramontaneSystem node = TramontaneSystem.start(config);
+      String prefix = UUID.randomUUID().toString().substring(0, 8);
       try {
+        // Bench runs have their own entity type: the shards' remembered runs stay apart from the
+        // node's, and are removed with the runs' events at the end.
+        BenchNode.deleteEvents(node.database(), "/sharding/" + RUNS.name(), out);
         WorkflowRunEntity.init(
             node.system(),
-            new WorkflowRunEntity.Runtime(
-                run -> new Noop(), Clock.systemUTC(), node.persistence()));
+            new WorkflowRunEntity.Runtime(run -> new Noop(), Clock.systemUTC(), node.persistence()),
+            RUNS);
         AgentStepEntity.init(node.system(), node.persistence());
         ClusterSharding sharding = ClusterSharding.get(node.system());
         JournalLoad plain =
             new JournalLoad(sharding, "noop", "x".repeat(400), Duration.ofSeconds(30));
-        String prefix = UUID.randomUUID().toString().substring(0, 8);
         runs(sharding, definition, prefix + "-warm", 2, Duration.ofSeconds(2));
         for (int c : levels) {
           out.printf("bench workflow: %s, %d concurrent run(s)...%n", kind, c);
@@ -141,6 +151,7 @@ public final class WorkflowBench implements Callable<Integer> {
                   transitions / base.perSecond()));
         }
       } finally {
+        BenchNode.deleteEvents(node.database(), "WorkflowRun|" + prefix, out);
         node.close();
       }
     }
@@ -192,7 +203,7 @@ public final class WorkflowBench implements Callable<Integer> {
               () -> {
                 int n = 0;
                 while (System.nanoTime() < until) {
-                  var ref = sharding.entityRefFor(WorkflowRunEntity.ENTITY_KEY, lane + "-" + n++);
+                  var ref = sharding.entityRefFor(RUNS, lane + "-" + n++);
                   long t0 = System.nanoTime();
                   ref.<WorkflowRunEntity.State>askWithStatus(
                           r -> new WorkflowRunEntity.Start("v1", definition, "{}", r),
