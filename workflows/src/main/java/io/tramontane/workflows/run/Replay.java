@@ -150,17 +150,7 @@ public final class Replay implements Interpreter.Effects {
   @Override
   public Interpreter.Scope timeout(String reference, JsonNode duration) {
     Duration after = durationOf(duration, reference);
-    String dueKey = key(reference + "/timeout") + "/due";
-    Instant due =
-        journal
-            .recorded(dueKey)
-            .map(n -> Instant.parse(n.asText()))
-            .orElseGet(
-                () -> {
-                  Instant at = clock.instant().plus(after);
-                  journal.record(dueKey, F.textNode(at.toString()));
-                  return at;
-                });
+    Instant due = due(key(reference + "/timeout") + "/due", after);
     Deadline d = new Deadline(reference, due, after);
     java.util.Deque<Deadline> deadlines = deadlineStack.get();
     deadlines.addLast(d);
@@ -299,17 +289,7 @@ public final class Replay implements Interpreter.Effects {
       }
       return;
     }
-    String dueKey = key + "/due";
-    Instant due =
-        journal
-            .recorded(dueKey)
-            .map(n -> Instant.parse(n.asText()))
-            .orElseGet(
-                () -> {
-                  Instant at = clock.instant().plus(duration);
-                  journal.record(dueKey, F.textNode(at.toString()));
-                  return at;
-                });
+    Instant due = due(key + "/due", duration);
     Deadline deadline = earliest();
     if (deadline != null && deadline.due().isBefore(due)) {
       live.sleepUntil(deadline.due());
@@ -318,6 +298,19 @@ public final class Replay implements Interpreter.Effects {
     }
     live.sleepUntil(due);
     journal.record(key, F.objectNode().put("fired", due.toString()));
+  }
+
+  /** A due time, recorded the first time (now + {@code after}) and read back ever after. */
+  private Instant due(String dueKey, Duration after) {
+    return journal
+        .recorded(dueKey)
+        .map(n -> Instant.parse(n.asText()))
+        .orElseGet(
+            () -> {
+              Instant at = clock.instant().plus(after);
+              journal.record(dueKey, F.textNode(at.toString()));
+              return at;
+            });
   }
 
   /** ISO 8601 ({@code PT30S}) or the DSL's object ({@code {minutes: 5}}). */
