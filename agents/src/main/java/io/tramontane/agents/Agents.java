@@ -18,6 +18,7 @@ import io.tramontane.agents.tool.FileToolSettings;
 import io.tramontane.agents.tool.HttpRequestTool;
 import io.tramontane.agents.tool.HttpToolSettings;
 import io.tramontane.agents.tool.RetrieveTool;
+import io.tramontane.agents.tool.Tool;
 import io.tramontane.agents.tool.ToolRegistry;
 import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.system.TramontaneSystem;
@@ -85,6 +86,18 @@ public final class Agents implements AutoCloseable {
   /** Starts agents with the configured models ({@code default}: the extractive responder). */
   public static Agents start(TramontaneSystem node, Retrieval retrieval, Config config) {
     return start(node, retrieval, config, Map.of(), new ToolRegistry());
+  }
+
+  /**
+   * Starts agents with the configured models and {@code extraTools} besides the built-in ones
+   * (tools other modules offer, e.g. a mail connector's {@code mail.send}); they are registered
+   * before the definitions are read, so definitions may name them.
+   */
+  public static Agents start(
+      TramontaneSystem node, Retrieval retrieval, Config config, List<Tool> extraTools) {
+    ToolRegistry tools = new ToolRegistry();
+    extraTools.forEach(tools::register);
+    return start(node, retrieval, config, Map.of(), tools);
   }
 
   /**

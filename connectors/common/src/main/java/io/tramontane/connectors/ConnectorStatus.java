@@ -1,5 +1,6 @@
 package io.tramontane.connectors;
 
+import io.tramontane.core.CborSerializable;
 import java.time.Instant;
 import java.util.List;
 
@@ -35,8 +36,13 @@ public record ConnectorStatus(
     long itemsFailed,
     long throttledWaits,
     long throttledMillis,
-    List<ItemFailure> recentFailures) {
+    List<ItemFailure> recentFailures)
+    implements CborSerializable {
+
+  public ConnectorStatus {
+    recentFailures = recentFailures == null ? List.of() : List.copyOf(recentFailures);
+  }
 
   /** One item a pass could not take, and why. */
-  public record ItemFailure(String item, String reason, Instant at) {}
+  public record ItemFailure(String item, String reason, Instant at) implements CborSerializable {}
 }

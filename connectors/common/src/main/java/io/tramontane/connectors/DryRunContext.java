@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -28,6 +29,7 @@ public final class DryRunContext implements SyncContext {
   private final List<String> checkpoints = new ArrayList<>();
   private final List<Duration> waits = new ArrayList<>();
   private final Map<String, String> failures = new LinkedHashMap<>();
+  private final Map<String, String> manifest = new LinkedHashMap<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private String last;
 
@@ -88,6 +90,31 @@ public final class DryRunContext implements SyncContext {
   @Override
   public boolean stopping() {
     return stopping.get();
+  }
+
+  @Override
+  public synchronized String known(String item) {
+    return manifest.get(item);
+  }
+
+  @Override
+  public synchronized Set<String> knownItems() {
+    return Set.copyOf(manifest.keySet());
+  }
+
+  @Override
+  public synchronized void remember(String item, String version) {
+    manifest.put(item, version);
+  }
+
+  @Override
+  public synchronized void forget(String item) {
+    manifest.remove(item);
+  }
+
+  /** The manifest after the pass: item to version. */
+  public synchronized Map<String, String> manifest() {
+    return new LinkedHashMap<>(manifest);
   }
 
   /** Asks the pass to stop at its next safe point. */

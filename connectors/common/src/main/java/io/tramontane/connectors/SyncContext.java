@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tramontane.retrieval.ingest.IngestResult;
 import io.tramontane.retrieval.ingest.SourceDocument;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * What a {@link SyncSource} can do during a pass. Every method blocks until its effect is durable.
@@ -50,4 +51,34 @@ public interface SyncContext {
 
   /** True once the connector is paused or stopping: end the pass at the next safe point. */
   boolean stopping();
+
+  /**
+   * The version recorded for {@code item} in the instance's manifest (by this pass or an earlier
+   * one), or null. The manifest is the set of items the instance has taken, with a version the
+   * source chooses (mtime and size, an eTag, a content hash): a source compares versions to skip
+   * unchanged items, and lists the recorded items to find the ones deleted while it was not looking
+   * (a file removed while the node was down, a Graph full re-enumeration after 410).
+   */
+  default String known(String item) {
+    throw new UnsupportedOperationException("this context keeps no manifest");
+  }
+
+  /** Every item in the manifest. */
+  default Set<String> knownItems() {
+    throw new UnsupportedOperationException("this context keeps no manifest");
+  }
+
+  /**
+   * Records {@code item} at {@code version} in the manifest, once it is ingested (or failed for
+   * good). Durable with the next {@link #checkpoint}, after a few hundred changes, or at the end of
+   * the pass, whichever comes first: after a crash, at most those few items are taken again.
+   */
+  default void remember(String item, String version) {
+    throw new UnsupportedOperationException("this context keeps no manifest");
+  }
+
+  /** Removes {@code item} from the manifest, once it is deleted; durable as {@link #remember}. */
+  default void forget(String item) {
+    throw new UnsupportedOperationException("this context keeps no manifest");
+  }
 }

@@ -2,6 +2,10 @@ package io.tramontane.server;
 
 import com.typesafe.config.Config;
 import io.tramontane.agents.Agents;
+import io.tramontane.connectors.ConnectorKind;
+import io.tramontane.connectors.ConnectorResources;
+import io.tramontane.connectors.Connectors;
+import io.tramontane.connectors.filesystem.FileSystemConnector;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.event.PlatformEvents;
 import io.tramontane.core.system.TramontaneSystem;
@@ -16,6 +20,7 @@ import io.tramontane.workflows.node.Workflows;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -40,6 +45,7 @@ public final class TramontaneServer implements AutoCloseable {
   private final Retrieval retrieval;
   private final Agents agents;
   private final Workflows workflows;
+  private final Connectors connectors;
   private final InferenceRuntime inference;
   private final HttpEdge edge;
   private final ServerBinding binding;
@@ -50,10 +56,12 @@ public final class TramontaneServer implements AutoCloseable {
       Retrieval retrieval,
       Agents agents,
       Workflows workflows,
+      Connectors connectors,
       InferenceRuntime inference,
       HttpEdge edge,
       ServerBinding binding) {
     this.workflows = workflows;
+    this.connectors = connectors;
     this.inference = inference;
     this.agents = agents;
     this.node = node;
@@ -84,8 +92,13 @@ public final class TramontaneServer implements AutoCloseable {
     }
     try {
       Retrieval retrieval = Retrieval.start(node, inference, config);
-      Agents agents = Agents.start(node, retrieval, config);
       PlatformEvents events = PlatformEvents.start(node);
+      // Connector instances start syncing now; their tools are registered before the agent
+      // definitions are read, so a definition may name them.
+      Connectors connectors =
+          Connectors.start(
+              new ConnectorResources(node, retrieval, events, env, clock), config, kinds());
+      Agents agents = Agents.start(node, retrieval, config, connectors.tools());
       Workflows workflows = Workflows.start(node, agents, retrieval, events, config);
       // Projections commit and parser workers stop before the actor system goes; the model last.
       CoordinatedShutdown.get(node.system())
@@ -110,7 +123,7 @@ public final class TramontaneServer implements AutoCloseable {
                   workflows
                       .onDelivery(d.trigger(), d.tenant(), d.deliveryId(), d.payload())
                       .ifPresent(started -> started.toCompletableFuture().join()));
-      HttpEdge edge = new HttpEdge(node, intake, retrieval, agents, workflows, apiKeys);
+      HttpEdge edge = new HttpEdge(node, intake, retrieval, agents, workflows, connectors, apiKeys);
       ServerBinding binding;
       try {
         binding =
@@ -146,12 +159,17 @@ public final class TramontaneServer implements AutoCloseable {
       }
       LOG.info("Inference: {}", inference.deviceNote());
       return new TramontaneServer(
-          node, intake, retrieval, agents, workflows, inference, edge, binding);
+          node, intake, retrieval, agents, workflows, connectors, inference, edge, binding);
     } catch (RuntimeException e) {
       node.close();
       inference.close();
       throw e;
     }
+  }
+
+  /** The connector kinds this distribution ships. */
+  static List<ConnectorKind> kinds() {
+    return List.of(new FileSystemConnector());
   }
 
   public int port() {
@@ -168,6 +186,10 @@ public final class TramontaneServer implements AutoCloseable {
 
   public Workflows workflows() {
     return workflows;
+  }
+
+  public Connectors connectors() {
+    return connectors;
   }
 
   public Agents agents() {

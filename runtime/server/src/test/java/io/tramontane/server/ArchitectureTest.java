@@ -39,6 +39,8 @@ class ArchitectureTest {
         .definedBy("io.tramontane.retrieval..")
         .layer("agents")
         .definedBy("io.tramontane.agents..")
+        .layer("connectors")
+        .definedBy("io.tramontane.connectors..")
         .layer("workflows")
         .definedBy("io.tramontane.workflows..")
         .layer("server")
@@ -47,17 +49,19 @@ class ArchitectureTest {
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("intake")
         .mayOnlyBeAccessedByLayers("server")
+        .whereLayer("connectors")
+        .mayOnlyBeAccessedByLayers("server")
         .whereLayer("agents")
-        .mayOnlyBeAccessedByLayers("workflows", "server")
+        .mayOnlyBeAccessedByLayers("connectors", "workflows", "server")
         .whereLayer("workflows")
         .mayOnlyBeAccessedByLayers("server")
         .whereLayer("retrieval")
-        .mayOnlyBeAccessedByLayers("agents", "workflows", "server")
+        .mayOnlyBeAccessedByLayers("agents", "connectors", "workflows", "server")
         .whereLayer("inference")
-        .mayOnlyBeAccessedByLayers("retrieval", "agents", "workflows", "server")
+        .mayOnlyBeAccessedByLayers("retrieval", "agents", "connectors", "workflows", "server")
         .whereLayer("core")
         .mayOnlyBeAccessedByLayers(
-            "intake", "inference", "retrieval", "agents", "workflows", "server")
+            "intake", "inference", "retrieval", "agents", "connectors", "workflows", "server")
         .check(classes);
   }
 
@@ -117,6 +121,27 @@ class ArchitectureTest {
         .orShould()
         .dependOnClassesThat()
         .haveFullyQualifiedName("java.io.ObjectOutputStream")
+        .check(classes);
+  }
+
+  @Test
+  void connectorsAndWorkflowsDoNotKnowEachOther() {
+    // Connectors publish platform events (core); workflows subscribe to them. Neither side
+    // depends on the other, nor on the intake or the edge.
+    noClasses()
+        .that()
+        .resideInAPackage("io.tramontane.connectors..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.tramontane.workflows..", "io.tramontane.intake..", "io.tramontane.server..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("io.tramontane.workflows..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.tramontane.connectors..")
         .check(classes);
   }
 

@@ -26,7 +26,16 @@ class CliIT {
 
   @Test
   void demoWalksThroughASignedWebhookOnTheEmbeddedDefaults(@TempDir Path dir) {
-    Run r = run("demo", "--exit", "--port", "0", "--data-dir", dir.toString());
+    Run r =
+        run(
+            "demo",
+            "--exit",
+            "--port",
+            "0",
+            "--data-dir",
+            dir.toString(),
+            "--corpus",
+            HANDBOOK.toString());
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("POST /hooks/demo -> 202"), r.out());
     assertTrue(r.out().contains("\"duplicate\":true"), r.out());
@@ -46,6 +55,10 @@ class CliIT {
     String step7 = r.out().substring(r.out().indexOf("7. Workflow 'demo-ticket'"));
     assertTrue(step7.contains("POST /hooks/tickets -> 202"), step7);
     assertTrue(step7.contains("\"ticket\":42") && step7.contains("invoices.txt"), step7);
+    // The demo corpus, kept in sync by a file-system connector.
+    String step8 = r.out().substring(r.out().indexOf("8. Folder connector"));
+    assertTrue(step8.contains("collection 'handbook': idle, 5 document(s) synced"), step8);
+    assertTrue(step8.contains("-> leave-and-holidays.txt"), step8);
     assertTrue(Files.exists(dir.resolve("db")), "H2 database created under the data dir");
     assertFalse(
         r.out().contains(readQuietly(dir.resolve("api-key"))), "the API key is not printed");

@@ -61,7 +61,8 @@ class RouteSecurityIT {
         .replace("{agent}", "handbook")
         .replace("{session}", "s1")
         .replace("{workflow}", "answer")
-        .replace("{run}", "r1");
+        .replace("{run}", "r1")
+        .replace("{connector}", "docs");
   }
 
   HttpResponse<String> call(RouteTable.Spec spec, String trigger, String key) throws Exception {

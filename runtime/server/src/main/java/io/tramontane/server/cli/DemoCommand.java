@@ -59,6 +59,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--exit", description = "Stop after the walk-through instead of serving.")
   boolean exit;
 
+  @Option(
+      names = "--corpus",
+      description =
+          "Folder kept in sync by the demo's file-system connector (default: ${DEFAULT-VALUE}).")
+  Path corpus = Path.of("examples", "handbook");
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -84,6 +90,19 @@ final class DemoCommand implements Callable<Integer> {
     overrides.put("tramontane.workflows.triggers.tickets", "demo-ticket");
     overrides.put("tramontane.workflows.http.allowed-hosts", List.of("127.0.0.1"));
     overrides.put("tramontane.workflows.http.allow-private-networks", true);
+    Path folder = corpus.toAbsolutePath().normalize();
+    boolean withCorpus = Files.isDirectory(folder);
+    if (withCorpus) {
+      // Step 8: the demo corpus, kept in sync by a file-system connector (initial scan + watch).
+      overrides.put(
+          "tramontane.connectors.handbook",
+          Map.of(
+              "kind", "filesystem",
+              "tenant", "demo",
+              "collection", "handbook",
+              "public", true,
+              "path", folder.toString()));
+    }
     overrides.putAll(
         Map.of(
             "tramontane.data-dir", dir.toString(),
@@ -107,7 +126,9 @@ final class DemoCommand implements Callable<Integer> {
                         "search",
                         "agents:read",
                         "agents:use",
-                        "agents:approve"),
+                        "agents:approve",
+                        "connectors:read",
+                        "connectors:write"),
                     "key",
                     "file:" + apiKey)));
     ConfigOptions options = new ConfigOptions();
@@ -133,6 +154,7 @@ final class DemoCommand implements Callable<Integer> {
           apiKey,
           hookSecret,
           callback);
+      showConnector(out, server, withCorpus ? folder : null, apiKey);
       if (exit) {
         Thread.sleep(1500); // let the feed print the delivery
         subscription.stop();
@@ -325,6 +347,54 @@ final class DemoCommand implements Callable<Integer> {
         reply == null
             ? "(no callback within 60 s)"
             : reply.length() > 300 ? reply.substring(0, 300) + "…" : reply);
+  }
+
+  /**
+   * The demo corpus, indexed by the {@code handbook} file-system connector: its status once the
+   * initial pass is done, and a search over what it brought.
+   */
+  private void showConnector(PrintWriter out, TramontaneServer server, Path folder, Path apiKey)
+      throws InterruptedException {
+    if (folder == null) {
+      out.printf(
+          "8. Folder connector      skipped: there is no folder %s here (--corpus <folder>)%n",
+          corpus);
+      out.flush();
+      return;
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    io.tramontane.connectors.ConnectorStatus st =
+        server.connectors().status("handbook").toCompletableFuture().join();
+    while (st.lastSuccess() == null && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      st = server.connectors().status("handbook").toCompletableFuture().join();
+    }
+    server.retrieval().awaitIndexed("handbook").toCompletableFuture().join();
+    String query = "how many days of holiday do I get";
+    List<Hit> hits =
+        server
+            .retrieval()
+            .search("handbook", new Caller("demo", Set.of()), SearchMode.HYBRID, query, 1)
+            .toCompletableFuture()
+            .join();
+    out.printf(
+        "8. Folder connector      %s -> collection 'handbook': %s, %d document(s) synced, %d"
+            + " failed; \"%s\" -> %s%n",
+        folder,
+        st.state(),
+        st.documentsSynced(),
+        st.itemsFailed(),
+        query,
+        hits.isEmpty() ? "-" : hits.getFirst().documentId());
+    out.println(
+        "     Add, edit or delete a file there: the connector's watch re-syncs it within a second.");
+    out.println(
+        "     curl -s -H \"Authorization: Bearer $(cat "
+            + apiKey
+            + ")\" http://127.0.0.1:"
+            + server.port()
+            + "/connectors/handbook");
+    out.flush();
   }
 
   /** An agent over the demo documents answers with citations, with no language model. */

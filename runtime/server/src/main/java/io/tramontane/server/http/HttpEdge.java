@@ -1,6 +1,7 @@
 package io.tramontane.server.http;
 
 import io.tramontane.agents.Agents;
+import io.tramontane.connectors.Connectors;
 import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.intake.DeliveryEntity;
 import io.tramontane.intake.WebhookIntake;
@@ -53,6 +54,7 @@ public final class HttpEdge extends AllDirectives {
       Retrieval retrieval,
       Agents agents,
       Workflows workflows,
+      Connectors connectors,
       ApiKeys apiKeys) {
     this.node = node;
     this.intake = intake;
@@ -79,6 +81,7 @@ public final class HttpEdge extends AllDirectives {
     new AgentRoutes(agents, materializer, bodyTimeoutMillis).register(table);
     new WorkflowRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
     new EventRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
+    new ConnectorRoutes(connectors).register(table);
   }
 
   /** Every route with its access policy (for documentation and the route-coverage test). */

@@ -86,7 +86,9 @@ public final class TestServer implements AutoCloseable {
             "workflows:read",
             "workflows:write",
             "workflows:run",
-            "events:publish");
+            "events:publish",
+            "connectors:read",
+            "connectors:write");
     o.put(
         "tramontane.server.api-keys.acme",
         Map.of("tenant", "acme", "scopes", all, "key", "env:IT_ACME_KEY"));

@@ -1,0 +1,142 @@
+package io.tramontane.connectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.typesafe.config.ConfigFactory;
+import io.tramontane.core.TramontaneConfig;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every sync entity event, the state, the status and the commands survive Jackson CBOR. */
+class SerializationTest {
+
+  private static ActorTestKit testKit;
+  private static final ObjectMapper TREES = new ObjectMapper().registerModule(new JavaTimeModule());
+  private static final Instant AT = Instant.parse("2026-03-02T06:00:00Z");
+
+  @BeforeAll
+  static void start() {
+    testKit =
+        ActorTestKit.create(
+            "ConnectorSerializationTest",
+            ConfigFactory.parseString(
+                    "pekko.actor.provider = local\n"
+                        + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off")
+                .withFallback(TramontaneConfig.load(Map.of())));
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  static final ConnectorStatus.ItemFailure FAILURE =
+      new ConnectorStatus.ItemFailure("scan.pdf", "the PDF is corrupt", AT);
+
+  static final ConnectorSyncEntity.Changes CHANGES =
+      new ConnectorSyncEntity.Changes(
+          "page-2",
+          Map.of("a.txt", "1772431200000000000:12"),
+          List.of("gone.txt"),
+          3,
+          1,
+          1,
+          2,
+          1500,
+          List.of(FAILURE));
+
+  static Stream<Object> records() {
+    return Stream.of(
+        new ConnectorSyncEntity.PassStarted(AT),
+        new ConnectorSyncEntity.Progressed(CHANGES),
+        new ConnectorSyncEntity.Progressed(ConnectorSyncEntity.Changes.NONE),
+        new ConnectorSyncEntity.PassCompleted("page-3", AT),
+        new ConnectorSyncEntity.PassCompleted(null, AT),
+        new ConnectorSyncEntity.PassStopped("page-2", AT),
+        new ConnectorSyncEntity.PassFailed("the folder /srv/x does not exist", AT),
+        new ConnectorSyncEntity.SyncPaused(AT),
+        new ConnectorSyncEntity.SyncResumed(AT),
+        ConnectorSyncEntity.State.EMPTY,
+        ConnectorSyncEntity.State.EMPTY.with(CHANGES).withPaused(true),
+        new ConnectorStatus(
+            "docs",
+            "filesystem",
+            "docs",
+            "failing",
+            AT,
+            null,
+            "no",
+            -1,
+            1,
+            2,
+            3,
+            4,
+            5,
+            List.of(FAILURE)),
+        new ConnectorSyncEntity.Activate(),
+        ConnectorSyncEntity.Tick.INSTANCE,
+        ConnectorSyncEntity.Changed.INSTANCE,
+        new ConnectorSyncEntity.Finished(7, "cp", CHANGES, false, null),
+        new ConnectorSyncEntity.Finished(7, null, ConnectorSyncEntity.Changes.NONE, true, "x"));
+  }
+
+  private static Object roundTrip(Object message) {
+    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
+    Serializer serializer = serialization.findSerializerFor(message);
+    assertInstanceOf(JacksonCborSerializer.class, serializer, message.getClass().getName());
+    return serialization
+        .deserialize(
+            serialization.serialize(message).get(),
+            serializer.identifier(),
+            Serializers.manifestFor(serializer, message))
+        .get();
+  }
+
+  @ParameterizedTest
+  @MethodSource("records")
+  void roundTrips(Object message) {
+    Object back = roundTrip(message);
+    assertEquals(message.getClass(), back.getClass());
+    assertEquals(TREES.valueToTree(message), TREES.valueToTree(back));
+    assertEquals(message, back);
+  }
+
+  @Test
+  void commandsKeepTheirReplyTo() {
+    var probe = testKit.<StatusReply<Done>>createTestProbe();
+    for (Object c :
+        List.of(
+            new ConnectorSyncEntity.SyncNow(probe.ref()),
+            new ConnectorSyncEntity.Pause(probe.ref()),
+            new ConnectorSyncEntity.Resume(probe.ref()),
+            new ConnectorSyncEntity.Save(3, CHANGES, probe.ref()))) {
+      Object back = roundTrip(c);
+      assertEquals(c.getClass(), back.getClass());
+    }
+    var back = (ConnectorSyncEntity.Pause) roundTrip(new ConnectorSyncEntity.Pause(probe.ref()));
+    back.replyTo().tell(StatusReply.ack());
+    assertEquals(Done.getInstance(), probe.receiveMessage().getValue());
+    var status = testKit.<StatusReply<ConnectorStatus>>createTestProbe();
+    assertInstanceOf(
+        ConnectorSyncEntity.GetStatus.class,
+        roundTrip(new ConnectorSyncEntity.GetStatus(status.ref())));
+  }
+}

@@ -1,0 +1,139 @@
+package io.tramontane.server.http;
+
+import io.tramontane.connectors.ConnectorSettings;
+import io.tramontane.connectors.ConnectorStatus;
+import io.tramontane.connectors.Connectors;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The connectors API: list the API key's tenant's connector instances with their status, read one,
+ * run a pass now, pause and resume. An instance of another tenant does not exist for the caller
+ * (404).
+ */
+final class ConnectorRoutes extends AllDirectives {
+
+  static final String SCOPE_READ = "connectors:read";
+  static final String SCOPE_WRITE = "connectors:write";
+
+  private final Connectors connectors;
+
+  ConnectorRoutes(Connectors connectors) {
+    this.connectors = connectors;
+  }
+
+  void register(RouteTable table) {
+    table
+        .add("GET", "/connectors", RouteTable.Access.API_KEY, SCOPE_READ, this::list)
+        .add("GET", "/connectors/{connector}", RouteTable.Access.API_KEY, SCOPE_READ, this::get)
+        .add(
+            "POST",
+            "/connectors/{connector}/sync",
+            RouteTable.Access.API_KEY,
+            SCOPE_WRITE,
+            (caller, vars) -> control(caller, vars, connectors::syncNow, "sync requested"))
+        .add(
+            "POST",
+            "/connectors/{connector}/pause",
+            RouteTable.Access.API_KEY,
+            SCOPE_WRITE,
+            (caller, vars) -> control(caller, vars, connectors::pause, "paused"))
+        .add(
+            "POST",
+            "/connectors/{connector}/resume",
+            RouteTable.Access.API_KEY,
+            SCOPE_WRITE,
+            (caller, vars) -> control(caller, vars, connectors::resume, "resumed"));
+  }
+
+  /** The instance, if it exists and belongs to the caller's tenant. */
+  private Optional<ConnectorSettings> owned(Principal caller, String name) {
+    return connectors.find(name).filter(s -> s.tenant().equals(caller.tenant()));
+  }
+
+  private static HttpResponse notFound(String name) {
+    return Problems.notFound(
+        "There is no connector named '" + name + "' (see GET /connectors for yours).");
+  }
+
+  private Route list(Principal caller, Map<String, String> vars) {
+    List<ConnectorSettings> mine =
+        connectors.list().stream().filter(s -> s.tenant().equals(caller.tenant())).toList();
+    List<CompletableFuture<Map<String, Object>>> all =
+        mine.stream()
+            .map(
+                s -> connectors.status(s.name()).thenApply(st -> body(s, st)).toCompletableFuture())
+            .toList();
+    CompletionStage<HttpResponse> response =
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+            .thenApply(
+                done ->
+                    Json.response(
+                        StatusCodes.OK,
+                        Map.of("connectors", all.stream().map(CompletableFuture::join).toList())))
+            .exceptionally(Problems::fromThrowable);
+    return completeWithFuture(response);
+  }
+
+  private Route get(Principal caller, Map<String, String> vars) {
+    String name = vars.get("connector");
+    Optional<ConnectorSettings> s = owned(caller, name);
+    if (s.isEmpty()) {
+      return complete(notFound(name));
+    }
+    return completeWithFuture(
+        connectors
+            .status(name)
+            .thenApply(st -> Json.response(StatusCodes.OK, body(s.get(), st)))
+            .exceptionally(Problems::fromThrowable));
+  }
+
+  private Route control(
+      Principal caller,
+      Map<String, String> vars,
+      Function<String, CompletionStage<Done>> action,
+      String outcome) {
+    String name = vars.get("connector");
+    if (owned(caller, name).isEmpty()) {
+      return complete(notFound(name));
+    }
+    return completeWithFuture(
+        action
+            .apply(name)
+            .thenApply(
+                done ->
+                    Json.response(
+                        StatusCodes.ACCEPTED, Map.of("connector", name, "status", outcome)))
+            .exceptionally(Problems::fromThrowable));
+  }
+
+  private static Map<String, Object> body(ConnectorSettings s, ConnectorStatus st) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", s.name());
+    m.put("kind", s.kind());
+    m.put("collection", s.collection());
+    m.put("interval", s.interval().toString());
+    m.put("state", st.state());
+    m.put("lastSyncStarted", st.lastSyncStarted());
+    m.put("lastSuccess", st.lastSuccess());
+    m.put("lagSeconds", st.lagSeconds());
+    m.put("lastError", st.lastError());
+    m.put("documentsSynced", st.documentsSynced());
+    m.put("documentsDeleted", st.documentsDeleted());
+    m.put("itemsFailed", st.itemsFailed());
+    m.put("throttledWaits", st.throttledWaits());
+    m.put("throttledMillis", st.throttledMillis());
+    m.put("recentFailures", st.recentFailures());
+    return m;
+  }
+}
