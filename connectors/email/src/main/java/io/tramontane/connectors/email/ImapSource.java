@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class ImapSource implements SyncSource {
 
   static final int MAX_EVENT_BODY_CHARS = 8000;
+  static final int PREFETCH_MAX_BYTES = 256 * 1024;
   private static final int MAX_KEY_CHARS = 500;
   private static final Logger LOG = LoggerFactory.getLogger(ImapSource.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -144,6 +145,7 @@ public final class ImapSource implements SyncSource {
             todo.subList(from, Math.min(todo.size(), from + settings.batchSize()))
                 .toArray(Message[]::new);
         folder.fetch(batch, profile);
+        prefetch(folder, batch);
         for (Message m : batch) {
           if (context.stopping()) {
             return;
@@ -166,6 +168,29 @@ public final class ImapSource implements SyncSource {
       } catch (MessagingException | RuntimeException e) {
         LOG.debug("closing folder {} failed", name, e);
       }
+    }
+  }
+
+  /**
+   * Fetches the whole of the batch's small messages in one round trip (BODY.PEEK[] for each);
+   * larger ones are fetched one at a time in {@link #take}, so a batch never holds more than
+   * {@value #PREFETCH_MAX_BYTES} bytes per message in memory.
+   */
+  private static void prefetch(IMAPFolder folder, Message[] batch) throws MessagingException {
+    List<Message> small = new ArrayList<>();
+    for (Message m : batch) {
+      try {
+        if (m.getSize() >= 0 && m.getSize() <= PREFETCH_MAX_BYTES) {
+          small.add(m);
+        }
+      } catch (MessageRemovedException e) {
+        // expunged meanwhile: take() skips it
+      }
+    }
+    if (!small.isEmpty()) {
+      FetchProfile whole = new FetchProfile();
+      whole.add(IMAPFolder.FetchProfileItem.MESSAGE);
+      folder.fetch(small.toArray(Message[]::new), whole);
     }
   }
 

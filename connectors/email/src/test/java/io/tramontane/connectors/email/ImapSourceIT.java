@@ -164,7 +164,8 @@ class ImapSourceIT {
           "INBOX", Mailboxes.text("<f" + i + "@example.com>", "F4 " + i, "x".repeat(2000)));
     }
     try (CuttingProxy proxy = new CuttingProxy(boxes.imapPort())) {
-      ConnectorSettings settings = boxes.settings("support-mail", proxy.port(), "");
+      // small batches, so the cut falls after some batches were ingested
+      ConnectorSettings settings = boxes.settings("support-mail", proxy.port(), "batch-size = 5");
       ImapSource source = boxes.source(settings);
       DryRunContext ctx = new DryRunContext(settings);
       proxy.cutAfter(30_000); // login, select, UIDs, then some 12 messages
