@@ -5,6 +5,7 @@ import io.tramontane.agents.Agents;
 import io.tramontane.connectors.ConnectorKind;
 import io.tramontane.connectors.ConnectorResources;
 import io.tramontane.connectors.Connectors;
+import io.tramontane.connectors.email.ImapKind;
 import io.tramontane.connectors.filesystem.FileSystemConnector;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.event.PlatformEvents;
@@ -169,7 +170,7 @@ public final class TramontaneServer implements AutoCloseable {
 
   /** The connector kinds this distribution ships. */
   static List<ConnectorKind> kinds() {
-    return List.of(new FileSystemConnector());
+    return List.of(new FileSystemConnector(), new ImapKind());
   }
 
   public int port() {
