@@ -135,7 +135,10 @@ public final class Agents implements AutoCloseable {
     }
     models.putAll(extraModels);
     AgentDefinitions loader =
-        new AgentDefinitions(n -> tools.find(n).isPresent(), models::containsKey);
+        new AgentDefinitions(
+            n -> tools.find(n).isPresent(),
+            models::containsKey,
+            n -> tools.find(n).map(Tool::approvalByDefault).orElse(false));
     AgentCatalog catalog = new AgentCatalog();
     Path dir = dir(config);
     for (AgentDefinition d : loader.loadDirectory(dir).values()) {

@@ -42,6 +42,7 @@ import org.yaml.snakeyaml.LoaderOptions;
  * tools: [retrieve]
  * collections: [handbook]
  * approval: []                # tools whose calls wait for a person
+ * without-approval: []        # tools that need approval by default (mail.send …) but not here
  * limits: {max-steps: 6, max-tool-calls: 4, max-tokens: 20000, timeout: 90s}
  * </pre>
  */
@@ -58,6 +59,7 @@ public final class AgentDefinitions {
           "tools",
           "collections",
           "approval",
+          "without-approval",
           "limits",
           "output-schema");
   private static final Set<String> LIMIT_KEYS =
@@ -65,6 +67,7 @@ public final class AgentDefinitions {
 
   private final Predicate<String> toolExists;
   private final Predicate<String> modelExists;
+  private final Predicate<String> approvalByDefault;
   private final ObjectMapper yaml;
 
   /**
@@ -72,8 +75,20 @@ public final class AgentDefinitions {
    * @param modelExists whether a model name is configured
    */
   public AgentDefinitions(Predicate<String> toolExists, Predicate<String> modelExists) {
+    this(toolExists, modelExists, tool -> false);
+  }
+
+  /**
+   * @param approvalByDefault whether a tool's calls wait for approval unless a definition lists it
+   *     under {@code without-approval} (tools that act for a person, such as sending mail)
+   */
+  public AgentDefinitions(
+      Predicate<String> toolExists,
+      Predicate<String> modelExists,
+      Predicate<String> approvalByDefault) {
     this.toolExists = toolExists;
     this.modelExists = modelExists;
+    this.approvalByDefault = approvalByDefault;
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(20);
     options.setAllowDuplicateKeys(false);
@@ -182,6 +197,25 @@ public final class AgentDefinitions {
             "'" + approval.get(i) + "' needs approval but is not in this agent's tools");
       }
     }
+    List<String> without = r.strings(root, "without-approval");
+    for (int i = 0; i < without.size(); i++) {
+      if (!tools.contains(without.get(i))) {
+        throw r.error(
+            "/without-approval/" + i,
+            "'" + without.get(i) + "' is listed without approval but is not in this agent's tools");
+      }
+      if (approval.contains(without.get(i))) {
+        throw r.error(
+            "/without-approval/" + i,
+            "'" + without.get(i) + "' is listed both under approval and without-approval");
+      }
+    }
+    Set<String> approved = new LinkedHashSet<>(approval);
+    for (String tool : tools) {
+      if (approvalByDefault.test(tool) && !without.contains(tool)) {
+        approved.add(tool); // acts for a person: a person approves each call unless told not to
+      }
+    }
     Limits limits = limits(root.get("limits"), r);
     JsonNode schema = root.get("output-schema");
     if (schema != null && !schema.isObject()) {
@@ -194,7 +228,7 @@ public final class AgentDefinitions {
         r.string(root, "instructions", true),
         tools,
         r.strings(root, "collections"),
-        new LinkedHashSet<>(approval),
+        approved,
         limits,
         schema == null ? null : schema.toString(),
         source,

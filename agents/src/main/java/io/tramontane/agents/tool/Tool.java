@@ -30,6 +30,14 @@ public interface Tool {
    */
   boolean sideEffecting();
 
+  /**
+   * True when every call should wait for a person's approval unless an agent definition lists the
+   * tool under {@code without-approval} (e.g. sending mail on someone's behalf). False by default.
+   */
+  default boolean approvalByDefault() {
+    return false;
+  }
+
   /** Runs the call. Failures the model should see are {@link ToolException}s. */
   ToolResult execute(ToolCall call) throws ToolException;
 }

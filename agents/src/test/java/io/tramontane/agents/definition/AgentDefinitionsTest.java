@@ -122,4 +122,38 @@ class AgentDefinitionsTest {
             .getMessage()
             .contains("over 256 KiB"));
   }
+
+  @Test
+  void toolsThatActForAPersonWaitForApprovalUnlessTheDefinitionSaysOtherwise() {
+    AgentDefinitions withMail =
+        new AgentDefinitions(
+            Set.of("retrieve", "mail.send")::contains,
+            Set.of("default")::contains,
+            "mail.send"::equals);
+    String yaml =
+        """
+        name: desk
+        instructions: Answer mail.
+        tools: [retrieve, mail.send]
+        """;
+    AgentDefinition d = withMail.parse("agents/d.yaml", yaml.getBytes(StandardCharsets.UTF_8));
+    assertEquals(Set.of("mail.send"), d.approval(), "approval by default");
+    AgentDefinition trusted =
+        withMail.parse(
+            "agents/d.yaml",
+            (yaml + "without-approval: [mail.send]\n").getBytes(StandardCharsets.UTF_8));
+    assertEquals(Set.of(), trusted.approval());
+    String both =
+        assertThrows(
+                DefinitionException.class,
+                () ->
+                    withMail.parse(
+                        "agents/d.yaml",
+                        (yaml + "approval: [mail.send]\nwithout-approval: [mail.send]\n")
+                            .getBytes(StandardCharsets.UTF_8)))
+            .getMessage();
+    assertTrue(both.contains("both under approval and without-approval"), both);
+    assertTrue(
+        error(GOOD + "without-approval: [file.read]\n").contains("not in this agent's tools"));
+  }
 }

@@ -62,6 +62,11 @@ final class ReplyMailTool implements Tool {
   }
 
   @Override
+  public boolean approvalByDefault() {
+    return true; // it writes to people on the mailbox's behalf
+  }
+
+  @Override
   public boolean sideEffecting() {
     return true;
   }

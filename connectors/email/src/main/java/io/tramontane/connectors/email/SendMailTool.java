@@ -66,6 +66,11 @@ final class SendMailTool implements Tool {
   }
 
   @Override
+  public boolean approvalByDefault() {
+    return true; // it writes to people on the mailbox's behalf
+  }
+
+  @Override
   public boolean sideEffecting() {
     return true;
   }
