@@ -1,5 +1,6 @@
 package io.tramontane.connectors.sharepoint;
 
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -48,8 +49,11 @@ final class KnownItems {
     }
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".known")).sorted().toList()) {
-        String first = Files.readString(f, StandardCharsets.UTF_8).lines().findFirst().orElse("");
-        if (first.startsWith("#drive\t")) {
+        String first;
+        try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+          first = r.readLine();
+        }
+        if (first != null && first.startsWith("#drive\t")) {
           drives.add(first.substring(7));
         }
       }

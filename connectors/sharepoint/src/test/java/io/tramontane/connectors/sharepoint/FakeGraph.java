@@ -105,6 +105,7 @@ final class FakeGraph implements AutoCloseable {
   private boolean duplicates;
   private boolean forbidden;
   private long expiresIn = 3599;
+  private final java.util.ArrayDeque<Integer> forced = new java.util.ArrayDeque<>();
 
   FakeGraph(long seed) throws IOException {
     this.random = new Random(seed);
@@ -206,6 +207,13 @@ final class FakeGraph implements AutoCloseable {
     this.rate429 = rate429;
     this.rate503 = rate503;
     this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** The next Graph calls answer these statuses (429 with Retry-After, 503 without), in order. */
+  synchronized void forceNext(int... statuses) {
+    for (int status : statuses) {
+      forced.add(status);
+    }
   }
 
   synchronized void duplicates(boolean on) {
@@ -327,7 +335,14 @@ final class FakeGraph implements AutoCloseable {
           401, error("InvalidAuthenticationToken", "Access token is empty or invalid."));
     }
     double dice = random.nextDouble();
-    if (dice < rate429) {
+    Integer force = forced.poll();
+    if (force != null) {
+      dice = force == 429 ? 0 : force == 503 ? 1 : dice;
+    }
+    if (force != null && force == 503) {
+      return Reply.json(503, error("serviceNotAvailable", "Service unavailable"));
+    }
+    if (dice < rate429 || (force != null && force == 429)) {
       Reply r = Reply.json(429, error("activityLimitReached", "The request has been throttled"));
       r.retryAfter = retryAfterSeconds;
       return r;

@@ -154,6 +154,7 @@ class SharePointSourceTest {
     fake.pageSize(4);
     files(12);
     fake.throttle(0.20, 0.10, 1);
+    fake.forceNext(429, 503); // whatever the seed, both kinds happen
     DryRunContext ctx = new DryRunContext(instance());
 
     source().sync(null, ctx);
