@@ -61,7 +61,7 @@ class AgentDefinitionsTest {
   void mistakesNameTheirLineAndColumn() {
     assertEquals(
         "agents/a.yaml:6:1: unknown key 'toolz'; known keys: [approval, collections, description,"
-            + " instructions, limits, model, name, output-schema, tools].",
+            + " instructions, limits, model, name, output-schema, tools, without-approval].",
         error(GOOD.replace("tools:", "toolz:")));
     String tool = error(GOOD.replace("[retrieve, http.request]", "[retrieve, mail.send]"));
     assertTrue(tool.startsWith("agents/a.yaml:6:19: tool 'mail.send' is not registered"), tool);

@@ -1,0 +1,59 @@
+package io.tramontane.connectors.sharepoint;
+
+import io.tramontane.connectors.ConnectorKind;
+import io.tramontane.connectors.ConnectorResources;
+import io.tramontane.connectors.ConnectorSettings;
+import io.tramontane.connectors.SyncSource;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code sharepoint} connector kind: SharePoint document libraries through Microsoft Graph.
+ * Keeps the sources it made by instance name so the server's notification route can reach an
+ * instance's {@link ChangeNotifications} ({@link #notifications(String)}). All instances share one
+ * HTTP client (one connection pool).
+ */
+public final class SharePointKind implements ConnectorKind {
+
+  public static final String KIND = "sharepoint";
+
+  private final HttpClient http;
+  private final Map<String, SharePointSource> sources = new ConcurrentHashMap<>();
+
+  public SharePointKind() {
+    this(GraphClient.defaultHttpClient());
+  }
+
+  /** With a given HTTP client (it must not follow redirects). */
+  public SharePointKind(HttpClient http) {
+    this.http = http;
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public SyncSource source(ConnectorSettings settings, ConnectorResources resources) {
+    Path dataDir =
+        resources.node() == null
+            ? null
+            : Path.of(
+                resources.node().system().settings().config().getString("tramontane.data-dir"));
+    SharePointSettings sp = SharePointSettings.fromConfig(settings, resources.env(), dataDir);
+    Clock clock = resources.clock() == null ? Clock.systemUTC() : resources.clock();
+    SharePointSource source = new SharePointSource(settings, sp, http, clock);
+    sources.put(settings.name(), source);
+    return source;
+  }
+
+  /** The change-notification endpoint of instance {@code name}, once its source exists. */
+  public Optional<ChangeNotifications> notifications(String name) {
+    return Optional.ofNullable(sources.get(name)).map(SharePointSource::notifications);
+  }
+}

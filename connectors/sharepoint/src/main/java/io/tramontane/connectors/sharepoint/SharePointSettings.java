@@ -1,0 +1,168 @@
+package io.tramontane.connectors.sharepoint;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.tramontane.connectors.ConnectorSettings;
+import io.tramontane.core.ConfigurationException;
+import io.tramontane.core.SecretReference;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The kind-specific keys of a {@code kind = sharepoint} instance, read once from its block. Secrets
+ * are resolved from their references ({@code env:NAME}, {@code file:/path}); {@link #toString()}
+ * shows the references, never the values.
+ *
+ * @param authority token endpoint base (default {@code https://login.microsoftonline.com})
+ * @param tenantId the Entra ID tenant (directory) id
+ * @param clientId the app registration's application (client) id
+ * @param clientSecretRef the reference the secret came from (for messages)
+ * @param clientSecret the resolved secret
+ * @param graph Graph base URL (default {@code https://graph.microsoft.com/v1.0})
+ * @param site {@code hostname:/server-relative-path} or a bare hostname for the root site
+ * @param drives document library names to sync; empty: all document libraries
+ * @param maxFileBytes larger files are reported as failed items, not downloaded
+ * @param requestsPerMinute Graph request budget shared by every instance of the same tenant id
+ * @param clientStateRef reference of the change-notification client state (null: none)
+ * @param clientState the resolved client state (null: notifications are refused)
+ * @param initialBackoff first wait after a 503/429 without Retry-After (doubles, jittered)
+ * @param maxRetries attempts per request before the pass fails
+ * @param stateDir where the known item ids per drive are kept
+ */
+public record SharePointSettings(
+    URI authority,
+    String tenantId,
+    String clientId,
+    String clientSecretRef,
+    String clientSecret,
+    URI graph,
+    String site,
+    List<String> drives,
+    long maxFileBytes,
+    int requestsPerMinute,
+    String clientStateRef,
+    String clientState,
+    Duration initialBackoff,
+    int maxRetries,
+    Path stateDir) {
+
+  public static final String DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
+  public static final String DEFAULT_GRAPH = "https://graph.microsoft.com/v1.0";
+
+  public SharePointSettings {
+    drives = List.copyOf(drives);
+  }
+
+  /**
+   * Reads the instance's keys.
+   *
+   * @param env environment lookup for {@code env:} references
+   * @param dataDir the node's data directory; the default state dir is {@code
+   *     <data-dir>/connectors/<name>} (may be null when {@code state-dir} is set)
+   */
+  public static SharePointSettings fromConfig(
+      ConnectorSettings instance, Function<String, String> env, Path dataDir) {
+    String at = "tramontane.connectors." + instance.name();
+    Config c = instance.config();
+    try {
+      URI authority = url(c, at, "authority", DEFAULT_AUTHORITY);
+      URI graph = url(c, at, "graph", DEFAULT_GRAPH);
+      String tenantId = required(c, at, "tenant-id", "the Directory (tenant) ID of the app");
+      String clientId = required(c, at, "client-id", "the Application (client) ID of the app");
+      String secretRef =
+          required(c, at, "client-secret", "a reference to the client secret, e.g. env:SP_SECRET");
+      String secret = SecretReference.resolve(at + ".client-secret", secretRef, env);
+      String site = required(c, at, "site", "e.g. contoso.sharepoint.com:/sites/finance");
+      if (site.contains("://") || site.startsWith("/") || site.contains("?")) {
+        throw new ConfigurationException(
+            at
+                + ".site must be hostname:/path, e.g. contoso.sharepoint.com:/sites/finance (no"
+                + " scheme), or a bare hostname for the root site.");
+      }
+      List<String> drives = c.hasPath("drives") ? c.getStringList("drives") : List.of();
+      long maxFileBytes = c.hasPath("max-file-bytes") ? c.getBytes("max-file-bytes") : 50L << 20;
+      int rpm = c.hasPath("requests-per-minute") ? c.getInt("requests-per-minute") : 600;
+      if (rpm < 1 || maxFileBytes < 1) {
+        throw new ConfigurationException(
+            at + ".requests-per-minute and max-file-bytes must be positive.");
+      }
+      String stateRef = c.hasPath("client-state") ? c.getString("client-state") : null;
+      String state =
+          stateRef == null ? null : SecretReference.resolve(at + ".client-state", stateRef, env);
+      Duration backoff =
+          c.hasPath("initial-backoff") ? c.getDuration("initial-backoff") : Duration.ofSeconds(1);
+      int maxRetries = c.hasPath("max-retries") ? c.getInt("max-retries") : 8;
+      Path stateDir;
+      if (c.hasPath("state-dir") && !c.getString("state-dir").isBlank()) {
+        stateDir = Path.of(c.getString("state-dir"));
+      } else if (dataDir != null) {
+        stateDir = dataDir.resolve("connectors").resolve(instance.name());
+      } else {
+        throw new ConfigurationException(at + ".state-dir is required when there is no data dir.");
+      }
+      return new SharePointSettings(
+          authority,
+          tenantId,
+          clientId,
+          secretRef,
+          secret,
+          graph,
+          site,
+          drives,
+          maxFileBytes,
+          rpm,
+          stateRef,
+          state,
+          backoff,
+          maxRetries,
+          stateDir);
+    } catch (ConfigException e) {
+      throw new ConfigurationException(at + ": " + e.getMessage());
+    }
+  }
+
+  private static String required(Config c, String at, String key, String what) {
+    if (!c.hasPath(key) || c.getString(key).isBlank()) {
+      throw new ConfigurationException(at + "." + key + " is required: " + what + ".");
+    }
+    return c.getString(key).strip();
+  }
+
+  private static URI url(Config c, String at, String key, String fallback) {
+    String v = c.hasPath(key) ? c.getString(key).strip() : fallback;
+    while (v.endsWith("/")) {
+      v = v.substring(0, v.length() - 1);
+    }
+    URI uri;
+    try {
+      uri = URI.create(v);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(at + "." + key + " is not a URL: " + v);
+    }
+    if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+      throw new ConfigurationException(
+          at + "." + key + " must be an http(s) URL, e.g. " + fallback);
+    }
+    return uri;
+  }
+
+  @Override
+  public String toString() {
+    return "SharePointSettings[tenant-id="
+        + tenantId
+        + ", client-id="
+        + clientId
+        + ", client-secret="
+        + clientSecretRef
+        + ", site="
+        + site
+        + ", graph="
+        + graph
+        + ", drives="
+        + drives
+        + "]";
+  }
+}

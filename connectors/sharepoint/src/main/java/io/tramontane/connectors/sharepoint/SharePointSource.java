@@ -1,0 +1,546 @@
+package io.tramontane.connectors.sharepoint;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tramontane.connectors.ConnectorSettings;
+import io.tramontane.connectors.SyncContext;
+import io.tramontane.connectors.SyncException;
+import io.tramontane.connectors.SyncSource;
+import io.tramontane.core.event.EventTypes;
+import io.tramontane.retrieval.ingest.SourceDocument;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SharePoint site's document libraries, kept in sync through Graph's {@code driveItem delta}.
+ *
+ * <p>A pass resolves the site and its drives, then per drive follows {@code @odata.nextLink} pages
+ * from the drive's saved {@code @odata.deltaLink} (or from {@code root/delta} the first time),
+ * applying each page as it comes: files are downloaded (302 → pre-authenticated URL, without the
+ * token), their permissions read and the document ingested with them; items with the {@code
+ * deleted} facet are deleted; folders are skipped. Within a page the last occurrence of an item
+ * wins; across pages items are applied in order, so the last occurrence wins there too. The drive's
+ * new deltaLink is saved ({@link SyncContext#checkpoint}) only after its last page: a pass that
+ * dies mid-drive starts that drive again from the previous deltaLink, and re-ingesting is harmless.
+ *
+ * <p>The checkpoint is a JSON object, drive id → deltaLink. A 410 (or a {@code resync…} error) on a
+ * deltaLink starts a full enumeration of that drive; at its end the items this instance had
+ * ingested from the drive but did not see are deleted ({@link KnownItems} keeps them).
+ */
+public final class SharePointSource implements SyncSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SharePointSource.class);
+
+  /** Deleted and out-of-scope items as deletions, sharing changes reported as item changes. */
+  static final Map<String, String> DELTA_HEADERS =
+      Map.of(
+          "Prefer",
+          "deltashowremovedasdeleted, deltatraversepermissiongaps, deltashowsharingchanges");
+
+  private record Site(String id, String name) {}
+
+  private record Drive(String id, String name) {}
+
+  private final ConnectorSettings instance;
+  private final SharePointSettings settings;
+  private final GraphClient graph;
+  private final KnownItems known;
+  private final ChangeNotifications notifications;
+  private final Clock clock;
+
+  public SharePointSource(
+      ConnectorSettings instance, SharePointSettings settings, HttpClient http, Clock clock) {
+    this.instance = instance;
+    this.settings = settings;
+    this.clock = clock;
+    this.graph =
+        new GraphClient(
+            settings,
+            http,
+            RequestBudget.forTenant(
+                settings.authority() + "/" + settings.tenantId(), settings.requestsPerMinute()),
+            clock);
+    this.known = new KnownItems(settings.stateDir());
+    this.notifications = new ChangeNotifications(instance.name(), settings.clientState());
+  }
+
+  /** The change-notification endpoint of this instance (for the server's route). */
+  public ChangeNotifications notifications() {
+    return notifications;
+  }
+
+  /** Notifications trigger passes through {@code syncNow} while the connector watches. */
+  @Override
+  public AutoCloseable watch(Runnable syncNow) {
+    return notifications.attach(syncNow);
+  }
+
+  /** The default backoff, but never before a long Retry-After Graph gave has passed. */
+  @Override
+  public Duration retryAfter(int failures) {
+    Duration base = SyncSource.super.retryAfter(failures);
+    Duration graphSays = Duration.between(clock.instant(), graph.notBefore());
+    return graphSays.compareTo(base) > 0 ? graphSays : base;
+  }
+
+  @Override
+  public String sync(String checkpoint, SyncContext context) throws Exception {
+    graph.onThrottle(context::throttled);
+    Map<String, String> links = readCheckpoint(checkpoint);
+    Site site = resolveSite();
+    List<Drive> drives = selectDrives(site);
+    Set<String> selected = new HashSet<>();
+    drives.forEach(d -> selected.add(d.id()));
+    Set<String> left = new LinkedHashSet<>(links.keySet());
+    left.addAll(known.drives());
+    left.removeAll(selected);
+    for (String driveId : left) {
+      removeDrive(driveId, context);
+      links.remove(driveId);
+      context.checkpoint(writeCheckpoint(links));
+    }
+    for (Drive drive : drives) {
+      if (context.stopping()) {
+        break;
+      }
+      syncDrive(site, drive, links, context);
+    }
+    return writeCheckpoint(links);
+  }
+
+  private void syncDrive(Site site, Drive drive, Map<String, String> links, SyncContext context)
+      throws IOException, InterruptedException {
+    String link = links.get(drive.id());
+    boolean full = link == null;
+    String url = full ? rootDelta(drive) : link;
+    try (KnownItems.Drive items = known.open(drive.id())) {
+      Set<String> seen = new HashSet<>();
+      Map<String, String> applied = new HashMap<>();
+      int pages = 0;
+      while (true) {
+        if (context.stopping()) {
+          return; // the deltaLink is not saved: the next pass starts again from the previous one
+        }
+        JsonNode page;
+        try {
+          page = graph.get(url, DELTA_HEADERS);
+        } catch (GraphException e) {
+          if (e.resyncRequired() && !full) {
+            LOG.info(
+                "Connector {}: the delta link of library '{}' expired ({}); enumerating it again",
+                instance.name(),
+                drive.name(),
+                e.getMessage());
+            full = true;
+            seen.clear();
+            applied.clear();
+            String location = e.location();
+            url =
+                location != null && location.startsWith(settings.graph().toString())
+                    ? location
+                    : rootDelta(drive);
+            continue;
+          }
+          throw failure(e, "reading the changes of library '" + drive.name() + "'");
+        }
+        pages++;
+        Map<String, JsonNode> changes = new LinkedHashMap<>();
+        for (JsonNode item : page.path("value")) {
+          String id = item.path("id").asText("");
+          if (!id.isEmpty()) {
+            changes.remove(id); // the last occurrence wins, in its own position
+            changes.put(id, item);
+          }
+        }
+        apply(site, drive, changes.values(), items, full ? seen : null, applied, context);
+        String next = page.path("@odata.nextLink").asText(null);
+        if (next != null) {
+          url = next;
+          continue;
+        }
+        String delta = page.path("@odata.deltaLink").asText(null);
+        if (delta == null) {
+          throw new SyncException(
+              "Graph ended the changes of library '"
+                  + drive.name()
+                  + "' with neither @odata.nextLink nor @odata.deltaLink; the next pass tries"
+                  + " again.");
+        }
+        if (full) {
+          reconcile(drive, items, seen, context);
+        }
+        items.sync();
+        links.put(drive.id(), delta);
+        context.checkpoint(writeCheckpoint(links));
+        LOG.debug(
+            "Connector {}: library '{}' in sync after {} page(s)",
+            instance.name(),
+            drive.name(),
+            pages);
+        return;
+      }
+    }
+  }
+
+  private void apply(
+      Site site,
+      Drive drive,
+      Iterable<JsonNode> changes,
+      KnownItems.Drive items,
+      Set<String> seen,
+      Map<String, String> applied,
+      SyncContext context)
+      throws IOException, InterruptedException {
+    List<JsonNode> files = new ArrayList<>();
+    for (JsonNode item : changes) {
+      String id = item.get("id").asText();
+      if (item.has("deleted")) {
+        deleted(drive, id, item.path("file").isObject(), items, context);
+        applied.remove(id);
+        if (seen != null) {
+          seen.remove(id);
+        }
+      } else if (item.path("file").isObject()) {
+        if (seen != null) {
+          seen.add(id);
+        }
+        if (!etag(item).equals(applied.get(id))) {
+          files.add(item);
+        }
+      }
+      // folders, the root and packages (OneNote) carry no content of their own
+    }
+    // Known before ingested: a crash in between leaves an id whose deletion is a no-op.
+    for (JsonNode file : files) {
+      items.add(file.get("id").asText(), etag(file));
+    }
+    items.sync();
+    for (JsonNode file : files) {
+      if (context.stopping()) {
+        return;
+      }
+      if (file(site, drive, file, items, context)) {
+        applied.put(file.get("id").asText(), etag(file));
+      }
+    }
+  }
+
+  /** Ingests one file with its permissions; false when it could not be taken. */
+  private boolean file(
+      Site site, Drive drive, JsonNode item, KnownItems.Drive items, SyncContext context)
+      throws IOException, InterruptedException {
+    String id = item.get("id").asText();
+    String sourceId = sourceId(drive, id);
+    String name = item.path("name").asText(id);
+    long size = item.path("size").asLong(-1);
+    try {
+      if (size > settings.maxFileBytes()) {
+        throw new GraphException(
+            413,
+            "tooLarge",
+            "larger than max-file-bytes (" + size + " > " + settings.maxFileBytes() + " bytes)",
+            null);
+      }
+      byte[] content = graph.content(drive.id(), id, settings.maxFileBytes());
+      Set<String> acl = new LinkedHashSet<>();
+      String next =
+          "/drives/"
+              + GraphClient.segment(drive.id())
+              + "/items/"
+              + GraphClient.segment(id)
+              + "/permissions";
+      while (next != null) {
+        JsonNode page = graph.get(next, Map.of());
+        Permissions.principals(page, site.id(), acl);
+        next = page.path("@odata.nextLink").asText(null);
+      }
+      acl.addAll(context.settings().acl());
+      String contentType = item.path("file").path("mimeType").asText(null);
+      Instant modified = instant(item.path("lastModifiedDateTime").asText(null));
+      String webUrl = item.path("webUrl").asText("");
+      ConnectorSettings s = context.settings();
+      context.ingest(
+          new SourceDocument(
+              s.tenant(),
+              s.collection(),
+              sourceId,
+              acl,
+              s.publicToTenant(),
+              webUrl,
+              name,
+              contentType,
+              content,
+              modified,
+              null,
+              Map.of("title", name, "library", drive.name())));
+      ObjectNode data = GraphClient.JSON.createObjectNode();
+      data.put("collection", s.collection());
+      data.put("document", sourceId);
+      data.put("title", name);
+      data.put("source", webUrl);
+      data.put("contentType", contentType);
+      data.put("modified", modified == null ? null : modified.toString());
+      context.publish(EventTypes.DOCUMENT_CHANGED, sourceId + "@" + etag(item), sourceId, data);
+      return true;
+    } catch (GraphException e) {
+      boolean passFails =
+          e.status() == 401 || (e.status() >= 500 && !"badRedirect".equals(e.code()));
+      if (passFails) {
+        throw failure(e, "reading '" + name + "' in library '" + drive.name() + "'");
+      }
+      // Gone since the delta (404), too large, blocked (403), a bad redirect: its old version
+      // and old permissions must not stay searchable.
+      if (e.status() != 404) {
+        context.itemFailed(
+            drive.name() + "/" + name + " (" + id + ")",
+            e.status() == 403
+                ? "Graph refuses to serve it (" + e.getMessage() + ")"
+                : e.getMessage());
+      }
+      deleted(drive, id, true, items, context);
+      return false;
+    }
+  }
+
+  private void deleted(
+      Drive drive, String id, boolean isFile, KnownItems.Drive items, SyncContext context)
+      throws IOException {
+    String sourceId = sourceId(drive, id);
+    String lastEtag = items.etag(id);
+    // Always delete: it is idempotent, and the known items may have been kept on another node.
+    context.delete(sourceId);
+    if (lastEtag != null || isFile) {
+      publishDeleted(sourceId, lastEtag, context);
+    }
+    items.remove(id);
+  }
+
+  private void reconcile(Drive drive, KnownItems.Drive items, Set<String> seen, SyncContext context)
+      throws IOException {
+    int removed = 0;
+    for (String id : items.ids()) {
+      if (!seen.contains(id)) {
+        String sourceId = sourceId(drive, id);
+        context.delete(sourceId);
+        publishDeleted(sourceId, items.etag(id), context);
+        items.remove(id);
+        removed++;
+      }
+    }
+    if (removed > 0) {
+      LOG.info(
+          "Connector {}: library '{}' fully enumerated; {} document(s) no longer there deleted",
+          instance.name(),
+          drive.name(),
+          removed);
+    }
+  }
+
+  private void removeDrive(String driveId, SyncContext context) throws IOException {
+    Drive drive = new Drive(driveId, driveId);
+    try (KnownItems.Drive items = known.open(driveId)) {
+      for (String id : items.ids()) {
+        context.delete(sourceId(drive, id));
+        publishDeleted(sourceId(drive, id), items.etag(id), context);
+        items.remove(id);
+      }
+    }
+    known.forget(driveId);
+    LOG.info(
+        "Connector {}: library {} is no longer synced; its documents were deleted",
+        instance.name(),
+        driveId);
+  }
+
+  private void publishDeleted(String sourceId, String lastEtag, SyncContext context) {
+    ObjectNode data = GraphClient.JSON.createObjectNode();
+    data.put("collection", context.settings().collection());
+    data.put("document", sourceId);
+    String version = lastEtag == null || lastEtag.isEmpty() ? "" : "@" + lastEtag;
+    context.publish(EventTypes.DOCUMENT_DELETED, sourceId + version + "#deleted", sourceId, data);
+  }
+
+  // ---- site and drives
+
+  private Site resolveSite() throws InterruptedException {
+    String s = settings.site();
+    int colon = s.indexOf(':');
+    String path;
+    if (colon < 0) {
+      path = "/sites/" + GraphClient.segment(s);
+    } else {
+      StringBuilder b =
+          new StringBuilder("/sites/")
+              .append(GraphClient.segment(s.substring(0, colon)))
+              .append(':');
+      for (String part : s.substring(colon + 1).split("/")) {
+        if (!part.isEmpty()) {
+          b.append('/').append(GraphClient.segment(part));
+        }
+      }
+      path = b.toString();
+    }
+    try {
+      JsonNode site = graph.get(path, Map.of());
+      String id = site.path("id").asText("");
+      if (id.isEmpty()) {
+        throw new SyncException("Graph answered site " + s + " without an id; check site.");
+      }
+      return new Site(id, site.path("displayName").asText(s));
+    } catch (GraphException e) {
+      if (e.status() == 404 || e.status() == 400) {
+        throw new SyncException(
+            "SharePoint site '"
+                + s
+                + "' was not found ("
+                + e.getMessage()
+                + "): set site to hostname:/server-relative path as in the site's address, e.g."
+                + " contoso.sharepoint.com:/sites/finance.");
+      }
+      throw failure(e, "opening site '" + s + "'");
+    }
+  }
+
+  private List<Drive> selectDrives(Site site) throws InterruptedException {
+    List<Drive> all = new ArrayList<>();
+    String next = "/sites/" + GraphClient.segment(site.id()) + "/drives";
+    try {
+      while (next != null) {
+        JsonNode page = graph.get(next, Map.of());
+        for (JsonNode d : page.path("value")) {
+          String type = d.path("driveType").asText("documentLibrary");
+          if ("documentLibrary".equals(type)) {
+            all.add(new Drive(d.path("id").asText(), d.path("name").asText()));
+          }
+        }
+        next = page.path("@odata.nextLink").asText(null);
+      }
+    } catch (GraphException e) {
+      throw failure(e, "listing the document libraries of site '" + settings.site() + "'");
+    }
+    if (settings.drives().isEmpty()) {
+      return all;
+    }
+    List<Drive> chosen = new ArrayList<>();
+    for (String name : settings.drives()) {
+      Drive match =
+          all.stream()
+              .filter(d -> d.name().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new SyncException(
+                          "Site '"
+                              + settings.site()
+                              + "' has no document library named '"
+                              + name
+                              + "'; it has: "
+                              + String.join(", ", all.stream().map(Drive::name).toList())
+                              + ". Fix drives in connector "
+                              + instance.name()
+                              + "."));
+      chosen.add(match);
+    }
+    return chosen;
+  }
+
+  private SyncException failure(GraphException e, String doing) {
+    String app = "app " + settings.clientId() + " (tenant " + settings.tenantId() + ")";
+    return switch (e.status()) {
+      case 401 ->
+          new SyncException(
+              "Graph refused the token of "
+                  + app
+                  + " while "
+                  + doing
+                  + " ("
+                  + e.getMessage()
+                  + "); check that tenant-id and authority match the app registration.");
+      case 403 ->
+          new SyncException(
+              app
+                  + " may not read site '"
+                  + settings.site()
+                  + "' ("
+                  + e.getMessage()
+                  + " while "
+                  + doing
+                  + "): grant it the application permissions Sites.Read.All (or Sites.Selected"
+                  + " with a read grant on this site) and Files.Read.All, then grant admin"
+                  + " consent.");
+      default ->
+          new SyncException(
+              "Graph failed while "
+                  + doing
+                  + " ("
+                  + e.getMessage()
+                  + "); the next pass tries again.",
+              e);
+    };
+  }
+
+  // ---- helpers
+
+  private String rootDelta(Drive drive) {
+    return "/drives/" + GraphClient.segment(drive.id()) + "/root/delta";
+  }
+
+  private static String sourceId(Drive drive, String itemId) {
+    return drive.id() + "/" + itemId;
+  }
+
+  private static String etag(JsonNode item) {
+    String etag = item.path("eTag").asText("");
+    return etag.isEmpty() ? item.path("cTag").asText("") : etag;
+  }
+
+  private static Instant instant(String s) {
+    if (s == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  static Map<String, String> readCheckpoint(String checkpoint) {
+    if (checkpoint == null || checkpoint.isBlank()) {
+      return new TreeMap<>();
+    }
+    try {
+      return new TreeMap<>(
+          GraphClient.JSON.readValue(checkpoint, new TypeReference<Map<String, String>>() {}));
+    } catch (IOException e) {
+      LOG.warn("Unreadable SharePoint checkpoint; every library is enumerated again");
+      return new TreeMap<>();
+    }
+  }
+
+  private static String writeCheckpoint(Map<String, String> links) {
+    try {
+      return GraphClient.JSON.writeValueAsString(new TreeMap<>(links));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
