@@ -28,4 +28,9 @@ public interface ConnectorKind {
   default List<Tool> tools(ConnectorSettings settings, ConnectorResources resources) {
     return List.of();
   }
+
+  /** The change-notification endpoint of instance {@code name}, if the kind has one. */
+  default java.util.Optional<Notifications> notifications(String name) {
+    return java.util.Optional.empty();
+  }
 }

@@ -37,15 +37,23 @@ public final class Connectors {
 
   private final ActorSystem<?> system;
   private final Map<String, ConnectorSyncEntity.Instance> instances;
+  private final Map<String, ConnectorKind> kinds;
   private final List<Tool> tools;
 
   private Connectors(
       ActorSystem<?> system,
       Map<String, ConnectorSyncEntity.Instance> instances,
+      Map<String, ConnectorKind> kinds,
       List<Tool> tools) {
     this.system = system;
     this.instances = instances;
+    this.kinds = kinds;
     this.tools = tools;
+  }
+
+  /** Instance {@code name}'s change-notification endpoint, when its kind has one. */
+  public Optional<Notifications> notifications(String name) {
+    return find(name).flatMap(s -> kinds.get(s.kind()).notifications(name));
   }
 
   /**
@@ -102,7 +110,7 @@ public final class Connectors {
             name -> Optional.ofNullable(instances.get(name)),
             resources.node().persistence(),
             resources.clock()));
-    Connectors connectors = new Connectors(system, instances, List.copyOf(tools));
+    Connectors connectors = new Connectors(system, instances, byKind, List.copyOf(tools));
     for (String name : instances.keySet()) {
       connectors.entity(name).tell(new ConnectorSyncEntity.Activate());
     }

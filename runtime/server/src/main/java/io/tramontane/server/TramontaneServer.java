@@ -7,6 +7,7 @@ import io.tramontane.connectors.ConnectorResources;
 import io.tramontane.connectors.Connectors;
 import io.tramontane.connectors.email.ImapKind;
 import io.tramontane.connectors.filesystem.FileSystemConnector;
+import io.tramontane.connectors.sharepoint.SharePointKind;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.event.PlatformEvents;
 import io.tramontane.core.system.TramontaneSystem;
@@ -170,7 +171,7 @@ public final class TramontaneServer implements AutoCloseable {
 
   /** The connector kinds this distribution ships. */
   static List<ConnectorKind> kinds() {
-    return List.of(new FileSystemConnector(), new ImapKind());
+    return List.of(new FileSystemConnector(), new ImapKind(), new SharePointKind());
   }
 
   public int port() {

@@ -30,7 +30,11 @@ class RouteSecurityIT {
 
   /** Routes that take no API key, reviewed: health probes and signature-checked webhooks. */
   static final Set<String> WITHOUT_API_KEY =
-      Set.of("GET /health", "GET /ready", "POST /hooks/{trigger}");
+      Set.of(
+          "GET /health",
+          "GET /ready",
+          "POST /hooks/{trigger}",
+          "POST /connectors/{connector}/notifications");
 
   TestServer server;
 

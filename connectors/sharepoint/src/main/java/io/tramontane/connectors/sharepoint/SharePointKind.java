@@ -52,8 +52,20 @@ public final class SharePointKind implements ConnectorKind {
     return source;
   }
 
-  /** The change-notification endpoint of instance {@code name}, once its source exists. */
-  public Optional<ChangeNotifications> notifications(String name) {
+  /** The change-notification handler of instance {@code name}, once its source exists. */
+  public Optional<ChangeNotifications> changeNotifications(String name) {
     return Optional.ofNullable(sources.get(name)).map(SharePointSource::notifications);
+  }
+
+  @Override
+  public Optional<io.tramontane.connectors.Notifications> notifications(String name) {
+    return changeNotifications(name)
+        .map(
+            n ->
+                (query, body) -> {
+                  ChangeNotifications.Response r = n.handle(query, body);
+                  return new io.tramontane.connectors.Notifications.Reply(
+                      r.status(), r.contentType(), r.body());
+                });
   }
 }

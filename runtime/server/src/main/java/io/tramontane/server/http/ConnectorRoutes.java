@@ -26,10 +26,20 @@ final class ConnectorRoutes extends AllDirectives {
   static final String SCOPE_READ = "connectors:read";
   static final String SCOPE_WRITE = "connectors:write";
 
-  private final Connectors connectors;
+  /** A Graph notification batch is a few KiB; anything much larger is not one. */
+  private static final int MAX_NOTIFICATION_BODY = 256 * 1024;
 
-  ConnectorRoutes(Connectors connectors) {
+  private final Connectors connectors;
+  private final org.apache.pekko.stream.Materializer materializer;
+  private final long bodyTimeoutMillis;
+
+  ConnectorRoutes(
+      Connectors connectors,
+      org.apache.pekko.stream.Materializer materializer,
+      long bodyTimeoutMillis) {
     this.connectors = connectors;
+    this.materializer = materializer;
+    this.bodyTimeoutMillis = bodyTimeoutMillis;
   }
 
   void register(RouteTable table) {
@@ -53,7 +63,45 @@ final class ConnectorRoutes extends AllDirectives {
             "/connectors/{connector}/resume",
             RouteTable.Access.API_KEY,
             SCOPE_WRITE,
-            (caller, vars) -> control(caller, vars, connectors::resume, "resumed"));
+            (caller, vars) -> control(caller, vars, connectors::resume, "resumed"))
+        // Pushed changes (Microsoft Graph subscriptions): no API key — the source checks the
+        // request itself (validation token handshake, clientState).
+        .add(
+            "POST",
+            "/connectors/{connector}/notifications",
+            RouteTable.Access.SIGNED,
+            null,
+            this::notifications);
+  }
+
+  private Route notifications(Principal caller, Map<String, String> vars) {
+    String name = vars.get("connector");
+    var endpoint = connectors.notifications(name);
+    if (endpoint.isEmpty()) {
+      return complete(
+          Problems.notFound("There is no connector named '" + name + "' taking notifications."));
+    }
+    return extractRequest(
+        request ->
+            completeWithFuture(
+                Bodies.strict(request, MAX_NOTIFICATION_BODY, bodyTimeoutMillis, materializer)
+                    .thenApply(
+                        bytes -> {
+                          var reply =
+                              endpoint
+                                  .get()
+                                  .handle(request.getUri().rawQueryString().orElse(null), bytes);
+                          return HttpResponse.create()
+                              .withStatus(reply.status())
+                              .withEntity(
+                                  org.apache.pekko.http.javadsl.model.ContentTypes.parse(
+                                      reply.contentType().contains("charset")
+                                              || !reply.contentType().startsWith("text/")
+                                          ? reply.contentType()
+                                          : reply.contentType() + "; charset=UTF-8"),
+                                  reply.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        })
+                    .exceptionally(Problems::fromThrowable)));
   }
 
   /** The instance, if it exists and belongs to the caller's tenant. */

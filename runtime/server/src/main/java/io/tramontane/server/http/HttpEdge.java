@@ -81,7 +81,7 @@ public final class HttpEdge extends AllDirectives {
     new AgentRoutes(agents, materializer, bodyTimeoutMillis).register(table);
     new WorkflowRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
     new EventRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
-    new ConnectorRoutes(connectors).register(table);
+    new ConnectorRoutes(connectors, materializer, bodyTimeoutMillis).register(table);
   }
 
   /** Every route with its access policy (for documentation and the route-coverage test). */
