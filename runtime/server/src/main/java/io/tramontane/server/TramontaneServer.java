@@ -1,6 +1,7 @@
 package io.tramontane.server;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.tramontane.agents.Agents;
 import io.tramontane.connectors.ConnectorKind;
 import io.tramontane.connectors.ConnectorResources;
@@ -83,6 +84,9 @@ public final class TramontaneServer implements AutoCloseable {
     String host = config.getString("tramontane.server.host");
     int port = config.getInt("tramontane.server.port");
     Duration shutdown = config.getDuration("tramontane.server.shutdown-timeout");
+    // In-flight requests get shutdown-timeout in the service-requests-done phase of coordinated
+    // shutdown; that phase's own timeout (Pekko: 5 s) must not cut them off earlier.
+    config = withRequestsDonePhaseTimeout(config, shutdown);
 
     InferenceRuntime inference = InferenceRuntime.start(config);
     TramontaneSystem node;
@@ -167,6 +171,17 @@ public final class TramontaneServer implements AutoCloseable {
       inference.close();
       throw e;
     }
+  }
+
+  static Config withRequestsDonePhaseTimeout(Config config, Duration shutdown) {
+    String key = "pekko.coordinated-shutdown.phases.service-requests-done.timeout";
+    Duration phase = config.hasPath(key) ? config.getDuration(key) : Duration.ZERO;
+    Duration needed = shutdown.plusSeconds(1);
+    if (phase.compareTo(needed) >= 0) {
+      return config;
+    }
+    return ConfigFactory.parseMap(Map.of(key, needed.toMillis() + "ms"), "shutdown-timeout")
+        .withFallback(config);
   }
 
   /** The connector kinds this distribution ships. */

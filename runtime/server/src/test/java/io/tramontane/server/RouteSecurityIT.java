@@ -166,5 +166,9 @@ class RouteSecurityIT {
     HttpResponse<String> ready = server.get("/ready", null);
     assertEquals(200, ready.statusCode(), ready.body());
     assertTrue(ready.body().contains("\"cluster\":\"up\""), ready.body());
+    // Every shard region of the server (deliveries, workflow runs, sessions, …) has registered
+    // with its coordinator, and the journal answers.
+    assertTrue(ready.body().contains("\"sharding\":\"ready\""), ready.body());
+    assertTrue(ready.body().contains("\"database\":\"reachable\""), ready.body());
   }
 }

@@ -11,19 +11,30 @@ import io.tramontane.core.persistence.PersistenceSettings;
 import io.tramontane.core.persistence.SchemaInitializer;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.ClusterSharding;
+import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +50,7 @@ public final class TramontaneSystem implements AutoCloseable {
   public static final String SYSTEM_NAME = "tramontane";
 
   private static final Logger LOG = LoggerFactory.getLogger(TramontaneSystem.class);
+  private static final Duration SHARDING_CHECK_TIMEOUT = Duration.ofSeconds(3);
 
   private final ActorSystem<Void> system;
   private final Database database;
@@ -46,6 +58,7 @@ public final class TramontaneSystem implements AutoCloseable {
   private volatile boolean schemaReady;
   private volatile String schemaProblem = "not checked yet";
   private volatile Cancellable schemaRetry;
+  private final Set<String> registeredRegions = ConcurrentHashMap.newKeySet();
 
   private TramontaneSystem(
       ActorSystem<Void> system, Database database, PersistenceSettings persistence) {
@@ -56,13 +69,16 @@ public final class TramontaneSystem implements AutoCloseable {
 
   public static TramontaneSystem start(Config config) {
     DatabaseSettings dbSettings = DatabaseSettings.fromConfig(config);
+    // tramontane.cluster.seed-nodes wins; pekko.cluster.seed-nodes set directly is honoured too.
     List<String> seeds = config.getStringList("tramontane.cluster.seed-nodes");
-    if (seeds.size() > 1 && dbSettings.kind() == DatabaseSettings.Kind.H2) {
-      throw new ConfigurationException(
-          "A cluster of several nodes needs a shared journal, and H2 cannot be shared: set"
-              + " tramontane.database.kind = postgres (env TRAMONTANE_DB_KIND=postgres) or remove"
-              + " tramontane.cluster.seed-nodes.");
+    if (seeds.isEmpty() && config.hasPath("pekko.cluster.seed-nodes")) {
+      seeds = config.getStringList("pekko.cluster.seed-nodes");
     }
+    checkClusterConfig(
+        seeds,
+        config.getString("tramontane.cluster.host"),
+        config.getInt("tramontane.cluster.port"),
+        dbSettings.kind());
     Config full = dbSettings.toPekkoConfig().withFallback(config);
     if (!seeds.isEmpty()) {
       full =
@@ -103,6 +119,62 @@ public final class TramontaneSystem implements AutoCloseable {
               return CompletableFuture.completedFuture(Done.getInstance());
             });
     return node;
+  }
+
+  /**
+   * Refuses seed nodes that cannot work: malformed addresses, a foreign ActorSystem name, and above
+   * all a cluster of several nodes on H2. H2 is a file local to one node, while every node of a
+   * cluster must journal to the same database (an entity moved to another node must find its events
+   * there). A single node may list only itself as seed node on H2.
+   */
+  static void checkClusterConfig(
+      List<String> seeds, String selfHost, int selfPort, DatabaseSettings.Kind kind) {
+    List<String> others = new ArrayList<>();
+    for (String seed : seeds) {
+      Address address;
+      try {
+        address = AddressFromURIString.parse(seed);
+      } catch (Exception e) { // Scala throws MalformedURLException unchecked
+        throw new ConfigurationException(
+            "tramontane.cluster.seed-nodes: '"
+                + seed
+                + "' is not a cluster address; write pekko://"
+                + SYSTEM_NAME
+                + "@host:port, e.g. pekko://"
+                + SYSTEM_NAME
+                + "@10.0.0.1:25520.");
+      }
+      if (!SYSTEM_NAME.equals(address.system())
+          || address.getHost().isEmpty()
+          || address.getPort().isEmpty()) {
+        throw new ConfigurationException(
+            "tramontane.cluster.seed-nodes: '"
+                + seed
+                + "' must name the system '"
+                + SYSTEM_NAME
+                + "', a host and a port: pekko://"
+                + SYSTEM_NAME
+                + "@host:port.");
+      }
+      boolean self =
+          selfPort != 0
+              && address.getPort().get() == selfPort
+              && address.getHost().get().equalsIgnoreCase(selfHost);
+      if (!self) {
+        others.add(seed);
+      }
+    }
+    if (!others.isEmpty() && kind == DatabaseSettings.Kind.H2) {
+      throw new ConfigurationException(
+          "tramontane.cluster.seed-nodes names other nodes ("
+              + String.join(", ", others)
+              + "), but the journal is H2. H2 cannot be shared: it is a file local to one node,"
+              + " and a cluster needs one journal shared by every node (an entity that moves to"
+              + " another node must find its events there). Use PostgreSQL: set"
+              + " TRAMONTANE_DB_KIND=postgres with TRAMONTANE_DB_URL, TRAMONTANE_DB_USER and"
+              + " TRAMONTANE_DB_PASSWORD (tramontane.database.kind = postgres, url, user,"
+              + " password) on every node, or run a single node (empty seed-nodes).");
+    }
   }
 
   private void ensureSchemaOrRetry() {
@@ -154,12 +226,23 @@ public final class TramontaneSystem implements AutoCloseable {
     return persistence;
   }
 
-  /** Checks the cluster membership, the schema and a live database round trip, off-thread. */
+  /**
+   * Checks, off-thread, that this node can take work (the Kubernetes readiness probe): coordinated
+   * shutdown has not started (a leaving node is not ready, so traffic drains before it unbinds),
+   * the node is Up in the cluster, the schema is in place, the database answers a round trip, and
+   * every shard region started on this node has registered with the shard coordinator.
+   */
   public CompletionStage<Readiness> readiness() {
     return CompletableFuture.supplyAsync(
         () -> {
           Map<String, String> checks = new LinkedHashMap<>();
           boolean ok = true;
+          Optional<CoordinatedShutdown.Reason> leaving =
+              CoordinatedShutdown.get(system).getShutdownReason();
+          if (leaving.isPresent()) {
+            checks.put("shutdown", "leaving the cluster (" + leaving.get() + ")");
+            ok = false;
+          }
           MemberStatus status = Cluster.get(system).selfMember().status();
           boolean up = status == MemberStatus.up();
           checks.put("cluster", up ? "up" : "member status " + status);
@@ -173,9 +256,55 @@ public final class TramontaneSystem implements AutoCloseable {
             checks.put("database", "unreachable: " + e.getMessage());
             ok = false;
           }
+          if (up && leaving.isEmpty()) {
+            String waiting = shardRegionsNotRegistered();
+            checks.put("sharding", waiting.isEmpty() ? "ready" : "waiting for " + waiting);
+            ok &= waiting.isEmpty();
+          } else {
+            checks.put("sharding", "not ready: the node is not up");
+            ok = false;
+          }
           return new Readiness(ok, checks);
         },
         Dispatchers.blockingIo(system));
+  }
+
+  /**
+   * The shard regions (entity types) on this node that have not yet registered with their
+   * coordinator, as "name, name"; empty when all have. Like Pekko's ClusterShardingHealthCheck, a
+   * region counts once it has registered: a coordinator moving later must not make every node
+   * unready at once.
+   */
+  private String shardRegionsNotRegistered() {
+    ClusterSharding sharding = ClusterSharding.get(Adapter.toClassic(system));
+    Map<String, CompletableFuture<Boolean>> asks = new TreeMap<>();
+    for (String name : sharding.getShardTypeNames()) {
+      if (registeredRegions.contains(name)) {
+        continue;
+      }
+      asks.put(
+          name,
+          Patterns.ask(
+                  sharding.shardRegion(name),
+                  ShardRegion.GetShardRegionStatus$.MODULE$,
+                  SHARDING_CHECK_TIMEOUT)
+              .toCompletableFuture()
+              .thenApply(
+                  answer ->
+                      answer instanceof ShardRegion.ShardRegionStatus s
+                          && s.registeredWithCoordinator())
+              .exceptionally(e -> false));
+    }
+    List<String> waiting = new ArrayList<>();
+    asks.forEach(
+        (name, registered) -> {
+          if (registered.join()) {
+            registeredRegions.add(name);
+          } else {
+            waiting.add(name);
+          }
+        });
+    return String.join(", ", waiting);
   }
 
   /** Runs coordinated shutdown (leave the cluster, hand over shards) and waits for it. */

@@ -3,6 +3,9 @@ package io.tramontane.server.cli;
 import io.tramontane.server.TramontaneServer;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -16,12 +19,32 @@ import picocli.CommandLine.Mixin;
     })
 final class ServeCommand implements Callable<Integer> {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
   @Mixin ConfigOptions options;
 
   @Override
   public Integer call() {
     TramontaneServer server = TramontaneServer.start(options.load(Map.of()));
     server.node().system().getWhenTerminated().toCompletableFuture().join();
+    return exitCode(
+        CoordinatedShutdown.get(server.node().system())
+            .getShutdownReason()
+            .orElse(CoordinatedShutdown.unknownReason()));
+  }
+
+  /**
+   * 0 after a requested stop (SIGTERM, Ctrl-C); 1 when the cluster stopped the node (downed by the
+   * split brain resolver, no seed node reachable, incompatible configuration), so a supervisor that
+   * restarts on failure (systemd Restart=on-failure) brings it back.
+   */
+  static int exitCode(CoordinatedShutdown.Reason reason) {
+    if (reason.equals(CoordinatedShutdown.clusterDowningReason())
+        || reason.equals(CoordinatedShutdown.clusterJoinUnsuccessfulReason())
+        || reason.equals(CoordinatedShutdown.incompatibleConfigurationDetectedReason())) {
+      LOG.error("The cluster stopped this node ({}); exiting with status 1.", reason);
+      return 1;
+    }
     return 0;
   }
 }
