@@ -129,9 +129,64 @@ public final class Retrieval implements AutoCloseable {
     return List.copyOf(all);
   }
 
+  /**
+   * Whether the collection exists: indexed here, or recorded in the durable log by any node (in a
+   * cluster, a collection first written through another node). A collection found only in the log
+   * gets its index on this node now, built from the log (no parsing, no embedding).
+   */
   public boolean exists(String collection) {
-    return collections.containsKey(collection)
-        || Files.isDirectory(settings.indexDir().resolve(collection));
+    if (collections.containsKey(collection)
+        || Files.isDirectory(settings.indexDir().resolve(collection))) {
+      return true;
+    }
+    if (!inLog(collection)) {
+      return false;
+    }
+    LOG.info(
+        "Collection {}: found in the log (written through another node); indexing here",
+        collection);
+    projection(collection);
+    return true;
+  }
+
+  /** Negative answers of {@link #inLog}, for a moment: an unknown name asked again is cheap. */
+  private final Map<String, Long> absentUntil = new ConcurrentHashMap<>();
+
+  private boolean inLog(String collection) {
+    try {
+      Ingestion.checkName("collection", collection);
+    } catch (RuntimeException e) {
+      return false;
+    }
+    Long until = absentUntil.get(collection);
+    if (until != null && until > System.nanoTime()) {
+      return false;
+    }
+    try {
+      boolean found =
+          journal
+              .currentEventsByTag(
+                  io.tramontane.retrieval.ingest.DocumentEntity.tag(collection),
+                  org.apache.pekko.persistence.query.Offset.sequence(0))
+              .take(1)
+              .runWith(org.apache.pekko.stream.javadsl.Sink.headOption(), system)
+              .toCompletableFuture()
+              .get(10, java.util.concurrent.TimeUnit.SECONDS)
+              .isPresent();
+      if (!found) {
+        if (absentUntil.size() > 10_000) {
+          absentUntil.clear();
+        }
+        absentUntil.put(collection, System.nanoTime() + 2_000_000_000L);
+      }
+      return found;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.warn("Collection {}: cannot ask the log whether it exists: {}", collection, e.toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private CollectionProjection projection(String collection) {

@@ -200,6 +200,41 @@ class RetrievalIT {
     }
   }
 
+  /**
+   * A node without the collection's index (a new node of a cluster, or a lost disk) finds the
+   * collection in the shared log and builds its index from it, without parsing or embedding.
+   */
+  @Test
+  void aNodeWithoutTheIndexBuildsItFromTheLogOnFirstUse(@TempDir Path data) throws Exception {
+    Config config = config(data, Map.of());
+    Caller anyone = new Caller("acme", Set.of());
+    try (Node node = Node.start(config)) {
+      await(
+          node.retrieval().ingestion().ingest(doc("acme", "invoices.md", Set.of(), true, INVOICE)));
+      await(node.retrieval().awaitIndexed("kb"));
+      assertFalse(node.retrieval().exists("nothing-here"), "an unknown collection stays unknown");
+    }
+    Path index = node(config).resolve("kb");
+    try (var files = java.nio.file.Files.walk(index)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    assertFalse(java.nio.file.Files.exists(index));
+    try (Node node = Node.start(config)) {
+      assertTrue(node.retrieval().exists("kb"), "found in the log");
+      await(node.retrieval().awaitIndexed("kb"));
+      List<Hit> hits =
+          await(node.retrieval().search("kb", anyone, SearchMode.BM25, "supplier invoices", 5));
+      assertEquals(List.of("invoices.md"), ids(hits));
+    }
+  }
+
+  private static Path node(Config config) {
+    return Path.of(
+        config.getString("tramontane.retrieval.index-dir").isBlank()
+            ? config.getString("tramontane.data-dir") + "/index"
+            : config.getString("tramontane.retrieval.index-dir"));
+  }
+
   @Test
   void aFailedDocumentIsRecordedWithItsReasonAndTheNextOneIndexes(@TempDir Path data) {
     try (Node node = Node.start(config(data, Map.of()))) {

@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS PUBLIC."event_tag" (
   PRIMARY KEY("event_id", "tag"),
   CONSTRAINT "fk_event_journal" FOREIGN KEY("event_id") REFERENCES PUBLIC."event_journal"("ordering") ON DELETE CASCADE
 );
+-- Tag queries (eventsByTag: feeds, index projections) look events up by tag, then by offset.
+CREATE INDEX IF NOT EXISTS "event_tag_tag_idx" ON PUBLIC."event_tag" ("tag", "event_id");
 CREATE TABLE IF NOT EXISTS PUBLIC."snapshot" (
   "persistence_id" VARCHAR(255) NOT NULL,
   "sequence_number" BIGINT NOT NULL,

@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS event_tag (
   PRIMARY KEY(event_id, tag),
   CONSTRAINT fk_event_journal FOREIGN KEY(event_id) REFERENCES event_journal(ordering) ON DELETE CASCADE
 );
+-- Tag queries (eventsByTag: feeds, index projections) look events up by tag, then by offset.
+CREATE INDEX IF NOT EXISTS event_tag_tag_idx ON event_tag (tag, event_id);
 CREATE TABLE IF NOT EXISTS snapshot (
   persistence_id VARCHAR(255) NOT NULL,
   sequence_number BIGINT NOT NULL,
