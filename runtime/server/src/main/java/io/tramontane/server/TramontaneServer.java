@@ -123,7 +123,7 @@ public final class TramontaneServer implements AutoCloseable {
       // Each accepted delivery starts the workflow bound to its trigger, once (idempotent run
       // name).
       new DeliveryFeed(node.system(), node.database())
-          .subscribe(
+          .subscribeClusterWide(
               "workflows",
               (tx, d) ->
                   workflows

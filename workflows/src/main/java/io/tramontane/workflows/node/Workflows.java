@@ -133,7 +133,9 @@ public final class Workflows {
             w.topic));
     w.schedules = Schedules.start(node.system(), node.persistence(), config);
     w.current.values().forEach(w.schedules::deployed);
-    events.subscribe("workflows", (tx, event) -> w.onEvent(event).toCompletableFuture().join());
+    // its own consumer id: offsets are stored per consumer id, and "workflows" reads deliveries
+    events.subscribeClusterWide(
+        "workflow-events", (tx, event) -> w.onEvent(event).toCompletableFuture().join());
     return w;
   }
 

@@ -59,13 +59,19 @@ public final class PlatformEvents {
    * anything else it does must be idempotent on the event's (source, id).
    */
   public JournalFeed.Subscription subscribe(String consumerId, Consumer consumer) {
-    return feed.subscribe(
-        EventEntity.TAG,
-        consumerId,
-        (tx, envelope) -> {
-          if (envelope.event() instanceof EventEntity.Published p) {
-            consumer.accept(tx, p.event());
-          }
-        });
+    return feed.subscribe(EventEntity.TAG, consumerId, handler(consumer));
+  }
+
+  /** Like {@link #subscribe}, once in the whole cluster (a singleton that moves on failover). */
+  public void subscribeClusterWide(String consumerId, Consumer consumer) {
+    feed.subscribeClusterWide(EventEntity.TAG, consumerId, handler(consumer));
+  }
+
+  private static JournalFeed.Handler handler(Consumer consumer) {
+    return (tx, envelope) -> {
+      if (envelope.event() instanceof EventEntity.Published p) {
+        consumer.accept(tx, p.event());
+      }
+    };
   }
 }

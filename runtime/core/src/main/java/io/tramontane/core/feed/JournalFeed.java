@@ -67,7 +67,10 @@ public final class JournalFeed {
     this.blocking = Dispatchers.blockingIo(system);
   }
 
-  /** Starts handing {@code tag}'s events to {@code handler} from where {@code consumerId} was. */
+  /**
+   * Starts handing {@code tag}'s events to {@code handler} from where {@code consumerId} was. The
+   * offset is stored per consumer id: one id reads one tag.
+   */
   public Subscription subscribe(String tag, String consumerId, Handler handler) {
     if (!CONSUMER_ID.matcher(consumerId).matches()) {
       throw new IllegalArgumentException(
@@ -84,6 +87,35 @@ public final class JournalFeed {
             .toMat(Sink.ignore(), Keep.both())
             .run(system);
     return new Subscription(pair.first(), pair.second());
+  }
+
+  /**
+   * Like {@link #subscribe}, but once in the whole cluster: the subscription runs in a cluster
+   * singleton (on the oldest node) and moves to another node when that one leaves or fails,
+   * resuming from the stored offset. For consumers whose work must not run on every node at once.
+   */
+  public void subscribeClusterWide(String tag, String consumerId, Handler handler) {
+    if (!CONSUMER_ID.matcher(consumerId).matches()) {
+      throw new IllegalArgumentException(
+          "consumer id must be 1-200 letters, digits or . _ : -, was '" + consumerId + "'");
+    }
+    org.apache.pekko.cluster.typed.ClusterSingleton.get(system)
+        .init(
+            org.apache.pekko.cluster.typed.SingletonActor.of(
+                org.apache.pekko.actor.typed.javadsl.Behaviors.<Object>setup(
+                    ctx -> {
+                      Subscription running = subscribe(tag, consumerId, handler);
+                      LOG.info("Feed consumer {} runs on this node", consumerId);
+                      return org.apache.pekko.actor.typed.javadsl.Behaviors.receive(Object.class)
+                          .onSignal(
+                              org.apache.pekko.actor.typed.PostStop.class,
+                              stop -> {
+                                running.stop();
+                                return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+                              })
+                          .build();
+                    }),
+                "feed-" + tag + "-" + consumerId));
   }
 
   private Source<Long, NotUsed> fromStoredOffset(String tag, String consumerId, Handler handler) {

@@ -23,13 +23,19 @@ public final class DeliveryFeed {
    * a new consumer). Each delivery is handled once per consumer id.
    */
   public JournalFeed.Subscription subscribe(String consumerId, DeliveryConsumer consumer) {
-    return feed.subscribe(
-        DeliveryEntity.TAG,
-        consumerId,
-        (tx, envelope) -> {
-          if (envelope.event() instanceof DeliveryEntity.DeliveryAccepted accepted) {
-            consumer.accept(tx, accepted.delivery());
-          }
-        });
+    return feed.subscribe(DeliveryEntity.TAG, consumerId, handler(consumer));
+  }
+
+  /** Like {@link #subscribe}, once in the whole cluster (a singleton that moves on failover). */
+  public void subscribeClusterWide(String consumerId, DeliveryConsumer consumer) {
+    feed.subscribeClusterWide(DeliveryEntity.TAG, consumerId, handler(consumer));
+  }
+
+  private static JournalFeed.Handler handler(DeliveryConsumer consumer) {
+    return (tx, envelope) -> {
+      if (envelope.event() instanceof DeliveryEntity.DeliveryAccepted accepted) {
+        consumer.accept(tx, accepted.delivery());
+      }
+    };
   }
 }
