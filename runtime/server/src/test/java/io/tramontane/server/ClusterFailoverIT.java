@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -126,6 +127,7 @@ class ClusterFailoverIT {
             "not every run reached the ledger: " + ledger.progress() + cluster.logTails());
         cluster.kill(VICTIM);
         long killedAt = System.nanoTime();
+        Instant killInstant = Instant.now();
         Map<String, List<Integer>> atKill = ledger.progress();
         int attemptsAtKill = ledger.attempts.size();
 
@@ -195,6 +197,7 @@ class ClusterFailoverIT {
         Map<String, List<String>> writers = journalWriters(db, "WorkflowRun|acme/five-steps/");
         assertEquals(RUNS, writers.size(), "one journal per run: " + writers.keySet());
         int moved = 0;
+        Instant firstResumed = null;
         for (Map.Entry<String, List<String>> e : writers.entrySet()) {
           List<String> blocks = new ArrayList<>();
           for (String w : e.getValue()) {
@@ -207,6 +210,14 @@ class ClusterFailoverIT {
           }
           if (blocks.size() > 1) {
             moved++;
+            String run = e.getKey().substring(e.getKey().lastIndexOf('/') + 1);
+            for (WorkflowCrashIT.Ledger.Attempt a : ledger.attempts) {
+              if (a.run().equals(run)
+                  && a.at().isAfter(killInstant)
+                  && (firstResumed == null || a.at().isBefore(firstResumed))) {
+                firstResumed = a.at();
+              }
+            }
           }
         }
         assertTrue(moved >= 1, "no run changed node: the kill tested nothing\n" + writers + story);
@@ -221,6 +232,16 @@ class ClusterFailoverIT {
         }
         assertEquals("completed", viaVictim, "the restarted node serves" + cluster.logTails());
 
+        // The failover as node 1 saw it (unreachable, split brain resolver decision, removal).
+        for (String line : Files.readAllLines(cluster.node(1).log())) {
+          if (line.contains("nreachable")
+              || line.contains("SBR")
+              || line.contains("removing")
+              || line.contains("Removed")) {
+            System.out.println("ClusterFailoverIT node 1: " + line);
+          }
+        }
+        System.out.println("killed at " + killInstant + "; first resumed step at " + firstResumed);
         System.out.println(
             "ClusterFailoverIT: "
                 + NODES
@@ -236,7 +257,11 @@ class ClusterFailoverIT {
                 + failover.toMillis()
                 + " ms after the kill; "
                 + moved
-                + " runs resumed on another node, "
+                + " runs resumed on another node (the first step request of one "
+                + (firstResumed == null
+                    ? "never came"
+                    : Duration.between(killInstant, firstResumed).toMillis() + " ms after the kill")
+                + "), "
                 + resent
                 + " step requests re-sent (deduplicated by key); node "
                 + VICTIM
