@@ -36,12 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
  * cluster over one PostgreSQL journal ({@link ServerCluster}). Five-step workflows, started
  * round-robin through the three nodes, post each step to a ledger server that applies every {@code
  * Idempotency-Key} once ({@link WorkflowCrashIT.Ledger}). While they run, the third node gets
- * SIGKILL: the split brain resolver downs it, its shards move to the survivors, the remembered runs
- * start there by themselves and finish. Checked: every run completes (read through the survivors);
- * each (run, step) applied exactly once, in order, under its one key; the journal of every run has
- * sequence numbers 1..max without a gap, and its writers (one per entity incarnation) never
- * interleave — an entity live on two nodes at once would write A, B, A. Then the killed node is
- * started again and must rejoin and serve. Run alone with {@code -Dgroups=cluster}.
+ * SIGKILL (the third node; in the second test the first, oldest one): the split brain resolver
+ * downs it, its shards move to the survivors, the remembered runs start there by themselves and
+ * finish. Checked: every run completes (read through the survivors); each (run, step) applied
+ * exactly once, in order, under its one key; the journal of every run has sequence numbers 1..max
+ * without a gap, and its writers (one per entity incarnation) never interleave — an entity live on
+ * two nodes at once would write A, B, A. Then the killed node is started again and must rejoin and
+ * serve. Run alone with {@code -Dgroups=cluster}.
  */
 @Tag("cluster")
 class ClusterFailoverIT {
@@ -50,7 +51,6 @@ class ClusterFailoverIT {
   static final int NODES = 3;
   static final int RUNS = 30;
   static final int STEPS = 5;
-  static final int VICTIM = 3;
 
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -87,6 +87,20 @@ class ClusterFailoverIT {
 
   @Test
   void killingANodeMidRunLosesAndRepeatsNoStep(@TempDir Path dir) throws Exception {
+    failover(dir, 3);
+  }
+
+  /**
+   * The same with the oldest node killed: it hosts the shard coordinator and the cluster
+   * singletons, which must move too, and it is the first seed node, which must rejoin through the
+   * others.
+   */
+  @Test
+  void killingTheOldestNodeMidRunLosesAndRepeatsNoStep(@TempDir Path dir) throws Exception {
+    failover(dir, 1);
+  }
+
+  void failover(Path dir, int victim) throws Exception {
     long t0 = System.nanoTime();
     try (WorkflowCrashIT.Ledger ledger = new WorkflowCrashIT.Ledger(Set.of(), Set.of())) {
       List<String> runs = new ArrayList<>();
@@ -125,7 +139,7 @@ class ClusterFailoverIT {
         assertTrue(
             WorkflowCrashIT.poll(Duration.ofSeconds(60), () -> ledger.applied.size() == RUNS),
             "not every run reached the ledger: " + ledger.progress() + cluster.logTails());
-        cluster.kill(VICTIM);
+        cluster.kill(victim);
         long killedAt = System.nanoTime();
         Instant killInstant = Instant.now();
         Map<String, List<Integer>> atKill = ledger.progress();
@@ -223,22 +237,23 @@ class ClusterFailoverIT {
         assertTrue(moved >= 1, "no run changed node: the kill tested nothing\n" + writers + story);
 
         // The killed node rejoins and serves.
-        Duration rejoined = cluster.restart(VICTIM, Duration.ofSeconds(120));
-        String viaVictim = status(cluster.node(VICTIM), runs.getFirst());
+        Duration rejoined = cluster.restart(victim, Duration.ofSeconds(120));
+        String viaVictim = status(cluster.node(victim), runs.getFirst());
         long rejoinDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!viaVictim.equals("completed") && System.nanoTime() < rejoinDeadline) {
           Thread.sleep(200);
-          viaVictim = status(cluster.node(VICTIM), runs.getFirst());
+          viaVictim = status(cluster.node(victim), runs.getFirst());
         }
         assertEquals("completed", viaVictim, "the restarted node serves" + cluster.logTails());
 
-        // The failover as node 1 saw it (unreachable, split brain resolver decision, removal).
-        for (String line : Files.readAllLines(cluster.node(1).log())) {
+        // The failover as a survivor saw it (unreachable, split brain resolver decision, removal).
+        int survivor = victim == 1 ? 2 : 1;
+        for (String line : Files.readAllLines(cluster.node(survivor).log())) {
           if (line.contains("nreachable")
               || line.contains("SBR")
               || line.contains("removing")
               || line.contains("Removed")) {
-            System.out.println("ClusterFailoverIT node 1: " + line);
+            System.out.println("ClusterFailoverIT node " + survivor + ": " + line);
           }
         }
         System.out.println("killed at " + killInstant + "; first resumed step at " + firstResumed);
@@ -250,7 +265,7 @@ class ClusterFailoverIT {
                 + " ms; "
                 + RUNS
                 + " runs; node "
-                + VICTIM
+                + victim
                 + " killed with "
                 + attemptsAtKill
                 + " step requests made; all runs finished "
@@ -264,7 +279,7 @@ class ClusterFailoverIT {
                 + "), "
                 + resent
                 + " step requests re-sent (deduplicated by key); node "
-                + VICTIM
+                + victim
                 + " rejoined in "
                 + rejoined.toMillis()
                 + " ms; total "
