@@ -35,14 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
  * RELIABILITY F1, scaled down to a 2-core machine: three real server JVMs on 127.0.0.1 in one Pekko
  * cluster over one PostgreSQL journal ({@link ServerCluster}). Five-step workflows, started
  * round-robin through the three nodes, post each step to a ledger server that applies every {@code
- * Idempotency-Key} once ({@link WorkflowCrashIT.Ledger}). While they run, the third node gets
- * SIGKILL (the third node; in the second test the first, oldest one): the split brain resolver
- * downs it, its shards move to the survivors, the remembered runs start there by themselves and
- * finish. Checked: every run completes (read through the survivors); each (run, step) applied
- * exactly once, in order, under its one key; the journal of every run has sequence numbers 1..max
- * without a gap, and its writers (one per entity incarnation) never interleave — an entity live on
- * two nodes at once would write A, B, A. Then the killed node is started again and must rejoin and
- * serve. Run alone with {@code -Dgroups=cluster}.
+ * Idempotency-Key} once ({@link WorkflowCrashIT.Ledger}). While they run, one node gets SIGKILL
+ * (the third; in the second test the first, oldest one): the split brain resolver downs it, its
+ * shards move to the survivors, the remembered runs start there by themselves and finish. Checked:
+ * every run completes (read through the survivors); each (run, step) applied exactly once, in
+ * order, under its one key; the journal of every run has sequence numbers 1..max without a gap, and
+ * its writers (one per entity incarnation) never interleave — an entity live on two nodes at once
+ * would write A, B, A. Then the killed node is started again and must rejoin and serve. Run alone
+ * with {@code -Dgroups=cluster}.
  */
 @Tag("cluster")
 class ClusterFailoverIT {
