@@ -24,6 +24,7 @@ public final class ServerProcess implements AutoCloseable {
   private final Path workDir;
   private final TestDatabase db;
   private final int port;
+  private final Map<String, String> environment;
   private Process process;
   private int starts;
 
@@ -34,7 +35,18 @@ public final class ServerProcess implements AutoCloseable {
   /** A server with {@code extra} configuration layered over the test triggers and keys. */
   public ServerProcess(Path workDir, TestDatabase db, Map<String, Object> extra)
       throws IOException {
+    this(workDir, db, extra, Map.of());
+  }
+
+  /**
+   * A server with {@code extra} configuration and {@code environment} variables set last (over the
+   * database's and the default {@code TRAMONTANE_CLUSTER_PORT=0}), e.g. a fixed cluster port.
+   */
+  public ServerProcess(
+      Path workDir, TestDatabase db, Map<String, Object> extra, Map<String, String> environment)
+      throws IOException {
     this.workDir = workDir;
+    this.environment = Map.copyOf(environment);
     this.db = db;
     try (ServerSocket s = new ServerSocket(0)) {
       this.port = s.getLocalPort();
@@ -75,6 +87,7 @@ public final class ServerProcess implements AutoCloseable {
     env.putAll(db.environment());
     env.put("TRAMONTANE_HTTP_PORT", Integer.toString(port));
     env.put("TRAMONTANE_CLUSTER_PORT", "0");
+    env.putAll(environment);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
     process = pb.start();
@@ -131,6 +144,10 @@ public final class ServerProcess implements AutoCloseable {
     } catch (IOException e) {
       return "(no log: " + e + ")";
     }
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
   }
 
   public int starts() {

@@ -1,0 +1,177 @@
+package io.tramontane.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tramontane.server.testing.ServerCluster;
+import io.tramontane.server.testing.ServerProcess;
+import io.tramontane.server.testing.TestDatabase;
+import io.tramontane.server.testing.TestServer;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Search in a 3-node cluster (issue 8, "search in a cluster"): each node serves searches from its
+ * own Lucene index, a projection of the shared document log. Once a node has the collection open, a
+ * document ingested through another node reaches its index through the log; this test measures that
+ * lag, node 1 to node 3 and back.
+ *
+ * <p>Not covered here, because it does not work yet: a node opens a collection's projection only
+ * when a document of it is ingested through that node, or at start for an index already on its
+ * disk. A node that has never seen the collection answers a search with 404 "there is no collection
+ * named …" however long one waits (measured: still 404 after 30 s), and a node started empty
+ * catches up on nothing until it is used. So each node first ingests one document of its own into
+ * the collection here.
+ */
+@Tag("cluster")
+class ClusterSearchIT {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final int DOCUMENTS = 10;
+  static final Duration BOUND = Duration.ofSeconds(10);
+
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  HttpResponse<String> upload(ServerProcess node, String collection, String id, String text)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(
+                node.uri("/collections/" + collection + "/documents?id=" + id + "&public=true"))
+            .header("Authorization", "Bearer " + TestServer.ACME_KEY)
+            .header("Content-Type", "text/plain")
+            .PUT(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  boolean finds(ServerProcess node, String collection, String query, String id) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(node.uri("/collections/" + collection + "/search"))
+                  .header("Authorization", "Bearer " + TestServer.ACME_KEY)
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          JSON.writeValueAsString(Map.of("query", query, "mode", "bm25"))))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        return false;
+      }
+      for (JsonNode hit : JSON.readTree(r.body()).path("results")) {
+        if (hit.path("documentId").asText().equals(id)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /**
+   * Milliseconds from {@code since} until {@code node} finds the document, or -1 past the bound.
+   */
+  long lag(ServerProcess node, String query, String id, long since) throws InterruptedException {
+    long deadline = since + BOUND.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (finds(node, "kb", query, id)) {
+        return Duration.ofNanos(System.nanoTime() - since).toMillis();
+      }
+      Thread.sleep(20);
+    }
+    return -1;
+  }
+
+  static String text(String word) {
+    return "The " + word + " report covers harbour operations and crane maintenance.";
+  }
+
+  @Test
+  void aDocumentIngestedOnOneNodeIsFoundOnTheOthersWithinBoundedLag(@TempDir Path dir)
+      throws Exception {
+    TestDatabase db = TestDatabase.postgres(dir.resolve("data"));
+    try (ServerCluster cluster = ServerCluster.create(dir, db, 3, Map.of());
+        ExecutorService pollers = Executors.newVirtualThreadPerTaskExecutor()) {
+      cluster.startAll(Duration.ofSeconds(150));
+      // Each node opens the collection by ingesting into it (see the class comment).
+      for (int i = 1; i <= 3; i++) {
+        HttpResponse<String> put =
+            upload(cluster.node(i), "kb", "opened-" + i + ".txt", text("opener" + i));
+        assertEquals(200, put.statusCode(), put.body());
+      }
+      for (int i = 1; i <= 3; i++) {
+        for (int j = 1; j <= 3; j++) {
+          assertTrue(
+              lag(cluster.node(j), "opener" + i, "opened-" + i + ".txt", System.nanoTime()) >= 0,
+              "node " + j + " never found node " + i + "'s document" + cluster.logTails());
+        }
+      }
+
+      List<Long> local = new ArrayList<>();
+      List<Long> remote = new ArrayList<>();
+      for (int d = 1; d <= DOCUMENTS; d++) {
+        // Odd documents through node 1 (searched on node 3), even ones the other way round.
+        ServerProcess via = cluster.node(d % 2 == 1 ? 1 : 3);
+        ServerProcess other = cluster.node(d % 2 == 1 ? 3 : 1);
+        String word = "kestrel" + d;
+        String id = "doc-" + d + ".txt";
+        HttpResponse<String> put = upload(via, "kb", id, text(word));
+        long answered = System.nanoTime();
+        assertEquals(200, put.statusCode(), put.body());
+        CompletableFuture<Long> here =
+            CompletableFuture.supplyAsync(() -> lagOrFail(via, word, id, answered), pollers);
+        CompletableFuture<Long> there =
+            CompletableFuture.supplyAsync(() -> lagOrFail(other, word, id, answered), pollers);
+        long h = here.join();
+        long t = there.join();
+        assertTrue(h >= 0, id + " not found within " + BOUND + " on the node it came through");
+        assertTrue(t >= 0, id + " not found within " + BOUND + " on the other node");
+        local.add(h);
+        remote.add(t);
+      }
+      System.out.println(
+          "ClusterSearchIT: ms from the ingest's answer until a bm25 search finds the document;"
+              + " on the ingesting node "
+              + summary(local)
+              + ", on another node "
+              + summary(remote));
+    }
+  }
+
+  long lagOrFail(ServerProcess node, String word, String id, long since) {
+    try {
+      return lag(node, word, id, since);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  static String summary(List<Long> ms) {
+    List<Long> sorted = ms.stream().sorted().toList();
+    return "median "
+        + sorted.get(sorted.size() / 2)
+        + ", max "
+        + sorted.getLast()
+        + " (all: "
+        + ms
+        + ")";
+  }
+}
