@@ -294,4 +294,31 @@ class WorkflowEventsIT {
       assertEquals("v2", newDone.path("output").path("ranVersion").asText());
     }
   }
+
+  /** A definition deployed over REST is stored: it survives a restart (and reaches every node). */
+  @Test
+  void aDefinitionDeployedOverRestSurvivesARestart(@TempDir Path dir) throws Exception {
+    String yaml =
+        """
+        document: {dsl: '1.0.0', namespace: t, name: kept, version: '1.0.0'}
+        do:
+          - answer:
+              set: {kept: true}
+        """;
+    String key = TestServer.ACME_KEY;
+    try (TestServer server = TestServer.start(TestDatabase.h2(dir.resolve("data")), Map.of())) {
+      assertEquals(200, deploy(server, "kept", yaml).statusCode());
+    }
+    try (TestServer server = TestServer.start(TestDatabase.h2(dir.resolve("data")), Map.of())) {
+      assertTrue(
+          server.get("/workflows", key).body().contains("\"kept\""), "listed after the restart");
+      assertEquals(202, post(server, "/workflows/kept/runs/after-restart", key, "{}").statusCode());
+      JsonNode done =
+          await(
+              server,
+              "/workflows/kept/runs/after-restart",
+              r -> "completed".equals(r.path("status").asText()));
+      assertTrue(done.path("output").path("kept").asBoolean(), done.toString());
+    }
+  }
 }

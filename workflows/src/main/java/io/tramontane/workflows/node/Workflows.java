@@ -20,6 +20,7 @@ import io.tramontane.workflows.run.Replay;
 import io.tramontane.workflows.run.WorkflowError;
 import io.tramontane.workflows.run.WorkflowRunEntity;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -103,6 +104,16 @@ public final class Workflows {
         d.isBlank()
             ? Path.of(config.getString("tramontane.data-dir")).resolve("workflows")
             : Path.of(d);
+    DefinitionEntity.init(node.system(), node.persistence());
+    w.definitionsTopic =
+        node.system()
+            .systemActorOf(
+                Topic.create(DefinitionChanged.class, "workflow-definitions"),
+                "workflow-definitions",
+                Props.empty());
+    node.system()
+        .systemActorOf(w.definitionListener(), "workflow-definition-listener", Props.empty());
+    w.loadStored();
     w.deployDirectory(dir);
     for (Map.Entry<String, String> t : triggers.entrySet()) {
       if (!w.current.containsKey(t.getValue())) {
@@ -255,15 +266,116 @@ public final class Workflows {
   /** Validates and deploys a definition; runs already started keep their version. */
   public WorkflowDefinition deploy(String source, byte[] yaml) {
     WorkflowDefinition d = parser.parse(source, yaml);
+    try {
+      ClusterSharding.get(system)
+          .entityRefFor(DefinitionEntity.ENTITY_KEY, d.name())
+          .<Done>askWithStatus(
+              r ->
+                  new DefinitionEntity.Deploy(
+                      d.hash(), source, new String(yaml, StandardCharsets.UTF_8), r),
+              ASK)
+          .toCompletableFuture()
+          .join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw new io.tramontane.core.UnavailableException(
+          "the definition could not be stored (" + e.getCause().getMessage() + "); retry",
+          Duration.ofSeconds(5));
+    }
     current.put(d.name(), d);
+    if (definitionsTopic != null) {
+      definitionsTopic.tell(Topic.publish(new DefinitionChanged(d.name(), d.hash())));
+    }
     if (schedules != null) {
       schedules.deployed(d); // timer schedule set, changed or removed with the version
     }
     return d;
   }
 
+  /**
+   * The deployed version of {@code name}: as known here, else as stored (deployed through another
+   * node, or over REST before a restart).
+   */
   public Optional<WorkflowDefinition> definition(String name) {
-    return Optional.ofNullable(current.get(name));
+    WorkflowDefinition d = current.get(name);
+    if (d != null) {
+      return Optional.of(d);
+    }
+    try {
+      return stored(name).toCompletableFuture().join();
+    } catch (RuntimeException e) {
+      LOG.warn("Workflow {}: cannot read the stored definition: {}", name, e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** A deployment elsewhere in the cluster: an update for this node's definitions. */
+  public record DefinitionChanged(String name, String hash)
+      implements io.tramontane.core.CborSerializable {}
+
+  private ActorRef<Topic.Command<DefinitionChanged>> definitionsTopic;
+
+  private org.apache.pekko.actor.typed.Behavior<DefinitionChanged> definitionListener() {
+    return org.apache.pekko.actor.typed.javadsl.Behaviors.setup(
+        ctx -> {
+          definitionsTopic.tell(Topic.subscribe(ctx.getSelf()));
+          return org.apache.pekko.actor.typed.javadsl.Behaviors.receiveMessage(
+              changed -> {
+                WorkflowDefinition mine = current.get(changed.name());
+                if (mine == null || !mine.hash().equals(changed.hash())) {
+                  stored(changed.name());
+                }
+                return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+              });
+        });
+  }
+
+  /** Reads, parses and keeps the stored version of {@code name}. */
+  private CompletionStage<Optional<WorkflowDefinition>> stored(String name) {
+    if (!RUN_NAME.matcher(name).matches()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return ClusterSharding.get(system)
+        .entityRefFor(DefinitionEntity.ENTITY_KEY, name)
+        .<DefinitionEntity.State>askWithStatus(DefinitionEntity.Get::new, ASK)
+        .thenApply(
+            s -> {
+              if (s.hash() == null) {
+                return Optional.<WorkflowDefinition>empty();
+              }
+              WorkflowDefinition d =
+                  parser.parse(s.source(), s.yaml().getBytes(StandardCharsets.UTF_8));
+              current.put(d.name(), d);
+              if (schedules != null) {
+                schedules.deployed(d);
+              }
+              return Optional.of(d);
+            });
+  }
+
+  /** Every stored definition (deployed over REST, on any node, before this start). */
+  private void loadStored() {
+    String prefix = DefinitionEntity.ENTITY_KEY.name() + "|";
+    List<String> names =
+        org.apache.pekko.persistence.query.PersistenceQuery.get(system.classicSystem())
+            .getReadJournalFor(
+                org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.class,
+                org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.Identifier())
+            .currentPersistenceIds()
+            .filter(id -> id.startsWith(prefix))
+            .map(id -> id.substring(prefix.length()))
+            .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system)
+            .toCompletableFuture()
+            .join();
+    for (String name : names) {
+      try {
+        stored(name).toCompletableFuture().join();
+      } catch (RuntimeException e) {
+        LOG.warn("Workflow {}: the stored definition is not loaded: {}", name, e.toString());
+      }
+    }
+    if (!names.isEmpty()) {
+      LOG.info("Workflows: {} stored definition(s) loaded", names.size());
+    }
   }
 
   public List<WorkflowDefinition> definitions() {
