@@ -110,15 +110,7 @@ class ClusterFailoverIT {
         // Slow answers: a run needs several seconds, so the kill finds every run part-way.
         ledger.delays.put(run, Duration.ofMillis(700));
       }
-      Path workflows = Files.createDirectories(dir.resolve("workflows"));
-      StringBuilder yaml =
-          new StringBuilder(
-              "document: {dsl: '1.0.0', namespace: it, name: five-steps, version: '1.0.0'}\n"
-                  + "do:\n");
-      for (int n = 1; n <= STEPS; n++) {
-        yaml.append(WorkflowCrashIT.step(n, ledger.endpoint()));
-      }
-      Files.writeString(workflows.resolve("five-steps.yaml"), yaml);
+      Path workflows = WorkflowCrashIT.fiveSteps(dir, STEPS, ledger.endpoint());
       TestDatabase db = TestDatabase.postgres(dir.resolve("data"));
       Map<String, Object> config = new HashMap<>(WorkflowCrashIT.config(workflows));
 

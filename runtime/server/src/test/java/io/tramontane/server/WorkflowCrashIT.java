@@ -195,6 +195,20 @@ class WorkflowCrashIT {
   }
 
   /** A step posts {run, step, after} where after is the step the previous answer names. */
+  /** Writes the {@code five-steps} workflow ({@code steps} ledger calls) into dir/workflows. */
+  static Path fiveSteps(Path dir, int steps, String endpoint) throws IOException {
+    Path workflows = Files.createDirectories(dir.resolve("workflows"));
+    StringBuilder yaml =
+        new StringBuilder(
+            "document: {dsl: '1.0.0', namespace: it, name: five-steps, version: '1.0.0'}\n"
+                + "do:\n");
+    for (int n = 1; n <= steps; n++) {
+      yaml.append(step(n, endpoint));
+    }
+    Files.writeString(workflows.resolve("five-steps.yaml"), yaml);
+    return workflows;
+  }
+
   static String step(int n, String endpoint) {
     return """
           - step%d:
@@ -226,15 +240,7 @@ class WorkflowCrashIT {
       for (int i = STEPS + 1; i <= RUNS; i++) {
         ledger.delays.put("r" + i, Duration.ofMillis(100L * (i - STEPS)));
       }
-      Path workflows = Files.createDirectories(dir.resolve("workflows"));
-      StringBuilder yaml =
-          new StringBuilder(
-              "document: {dsl: '1.0.0', namespace: it, name: five-steps, version: '1.0.0'}\n"
-                  + "do:\n");
-      for (int n = 1; n <= STEPS; n++) {
-        yaml.append(step(n, ledger.endpoint()));
-      }
-      Files.writeString(workflows.resolve("five-steps.yaml"), yaml);
+      Path workflows = fiveSteps(dir, STEPS, ledger.endpoint());
 
       try (ServerProcess server =
           new ServerProcess(dir, database(dir.resolve("data")), config(workflows))) {
