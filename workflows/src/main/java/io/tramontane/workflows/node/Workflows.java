@@ -252,7 +252,7 @@ public final class Workflows {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.filter(p -> p.toString().matches(".*\\.ya?ml")).sorted().toList()) {
         try {
-          deploy(f.toString(), Files.readAllBytes(f));
+          install(f.toString(), Files.readAllBytes(f), false);
         } catch (WorkflowDefinitionException e) {
           throw new ConfigurationException("workflow definition " + e.getMessage());
         }
@@ -265,21 +265,38 @@ public final class Workflows {
 
   /** Validates and deploys a definition; runs already started keep their version. */
   public WorkflowDefinition deploy(String source, byte[] yaml) {
+    return install(source, yaml, true);
+  }
+
+  /**
+   * Parses, stores and installs a definition. A deployment over REST waits until it is stored; a
+   * file deployed at start does not (the file is its source, and the journal may not answer yet).
+   */
+  private WorkflowDefinition install(String source, byte[] yaml, boolean awaitStored) {
     WorkflowDefinition d = parser.parse(source, yaml);
-    try {
-      ClusterSharding.get(system)
-          .entityRefFor(DefinitionEntity.ENTITY_KEY, d.name())
-          .<Done>askWithStatus(
-              r ->
-                  new DefinitionEntity.Deploy(
-                      d.hash(), source, new String(yaml, StandardCharsets.UTF_8), r),
-              ASK)
-          .toCompletableFuture()
-          .join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw new io.tramontane.core.UnavailableException(
-          "the definition could not be stored (" + e.getCause().getMessage() + "); retry",
-          Duration.ofSeconds(5));
+    CompletionStage<Done> stored =
+        ClusterSharding.get(system)
+            .entityRefFor(DefinitionEntity.ENTITY_KEY, d.name())
+            .askWithStatus(
+                r ->
+                    new DefinitionEntity.Deploy(
+                        d.hash(), source, new String(yaml, StandardCharsets.UTF_8), r),
+                ASK);
+    if (awaitStored) {
+      try {
+        stored.toCompletableFuture().join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw new io.tramontane.core.UnavailableException(
+            "the definition could not be stored (" + e.getCause().getMessage() + "); retry",
+            Duration.ofSeconds(5));
+      }
+    } else {
+      stored.whenComplete(
+          (ok, e) -> {
+            if (e != null) {
+              LOG.warn("Workflow {}: not stored for other nodes yet: {}", d.name(), e.toString());
+            }
+          });
     }
     current.put(d.name(), d);
     if (definitionsTopic != null) {
@@ -355,17 +372,26 @@ public final class Workflows {
   /** Every stored definition (deployed over REST, on any node, before this start). */
   private void loadStored() {
     String prefix = DefinitionEntity.ENTITY_KEY.name() + "|";
-    List<String> names =
-        org.apache.pekko.persistence.query.PersistenceQuery.get(system.classicSystem())
-            .getReadJournalFor(
-                org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.class,
-                org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.Identifier())
-            .currentPersistenceIds()
-            .filter(id -> id.startsWith(prefix))
-            .map(id -> id.substring(prefix.length()))
-            .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system)
-            .toCompletableFuture()
-            .join();
+    List<String> names;
+    try {
+      names =
+          org.apache.pekko.persistence.query.PersistenceQuery.get(system.classicSystem())
+              .getReadJournalFor(
+                  org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.class,
+                  org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.Identifier())
+              .currentPersistenceIds()
+              .filter(id -> id.startsWith(prefix))
+              .map(id -> id.substring(prefix.length()))
+              .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system)
+              .toCompletableFuture()
+              .join();
+    } catch (RuntimeException e) {
+      // the journal is not reachable yet: each stored definition is read when first asked for
+      LOG.warn(
+          "Workflows: stored definitions not loaded at start ({}); read on first use",
+          e.toString());
+      return;
+    }
     for (String name : names) {
       try {
         stored(name).toCompletableFuture().join();
