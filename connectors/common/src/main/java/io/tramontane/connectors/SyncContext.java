@@ -74,7 +74,8 @@ public interface SyncContext {
    * one), or null. The manifest is the set of items the instance has taken, with a version the
    * source chooses (mtime and size, an eTag, a content hash): a source compares versions to skip
    * unchanged items, and lists the recorded items to find the ones deleted while it was not looking
-   * (a file removed while the node was down, a Graph full re-enumeration after 410).
+   * (a file removed while the node was down). The manifest is the entity's journaled state: for
+   * sources with very many items, list the collection instead ({@link #sourceIds}).
    */
   default String known(String item) {
     throw new UnsupportedOperationException("this context keeps no manifest");
