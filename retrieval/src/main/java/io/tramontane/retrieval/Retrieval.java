@@ -21,10 +21,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -293,6 +295,35 @@ public final class Retrieval implements AutoCloseable {
                     progress.applied(),
                     progress.committed()),
             blocking);
+  }
+
+  /**
+   * The source ids of {@code tenant}'s documents in {@code collection} that start with {@code
+   * prefix} ("" for all), sorted: documents indexed and documents recorded as failed, never other
+   * tenants' or other collections'. Consistent with the durable log: the answer comes once this
+   * node's index has applied everything logged when it was asked — every ingest and delete
+   * acknowledged before the call, through any node of the cluster, is reflected. A node that never
+   * indexed the collection builds its index from the log first (no parsing, no embedding). A
+   * collection nobody has written to answers the empty set. Fails like {@link #awaitIndexed} when
+   * the index does not catch up within {@code index.catch-up-timeout}.
+   */
+  public CompletionStage<SortedSet<String>> documentIds(
+      String collection, String tenant, String prefix) {
+    try {
+      Ingestion.checkName("collection", collection);
+      Ingestion.checkName("tenant", tenant);
+      if (prefix == null) {
+        throw new InvalidRequestException("the prefix is missing; use \"\" for every document.");
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (!exists(collection)) {
+      return CompletableFuture.completedFuture(Collections.emptySortedSet());
+    }
+    CollectionProjection p = projection(collection);
+    return p.awaitCaughtUp(settings.catchUpTimeout())
+        .thenApplyAsync(progress -> p.index().documentIds(tenant, prefix), blocking);
   }
 
   /** Completes when the collection's index has applied and committed everything logged so far. */

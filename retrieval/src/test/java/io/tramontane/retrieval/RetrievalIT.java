@@ -3,9 +3,11 @@ package io.tramontane.retrieval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
+import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.TramontaneConfig;
 import io.tramontane.core.UnavailableException;
 import io.tramontane.core.system.TramontaneSystem;
@@ -225,6 +227,64 @@ class RetrievalIT {
       List<Hit> hits =
           await(node.retrieval().search("kb", anyone, SearchMode.BM25, "supplier invoices", 5));
       assertEquals(List.of("invoices.md"), ids(hits));
+    }
+  }
+
+  /**
+   * {@code documentIds} answers what the log holds for one tenant and collection — right after the
+   * ingests and deletes were acknowledged, and on a node that has no index of its own yet (a
+   * connector's sync moved to another node of the cluster).
+   */
+  @Test
+  void documentIdsAreTheLoggedDocumentsOfOneTenantAndCollectionOnAnyNode(@TempDir Path data)
+      throws Exception {
+    Config config = config(data, Map.of());
+    Set<String> expected = Set.of("drive-a/1", "drive-a/2");
+    try (Node node = Node.start(config)) {
+      var in = node.retrieval().ingestion();
+      assertEquals(
+          Set.of(),
+          await(node.retrieval().documentIds("kb", "acme", "")),
+          "a collection nobody wrote to has no documents");
+      await(in.ingest(doc("acme", "drive-a/1", Set.of(), true, INVOICE)));
+      await(in.ingest(doc("acme", "drive-a/2", Set.of(), true, VACATION)));
+      await(in.ingest(doc("acme", "drive-a/3", Set.of(), true, SALARIES)));
+      await(in.ingest(doc("acme", "drive-b/1", Set.of(), true, SALARIES)));
+      await(in.ingest(doc("globex", "drive-a/9", Set.of(), true, INVOICE)));
+      await(
+          in.ingest(
+              SourceDocument.of(
+                  "acme",
+                  "other",
+                  "drive-a/8",
+                  Set.of(),
+                  true,
+                  null,
+                  INVOICE.getBytes(StandardCharsets.UTF_8))));
+      assertTrue(await(in.delete("acme", "kb", "drive-a/3", null)));
+
+      // No awaitIndexed: the answer waits for the index itself.
+      assertEquals(expected, await(node.retrieval().documentIds("kb", "acme", "drive-a/")));
+      assertEquals(
+          Set.of("drive-a/1", "drive-a/2", "drive-b/1"),
+          await(node.retrieval().documentIds("kb", "acme", "")));
+      assertEquals(Set.of("drive-a/9"), await(node.retrieval().documentIds("kb", "globex", "")));
+      assertEquals(Set.of("drive-a/8"), await(node.retrieval().documentIds("other", "acme", "")));
+      CompletionException bad =
+          assertThrows(
+              CompletionException.class,
+              () -> await(node.retrieval().documentIds("kb", "no tenant!", "")));
+      assertInstanceOf(InvalidRequestException.class, bad.getCause());
+    }
+    Path index = node(config).resolve("kb");
+    try (var files = java.nio.file.Files.walk(index)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    try (Node node = Node.start(config)) {
+      assertEquals(
+          expected,
+          await(node.retrieval().documentIds("kb", "acme", "drive-a/")),
+          "a node without the index answers from the log");
     }
   }
 

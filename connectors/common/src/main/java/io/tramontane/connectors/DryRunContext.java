@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -43,6 +44,17 @@ public final class DryRunContext implements SyncContext {
     this.last = checkpoint;
   }
 
+  /**
+   * Starts from {@code checkpoint} with a collection that already holds {@code present} (as left by
+   * earlier passes, e.g. {@code earlier.documents()}): they answer {@link #sourceIds} and stay in
+   * {@link #documents()} until deleted.
+   */
+  public DryRunContext(
+      ConnectorSettings settings, String checkpoint, Map<String, SourceDocument> present) {
+    this(settings, checkpoint);
+    documents.putAll(present);
+  }
+
   @Override
   public ConnectorSettings settings() {
     return settings;
@@ -56,9 +68,23 @@ public final class DryRunContext implements SyncContext {
   }
 
   @Override
-  public synchronized void delete(String sourceId) {
-    documents.remove(sourceId);
+  public synchronized boolean delete(String sourceId) {
     deleted.add(sourceId);
+    return documents.remove(sourceId) != null;
+  }
+
+  /**
+   * The source ids the dry-run collection holds: those it started with and those ingested since.
+   */
+  @Override
+  public synchronized Set<String> sourceIds(String prefix) {
+    Set<String> ids = new TreeSet<>();
+    for (String id : documents.keySet()) {
+      if (id.startsWith(prefix)) {
+        ids.add(id);
+      }
+    }
+    return ids;
   }
 
   @Override

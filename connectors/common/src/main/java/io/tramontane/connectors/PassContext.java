@@ -131,7 +131,7 @@ final class PassContext implements SyncContext {
   }
 
   @Override
-  public void delete(String sourceId) {
+  public boolean delete(String sourceId) {
     boolean known;
     try {
       known =
@@ -141,11 +141,19 @@ final class PassContext implements SyncContext {
                   .ingestion()
                   .delete(settings.tenant(), settings.collection(), sourceId, sourceCheckpoint()));
     } catch (InvalidRequestException invalid) {
-      return; // an id that cannot be ingested was never indexed
+      return false; // an id that cannot be ingested was never indexed
     }
     if (known) {
       count(() -> deleted++);
     }
+    return known;
+  }
+
+  /** From the node's index of the collection, once it has caught up with the shared log. */
+  @Override
+  public Set<String> sourceIds(String prefix) {
+    return await(
+        resources.retrieval().documentIds(settings.collection(), settings.tenant(), prefix));
   }
 
   @Override

@@ -22,8 +22,25 @@ public interface SyncContext {
    */
   IngestResult ingest(SourceDocument document);
 
-  /** Removes a document (by source id) from the collection; idempotent. */
-  void delete(String sourceId);
+  /**
+   * Removes a document (by source id) from the collection; idempotent. True when the collection
+   * held it (indexed or recorded as failed), false when there was nothing to remove.
+   */
+  boolean delete(String sourceId);
+
+  /**
+   * The source ids in the instance's collection (its tenant only) that start with {@code prefix}
+   * ("" for all) — what the collection holds, not what this node or pass remembers: the answer
+   * comes from the durable document log, so it is the same on every node of a cluster and reflects
+   * every ingest and delete acknowledged before the call, whoever made it. For reconciling
+   * deletions after a full enumeration (items held but no longer in the source), where keeping a
+   * manifest of {@link #remember} entries would be too large. Blocks until the node's index has
+   * caught up with the log; not for every item, once per enumeration. Choose source ids so that a
+   * prefix selects exactly one part of the source (e.g. {@code <drive id>/}).
+   */
+  default Set<String> sourceIds(String prefix) {
+    throw new UnsupportedOperationException("this context cannot list its collection");
+  }
 
   /**
    * Publishes a platform event from this connector (source {@code
@@ -57,7 +74,8 @@ public interface SyncContext {
    * one), or null. The manifest is the set of items the instance has taken, with a version the
    * source chooses (mtime and size, an eTag, a content hash): a source compares versions to skip
    * unchanged items, and lists the recorded items to find the ones deleted while it was not looking
-   * (a file removed while the node was down, a Graph full re-enumeration after 410).
+   * (a file removed while the node was down). The manifest is the entity's journaled state: for
+   * sources with very many items, list the collection instead ({@link #sourceIds}).
    */
   default String known(String item) {
     throw new UnsupportedOperationException("this context keeps no manifest");

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
@@ -24,10 +26,15 @@ import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -37,7 +44,10 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.QueryBuilder;
+import org.apache.lucene.util.StringHelper;
 
 /**
  * One collection's Lucene index: BM25 over chunk text and title, HNSW vectors for kNN, and the
@@ -306,6 +316,52 @@ public final class CollectionIndex implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the last commit of " + collection, e);
     }
+  }
+
+  /**
+   * The ids of {@code tenant}'s documents in this collection that start with {@code prefix} ("" for
+   * all): every document with chunks and every document recorded as failed, as the last refresh
+   * sees them, sorted. Other tenants' documents are never listed. Reads the document-key terms, not
+   * the chunks, so the cost grows with the number of documents, not of chunks.
+   */
+  public SortedSet<String> documentIds(String tenant, String prefix) {
+    if (tenant == null || tenant.isEmpty() || tenant.indexOf('\u0000') >= 0) {
+      throw new IllegalArgumentException("a tenant is required to list document ids");
+    }
+    String from = docKey(tenant, prefix == null ? "" : prefix);
+    int idStart = tenant.length() + 1;
+    BytesRef start = new BytesRef(from);
+    return withSearcher(
+        s -> {
+          SortedSet<String> ids = new TreeSet<>();
+          for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(DOC_KEY);
+            if (terms == null) {
+              continue;
+            }
+            Bits live = leaf.reader().getLiveDocs();
+            TermsEnum te = terms.iterator();
+            if (te.seekCeil(start) == TermsEnum.SeekStatus.END) {
+              continue;
+            }
+            PostingsEnum postings = null;
+            for (BytesRef term = te.term(); term != null; term = te.next()) {
+              if (!StringHelper.startsWith(term, start)) {
+                break;
+              }
+              postings = te.postings(postings, PostingsEnum.NONE);
+              for (int d = postings.nextDoc();
+                  d != DocIdSetIterator.NO_MORE_DOCS;
+                  d = postings.nextDoc()) {
+                if (live == null || live.get(d)) {
+                  ids.add(term.utf8ToString().substring(idStart));
+                  break;
+                }
+              }
+            }
+          }
+          return ids;
+        });
   }
 
   /** Chunks of {@code tenant}, whoever may see them (for statistics). */

@@ -160,6 +160,52 @@ class CollectionIndexTest {
   }
 
   @Test
+  void documentIdsListOneTenantsDocumentsByPrefixIncludingFailuresButNotDeletions(
+      @TempDir Path dir) {
+    try (CollectionIndex index = seeded(dir)) {
+      index.upsert(
+          "acme",
+          List.of(
+              chunk("b!drive1/i1", 0, "one", Set.of(), true),
+              chunk("b!drive1/i1", 1, "and a half", Set.of(), true)));
+      index.upsert("acme", List.of(chunk("b!drive1/i2", 0, "two", Set.of(), true)));
+      index.upsert("acme", List.of(chunk("b!drive10/i3", 0, "three", Set.of(), true)));
+      index.recordFailure("acme", "b!drive1/broken", "hash-broken", "cannot be parsed");
+      // A tenant whose name starts with the other's, with the same document ids.
+      index.upsert("acme-eu", List.of(chunk("b!drive1/eu", 0, "eu", Set.of(), true)));
+      index.upsert("globex", List.of(chunk("b!drive1/i1", 0, "other tenant", Set.of(), true)));
+      index.refresh();
+
+      assertEquals(
+          List.of("b!drive1/broken", "b!drive1/i1", "b!drive1/i2"),
+          List.copyOf(index.documentIds("acme", "b!drive1/")),
+          "one id per document, failures listed, another drive's prefix and tenants left out");
+      assertEquals(
+          List.of(
+              "b!drive1/broken",
+              "b!drive1/i1",
+              "b!drive1/i2",
+              "b!drive10/i3",
+              "bob-notes",
+              "holidays",
+              "salaries"),
+          List.copyOf(index.documentIds("acme", "")));
+      assertEquals(List.of("b!drive1/eu"), List.copyOf(index.documentIds("acme-eu", "")));
+      assertEquals(List.of("b!drive1/i1", "canary"), List.copyOf(index.documentIds("globex", "")));
+      assertEquals(List.of(), List.copyOf(index.documentIds("initech", "")));
+
+      index.delete("acme", "b!drive1/i1");
+      index.remove("acme", "b!drive1/broken");
+      index.refresh();
+      assertEquals(List.of("b!drive1/i2"), List.copyOf(index.documentIds("acme", "b!drive1/")));
+      assertEquals(
+          List.of("b!drive1/i1", "canary"),
+          List.copyOf(index.documentIds("globex", "")),
+          "a deletion is per tenant");
+    }
+  }
+
+  @Test
   void upsertReplacesAllChunksDeleteRemovesThemAndHashesAreKept(@TempDir Path dir) {
     try (CollectionIndex index = seeded(dir)) {
       assertEquals(Optional.of("hash-salaries"), index.contentHash("acme", "salaries"));

@@ -5,7 +5,6 @@ import io.tramontane.connectors.ConnectorResources;
 import io.tramontane.connectors.ConnectorSettings;
 import io.tramontane.connectors.SyncSource;
 import java.net.http.HttpClient;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -40,12 +39,7 @@ public final class SharePointKind implements ConnectorKind {
 
   @Override
   public SyncSource source(ConnectorSettings settings, ConnectorResources resources) {
-    Path dataDir =
-        resources.node() == null
-            ? null
-            : Path.of(
-                resources.node().system().settings().config().getString("tramontane.data-dir"));
-    SharePointSettings sp = SharePointSettings.fromConfig(settings, resources.env(), dataDir);
+    SharePointSettings sp = SharePointSettings.fromConfig(settings, resources.env());
     Clock clock = resources.clock() == null ? Clock.systemUTC() : resources.clock();
     SharePointSource source = new SharePointSource(settings, sp, http, clock);
     sources.put(settings.name(), source);

@@ -6,10 +6,11 @@ import io.tramontane.connectors.ConnectorSettings;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.SecretReference;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The kind-specific keys of a {@code kind = sharepoint} instance, read once from its block. Secrets
@@ -30,7 +31,6 @@ import java.util.function.Function;
  * @param clientState the resolved client state (null: notifications are refused)
  * @param initialBackoff first wait after a 503/429 without Retry-After (doubles, jittered)
  * @param maxRetries attempts per request before the pass fails
- * @param stateDir where the known item ids per drive are kept
  */
 public record SharePointSettings(
     URI authority,
@@ -46,8 +46,9 @@ public record SharePointSettings(
     String clientStateRef,
     String clientState,
     Duration initialBackoff,
-    int maxRetries,
-    Path stateDir) {
+    int maxRetries) {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SharePointSettings.class);
 
   public static final String DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
   public static final String DEFAULT_GRAPH = "https://graph.microsoft.com/v1.0";
@@ -60,11 +61,9 @@ public record SharePointSettings(
    * Reads the instance's keys.
    *
    * @param env environment lookup for {@code env:} references
-   * @param dataDir the node's data directory; the default state dir is {@code
-   *     <data-dir>/connectors/<name>} (may be null when {@code state-dir} is set)
    */
   public static SharePointSettings fromConfig(
-      ConnectorSettings instance, Function<String, String> env, Path dataDir) {
+      ConnectorSettings instance, Function<String, String> env) {
     String at = "tramontane.connectors." + instance.name();
     Config c = instance.config();
     try {
@@ -95,13 +94,16 @@ public record SharePointSettings(
       Duration backoff =
           c.hasPath("initial-backoff") ? c.getDuration("initial-backoff") : Duration.ofSeconds(1);
       int maxRetries = c.hasPath("max-retries") ? c.getInt("max-retries") : 8;
-      Path stateDir;
-      if (c.hasPath("state-dir") && !c.getString("state-dir").isBlank()) {
-        stateDir = Path.of(c.getString("state-dir"));
-      } else if (dataDir != null) {
-        stateDir = dataDir.resolve("connectors").resolve(instance.name());
-      } else {
-        throw new ConfigurationException(at + ".state-dir is required when there is no data dir.");
+      if (c.hasPath("state-dir")) {
+        // Kept accepted so that existing configurations still start; it has no effect.
+        LOG.warn(
+            "{}.state-dir is no longer used and can be removed: after a 410 the documents to"
+                + " delete are found in the collection itself, which every node of a cluster sees"
+                + " (the *.known files under {} can be deleted)",
+            at,
+            c.getString("state-dir").isBlank()
+                ? "<data-dir>/connectors/" + instance.name()
+                : c.getString("state-dir"));
       }
       return new SharePointSettings(
           authority,
@@ -117,8 +119,7 @@ public record SharePointSettings(
           stateRef,
           state,
           backoff,
-          maxRetries,
-          stateDir);
+          maxRetries);
     } catch (ConfigException e) {
       throw new ConfigurationException(at + ": " + e.getMessage());
     }

@@ -12,6 +12,9 @@ import io.tramontane.retrieval.ingest.SourceDocument;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +22,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,9 +45,13 @@ import org.slf4j.LoggerFactory;
  * new deltaLink is saved ({@link SyncContext#checkpoint}) only after its last page: a pass that
  * dies mid-drive starts that drive again from the previous deltaLink, and re-ingesting is harmless.
  *
- * <p>The checkpoint is a JSON object, drive id → deltaLink. A 410 (or a {@code resync…} error) on a
- * deltaLink starts a full enumeration of that drive; at its end the items this instance had
- * ingested from the drive but did not see are deleted ({@link KnownItems} keeps them).
+ * <p>The checkpoint is a JSON object, drive id → deltaLink ({@code ""} while a drive's first
+ * enumeration is under way, so that a library dropped before its first pass ended is still cleaned
+ * up). A 410 (or a {@code resync…} error) on a deltaLink starts a full enumeration of that drive;
+ * at its end the documents the collection holds for the drive (source ids {@code <drive id>/<item
+ * id>}, listed by {@link SyncContext#sourceIds}) that the enumeration did not see are deleted. The
+ * collection is the durable, shared state: a pass on any node of a cluster, with or without a data
+ * directory, reconciles the same way. Nothing is kept on the local disk.
  */
 public final class SharePointSource implements SyncSource {
 
@@ -62,7 +70,6 @@ public final class SharePointSource implements SyncSource {
   private final ConnectorSettings instance;
   private final SharePointSettings settings;
   private final GraphClient graph;
-  private final KnownItems known;
   private final ChangeNotifications notifications;
   private final Clock clock;
 
@@ -78,7 +85,6 @@ public final class SharePointSource implements SyncSource {
             RequestBudget.forTenant(
                 settings.authority() + "/" + settings.tenantId(), settings.requestsPerMinute()),
             clock);
-    this.known = new KnownItems(settings.stateDir());
     this.notifications = new ChangeNotifications(instance.name(), settings.clientState());
   }
 
@@ -110,10 +116,12 @@ public final class SharePointSource implements SyncSource {
     Set<String> selected = new HashSet<>();
     drives.forEach(d -> selected.add(d.id()));
     Set<String> left = new LinkedHashSet<>(links.keySet());
-    left.addAll(known.drives());
     left.removeAll(selected);
     for (String driveId : left) {
-      removeDrive(driveId, context);
+      if (context.stopping()) {
+        return writeCheckpoint(links);
+      }
+      removeDrive(driveId, links.get(driveId), context);
       links.remove(driveId);
       context.checkpoint(writeCheckpoint(links));
     }
@@ -127,76 +135,83 @@ public final class SharePointSource implements SyncSource {
   }
 
   private void syncDrive(Site site, Drive drive, Map<String, String> links, SyncContext context)
-      throws IOException, InterruptedException {
+      throws InterruptedException {
     String link = links.get(drive.id());
-    boolean full = link == null;
+    boolean full = link == null || link.isEmpty();
     String url = full ? rootDelta(drive) : link;
-    try (KnownItems.Drive items = known.open(drive.id())) {
-      Set<String> seen = new HashSet<>();
-      Map<String, String> applied = new HashMap<>();
-      int pages = 0;
-      while (true) {
-        if (context.stopping()) {
-          return; // the deltaLink is not saved: the next pass starts again from the previous one
-        }
-        JsonNode page;
-        try {
-          page = graph.get(url, DELTA_HEADERS);
-        } catch (GraphException e) {
-          if (e.resyncRequired() && !full) {
-            LOG.info(
-                "Connector {}: the delta link of library '{}' expired ({}); enumerating it again",
-                instance.name(),
-                drive.name(),
-                e.getMessage());
-            full = true;
-            seen.clear();
-            applied.clear();
-            String location = e.location();
-            url =
-                location != null && location.startsWith(settings.graph().toString())
-                    ? location
-                    : rootDelta(drive);
-            continue;
-          }
-          throw failure(e, "reading the changes of library '" + drive.name() + "'");
-        }
-        pages++;
-        Map<String, JsonNode> changes = new LinkedHashMap<>();
-        for (JsonNode item : page.path("value")) {
-          String id = item.path("id").asText("");
-          if (!id.isEmpty()) {
-            changes.remove(id); // the last occurrence wins, in its own position
-            changes.put(id, item);
-          }
-        }
-        apply(site, drive, changes.values(), items, full ? seen : null, applied, context);
-        String next = page.path("@odata.nextLink").asText(null);
-        if (next != null) {
-          url = next;
+    // Versions the deletion events of this cycle: the same on a pass repeated after a crash.
+    String cycle = cycle(link);
+    if (link == null) {
+      // Before its first document: a library dropped while it has no deltaLink is still cleaned.
+      links.put(drive.id(), "");
+      context.checkpoint(writeCheckpoint(links));
+    }
+    Set<String> seen = new HashSet<>();
+    Map<String, String> applied = new HashMap<>();
+    int pages = 0;
+    while (true) {
+      if (context.stopping()) {
+        return; // the deltaLink is not saved: the next pass starts again from the previous one
+      }
+      JsonNode page;
+      try {
+        page = graph.get(url, DELTA_HEADERS);
+      } catch (GraphException e) {
+        if (e.resyncRequired() && !full) {
+          LOG.info(
+              "Connector {}: the delta link of library '{}' expired ({}); enumerating it again",
+              instance.name(),
+              drive.name(),
+              e.getMessage());
+          full = true;
+          seen.clear();
+          applied.clear();
+          String location = e.location();
+          url =
+              location != null && location.startsWith(settings.graph().toString())
+                  ? location
+                  : rootDelta(drive);
           continue;
         }
-        String delta = page.path("@odata.deltaLink").asText(null);
-        if (delta == null) {
-          throw new SyncException(
-              "Graph ended the changes of library '"
-                  + drive.name()
-                  + "' with neither @odata.nextLink nor @odata.deltaLink; the next pass tries"
-                  + " again.");
-        }
-        if (full) {
-          reconcile(drive, items, seen, context);
-        }
-        items.sync();
-        links.put(drive.id(), delta);
-        context.checkpoint(writeCheckpoint(links));
-        LOG.debug(
-            "Connector {}: library '{}' in sync after {} page(s)",
-            instance.name(),
-            drive.name(),
-            pages);
-        return;
+        throw failure(e, "reading the changes of library '" + drive.name() + "'");
       }
+      pages++;
+      Map<String, JsonNode> changes = new LinkedHashMap<>();
+      for (JsonNode item : page.path("value")) {
+        String id = item.path("id").asText("");
+        if (!id.isEmpty()) {
+          changes.remove(id); // the last occurrence wins, in its own position
+          changes.put(id, item);
+        }
+      }
+      apply(site, drive, changes.values(), cycle, full ? seen : null, applied, context);
+      if (context.stopping()) {
+        return; // some files of the page may not be taken: the deltaLink is not saved
+      }
+      String next = page.path("@odata.nextLink").asText(null);
+      if (next != null) {
+        url = next;
+        continue;
+      }
+      String delta = page.path("@odata.deltaLink").asText(null);
+      if (delta == null) {
+        throw new SyncException(
+            "Graph ended the changes of library '"
+                + drive.name()
+                + "' with neither @odata.nextLink nor @odata.deltaLink; the next pass tries"
+                + " again.");
+      }
+      if (full && !reconcile(drive, seen, cycle, context)) {
+        return; // stopped mid-way: the next pass enumerates the drive again
+      }
+      links.put(drive.id(), delta);
+      context.checkpoint(writeCheckpoint(links));
+      LOG.debug(
+          "Connector {}: library '{}' in sync after {} page(s)",
+          instance.name(),
+          drive.name(),
+          pages);
+      return;
     }
   }
 
@@ -204,16 +219,16 @@ public final class SharePointSource implements SyncSource {
       Site site,
       Drive drive,
       Iterable<JsonNode> changes,
-      KnownItems.Drive items,
+      String cycle,
       Set<String> seen,
       Map<String, String> applied,
       SyncContext context)
-      throws IOException, InterruptedException {
+      throws InterruptedException {
     List<JsonNode> files = new ArrayList<>();
     for (JsonNode item : changes) {
       String id = item.get("id").asText();
       if (item.has("deleted")) {
-        deleted(drive, id, item.path("file").isObject(), items, context);
+        deleted(drive, id, item.path("file").isObject(), cycle, context);
         applied.remove(id);
         if (seen != null) {
           seen.remove(id);
@@ -228,25 +243,19 @@ public final class SharePointSource implements SyncSource {
       }
       // folders, the root and packages (OneNote) carry no content of their own
     }
-    // Known before ingested: a crash in between leaves an id whose deletion is a no-op.
-    for (JsonNode file : files) {
-      items.add(file.get("id").asText(), etag(file));
-    }
-    items.sync();
     for (JsonNode file : files) {
       if (context.stopping()) {
         return;
       }
-      if (file(site, drive, file, items, context)) {
+      if (file(site, drive, file, context)) {
         applied.put(file.get("id").asText(), etag(file));
       }
     }
   }
 
   /** Ingests one file with its permissions; false when it could not be taken. */
-  private boolean file(
-      Site site, Drive drive, JsonNode item, KnownItems.Drive items, SyncContext context)
-      throws IOException, InterruptedException {
+  private boolean file(Site site, Drive drive, JsonNode item, SyncContext context)
+      throws InterruptedException {
     String id = item.get("id").asText();
     String sourceId = sourceId(drive, id);
     String name = item.path("name").asText(id);
@@ -315,35 +324,44 @@ public final class SharePointSource implements SyncSource {
                 ? "Graph refuses to serve it (" + e.getMessage() + ")"
                 : e.getMessage());
       }
-      deleted(drive, id, true, items, context);
+      deleted(drive, id, true, etag(item), context);
       return false;
     }
   }
 
+  /**
+   * Deletes one item's document; the event is published when the collection held it, or when the
+   * item is a file (a file that could not be taken may have had an older version). {@code version}
+   * makes the event id: the same when a pass is repeated, different for a later deletion.
+   */
   private void deleted(
-      Drive drive, String id, boolean isFile, KnownItems.Drive items, SyncContext context)
-      throws IOException {
+      Drive drive, String id, boolean isFile, String version, SyncContext context) {
     String sourceId = sourceId(drive, id);
-    String lastEtag = items.etag(id);
-    // Always delete: it is idempotent, and the known items may have been kept on another node.
-    context.delete(sourceId);
-    if (lastEtag != null || isFile) {
-      publishDeleted(sourceId, lastEtag, context);
+    // Always delete: it is idempotent, and only the collection knows whether it held the item.
+    boolean held = context.delete(sourceId);
+    if (held || isFile) {
+      publishDeleted(sourceId, version, context);
     }
-    items.remove(id);
   }
 
-  private void reconcile(Drive drive, KnownItems.Drive items, Set<String> seen, SyncContext context)
-      throws IOException {
+  /**
+   * After a full enumeration: deletes what the collection holds for the drive but the enumeration
+   * did not return. False when the pass was asked to stop before the end.
+   */
+  private boolean reconcile(Drive drive, Set<String> seen, String cycle, SyncContext context) {
+    String prefix = prefix(drive.id());
     int removed = 0;
-    for (String id : items.ids()) {
-      if (!seen.contains(id)) {
-        String sourceId = sourceId(drive, id);
-        context.delete(sourceId);
-        publishDeleted(sourceId, items.etag(id), context);
-        items.remove(id);
-        removed++;
+    for (String sourceId : context.sourceIds(prefix)) {
+      if (!sourceId.startsWith(prefix) || seen.contains(sourceId.substring(prefix.length()))) {
+        continue;
       }
+      if (context.stopping()) {
+        return false;
+      }
+      // Published first: a crash before the delete publishes the same event id again.
+      publishDeleted(sourceId, cycle, context);
+      context.delete(sourceId);
+      removed++;
     }
     if (removed > 0) {
       LOG.info(
@@ -352,30 +370,27 @@ public final class SharePointSource implements SyncSource {
           drive.name(),
           removed);
     }
+    return true;
   }
 
-  private void removeDrive(String driveId, SyncContext context) throws IOException {
-    Drive drive = new Drive(driveId, driveId);
-    try (KnownItems.Drive items = known.open(driveId)) {
-      for (String id : items.ids()) {
-        context.delete(sourceId(drive, id));
-        publishDeleted(sourceId(drive, id), items.etag(id), context);
-        items.remove(id);
-      }
+  private void removeDrive(String driveId, String link, SyncContext context) {
+    String version = cycle(link);
+    for (String sourceId : context.sourceIds(prefix(driveId))) {
+      publishDeleted(sourceId, version, context);
+      context.delete(sourceId);
     }
-    known.forget(driveId);
     LOG.info(
         "Connector {}: library {} is no longer synced; its documents were deleted",
         instance.name(),
         driveId);
   }
 
-  private void publishDeleted(String sourceId, String lastEtag, SyncContext context) {
+  private void publishDeleted(String sourceId, String version, SyncContext context) {
     ObjectNode data = GraphClient.JSON.createObjectNode();
     data.put("collection", context.settings().collection());
     data.put("document", sourceId);
-    String version = lastEtag == null || lastEtag.isEmpty() ? "" : "@" + lastEtag;
-    context.publish(EventTypes.DOCUMENT_DELETED, sourceId + version + "#deleted", sourceId, data);
+    String v = version == null || version.isEmpty() ? "" : "@" + version;
+    context.publish(EventTypes.DOCUMENT_DELETED, sourceId + v + "#deleted", sourceId, data);
   }
 
   // ---- site and drives
@@ -504,7 +519,32 @@ public final class SharePointSource implements SyncSource {
   }
 
   private static String sourceId(Drive drive, String itemId) {
-    return drive.id() + "/" + itemId;
+    return prefix(drive.id()) + itemId;
+  }
+
+  /**
+   * The start of every source id of a drive. Graph drive ids contain no {@code /}, so the prefix of
+   * one drive never selects another's documents.
+   */
+  static String prefix(String driveId) {
+    return driveId + "/";
+  }
+
+  /**
+   * The version of the deletions made while following {@code link}: a short digest of it, or {@code
+   * full} for an enumeration without one. A pass repeated from the same checkpoint publishes the
+   * same event ids (stored once); a later cycle has another link, so other ids.
+   */
+  static String cycle(String link) {
+    if (link == null || link.isEmpty()) {
+      return "full";
+    }
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(link.getBytes(StandardCharsets.UTF_8));
+      return "delta-" + HexFormat.of().formatHex(h, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String etag(JsonNode item) {

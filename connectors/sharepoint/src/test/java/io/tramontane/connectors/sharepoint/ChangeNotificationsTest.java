@@ -70,8 +70,7 @@ class ChangeNotificationsTest {
     try (FakeGraph fake = new FakeGraph(1)) {
       SharePointSource source =
           Fixture.source(
-              Fixture.instance(
-                  fake, java.nio.file.Files.createTempDirectory("sp"), java.util.Map.of()),
+              Fixture.instance(fake, java.util.Map.of()),
               FakeGraph.SECRET,
               java.time.Clock.systemUTC());
       AtomicInteger passes = new AtomicInteger();

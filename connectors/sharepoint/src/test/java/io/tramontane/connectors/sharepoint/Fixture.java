@@ -7,7 +7,6 @@ import io.tramontane.connectors.DryRunContext;
 import io.tramontane.connectors.SyncContext;
 import io.tramontane.retrieval.ingest.IngestResult;
 import io.tramontane.retrieval.ingest.SourceDocument;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Builds instances against a {@link FakeGraph}, and the clock and contexts the tests use. */
 final class Fixture {
@@ -26,7 +26,7 @@ final class Fixture {
 
   private Fixture() {}
 
-  static ConnectorSettings instance(FakeGraph fake, Path stateDir, Map<String, Object> extra) {
+  static ConnectorSettings instance(FakeGraph fake, Map<String, Object> extra) {
     Map<String, Object> c = new HashMap<>();
     c.put("kind", "sharepoint");
     c.put("tenant", "acme");
@@ -39,7 +39,6 @@ final class Fixture {
     c.put("client-secret", "env:" + SECRET_ENV);
     c.put("client-state", "env:" + STATE_ENV);
     c.put("site", FakeGraph.HOST + ":" + FakeGraph.SITE_PATH);
-    c.put("state-dir", stateDir.toString());
     c.put("requests-per-minute", 1_000_000);
     c.put("initial-backoff", "50ms");
     c.putAll(extra);
@@ -48,7 +47,7 @@ final class Fixture {
 
   static SharePointSource source(ConnectorSettings instance, String secret, Clock clock) {
     Map<String, String> env = Map.of(SECRET_ENV, secret, STATE_ENV, CLIENT_STATE);
-    SharePointSettings settings = SharePointSettings.fromConfig(instance, env::get, null);
+    SharePointSettings settings = SharePointSettings.fromConfig(instance, env::get);
     return new SharePointSource(instance, settings, GraphClient.defaultHttpClient(), clock);
   }
 
@@ -108,8 +107,13 @@ final class Fixture {
     }
 
     @Override
-    public void delete(String sourceId) {
-      inner.delete(sourceId);
+    public boolean delete(String sourceId) {
+      return inner.delete(sourceId);
+    }
+
+    @Override
+    public Set<String> sourceIds(String prefix) {
+      return inner.sourceIds(prefix);
     }
 
     @Override

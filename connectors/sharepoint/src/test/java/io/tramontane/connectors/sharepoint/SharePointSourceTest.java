@@ -53,7 +53,7 @@ class SharePointSourceTest {
   }
 
   ConnectorSettings instance() {
-    return Fixture.instance(fake, state, Map.of());
+    return Fixture.instance(fake, Map.of());
   }
 
   SharePointSource source() {
@@ -108,8 +108,9 @@ class SharePointSourceTest {
         "an anonymous link names nobody");
     assertEquals("report-1.txt", docs.get(sid("f1")).fileName());
     assertEquals("acme", docs.get(sid("f1")).tenant());
-    // 4 pages (root, folder, 5 files at 2 a page): one checkpoint, after the last.
-    assertEquals(List.of(checkpoint), ctx.checkpoints());
+    // 4 pages (root, folder, 5 files at 2 a page): the deltaLink is saved once, after the last;
+    // before the first, only the mark that the library's first enumeration is under way.
+    assertEquals(List.of("{\"" + DRIVE + "\":\"\"}", checkpoint), ctx.checkpoints());
     JsonNode cp = GraphClient.JSON.readTree(checkpoint);
     assertTrue(cp.path(DRIVE).asText().contains("/root/delta?token="), checkpoint);
     assertEquals(1, fake.tokenCalls(), "one token for all requests");
@@ -132,21 +133,30 @@ class SharePointSourceTest {
     assertEquals(List.of(), quiet.ingested());
     assertEquals(checkpoint, unchanged);
 
-    // A change and a deletion.
+    // A change and a deletion; a deleted folder was never a document: no event for it.
     fake.file(DRIVE, "f3", "report-3.txt", "restated figures");
     fake.delete(DRIVE, "f4");
-    DryRunContext next = new DryRunContext(instance(), checkpoint);
+    fake.delete(DRIVE, "dir1");
+    DryRunContext next = new DryRunContext(instance(), checkpoint, ctx.documents());
     source.sync(checkpoint, next);
     assertEquals(List.of(sid("f3")), next.ingested());
     assertEquals("restated figures", text(next.documents().get(sid("f3"))));
-    assertEquals(List.of(sid("f4")), next.deleted());
-    assertTrue(
-        next.events().stream()
-            .anyMatch(
-                e ->
-                    e.type().equals(EventTypes.DOCUMENT_DELETED)
-                        && e.id().equals(sid("f4") + "@\"{f4},1\"#deleted")),
-        next.events().toString());
+    assertEquals(Set.of(sid("f4"), sid("dir1")), Set.copyOf(next.deleted()));
+    assertFalse(next.documents().containsKey(sid("f4")));
+    List<DryRunContext.Published> deletedEvents = deletedEvents(next);
+    assertEquals(List.of(sid("f4")), deletedEvents.stream().map(e -> e.subject()).toList());
+    assertTrue(deletedEvents.getFirst().id().endsWith("#deleted"), deletedEvents.toString());
+
+    // The same delta applied again (a pass repeated after a crash): the same event id, stored once.
+    DryRunContext again = new DryRunContext(instance(), checkpoint, ctx.documents());
+    source().sync(checkpoint, again);
+    assertEquals(
+        deletedEvents.stream().map(e -> e.id()).toList(),
+        deletedEvents(again).stream().map(e -> e.id()).toList());
+  }
+
+  static List<DryRunContext.Published> deletedEvents(DryRunContext ctx) {
+    return ctx.events().stream().filter(e -> e.type().equals(EventTypes.DOCUMENT_DELETED)).toList();
   }
 
   @Test
@@ -201,9 +211,7 @@ class SharePointSourceTest {
     // Across pages: applied in order, so the later occurrence is what stays.
     fake.pageSize(1);
     DryRunContext pages = new DryRunContext(instance());
-    Fixture.source(
-            Fixture.instance(fake, state.resolve("other"), Map.of()), FakeGraph.SECRET, clock)
-        .sync(null, pages);
+    Fixture.source(Fixture.instance(fake, Map.of()), FakeGraph.SECRET, clock).sync(null, pages);
     assertEquals("report-1.txt", pages.documents().get(sid("f1")).fileName());
   }
 
@@ -252,8 +260,9 @@ class SharePointSourceTest {
     fake.expireDeltaTokens(DRIVE);
     fake.clearRequests();
 
-    DryRunContext resync = new DryRunContext(instance(), saved);
-    String after = source().sync(saved, resync); // a new source: known items come from disk
+    // The collection as the first pass left it answers which documents the drive had.
+    DryRunContext resync = new DryRunContext(instance(), saved, first.documents());
+    String after = source().sync(saved, resync);
 
     assertTrue(fake.requests().stream().anyMatch(r -> r.status() == 410));
     assertEquals(List.of(sid("f2")), resync.deleted());
@@ -266,10 +275,72 @@ class SharePointSourceTest {
     assertFalse(after.equals(saved));
 
     fake.clearRequests();
-    DryRunContext later = new DryRunContext(instance(), after);
+    DryRunContext later = new DryRunContext(instance(), after, resync.documents());
     source().sync(after, later);
     assertTrue(fake.requests().stream().noneMatch(r -> r.status() == 410), "the new link works");
     assertEquals(List.of(), later.ingested());
+  }
+
+  /**
+   * Issue 8: the sync entity fails over to another node. Files removed while nobody watched (gone
+   * from the change history, the delta token expired meanwhile) are still deleted there, although
+   * that node never ran a pass: the documents to reconcile come from the collection — the shared
+   * document log — not from a file on the node that ran the earlier passes.
+   */
+  @Test
+  void afterFailoverAFreshNodeReconcilesA410AgainstTheCollection() throws Exception {
+    files(5);
+    fake.pageSize(2);
+    // Node A, configured as before the fix (a state-dir of its own): still accepted, never written.
+    ConnectorSettings onA = Fixture.instance(fake, Map.of("state-dir", state.toString()));
+    DryRunContext first = new DryRunContext(onA);
+    String saved = Fixture.source(onA, FakeGraph.SECRET, clock).sync(null, first);
+    Map<String, SourceDocument> collection = first.documents(); // the shared log's view
+    // Node A is gone. Two files vanish, one is added, the delta token expires.
+    fake.vanish(DRIVE, "f2");
+    fake.vanish(DRIVE, "f4");
+    fake.file(DRIVE, "f6", "report-6.txt", "new");
+    fake.expireDeltaTokens(DRIVE);
+
+    // Node B: a new source, no state of its own, the checkpoint the entity persisted.
+    ConnectorSettings onB = Fixture.instance(fake, Map.of());
+    DryRunContext resync = new DryRunContext(onB, saved, collection);
+    String after = Fixture.source(onB, FakeGraph.SECRET, clock).sync(saved, resync);
+
+    assertTrue(fake.requests().stream().anyMatch(r -> r.status() == 410));
+    assertEquals(Set.of(sid("f2"), sid("f4")), Set.copyOf(resync.deleted()));
+    assertEquals(Set.of(sid("f1"), sid("f3"), sid("f5"), sid("f6")), resync.documents().keySet());
+    assertEquals(
+        Set.of(sid("f2"), sid("f4")),
+        deletedEvents(resync).stream().map(e -> e.subject()).collect(Collectors.toSet()));
+    try (var left = java.nio.file.Files.list(state)) {
+      assertEquals(List.of(), left.toList(), "nothing is kept on a node's disk");
+    }
+    assertFalse(after.equals(saved));
+  }
+
+  @Test
+  void aLibraryDroppedBeforeItsFirstEnumerationEndedIsStillCleanedUp() throws Exception {
+    files(1);
+    fake.drive("b!archive", "Archive");
+    for (int i = 1; i <= 3; i++) {
+      fake.file("b!archive", "a" + i, "old-" + i + ".txt", "old " + i);
+    }
+    fake.pageSize(1);
+    // Killed at the third document: the first library done, the second one's first pass half way.
+    Fixture.DyingContext dying = new Fixture.DyingContext(new DryRunContext(instance()), 3);
+    assertThrows(Fixture.Killed.class, () -> source().sync(null, dying));
+    Map<String, SourceDocument> collection = dying.inner.documents();
+    assertEquals(Set.of(sid("f1"), "b!archive/a1"), collection.keySet());
+    String cp = dying.lastCheckpoint();
+    assertEquals("", GraphClient.JSON.readTree(cp).path("b!archive").asText(null), cp);
+
+    ConnectorSettings onlyDocs = Fixture.instance(fake, Map.of("drives", List.of("Documents")));
+    DryRunContext next = new DryRunContext(onlyDocs, cp, collection);
+    String after = Fixture.source(onlyDocs, FakeGraph.SECRET, clock).sync(cp, next);
+    assertEquals(List.of("b!archive/a1"), next.deleted());
+    assertEquals(Set.of(sid("f1")), next.documents().keySet());
+    assertEquals(Set.of(DRIVE), iterable(GraphClient.JSON.readTree(after).fieldNames()));
   }
 
   @Test
@@ -329,7 +400,7 @@ class SharePointSourceTest {
   @Test
   void anUnknownSiteOrLibraryOrAMissingPermissionSaysWhatToFix() {
     ConnectorSettings noSite =
-        Fixture.instance(fake, state, Map.of("site", FakeGraph.HOST + ":/sites/nope"));
+        Fixture.instance(fake, Map.of("site", FakeGraph.HOST + ":/sites/nope"));
     SyncException e =
         assertThrows(
             SyncException.class,
@@ -338,7 +409,7 @@ class SharePointSourceTest {
                     .sync(null, new DryRunContext(noSite)));
     assertTrue(e.getMessage().contains("/sites/nope") && e.getMessage().contains("not found"));
 
-    ConnectorSettings noDrive = Fixture.instance(fake, state, Map.of("drives", List.of("Archive")));
+    ConnectorSettings noDrive = Fixture.instance(fake, Map.of("drives", List.of("Archive")));
     e =
         assertThrows(
             SyncException.class,
@@ -363,9 +434,8 @@ class SharePointSourceTest {
     assertEquals(Set.of(sid("f1"), "b!archive/a1"), first.documents().keySet());
     assertEquals(Set.of(DRIVE, "b!archive"), iterable(GraphClient.JSON.readTree(cp).fieldNames()));
 
-    ConnectorSettings onlyDocs =
-        Fixture.instance(fake, state, Map.of("drives", List.of("documents")));
-    DryRunContext next = new DryRunContext(onlyDocs, cp);
+    ConnectorSettings onlyDocs = Fixture.instance(fake, Map.of("drives", List.of("documents")));
+    DryRunContext next = new DryRunContext(onlyDocs, cp, first.documents());
     String after = Fixture.source(onlyDocs, FakeGraph.SECRET, clock).sync(cp, next);
     assertEquals(List.of("b!archive/a1"), next.deleted());
     assertEquals(Set.of(DRIVE), iterable(GraphClient.JSON.readTree(after).fieldNames()));

@@ -7,8 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -44,8 +42,7 @@ class SharePointThroughputBench {
       double baselineBest = 0;
       System.out.println("round  connector docs/s  bare-HTTP docs/s");
       for (int round = 0; round < ROUNDS; round++) {
-        Path dir = Files.createTempDirectory("sp-bench");
-        ConnectorSettings instance = Fixture.instance(fake, dir, Map.of());
+        ConnectorSettings instance = Fixture.instance(fake, Map.of());
         SharePointSource source = Fixture.source(instance, FakeGraph.SECRET, Clock.systemUTC());
         DryRunContext ctx = new DryRunContext(instance);
         long t0 = System.nanoTime();
