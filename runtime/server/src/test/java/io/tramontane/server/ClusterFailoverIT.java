@@ -32,24 +32,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * RELIABILITY F1, scaled down to a 2-core machine: three real server JVMs on 127.0.0.1 in one Pekko
- * cluster over one PostgreSQL journal ({@link ServerCluster}). Five-step workflows, started
- * round-robin through the three nodes, post each step to a ledger server that applies every {@code
- * Idempotency-Key} once ({@link WorkflowCrashIT.Ledger}). While they run, one node gets SIGKILL
- * (the third; in the second test the first, oldest one): the split brain resolver downs it, its
- * shards move to the survivors, the remembered runs start there by themselves and finish. Checked:
- * every run completes (read through the survivors); each (run, step) applied exactly once, in
- * order, under its one key; the journal of every run has sequence numbers 1..max without a gap, and
- * its writers (one per entity incarnation) never interleave — an entity live on two nodes at once
- * would write A, B, A. Then the killed node is started again and must rejoin and serve. Run alone
- * with {@code -Dgroups=cluster}.
+ * RELIABILITY F1: three real server JVMs on 127.0.0.1 in one Pekko cluster over one PostgreSQL
+ * journal ({@link ServerCluster}). Five-step workflows, started round-robin through the three
+ * nodes, post each step to a ledger server that applies every {@code Idempotency-Key} once ({@link
+ * WorkflowCrashIT.Ledger}). While they run, one node gets SIGKILL (the third; in the second test
+ * the first, oldest one): the split brain resolver downs it, its shards move to the survivors, the
+ * remembered runs start there by themselves and finish. Checked: every run completes (read through
+ * the survivors); each (run, step) applied exactly once, in order, under its one key; the journal
+ * of every run has sequence numbers 1..max without a gap, and its writers (one per entity
+ * incarnation) never interleave — an entity live on two nodes at once would write A, B, A. Then the
+ * killed node is started again and must rejoin and serve. Run alone with {@code -Dgroups=cluster}.
  */
 @Tag("cluster")
 class ClusterFailoverIT {
 
   static final ObjectMapper JSON = new ObjectMapper();
   static final int NODES = 3;
-  static final int RUNS = 30;
+
+  /** RELIABILITY F1's 200 runs when the third node is killed; fewer for the oldest node. */
+  static final int RUNS = 200;
+
+  static final int RUNS_OLDEST = 30;
   static final int STEPS = 5;
 
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -87,7 +90,7 @@ class ClusterFailoverIT {
 
   @Test
   void killingANodeMidRunLosesAndRepeatsNoStep(@TempDir Path dir) throws Exception {
-    failover(dir, 3);
+    failover(dir, 3, RUNS, Duration.ofMillis(1_500));
   }
 
   /**
@@ -97,18 +100,22 @@ class ClusterFailoverIT {
    */
   @Test
   void killingTheOldestNodeMidRunLosesAndRepeatsNoStep(@TempDir Path dir) throws Exception {
-    failover(dir, 1);
+    failover(dir, 1, RUNS_OLDEST, Duration.ofMillis(700));
   }
 
-  void failover(Path dir, int victim) throws Exception {
+  /**
+   * {@code count} runs, each step answered after {@code delay} so that the kill finds every run
+   * part-way.
+   */
+  void failover(Path dir, int victim, int count, Duration delay) throws Exception {
     long t0 = System.nanoTime();
     try (WorkflowCrashIT.Ledger ledger = new WorkflowCrashIT.Ledger(Set.of(), Set.of())) {
       List<String> runs = new ArrayList<>();
-      for (int i = 1; i <= RUNS; i++) {
+      for (int i = 1; i <= count; i++) {
         String run = "c" + i;
         runs.add(run);
         // Slow answers: a run needs several seconds, so the kill finds every run part-way.
-        ledger.delays.put(run, Duration.ofMillis(700));
+        ledger.delays.put(run, delay);
       }
       Path workflows = WorkflowCrashIT.fiveSteps(dir, STEPS, ledger.endpoint());
       TestDatabase db = TestDatabase.postgres(dir.resolve("data"));
@@ -116,20 +123,31 @@ class ClusterFailoverIT {
 
       try (ServerCluster cluster = ServerCluster.create(dir, db, NODES, config)) {
         Duration formed = cluster.startAll(Duration.ofSeconds(150));
-        for (int i = 0; i < RUNS; i++) {
+        // Started round-robin through the three nodes, all at once.
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> starts =
+            new ArrayList<>();
+        for (int i = 0; i < count; i++) {
           ServerProcess node = cluster.node(1 + i % NODES);
           String run = runs.get(i);
-          HttpResponse<String> started =
-              call(
-                  node,
-                  "POST",
-                  "/workflows/five-steps/runs/" + run,
-                  "{\"run\": \"" + run + "\", \"step\": 0}");
-          assertEquals(202, started.statusCode(), started.body() + cluster.logTails());
+          starts.add(
+              http.sendAsync(
+                  HttpRequest.newBuilder(node.uri("/workflows/five-steps/runs/" + run))
+                      .timeout(Duration.ofSeconds(30))
+                      .header("Authorization", "Bearer " + TestServer.ACME_KEY)
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"run\": \"" + run + "\", \"step\": 0}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < count; i++) {
+          HttpResponse<String> started = starts.get(i).join();
+          assertEquals(
+              202, started.statusCode(), runs.get(i) + ": " + started.body() + cluster.logTails());
         }
         // Kill once every run has applied a step and none has finished.
         assertTrue(
-            WorkflowCrashIT.poll(Duration.ofSeconds(60), () -> ledger.applied.size() == RUNS),
+            WorkflowCrashIT.poll(Duration.ofSeconds(60), () -> ledger.applied.size() == count),
             "not every run reached the ledger: " + ledger.progress() + cluster.logTails());
         cluster.kill(victim);
         long killedAt = System.nanoTime();
@@ -141,7 +159,7 @@ class ClusterFailoverIT {
             WorkflowCrashIT.poll(
                 Duration.ofSeconds(120),
                 () ->
-                    ledger.applied.size() == RUNS
+                    ledger.applied.size() == count
                         && ledger.applied.values().stream().allMatch(s -> s.contains(STEPS)));
         Duration failover = Duration.ofNanos(System.nanoTime() - killedAt);
         String story =
@@ -158,7 +176,7 @@ class ClusterFailoverIT {
         List<ServerProcess> survivors = cluster.alive();
         Map<String, String> statuses = new TreeMap<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        for (int i = 0; i < RUNS; i++) {
+        for (int i = 0; i < count; i++) {
           String run = runs.get(i);
           ServerProcess node = survivors.get(i % survivors.size());
           String status = status(node, run);
@@ -201,7 +219,7 @@ class ClusterFailoverIT {
 
         // The journal: contiguous sequence numbers, writers that never interleave.
         Map<String, List<String>> writers = journalWriters(db, "WorkflowRun|acme/five-steps/");
-        assertEquals(RUNS, writers.size(), "one journal per run: " + writers.keySet());
+        assertEquals(count, writers.size(), "one journal per run: " + writers.keySet());
         int moved = 0;
         Instant firstResumed = null;
         for (Map.Entry<String, List<String>> e : writers.entrySet()) {
@@ -255,7 +273,7 @@ class ClusterFailoverIT {
                 + " nodes formed in "
                 + formed.toMillis()
                 + " ms; "
-                + RUNS
+                + count
                 + " runs; node "
                 + victim
                 + " killed with "

@@ -43,14 +43,14 @@ import org.junit.jupiter.api.io.TempDir;
  * RELIABILITY L1 and L3 across nodes, scaled to a 2-core machine: three real server JVMs on one
  * PostgreSQL journal ({@link ServerCluster}); the {@code orders} trigger is bound to a trivial
  * workflow. An open-model client sends signed Standard Webhooks round-robin to the three nodes at
- * {@link #RATE} per second for {@link #LOAD} (the issue asks for 60 s; 30 s keeps the suite inside
- * its CI budget), each with a unique delivery id; every {@link #DUPLICATE_EVERY}th delivery is sent
- * a second time, at the same moment, to a different node. Checked: every send answered 2xx; every
- * acknowledged delivery id has exactly one event in the journal; both sends of a duplicated id
- * answer the same delivery id, exactly one of them as new (202) and the other as duplicate (200);
- * every delivery, duplicates included, started exactly one run {@code hook-<id>} (one RunStarted
- * event per run) and every run completed; no node was marked unreachable. Prints the achieved rate
- * and the ack latencies. Run alone with {@code -Dgroups=cluster}.
+ * {@link #RATE} per second for {@link #LOAD} (60 s, as the issue asks), each with a unique delivery
+ * id; every {@link #DUPLICATE_EVERY}th delivery is sent a second time, at the same moment, to a
+ * different node. Checked: every send answered 2xx; every acknowledged delivery id has exactly one
+ * event in the journal; both sends of a duplicated id answer the same delivery id, exactly one of
+ * them as new (202) and the other as duplicate (200); every delivery, duplicates included, started
+ * exactly one run {@code hook-<id>} (one RunStarted event per run) and every run completed; no node
+ * was marked unreachable. Prints the achieved rate and the ack latencies. Run alone with {@code
+ * -Dgroups=cluster}.
  */
 @Tag("cluster")
 class ClusterWebhookIT {
@@ -58,7 +58,7 @@ class ClusterWebhookIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final int NODES = 3;
   static final int RATE = 20;
-  static final Duration LOAD = Duration.ofSeconds(30);
+  static final Duration LOAD = Duration.ofSeconds(60);
   static final int DUPLICATE_EVERY = 10;
   static final String WORKFLOW = "noop";
 

@@ -80,17 +80,26 @@ class WorkflowCrashIT {
     final CountDownLatch release = new CountDownLatch(1);
 
     Ledger(Set<String> answeredLate, Set<String> lost) throws IOException {
+      this(answeredLate, lost, "127.0.0.1");
+    }
+
+    /** A ledger listening on {@code host}, e.g. an address another network namespace reaches. */
+    Ledger(Set<String> answeredLate, Set<String> lost, String host) throws IOException {
       this.answeredLate.addAll(answeredLate);
       this.lost.addAll(lost);
       this.heldArrived = new CountDownLatch(answeredLate.size() + lost.size());
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server = HttpServer.create(new InetSocketAddress(host, 0), 0);
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.createContext("/ledger", this::handle);
       server.start();
     }
 
     String endpoint() {
-      return "http://127.0.0.1:" + server.getAddress().getPort() + "/ledger";
+      return "http://"
+          + server.getAddress().getAddress().getHostAddress()
+          + ":"
+          + server.getAddress().getPort()
+          + "/ledger";
     }
 
     private void handle(HttpExchange ex) throws IOException {

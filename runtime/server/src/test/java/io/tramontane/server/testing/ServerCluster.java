@@ -41,19 +41,49 @@ public final class ServerCluster implements AutoCloseable {
    */
   public static ServerCluster create(Path dir, TestDatabase db, int size, Map<String, Object> extra)
       throws IOException {
+    List<Placement> placements = new ArrayList<>();
+    for (int i = 1; i <= size; i++) {
+      placements.add(Placement.LOOPBACK);
+    }
+    return create(dir, db, placements, extra);
+  }
+
+  /**
+   * Where a node runs: the address its cluster port listens on, the one its HTTP port listens on,
+   * the JDBC URL it reaches the database by (null: the shared database's), and a prefix for its
+   * JVM's command line (e.g. {@code ip netns exec <ns>}: another network namespace).
+   */
+  public record Placement(String host, String httpHost, String databaseUrl, List<String> prefix) {
+    public static final Placement LOOPBACK =
+        new Placement("127.0.0.1", "127.0.0.1", null, List.of());
+  }
+
+  /**
+   * Like {@link #create(Path, TestDatabase, int, Map)}, node i placed as {@code placements[i-1]}.
+   */
+  public static ServerCluster create(
+      Path dir, TestDatabase db, List<Placement> placements, Map<String, Object> extra)
+      throws IOException {
     if (!db.kind().equals("postgres")) {
       throw new IllegalArgumentException("a cluster needs a shared journal: PostgreSQL");
     }
+    int size = placements.size();
     List<Integer> ports = freePorts(size);
     List<String> seeds = new ArrayList<>();
-    for (int port : ports) {
-      seeds.add(seedAddress(port));
+    for (int i = 0; i < size; i++) {
+      seeds.add(seedAddress(placements.get(i).host(), ports.get(i)));
     }
     List<ServerProcess> nodes = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
+      Placement at = placements.get(i - 1);
       Path nodeDir = Files.createDirectories(dir.resolve("node-" + i));
       TestDatabase shared =
-          new TestDatabase(db.kind(), db.url(), db.user(), db.password(), nodeDir.resolve("data"));
+          new TestDatabase(
+              db.kind(),
+              at.databaseUrl() == null ? db.url() : at.databaseUrl(),
+              db.user(),
+              db.password(),
+              nodeDir.resolve("data"));
       Map<String, Object> config = new HashMap<>(extra);
       config.put("tramontane.cluster.seed-nodes", seeds);
       nodes.add(
@@ -63,16 +93,23 @@ public final class ServerCluster implements AutoCloseable {
               config,
               Map.of(
                   "TRAMONTANE_CLUSTER_HOST",
-                  "127.0.0.1",
+                  at.host(),
                   "TRAMONTANE_CLUSTER_PORT",
-                  Integer.toString(ports.get(i - 1)))));
+                  Integer.toString(ports.get(i - 1))),
+              at.prefix(),
+              at.httpHost()));
     }
     return new ServerCluster(List.copyOf(nodes), List.copyOf(ports), List.copyOf(seeds));
   }
 
   /** {@code pekko://tramontane@127.0.0.1:<port>}: the address a node on that port has. */
   public static String seedAddress(int clusterPort) {
-    return "pekko://" + TramontaneSystem.SYSTEM_NAME + "@127.0.0.1:" + clusterPort;
+    return seedAddress("127.0.0.1", clusterPort);
+  }
+
+  /** {@code pekko://tramontane@<host>:<port>}. */
+  public static String seedAddress(String host, int clusterPort) {
+    return "pekko://" + TramontaneSystem.SYSTEM_NAME + "@" + host + ":" + clusterPort;
   }
 
   private static List<Integer> freePorts(int n) throws IOException {

@@ -25,6 +25,8 @@ public final class ServerProcess implements AutoCloseable {
   private final TestDatabase db;
   private final int port;
   private final Map<String, String> environment;
+  private final List<String> prefix;
+  private final String host;
   private Process process;
   private int starts;
 
@@ -45,6 +47,23 @@ public final class ServerProcess implements AutoCloseable {
   public ServerProcess(
       Path workDir, TestDatabase db, Map<String, Object> extra, Map<String, String> environment)
       throws IOException {
+    this(workDir, db, extra, environment, List.of(), "127.0.0.1");
+  }
+
+  /**
+   * A server whose JVM is started under {@code prefix} (e.g. {@code ip netns exec <ns>}: in another
+   * network namespace) and whose HTTP edge listens on {@code host}.
+   */
+  public ServerProcess(
+      Path workDir,
+      TestDatabase db,
+      Map<String, Object> extra,
+      Map<String, String> environment,
+      List<String> prefix,
+      String host)
+      throws IOException {
+    this.prefix = List.copyOf(prefix);
+    this.host = host;
     this.workDir = workDir;
     this.environment = Map.copyOf(environment);
     this.db = db;
@@ -64,12 +83,12 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + port + path);
+    return URI.create("http://" + host + ":" + port + path);
   }
 
   public void start() throws IOException {
     starts++;
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(prefix);
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-Xmx512m");
     if (Runtime.version().feature() >= 24) {
@@ -86,6 +105,7 @@ public final class ServerProcess implements AutoCloseable {
     env.putAll(TestServer.ENV);
     env.putAll(db.environment());
     env.put("TRAMONTANE_HTTP_PORT", Integer.toString(port));
+    env.put("TRAMONTANE_HTTP_HOST", host);
     env.put("TRAMONTANE_CLUSTER_PORT", "0");
     env.putAll(environment);
     pb.redirectErrorStream(true);
