@@ -96,7 +96,9 @@ class ClusterPartitionIT {
       List<String> runs = new ArrayList<>();
       for (int i = 1; i <= RUNS; i++) {
         runs.add("p" + i);
-        ledger.delays.put("p" + i, Duration.ofMillis(1_500));
+        // Slow steps (a run takes 30 s): the minority keeps running its entities until its split
+        // brain resolver decides (stable-after, 20 s), so the partition must find runs part-way.
+        ledger.delays.put("p" + i, Duration.ofSeconds(6));
       }
       Path workflows = WorkflowCrashIT.fiveSteps(dir, STEPS, ledger.endpoint());
       Map<String, Object> config = new HashMap<>();
@@ -159,7 +161,14 @@ class ClusterPartitionIT {
                     ledger.applied.size() == RUNS
                         && ledger.applied.values().stream().allMatch(s -> s.contains(STEPS)));
         Duration allFinished = Duration.ofNanos(System.nanoTime() - cutAt);
-        String story = "\nat cut: " + atCut + "\nnow: " + ledger.progress() + "\n";
+        String story =
+            "\nnode 3 exited "
+                + minorityExited.toMillis()
+                + " ms after the cut\nat cut: "
+                + atCut
+                + "\nnow: "
+                + ledger.progress()
+                + "\n";
         assertTrue(
             finished, "runs did not finish after the partition" + story + cluster.logTails());
         for (int i = 1; i <= 2; i++) {
