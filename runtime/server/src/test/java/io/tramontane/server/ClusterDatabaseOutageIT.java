@@ -11,12 +11,10 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +57,6 @@ class ClusterDatabaseOutageIT {
   static final Duration LOAD = Duration.ofSeconds(30);
   static final Duration CRASH_AFTER = Duration.ofSeconds(10);
   static final Duration DOWN_FOR = Duration.ofSeconds(8);
-  static final String WORKFLOW = "noop";
 
   final HttpClient http =
       HttpClient.newBuilder()
@@ -111,17 +108,7 @@ class ClusterDatabaseOutageIT {
     Assumptions.assumeTrue(
         PrivatePostgres.available(), "needs root and /usr/lib/postgresql/<v>/bin (.ci/run)");
     long t0 = System.nanoTime();
-    Path workflows = Files.createDirectories(dir.resolve("workflows"));
-    Files.writeString(
-        workflows.resolve(WORKFLOW + ".yaml"),
-        """
-        document: {dsl: '1.0.0', namespace: it, name: noop, version: '1.0.0'}
-        do:
-          - mark:
-              set: {order: '${ .order }', done: true}
-        """);
-    Map<String, Object> config = new HashMap<>(WorkflowCrashIT.config(workflows));
-    config.put("tramontane.workflows.triggers.orders", WORKFLOW);
+    Map<String, Object> config = ClusterWebhookIT.ordersToNoop(dir);
     try (PrivatePostgres pg = PrivatePostgres.create()) {
       TestDatabase db = pg.database(dir.resolve("data"));
       try (ServerCluster cluster = ServerCluster.create(dir, db, NODES, config)) {
@@ -258,7 +245,7 @@ class ClusterDatabaseOutageIT {
         assertTrue(
             deliveries.values().stream().allMatch(c -> c == 1),
             "F3a: a delivery twice: " + deliveries);
-        String runs = "WorkflowRun|acme/" + WORKFLOW + "/hook-";
+        String runs = "WorkflowRun|acme/" + ClusterWebhookIT.WORKFLOW + "/hook-";
         Map<String, Integer> completed = Map.of();
         long runsDeadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < runsDeadline) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,28 +124,7 @@ class ClusterFailoverIT {
 
       try (ServerCluster cluster = ServerCluster.create(dir, db, NODES, config)) {
         Duration formed = cluster.startAll(Duration.ofSeconds(150));
-        // Started round-robin through the three nodes, all at once.
-        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> starts =
-            new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-          ServerProcess node = cluster.node(1 + i % NODES);
-          String run = runs.get(i);
-          starts.add(
-              http.sendAsync(
-                  HttpRequest.newBuilder(node.uri("/workflows/five-steps/runs/" + run))
-                      .timeout(Duration.ofSeconds(30))
-                      .header("Authorization", "Bearer " + TestServer.ACME_KEY)
-                      .POST(
-                          HttpRequest.BodyPublishers.ofString(
-                              "{\"run\": \"" + run + "\", \"step\": 0}"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString()));
-        }
-        for (int i = 0; i < count; i++) {
-          HttpResponse<String> started = starts.get(i).join();
-          assertEquals(
-              202, started.statusCode(), runs.get(i) + ": " + started.body() + cluster.logTails());
-        }
+        startRuns(http, cluster, runs, NODES);
         // Kill once every run has applied a step and none has finished.
         assertTrue(
             WorkflowCrashIT.poll(Duration.ofSeconds(60), () -> ledger.applied.size() == count),
@@ -198,52 +178,14 @@ class ClusterFailoverIT {
         story += "requests: " + ledger.attempts.size() + "\n";
 
         // Each (run, step) applied once, in order, under one key, after the previous answer.
-        List<Integer> everyStep = List.of(1, 2, 3, 4, 5);
-        int resent = 0;
-        for (String run : runs) {
-          assertEquals(
-              everyStep,
-              ledger.applied.get(run),
-              run + ": each step applied once, in order, none skipped" + story);
-          for (int n = 1; n <= STEPS; n++) {
-            String key = "acme/five-steps/" + run + "//do/" + (n - 1) + "/step" + n + "#1";
-            List<WorkflowCrashIT.Ledger.Attempt> tries = ledger.attempts(run, n);
-            for (WorkflowCrashIT.Ledger.Attempt a : tries) {
-              assertEquals(key, a.key(), run + " step " + n + ": the same key every time");
-              assertEquals(n - 1, a.after(), run + " step " + n + " got the previous answer");
-            }
-            assertTrue(tries.size() <= 2, run + " step " + n + " sent " + tries.size() + story);
-            resent += tries.size() - 1;
-          }
-        }
+        int resent = assertEachStepAppliedOnce(ledger, runs, story);
 
         // The journal: contiguous sequence numbers, writers that never interleave.
         Map<String, List<String>> writers = journalWriters(db, "WorkflowRun|acme/five-steps/");
         assertEquals(count, writers.size(), "one journal per run: " + writers.keySet());
-        int moved = 0;
-        Instant firstResumed = null;
-        for (Map.Entry<String, List<String>> e : writers.entrySet()) {
-          List<String> blocks = new ArrayList<>();
-          for (String w : e.getValue()) {
-            if (blocks.isEmpty() || !blocks.getLast().equals(w)) {
-              assertTrue(
-                  !blocks.contains(w),
-                  e.getKey() + ": writers interleave (two live incarnations?): " + e.getValue());
-              blocks.add(w);
-            }
-          }
-          if (blocks.size() > 1) {
-            moved++;
-            String run = e.getKey().substring(e.getKey().lastIndexOf('/') + 1);
-            for (WorkflowCrashIT.Ledger.Attempt a : ledger.attempts) {
-              if (a.run().equals(run)
-                  && a.at().isAfter(killInstant)
-                  && (firstResumed == null || a.at().isBefore(firstResumed))) {
-                firstResumed = a.at();
-              }
-            }
-          }
-        }
+        Set<String> movedRuns = movedAcrossNodes(writers);
+        int moved = movedRuns.size();
+        Instant firstResumed = firstAttemptAfter(ledger, movedRuns, killInstant);
         assertTrue(moved >= 1, "no run changed node: the kill tested nothing\n" + writers + story);
 
         // The killed node rejoins and serves.
@@ -297,6 +239,97 @@ class ClusterFailoverIT {
                 + " s");
       }
     }
+  }
+
+  /**
+   * Starts {@code five-steps} run {@code runs[i]} through node {@code 1 + i % nodes}, all at once;
+   * fails unless each answers 202.
+   */
+  static void startRuns(HttpClient http, ServerCluster cluster, List<String> runs, int nodes) {
+    List<CompletableFuture<HttpResponse<String>>> starts = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      String run = runs.get(i);
+      starts.add(
+          http.sendAsync(
+              HttpRequest.newBuilder(
+                      cluster.node(1 + i % nodes).uri("/workflows/five-steps/runs/" + run))
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Authorization", "Bearer " + TestServer.ACME_KEY)
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"run\": \"" + run + "\", \"step\": 0}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+    for (int i = 0; i < runs.size(); i++) {
+      HttpResponse<String> started = starts.get(i).join();
+      assertEquals(
+          202, started.statusCode(), runs.get(i) + ": " + started.body() + cluster.logTails());
+    }
+  }
+
+  /**
+   * Asserts that the ledger applied steps 1..5 of every run once and in order, every request for a
+   * step under that step's one key and after the previous step's answer, at most two requests per
+   * step (one re-send after a move). Returns the number of re-sends.
+   */
+  static int assertEachStepAppliedOnce(
+      WorkflowCrashIT.Ledger ledger, List<String> runs, String story) {
+    int resent = 0;
+    for (String run : runs) {
+      assertEquals(
+          List.of(1, 2, 3, 4, 5),
+          ledger.applied.get(run),
+          run + ": each step applied once, in order, none skipped" + story);
+      for (int n = 1; n <= STEPS; n++) {
+        String key = "acme/five-steps/" + run + "//do/" + (n - 1) + "/step" + n + "#1";
+        List<WorkflowCrashIT.Ledger.Attempt> tries = ledger.attempts(run, n);
+        for (WorkflowCrashIT.Ledger.Attempt a : tries) {
+          assertEquals(key, a.key(), run + " step " + n + ": the same key every time");
+          assertEquals(n - 1, a.after(), run + " step " + n + " got the previous answer");
+        }
+        assertTrue(tries.size() <= 2, run + " step " + n + " sent " + tries.size() + story);
+        resent += tries.size() - 1;
+      }
+    }
+    return resent;
+  }
+
+  /**
+   * Asserts that no journal's writers interleave (an entity live on two nodes at once would write
+   * A, B, A) and returns the runs (the last segment of the persistence id) written by more than one
+   * incarnation: the runs that moved to another node.
+   */
+  static Set<String> movedAcrossNodes(Map<String, List<String>> writers) {
+    Set<String> moved = new java.util.TreeSet<>();
+    for (Map.Entry<String, List<String>> e : writers.entrySet()) {
+      List<String> blocks = new ArrayList<>();
+      for (String w : e.getValue()) {
+        if (blocks.isEmpty() || !blocks.getLast().equals(w)) {
+          assertTrue(
+              !blocks.contains(w),
+              e.getKey() + ": writers interleave (two live incarnations?): " + e.getValue());
+          blocks.add(w);
+        }
+      }
+      if (blocks.size() > 1) {
+        moved.add(e.getKey().substring(e.getKey().lastIndexOf('/') + 1));
+      }
+    }
+    return moved;
+  }
+
+  /** The first ledger request of one of {@code runs} after {@code after}, or null. */
+  static Instant firstAttemptAfter(WorkflowCrashIT.Ledger ledger, Set<String> runs, Instant after) {
+    Instant first = null;
+    for (WorkflowCrashIT.Ledger.Attempt a : ledger.attempts) {
+      if (runs.contains(a.run())
+          && a.at().isAfter(after)
+          && (first == null || a.at().isBefore(first))) {
+        first = a.at();
+      }
+    }
+    return first;
   }
 
   /**

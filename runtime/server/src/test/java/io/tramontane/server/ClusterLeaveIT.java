@@ -209,50 +209,16 @@ class ClusterLeaveIT {
         }
         Thread.sleep(1_000); // room for a (wrong) late re-send
 
-        List<Integer> everyStep = List.of(1, 2, 3, 4, 5);
-        int resent = 0;
-        for (String run : runs) {
-          assertEquals(
-              everyStep, ledger.applied.get(run), run + ": each step once, in order" + story);
-          for (int n = 1; n <= STEPS; n++) {
-            List<WorkflowCrashIT.Ledger.Attempt> tries = ledger.attempts(run, n);
-            for (WorkflowCrashIT.Ledger.Attempt a : tries) {
-              assertEquals(n - 1, a.after(), run + " step " + n + " got the previous answer");
-            }
-            assertTrue(tries.size() <= 2, run + " step " + n + " sent " + tries.size() + story);
-            resent += tries.size() - 1;
-          }
-        }
+        int resent = ClusterFailoverIT.assertEachStepAppliedOnce(ledger, runs, story);
 
         // The journal: no gaps, writers never interleave; some runs moved off the leaving node.
         Map<String, List<String>> writers =
             ClusterFailoverIT.journalWriters(db, "WorkflowRun|acme/five-steps/");
         assertEquals(RUNS, writers.size(), "one journal per run: " + writers.keySet());
-        int moved = 0;
-        Instant firstResumed = null;
+        Set<String> movedRuns = ClusterFailoverIT.movedAcrossNodes(writers);
+        int moved = movedRuns.size();
+        Instant firstResumed = ClusterFailoverIT.firstAttemptAfter(ledger, movedRuns, termInstant);
         Instant lastFinished = null;
-        for (Map.Entry<String, List<String>> e : writers.entrySet()) {
-          List<String> blocks = new ArrayList<>();
-          for (String w : e.getValue()) {
-            if (blocks.isEmpty() || !blocks.getLast().equals(w)) {
-              assertTrue(
-                  !blocks.contains(w),
-                  e.getKey() + ": writers interleave (two live incarnations?): " + e.getValue());
-              blocks.add(w);
-            }
-          }
-          if (blocks.size() > 1) {
-            moved++;
-            String run = e.getKey().substring(e.getKey().lastIndexOf('/') + 1);
-            for (WorkflowCrashIT.Ledger.Attempt a : ledger.attempts) {
-              if (a.run().equals(run)
-                  && a.at().isAfter(termInstant)
-                  && (firstResumed == null || a.at().isBefore(firstResumed))) {
-                firstResumed = a.at();
-              }
-            }
-          }
-        }
         for (WorkflowCrashIT.Ledger.Attempt a : ledger.attempts) {
           if (lastFinished == null || a.at().isAfter(lastFinished)) {
             lastFinished = a.at();

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -116,25 +115,7 @@ class ClusterPartitionIT {
       try (ServerCluster cluster =
           ServerCluster.create(dir, db, List.of(host, host, isolated), config)) {
         Duration formed = cluster.startAll(Duration.ofSeconds(150));
-        List<CompletableFuture<HttpResponse<String>>> starts = new ArrayList<>();
-        for (int i = 0; i < RUNS; i++) {
-          String run = runs.get(i);
-          starts.add(
-              http.sendAsync(
-                  HttpRequest.newBuilder(
-                          cluster.node(1 + i % 3).uri("/workflows/five-steps/runs/" + run))
-                      .timeout(Duration.ofSeconds(30))
-                      .header("Authorization", "Bearer " + TestServer.ACME_KEY)
-                      .POST(
-                          HttpRequest.BodyPublishers.ofString(
-                              "{\"run\": \"" + run + "\", \"step\": 0}"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString()));
-        }
-        for (int i = 0; i < RUNS; i++) {
-          HttpResponse<String> r = starts.get(i).join();
-          assertEquals(202, r.statusCode(), runs.get(i) + ": " + r.body() + cluster.logTails());
-        }
+        ClusterFailoverIT.startRuns(http, cluster, runs, 3);
         assertTrue(
             WorkflowCrashIT.poll(Duration.ofSeconds(60), () -> ledger.applied.size() == RUNS),
             "not every run reached the ledger: " + ledger.progress() + cluster.logTails());
@@ -190,38 +171,11 @@ class ClusterPartitionIT {
             "not all completed: " + statuses + story);
         Thread.sleep(1_000); // room for a (wrong) late re-send
 
-        int resent = 0;
-        for (String run : runs) {
-          assertEquals(List.of(1, 2, 3, 4, 5), ledger.applied.get(run), run + story);
-          for (int n = 1; n <= STEPS; n++) {
-            String key = "acme/five-steps/" + run + "//do/" + (n - 1) + "/step" + n + "#1";
-            List<WorkflowCrashIT.Ledger.Attempt> tries = ledger.attempts(run, n);
-            for (WorkflowCrashIT.Ledger.Attempt a : tries) {
-              assertEquals(key, a.key(), run + " step " + n + ": the same key every time");
-              assertEquals(n - 1, a.after(), run + " step " + n + " got the previous answer");
-            }
-            assertTrue(tries.size() <= 2, run + " step " + n + " sent " + tries.size() + story);
-            resent += tries.size() - 1;
-          }
-        }
+        int resent = ClusterFailoverIT.assertEachStepAppliedOnce(ledger, runs, story);
         Map<String, List<String>> writers =
             ClusterFailoverIT.journalWriters(db, "WorkflowRun|acme/five-steps/");
         assertEquals(RUNS, writers.size());
-        int moved = 0;
-        for (Map.Entry<String, List<String>> e : writers.entrySet()) {
-          List<String> blocks = new ArrayList<>();
-          for (String w : e.getValue()) {
-            if (blocks.isEmpty() || !blocks.getLast().equals(w)) {
-              assertTrue(
-                  !blocks.contains(w),
-                  e.getKey() + ": writers interleave (live on both sides?): " + e.getValue());
-              blocks.add(w);
-            }
-          }
-          if (blocks.size() > 1) {
-            moved++;
-          }
-        }
+        int moved = ClusterFailoverIT.movedAcrossNodes(writers).size();
         assertTrue(moved >= 1, "no run moved off node 3: the partition tested nothing" + story);
 
         // Healed: node 3 starts again, rejoins and serves.

@@ -10,6 +10,7 @@ import io.tramontane.server.testing.ServerCluster;
 import io.tramontane.server.testing.ServerProcess;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -106,18 +107,8 @@ class ClusterWebhookIT {
   void signedWebhooksRoundRobinOverThreeNodesArePersistedOnceAndStartOneRunEach(@TempDir Path dir)
       throws Exception {
     long t0 = System.nanoTime();
-    Path workflows = Files.createDirectories(dir.resolve("workflows"));
-    Files.writeString(
-        workflows.resolve(WORKFLOW + ".yaml"),
-        """
-        document: {dsl: '1.0.0', namespace: it, name: noop, version: '1.0.0'}
-        do:
-          - mark:
-              set: {order: '${ .order }', done: true}
-        """);
     TestDatabase db = TestDatabase.postgres(dir.resolve("data"));
-    Map<String, Object> config = new HashMap<>(WorkflowCrashIT.config(workflows));
-    config.put("tramontane.workflows.triggers.orders", WORKFLOW);
+    Map<String, Object> config = ordersToNoop(dir);
 
     try (ServerCluster cluster = ServerCluster.create(dir, db, NODES, config)) {
       Duration formed = cluster.startAll(Duration.ofSeconds(150));
@@ -301,6 +292,25 @@ class ClusterWebhookIT {
           runsDrained.toMillis(),
           Duration.ofNanos(System.nanoTime() - t0).toSeconds());
     }
+  }
+
+  /**
+   * Writes the trivial {@code noop} workflow into dir/workflows and returns the node configuration
+   * that binds the {@code orders} trigger to it.
+   */
+  static Map<String, Object> ordersToNoop(Path dir) throws IOException {
+    Path workflows = Files.createDirectories(dir.resolve("workflows"));
+    Files.writeString(
+        workflows.resolve(WORKFLOW + ".yaml"),
+        """
+        document: {dsl: '1.0.0', namespace: it, name: noop, version: '1.0.0'}
+        do:
+          - mark:
+              set: {order: '${ .order }', done: true}
+        """);
+    Map<String, Object> config = new HashMap<>(WorkflowCrashIT.config(workflows));
+    config.put("tramontane.workflows.triggers.orders", WORKFLOW);
+    return config;
   }
 
   static long percentile(List<Long> sorted, double p) {
