@@ -95,9 +95,9 @@ class ClusterPartitionIT {
       List<String> runs = new ArrayList<>();
       for (int i = 1; i <= RUNS; i++) {
         runs.add("p" + i);
-        // Slow steps (a run takes 30 s): the minority keeps running its entities until its split
-        // brain resolver decides (stable-after, 20 s), so the partition must find runs part-way.
-        ledger.delays.put("p" + i, Duration.ofSeconds(6));
+        // Slow steps (a run takes 50 s): the minority keeps running its entities until its split
+        // brain resolver decides (stable-after, 20 s) and it stops, so it must stop part-way.
+        ledger.delays.put("p" + i, Duration.ofSeconds(10));
       }
       Path workflows = WorkflowCrashIT.fiveSteps(dir, STEPS, ledger.endpoint());
       Map<String, Object> config = new HashMap<>();
@@ -134,6 +134,7 @@ class ClusterPartitionIT {
             !minority.isAlive(),
             "node 3 still running 120 s after the partition" + cluster.logTails());
         Duration minorityExited = Duration.ofNanos(System.nanoTime() - cutAt);
+        Instant exitInstant = Instant.now();
 
         boolean finished =
             WorkflowCrashIT.poll(
@@ -175,8 +176,14 @@ class ClusterPartitionIT {
         Map<String, List<String>> writers =
             ClusterFailoverIT.journalWriters(db, "WorkflowRun|acme/five-steps/");
         assertEquals(RUNS, writers.size());
-        int moved = ClusterFailoverIT.movedAcrossNodes(writers).size();
-        assertTrue(moved >= 1, "no run moved off node 3: the partition tested nothing" + story);
+        Set<String> movedRuns = ClusterFailoverIT.movedAcrossNodes(writers);
+        int moved = movedRuns.size();
+        // Runs node 3 held when it stopped went on, on the majority, after it exited.
+        Instant firstResumed = ClusterFailoverIT.firstAttemptAfter(ledger, movedRuns, exitInstant);
+        assertTrue(
+            firstResumed != null,
+            "no run moved off node 3 and went on after it exited: the partition tested nothing"
+                + story);
 
         // Healed: node 3 starts again, rejoins and serves.
         ns.heal();
@@ -210,7 +217,9 @@ class ClusterPartitionIT {
                 + allFinished.toMillis()
                 + " ms after it; "
                 + moved
-                + " runs moved to the majority; "
+                + " runs moved to the majority (the first step request of one "
+                + Duration.between(cutInstant, firstResumed).toMillis()
+                + " ms after the cut); "
                 + resent
                 + " step requests re-sent (deduplicated by key); link healed, node 3 rejoined in "
                 + rejoined.toMillis()
