@@ -75,6 +75,13 @@ public final class RecoveryBench implements Callable<Integer> {
   int nodes;
 
   @Option(
+      names = "--keep",
+      description =
+          "Keep the node JVMs' directories (node.conf, node.log, report.json) and print where;"
+              + " they are kept anyway when a cold start fails.")
+  boolean keep;
+
+  @Option(
       names = "--no-load",
       description = "Skip the journal load (P5) on the single node and the cluster.")
   boolean noLoad;
@@ -126,6 +133,7 @@ public final class RecoveryBench implements Callable<Integer> {
       String database,
       int nodes,
       String skipped,
+      List<Long> nodeLaunchToReadyMs,
       long launchToReadyMs,
       long readyToRecoveredMs,
       long launchToRecoveredMs,
@@ -180,10 +188,10 @@ public final class RecoveryBench implements Callable<Integer> {
     Path workDir = BenchNode.tempDataDir(NAME);
     Report report =
         measure(plan, options.quick, options.kinds("both"), workDir, Map.of(), progress);
-    if (report.verified()) {
+    if (report.verified() && !keep) {
       BenchNode.deleteTree(workDir);
     } else {
-      progress.println("bench recovery: node logs kept in " + workDir);
+      progress.println("bench recovery: node directories (config, logs) kept in " + workDir);
     }
     table(report).print(out);
     if (report.databases().stream()
@@ -302,6 +310,7 @@ public final class RecoveryBench implements Callable<Integer> {
                   label,
                   plan.nodes(),
                   "H2 cannot be shared between nodes; the cluster runs on PostgreSQL",
+                  List.of(),
                   0,
                   0,
                   0,
@@ -384,7 +393,7 @@ public final class RecoveryBench implements Callable<Integer> {
         why = driver.error() + " (" + why + ")";
       }
       say(progress, label + ", " + what + ": failed: " + why);
-      return new ColdStart(label, size, why, 0, 0, 0, null, List.of(), null);
+      return new ColdStart(label, size, why, List.of(), 0, 0, 0, null, List.of(), null);
     }
     long ready = o.readyAtMs() - o.launchedAtMs();
     long recovered = driver.recoveredAtMs() - driver.readyAtMs();
@@ -402,8 +411,9 @@ public final class RecoveryBench implements Callable<Integer> {
               "%s, %s, %,d entities: %,.0f events/s", label, what, l.entities(), l.perSecond()));
     }
     String loadProblem = driver.error() != null ? driver.error() : o.error();
+    List<Long> nodeReady = o.reports().stream().map(n -> n.readyAtMs() - o.launchedAtMs()).toList();
     return new ColdStart(
-        label, size, null, ready, recovered, total, r, driver.loads(), loadProblem);
+        label, size, null, nodeReady, ready, recovered, total, r, driver.loads(), loadProblem);
   }
 
   private static void say(PrintWriter progress, String line) {

@@ -79,7 +79,6 @@ final class RecoveryCluster {
       nodeConfig.put("tramontane.cluster.port", ports.get(i - 1));
       nodeConfig.put("tramontane.cluster.seed-nodes", seeds);
       nodeConfig.put("pekko.cluster.min-nr-of-members", size);
-      nodeConfig.put("pekko.loglevel", "WARNING");
       Path conf = nodeDir.resolve("node.conf");
       Files.writeString(
           conf,
