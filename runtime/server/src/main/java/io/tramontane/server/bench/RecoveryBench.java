@@ -253,73 +253,11 @@ public final class RecoveryBench implements Callable<Integer> {
     String idPrefix = runId + "-e";
     String persistencePrefix = AgentStepEntity.ENTITY_KEY.name() + "|" + runId + "-";
     long deleted = 0;
+    DatabaseRun run;
     try {
-      say(
-          progress,
-          String.format(
-              "%s: writing %,d entities × %d events through a node...",
-              label, plan.entities(), plan.events()));
-      RecoveryPopulation.Result populate;
-      try {
-        populate = populate(config, idPrefix, plan, eventBytes);
-      } catch (IllegalStateException e) {
-        return new DatabaseRun(label, journal, e.getMessage(), null, List.of(), 0);
-      }
-      say(
-          progress,
-          String.format(
-              "%s: %,d events in %.1f s (%,.0f events/s)",
-              label, populate.events(), populate.seconds(), populate.perSecond()));
-      Map<String, Object> nodeConfig = new HashMap<>();
-      nodeConfig.put("tramontane.database.kind", kind.name().toLowerCase(Locale.ROOT));
-      Map<String, String> environment = new HashMap<>();
-      if (postgres) {
-        nodeConfig.put("tramontane.database.url", settings.jdbcUrl());
-        nodeConfig.put("tramontane.database.user", settings.user());
-        environment.put("TRAMONTANE_DB_PASSWORD", settings.password());
-      }
-      List<ColdStart> coldStarts = new ArrayList<>();
-      List<Integer> levels = postgres ? plan.loadLevels() : List.of();
-      coldStarts.add(
-          coldStart(
-              label,
-              1,
-              dir.resolve("single"),
-              nodeConfig,
-              postgres ? null : dataDir,
-              environment,
-              job(plan, idPrefix, levels, runId + "-single-load-"),
-              plan.timeout(),
-              progress));
-      if (plan.nodes() > 1) {
-        if (postgres) {
-          coldStarts.add(
-              coldStart(
-                  label,
-                  plan.nodes(),
-                  dir.resolve("cluster"),
-                  nodeConfig,
-                  null,
-                  environment,
-                  job(plan, idPrefix, levels, runId + "-cluster-load-"),
-                  plan.timeout(),
-                  progress));
-        } else {
-          coldStarts.add(
-              new ColdStart(
-                  label,
-                  plan.nodes(),
-                  "H2 cannot be shared between nodes; the cluster runs on PostgreSQL",
-                  List.of(),
-                  0,
-                  0,
-                  0,
-                  null,
-                  List.of(),
-                  null));
-        }
-      }
-      return new DatabaseRun(label, journal, null, populate, coldStarts, 0);
+      run =
+          populateAndColdStart(
+              kind, plan, dir, dataDir, config, settings, idPrefix, runId, progress, eventBytes);
     } finally {
       if (postgres) {
         try (Database database = Database.open(settings)) {
@@ -328,6 +266,91 @@ public final class RecoveryBench implements Callable<Integer> {
         say(progress, String.format("removed %,d benchmark events from PostgreSQL", deleted));
       }
     }
+    return new DatabaseRun(
+        run.database(), run.journal(), run.skipped(), run.populate(), run.coldStarts(), deleted);
+  }
+
+  private static DatabaseRun populateAndColdStart(
+      DatabaseSettings.Kind kind,
+      Plan plan,
+      Path dir,
+      Path dataDir,
+      Config config,
+      DatabaseSettings settings,
+      String idPrefix,
+      String runId,
+      PrintWriter progress,
+      int[] eventBytes)
+      throws IOException, InterruptedException {
+    String label = JournalBench.label(kind);
+    String journal = settings.describe();
+    boolean postgres = kind == DatabaseSettings.Kind.POSTGRES;
+    say(
+        progress,
+        String.format(
+            "%s: writing %,d entities × %d events through a node...",
+            label, plan.entities(), plan.events()));
+    RecoveryPopulation.Result populate;
+    try {
+      populate = populate(config, idPrefix, plan, eventBytes);
+    } catch (IllegalStateException e) {
+      return new DatabaseRun(label, journal, e.getMessage(), null, List.of(), 0);
+    }
+    say(
+        progress,
+        String.format(
+            "%s: %,d events in %.1f s (%,.0f events/s)",
+            label, populate.events(), populate.seconds(), populate.perSecond()));
+    Map<String, Object> nodeConfig = new HashMap<>();
+    nodeConfig.put("tramontane.database.kind", kind.name().toLowerCase(Locale.ROOT));
+    Map<String, String> environment = new HashMap<>();
+    if (postgres) {
+      nodeConfig.put("tramontane.database.url", settings.jdbcUrl());
+      nodeConfig.put("tramontane.database.user", settings.user());
+      environment.put("TRAMONTANE_DB_PASSWORD", settings.password());
+    }
+    List<ColdStart> coldStarts = new ArrayList<>();
+    List<Integer> levels = postgres ? plan.loadLevels() : List.of();
+    coldStarts.add(
+        coldStart(
+            label,
+            1,
+            dir.resolve("single"),
+            nodeConfig,
+            postgres ? null : dataDir,
+            environment,
+            job(plan, idPrefix, levels, runId + "-single-load-"),
+            plan.timeout(),
+            progress));
+    if (plan.nodes() > 1) {
+      if (postgres) {
+        coldStarts.add(
+            coldStart(
+                label,
+                plan.nodes(),
+                dir.resolve("cluster"),
+                nodeConfig,
+                null,
+                environment,
+                job(plan, idPrefix, levels, runId + "-cluster-load-"),
+                plan.timeout(),
+                progress));
+      } else {
+        coldStarts.add(
+            new ColdStart(
+                label,
+                plan.nodes(),
+                "H2 cannot be shared between nodes; the cluster runs on PostgreSQL",
+                List.of(),
+                0,
+                0,
+                0,
+                null,
+                List.of(),
+                null));
+      }
+    }
+    return new DatabaseRun(label, journal, null, populate, coldStarts, 0);
   }
 
   private static RecoveryPopulation.Result populate(
