@@ -6,6 +6,7 @@ import io.tramontane.core.persistence.DatabaseSettings;
 import io.tramontane.core.system.TramontaneSystem;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,7 +165,9 @@ public final class RecoveryBench implements Callable<Integer> {
       Plan plan,
       int eventBytes,
       List<DatabaseRun> databases,
-      double targetSeconds) {
+      double targetSeconds,
+      String loadAverageBefore,
+      String loadAverageAfter) {
 
     /** Every cold start that ran recovered every entity with exactly its events. */
     boolean verified() {
@@ -218,13 +221,33 @@ public final class RecoveryBench implements Callable<Integer> {
       PrintWriter progress)
       throws IOException, InterruptedException {
     String runId = "r" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    String loadBefore = loadAverage();
     int[] eventBytes = {0};
     List<DatabaseRun> runs = new ArrayList<>();
     for (DatabaseSettings.Kind kind : kinds) {
       runs.add(runDatabase(kind, plan, workDir, overrides, runId, progress, eventBytes));
     }
     return new Report(
-        NAME, "P8", quick, Machine.describe(), plan, eventBytes[0], runs, TARGET_SECONDS);
+        NAME,
+        "P8",
+        quick,
+        Machine.describe(),
+        plan,
+        eventBytes[0],
+        runs,
+        TARGET_SECONDS,
+        loadBefore,
+        loadAverage());
+  }
+
+  /** The 1, 5 and 15 minute load averages: other processes on the same cores move the figures. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private static DatabaseRun runDatabase(
@@ -495,7 +518,7 @@ public final class RecoveryBench implements Callable<Integer> {
             + p.events()
             + " (the events it replayed).");
     t.note(
-        "The target applies to launch → all recovered. Both cold starts read the same journal;"
+        "The target applies to launch → all recovered. On PostgreSQL both cold starts read the same journal;"
             + " the database's page cache is warm from the populate phase in both.");
     for (DatabaseRun run : r.databases()) {
       if (run.skipped() != null) {
@@ -522,7 +545,13 @@ public final class RecoveryBench implements Callable<Integer> {
             run.database() + ": " + run.populate().failures() + " asks failed while populating.");
       }
     }
-    t.note(r.machine().line());
+    t.note(
+        r.machine().line()
+            + " · load average (1/5/15 min) "
+            + r.loadAverageBefore()
+            + " at start, "
+            + r.loadAverageAfter()
+            + " at end");
     return t;
   }
 

@@ -43,71 +43,88 @@ final class RecoveryCheck {
       Duration askTimeout,
       int attempts)
       throws InterruptedException {
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger recovered = new AtomicInteger();
-    AtomicInteger wrong = new AtomicInteger();
-    AtomicInteger failed = new AtomicInteger();
-    AtomicLong replayed = new AtomicLong();
-    AtomicReference<String> firstProblem = new AtomicReference<>();
+    Tally tally = new Tally();
     int lanes = Math.max(1, Math.min(inFlight, entities));
     CountDownLatch done = new CountDownLatch(lanes);
     long t0 = System.nanoTime();
     for (int lane = 0; lane < lanes; lane++) {
-      new Object() {
-        void nextEntity() {
-          int index = next.getAndIncrement();
-          if (index >= entities) {
-            done.countDown();
-          } else {
-            ask(idPrefix + index, 1);
-          }
-        }
-
-        void ask(String id, int attempt) {
-          sharding
-              .entityRefFor(AgentStepEntity.ENTITY_KEY, id)
-              .<AgentStepEntity.StepCount>ask(AgentStepEntity.CountSteps::new, askTimeout)
-              .whenComplete(
-                  (count, error) -> {
-                    if (error != null && attempt < attempts) {
-                      ask(id, attempt + 1);
-                      return;
-                    }
-                    if (error != null) {
-                      failed.incrementAndGet();
-                      firstProblem.compareAndSet(
-                          null, id + ": no answer after " + attempts + " asks (" + error + ")");
-                    } else if (count.steps() != expectedSteps) {
-                      wrong.incrementAndGet();
-                      replayed.addAndGet(count.steps());
-                      firstProblem.compareAndSet(
-                          null,
-                          id
-                              + ": replayed "
-                              + count.steps()
-                              + " events, expected "
-                              + expectedSteps);
-                    } else {
-                      recovered.incrementAndGet();
-                      replayed.addAndGet(count.steps());
-                    }
-                    nextEntity();
-                  });
-        }
-      }.nextEntity();
+      new Lane(sharding, idPrefix, entities, expectedSteps, askTimeout, attempts, tally, done)
+          .nextEntity();
     }
     long bound = askTimeout.toMillis() * attempts * ((long) entities / lanes + 1);
     if (!done.await(bound, TimeUnit.MILLISECONDS)) {
-      firstProblem.compareAndSet(null, "gave up waiting after " + bound / 1000 + " s");
+      tally.problem("gave up waiting after " + bound / 1000 + " s");
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     return new Result(
         entities,
-        recovered.get(),
-        wrong.get(),
-        failed.get(),
-        replayed.get(),
+        tally.recovered.get(),
+        tally.wrong.get(),
+        tally.failed.get(),
+        tally.replayed.get(),
         seconds,
-        firstProblem.get());
+        tally.firstProblem.get());
+  }
+
+  /** The answers so far, shared by the lanes. */
+  private static final class Tally {
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger recovered = new AtomicInteger();
+    final AtomicInteger wrong = new AtomicInteger();
+    final AtomicInteger failed = new AtomicInteger();
+    final AtomicLong replayed = new AtomicLong();
+    final AtomicReference<String> firstProblem = new AtomicReference<>();
+
+    void problem(String problem) {
+      firstProblem.compareAndSet(null, problem);
+    }
+  }
+
+  /** Asks one entity after another; one ask in flight. */
+  private record Lane(
+      ClusterSharding sharding,
+      String idPrefix,
+      int entities,
+      long expectedSteps,
+      Duration askTimeout,
+      int attempts,
+      Tally tally,
+      CountDownLatch done) {
+
+    void nextEntity() {
+      int index = tally.next.getAndIncrement();
+      if (index >= entities) {
+        done.countDown();
+      } else {
+        ask(idPrefix + index, 1);
+      }
+    }
+
+    private void ask(String id, int attempt) {
+      sharding
+          .entityRefFor(AgentStepEntity.ENTITY_KEY, id)
+          .<AgentStepEntity.StepCount>ask(AgentStepEntity.CountSteps::new, askTimeout)
+          .whenComplete(
+              (count, error) -> {
+                if (error != null && attempt < attempts) {
+                  ask(id, attempt + 1);
+                  return;
+                }
+                if (error != null) {
+                  tally.failed.incrementAndGet();
+                  tally.problem(id + ": no answer after " + attempts + " asks (" + error + ")");
+                } else {
+                  tally.replayed.addAndGet(count.steps());
+                  if (count.steps() == expectedSteps) {
+                    tally.recovered.incrementAndGet();
+                  } else {
+                    tally.wrong.incrementAndGet();
+                    tally.problem(
+                        id + ": replayed " + count.steps() + " events, expected " + expectedSteps);
+                  }
+                }
+                nextEntity();
+              });
+    }
   }
 }
