@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 final class RecoveryCluster {
 
   /** When the JVMs were launched (epoch ms) and what each node reported, node 1 first. */
-  record Outcome(long launchedAtMs, List<RecoveryNode.NodeReport> reports, String error) {
+  record Outcome(
+      long launchedAtMs, List<RecoveryNode.NodeReport> reports, long recoveryCpuMs, String error) {
 
     RecoveryNode.NodeReport driver() {
       return reports.isEmpty() ? null : reports.getFirst();
@@ -105,8 +107,9 @@ final class RecoveryCluster {
         processes.add(pb.start());
       }
       Process driver = processes.getFirst();
+      long recoveryCpuMs = watchCpu(processes, reports, timeout);
       String error = null;
-      if (!driver.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (driver.isAlive()) {
         error =
             "node 1 did not finish within " + timeout.toSeconds() + " s; see " + dir + "/node-1";
       } else if (driver.exitValue() != 0) {
@@ -128,9 +131,57 @@ final class RecoveryCluster {
           error = error != null ? error : "no report from " + report.getParent();
         }
       }
-      return new Outcome(launchedAt, read, error);
+      return new Outcome(launchedAt, read, recoveryCpuMs, error);
     } finally {
       stop(processes);
+    }
+  }
+
+  /**
+   * Waits for the driver to exit, sampling the node JVMs' CPU time (every 200 ms) and their
+   * reports, and returns the CPU time all of them used between "every node ready" and "every entity
+   * recovered" (-1 if either moment was missed): the work recovery cost, whatever the wall-clock
+   * time on shared cores.
+   */
+  private static long watchCpu(List<Process> processes, List<Path> reports, Duration timeout)
+      throws InterruptedException {
+    Process driver = processes.getFirst();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long atReady = -1;
+    long atRecovered = -1;
+    while (driver.isAlive() && System.nanoTime() < deadline) {
+      if (atReady < 0 && reports.stream().allMatch(r -> readyAt(r) > 0)) {
+        atReady = cpuMillis(processes);
+      }
+      if (atReady >= 0 && atRecovered < 0 && recoveredAt(reports.getFirst()) > 0) {
+        atRecovered = cpuMillis(processes);
+      }
+      driver.waitFor(200, TimeUnit.MILLISECONDS);
+    }
+    return atReady >= 0 && atRecovered >= 0 ? atRecovered - atReady : -1;
+  }
+
+  private static long cpuMillis(List<Process> processes) {
+    return processes.stream()
+        .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L))
+        .sum();
+  }
+
+  private static long readyAt(Path report) {
+    return read(report).map(RecoveryNode.NodeReport::readyAtMs).orElse(0L);
+  }
+
+  private static long recoveredAt(Path report) {
+    return read(report).map(RecoveryNode.NodeReport::recoveredAtMs).orElse(0L);
+  }
+
+  private static Optional<RecoveryNode.NodeReport> read(Path report) {
+    try {
+      return Files.isRegularFile(report)
+          ? Optional.of(RecoveryNode.JSON.readValue(report.toFile(), RecoveryNode.NodeReport.class))
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty(); // replaced between the check and the read; the next poll sees it
     }
   }
 
