@@ -108,9 +108,9 @@ public final class RecoveryBench implements Callable<Integer> {
               nodes,
               500,
               levels,
-              Duration.ofSeconds(2),
+              Duration.ofSeconds(1),
               Duration.ofMillis(500),
-              Duration.ofSeconds(3),
+              Duration.ofSeconds(2),
               Duration.ofMinutes(3))
           : new Plan(
               entities != null ? entities : 10_000,
@@ -134,6 +134,7 @@ public final class RecoveryBench implements Callable<Integer> {
       String database,
       int nodes,
       String skipped,
+      String failure,
       List<Long> nodeLaunchToReadyMs,
       long launchToReadyMs,
       long readyToRecoveredMs,
@@ -144,7 +145,7 @@ public final class RecoveryBench implements Callable<Integer> {
       String loadProblem) {
 
     boolean verified() {
-      return skipped == null && recovery != null && recovery.allRecovered();
+      return skipped == null && failure == null && recovery != null && recovery.allRecovered();
     }
   }
 
@@ -153,6 +154,7 @@ public final class RecoveryBench implements Callable<Integer> {
       String database,
       String journal,
       String skipped,
+      String failure,
       RecoveryPopulation.Result populate,
       List<ColdStart> coldStarts,
       long rowsDeleted) {}
@@ -172,10 +174,11 @@ public final class RecoveryBench implements Callable<Integer> {
 
     /** Every cold start that ran recovered every entity with exactly its events. */
     boolean verified() {
-      return databases.stream()
-          .flatMap(d -> d.coldStarts().stream())
-          .filter(c -> c.skipped() == null)
-          .allMatch(ColdStart::verified);
+      return databases.stream().allMatch(d -> d.failure() == null)
+          && databases.stream()
+              .flatMap(d -> d.coldStarts().stream())
+              .filter(c -> c.skipped() == null)
+              .allMatch(ColdStart::verified);
     }
   }
 
@@ -271,7 +274,7 @@ public final class RecoveryBench implements Callable<Integer> {
       Optional<String> problem = BenchNode.postgresProblem(config);
       if (problem.isPresent()) {
         say(progress, "PostgreSQL skipped: " + problem.get());
-        return new DatabaseRun(label, journal, problem.get(), null, List.of(), 0);
+        return new DatabaseRun(label, journal, problem.get(), null, null, List.of(), 0);
       }
     }
     String idPrefix = runId + "-e";
@@ -291,7 +294,13 @@ public final class RecoveryBench implements Callable<Integer> {
       }
     }
     return new DatabaseRun(
-        run.database(), run.journal(), run.skipped(), run.populate(), run.coldStarts(), deleted);
+        run.database(),
+        run.journal(),
+        run.skipped(),
+        run.failure(),
+        run.populate(),
+        run.coldStarts(),
+        deleted);
   }
 
   private static DatabaseRun populateAndColdStart(
@@ -318,7 +327,8 @@ public final class RecoveryBench implements Callable<Integer> {
     try {
       populate = populate(config, idPrefix, plan, eventBytes);
     } catch (IllegalStateException e) {
-      return new DatabaseRun(label, journal, e.getMessage(), null, List.of(), 0);
+      say(progress, label + ": populating failed: " + e.getMessage());
+      return new DatabaseRun(label, journal, null, e.getMessage(), null, List.of(), 0);
     }
     say(
         progress,
@@ -365,6 +375,7 @@ public final class RecoveryBench implements Callable<Integer> {
                 label,
                 plan.nodes(),
                 "H2 cannot be shared between nodes; the cluster runs on PostgreSQL",
+                null,
                 List.of(),
                 0,
                 0,
@@ -375,7 +386,7 @@ public final class RecoveryBench implements Callable<Integer> {
                 null));
       }
     }
-    return new DatabaseRun(label, journal, null, populate, coldStarts, 0);
+    return new DatabaseRun(label, journal, null, null, populate, coldStarts, 0);
   }
 
   private static RecoveryPopulation.Result populate(
@@ -441,7 +452,7 @@ public final class RecoveryBench implements Callable<Integer> {
         why = driver.error() + " (" + why + ")";
       }
       say(progress, label + ", " + what + ": failed: " + why);
-      return new ColdStart(label, size, why, List.of(), 0, 0, 0, -1, null, List.of(), null);
+      return new ColdStart(label, size, null, why, List.of(), 0, 0, 0, -1, null, List.of(), null);
     }
     long ready = o.readyAtMs() - o.launchedAtMs();
     long recovered = driver.recoveredAtMs() - driver.readyAtMs();
@@ -463,6 +474,7 @@ public final class RecoveryBench implements Callable<Integer> {
     return new ColdStart(
         label,
         size,
+        null,
         null,
         nodeReady,
         ready,
@@ -497,18 +509,27 @@ public final class RecoveryBench implements Callable<Integer> {
             "verified",
             "≤ " + (int) r.targetSeconds() + " s");
     for (DatabaseRun run : r.databases()) {
-      if (run.skipped() != null) {
-        t.row(run.database(), "-", "skipped", "-", "-", "-", "-", "-", "-");
+      if (run.skipped() != null || run.failure() != null) {
+        t.row(
+            run.database(),
+            "-",
+            run.skipped() != null ? "skipped" : "FAILED",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-");
         continue;
       }
       for (ColdStart c : run.coldStarts()) {
         String populate = Table.rate(run.populate().perSecond());
-        if (c.skipped() != null) {
+        if (c.skipped() != null || c.failure() != null) {
           t.row(
               run.database(),
               Integer.toString(c.nodes()),
               populate,
-              "skipped",
+              c.skipped() != null ? "skipped" : "FAILED",
               "-",
               "-",
               "-",
@@ -549,9 +570,14 @@ public final class RecoveryBench implements Callable<Integer> {
       if (run.skipped() != null) {
         t.note(run.database() + ": skipped: " + run.skipped());
       }
+      if (run.failure() != null) {
+        t.note(run.database() + ": populating the journal failed: " + run.failure());
+      }
       for (ColdStart c : run.coldStarts()) {
         if (c.skipped() != null) {
           t.note(run.database() + ", " + c.nodes() + " node(s): " + c.skipped());
+        } else if (c.failure() != null) {
+          t.note(run.database() + ", " + c.nodes() + " node(s) failed: " + c.failure());
         } else if (!c.verified() && c.recovery().firstProblem() != null) {
           t.note(
               run.database()
