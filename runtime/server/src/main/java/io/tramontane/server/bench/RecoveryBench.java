@@ -443,8 +443,16 @@ public final class RecoveryBench implements Callable<Integer> {
       throws IOException, InterruptedException {
     String what = size == 1 ? "1 node" : size + " nodes";
     say(progress, String.format("%s: cold start of %s (fresh JVMs)...", label, what));
-    RecoveryCluster.Outcome o =
-        RecoveryCluster.coldStart(dir, size, nodeConfig, sharedDataDir, environment, job, timeout);
+    RecoveryCluster.Outcome o;
+    try {
+      o =
+          RecoveryCluster.coldStart(
+              dir, size, nodeConfig, sharedDataDir, environment, job, timeout);
+    } catch (IOException e) {
+      String why = "could not start the node JVMs or read their reports in " + dir + ": " + e;
+      say(progress, label + ", " + what + ": failed: " + why);
+      return new ColdStart(label, size, null, why, List.of(), 0, 0, 0, -1, null, List.of(), null);
+    }
     RecoveryNode.NodeReport driver = o.driver();
     if (driver == null || driver.recovery() == null) {
       String why = o.error() != null ? o.error() : "the driver reported no recovery";
