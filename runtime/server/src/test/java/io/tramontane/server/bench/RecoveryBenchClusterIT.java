@@ -29,14 +29,14 @@ class RecoveryBenchClusterIT {
     TestDatabase db = TestDatabase.postgres(Files.createDirectories(dir.resolve("data")));
     RecoveryBench.Plan plan =
         new RecoveryBench.Plan(
-            300,
+            200,
             5,
             3,
             100,
             List.of(20),
             Duration.ZERO,
             Duration.ZERO,
-            Duration.ofSeconds(1),
+            Duration.ofMillis(500),
             Duration.ofMinutes(1));
     StringWriter progress = new StringWriter();
     RecoveryBench.Report report =
@@ -53,14 +53,14 @@ class RecoveryBenchClusterIT {
     assertEquals(2, run.coldStarts().size(), progress.toString());
     for (RecoveryBench.ColdStart c : run.coldStarts()) {
       assertTrue(c.verified(), c + "\n" + progress);
-      assertEquals(1_500, c.recovery().eventsReplayed());
+      assertEquals(1_000, c.recovery().eventsReplayed());
       assertEquals(c.nodes(), c.nodeLaunchToReadyMs().size());
       assertEquals(1, c.loads().size(), c.toString());
       assertTrue(c.loads().getFirst().events() > 0, c.toString());
     }
     assertEquals(3, run.coldStarts().get(1).nodes());
     assertTrue(report.verified());
-    // 1,500 populated + the load's events, all removed.
-    assertTrue(run.rowsDeleted() > 1_500, "deleted " + run.rowsDeleted());
+    // 1,000 populated + the load's events, all removed.
+    assertTrue(run.rowsDeleted() > 1_000, "deleted " + run.rowsDeleted());
   }
 }
