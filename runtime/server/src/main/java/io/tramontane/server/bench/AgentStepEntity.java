@@ -17,7 +17,8 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 /**
  * The journal benchmark's stand-in for an agent: every {@link RecordStep} persists one {@link
  * StepRecorded} of about 512 bytes (a tool name and its output) before it is answered. Untagged, no
- * snapshots: the figure is the cost of one durable event write per step.
+ * snapshots: the figure is the cost of one durable event write per step. {@link CountSteps} answers
+ * without writing, which the recovery benchmark (P8) uses to make every entity replay its events.
  */
 public final class AgentStepEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -36,6 +37,15 @@ public final class AgentStepEntity
 
   /** Reply to {@link RecordStep}: the step's number, once it is in the journal. */
   public record StepAccepted(long step) implements CborSerializable {}
+
+  /**
+   * How many steps the entity holds; after a cold start this is the number of events it replayed
+   * (the recovery benchmark checks it, so a lost or unread event shows).
+   */
+  public record CountSteps(ActorRef<StepCount> replyTo) implements Command {}
+
+  /** Reply to {@link CountSteps}. */
+  public record StepCount(long steps) implements CborSerializable {}
 
   /** Events. */
   public sealed interface Event extends CborSerializable {}
@@ -81,6 +91,9 @@ public final class AgentStepEntity
                     .persist(new StepRecorded(state.steps() + 1, cmd.tool(), cmd.output()))
                     .thenReply(
                         cmd.replyTo(), s -> StatusReply.success(new StepAccepted(s.steps()))))
+        .onCommand(
+            CountSteps.class,
+            (state, cmd) -> Effect().reply(cmd.replyTo(), new StepCount(state.steps())))
         .build();
   }
 

@@ -240,7 +240,7 @@ public final class JournalBench implements Callable<Integer> {
   }
 
   /** An agent step's output, sized so that one serialized {@code StepRecorded} is ~512 bytes. */
-  private static String outputFor(Serialization serialization) {
+  static String outputFor(Serialization serialization) {
     String base =
         "{\"tool\":\"search_documents\",\"query\":\"quarterly revenue by region\",\"hits\":[";
     StringBuilder text = new StringBuilder(base);

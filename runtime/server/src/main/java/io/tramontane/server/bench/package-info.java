@@ -14,6 +14,10 @@
  *       hybrid search on held-out europarl sentences.
  *   <li>{@link io.tramontane.server.bench.JournalBench} (P5): agent steps persisted by 1, 100 and
  *       1,000 entities on H2 and PostgreSQL against an fsync probe.
+ *   <li>{@link io.tramontane.server.bench.RecoveryBench} (P8): 10,000 entities × 20 events, then
+ *       cold starts of fresh node JVMs ({@link io.tramontane.server.bench.RecoveryNode}, launched
+ *       by {@link io.tramontane.server.bench.RecoveryCluster}): one node, and a 3-node cluster on
+ *       PostgreSQL, until every entity has replayed its events; P5's load on the same JVMs.
  *   <li>{@link io.tramontane.server.bench.WebhookBench} (P6): signed webhooks through the real HTTP
  *       edge, dedup entity and journal, driven by {@code wrk}, against a bare {@code GET /health}.
  * </ul>

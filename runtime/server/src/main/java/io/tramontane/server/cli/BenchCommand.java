@@ -5,6 +5,7 @@ import io.tramontane.server.bench.EmbedBench;
 import io.tramontane.server.bench.IngestBench;
 import io.tramontane.server.bench.JournalBench;
 import io.tramontane.server.bench.QualityBench;
+import io.tramontane.server.bench.RecoveryBench;
 import io.tramontane.server.bench.SearchBench;
 import io.tramontane.server.bench.TikaBench;
 import io.tramontane.server.bench.WebhookBench;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Command;
       TikaBench.class,
       JournalBench.class,
       WebhookBench.class,
-      WorkflowBench.class
+      WorkflowBench.class,
+      RecoveryBench.class
     })
 final class BenchCommand implements Runnable {
 

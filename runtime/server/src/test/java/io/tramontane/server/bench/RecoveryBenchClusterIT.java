@@ -1,0 +1,66 @@
+package io.tramontane.server.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tramontane.core.persistence.DatabaseSettings;
+import io.tramontane.server.testing.TestDatabase;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The recovery benchmark's cluster cold start on PostgreSQL at a small size: three fresh node JVMs
+ * form a cluster, every entity recovers with exactly its events wherever its shard lands, the
+ * journal load runs across the three, and the benchmark's events are deleted afterwards.
+ */
+@Tag("cluster")
+class RecoveryBenchClusterIT {
+
+  @Test
+  void threeFreshNodesRecoverEveryEntity(@TempDir Path dir) throws Exception {
+    TestDatabase db = TestDatabase.postgres(Files.createDirectories(dir.resolve("data")));
+    RecoveryBench.Plan plan =
+        new RecoveryBench.Plan(
+            200,
+            5,
+            3,
+            100,
+            List.of(20),
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofMillis(500),
+            Duration.ofMinutes(1));
+    StringWriter progress = new StringWriter();
+    RecoveryBench.Report report =
+        RecoveryBench.measure(
+            plan,
+            true,
+            List.of(DatabaseSettings.Kind.POSTGRES),
+            Files.createDirectories(dir.resolve("work")),
+            db.overrides(),
+            new PrintWriter(progress, true));
+
+    RecoveryBench.DatabaseRun run = report.databases().getFirst();
+    assertNull(run.skipped(), run.skipped());
+    assertEquals(2, run.coldStarts().size(), progress.toString());
+    for (RecoveryBench.ColdStart c : run.coldStarts()) {
+      assertTrue(c.verified(), c + "\n" + progress);
+      assertEquals(1_000, c.recovery().eventsReplayed());
+      assertEquals(c.nodes(), c.nodeLaunchToReadyMs().size());
+      assertEquals(1, c.loads().size(), c.toString());
+      assertTrue(c.loads().getFirst().events() > 0, c.toString());
+    }
+    assertEquals(3, run.coldStarts().get(1).nodes());
+    assertTrue(report.verified());
+    // 1,000 populated + the load's events, all removed.
+    assertTrue(run.rowsDeleted() > 1_000, "deleted " + run.rowsDeleted());
+  }
+}
