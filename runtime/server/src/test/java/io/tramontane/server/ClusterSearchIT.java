@@ -144,6 +144,7 @@ class ClusterSearchIT {
         local.add(h);
         remote.add(t);
       }
+      clusterStatusShowsThreeMembersAndWhereTheDocumentsLive(cluster);
       System.out.println(
           "ClusterSearchIT: ms from the ingest's answer until a bm25 search finds the document;"
               + " on the ingesting node "
@@ -151,6 +152,69 @@ class ClusterSearchIT {
               + ", on another node "
               + summary(remote));
     }
+  }
+
+  /**
+   * {@code GET /cluster} through node 2 and {@code tramontane cluster} against node 3: three
+   * members, all up and reachable, the same leader and oldest member seen from both, and the {@code
+   * Document} entities (one per document ingested) hosted on the members' shards; a key without
+   * {@code cluster:read} is refused.
+   */
+  void clusterStatusShowsThreeMembersAndWhereTheDocumentsLive(ServerCluster cluster)
+      throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(cluster.node(2).uri("/cluster"))
+                .header("Authorization", "Bearer " + TestServer.ACME_KEY)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode status = JSON.readTree(r.body());
+    List<String> members = new ArrayList<>();
+    for (JsonNode m : status.path("members")) {
+      assertEquals("up", m.path("status").asText(), m.toString());
+      assertTrue(m.path("reachable").asBoolean(), m.toString());
+      members.add(m.path("address").asText());
+    }
+    assertEquals(new java.util.TreeSet<>(cluster.seedNodes()), new java.util.TreeSet<>(members));
+    assertEquals(ServerCluster.seedAddress(cluster.clusterPort(2)), status.path("self").asText());
+    assertTrue(members.contains(status.path("oldest").asText()), status.toString());
+    assertTrue(members.contains(status.path("leader").asText()), status.toString());
+    int documents = 0;
+    for (JsonNode t : status.path("entityTypes")) {
+      if (t.path("name").asText().equals("Document")) {
+        for (JsonNode hosted : t.path("nodes")) {
+          documents += hosted.path("entities").asInt();
+        }
+      }
+    }
+    // Document entities passivate when idle; the ones just ingested are still live.
+    assertTrue(documents >= 1, "no live Document entity on any node: " + status);
+
+    CliIT.Run cli =
+        CliIT.run(
+            "cluster",
+            "--server",
+            cluster.node(3).uri("").toString(),
+            "--api-key",
+            TestServer.ACME_KEY);
+    assertEquals(0, cli.exit(), cli.out() + cli.err());
+    for (String member : members) {
+      assertTrue(cli.out().contains(member), member + " missing from:\n" + cli.out());
+    }
+    assertTrue(cli.out().contains("Document"), cli.out());
+    assertTrue(
+        cli.out().contains("oldest " + status.path("oldest").asText()),
+        "node 3 sees the same oldest member:\n" + cli.out());
+
+    HttpResponse<String> refused =
+        http.send(
+            HttpRequest.newBuilder(cluster.node(1).uri("/cluster"))
+                .header("Authorization", "Bearer " + TestServer.ACME_NO_SCOPE_KEY)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, refused.statusCode(), refused.body());
+    System.out.println("ClusterSearchIT: tramontane cluster via node 3:\n" + cli.out());
   }
 
   long lagOrFail(ServerProcess node, String word, String id, long since) {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       RunCommand.class,
       RunsCommand.class,
+      ClusterCommand.class,
       ReindexCommand.class,
       ValidateCommand.class,
       VersionCommand.class,

@@ -2,6 +2,7 @@ package io.tramontane.server.http;
 
 import io.tramontane.agents.Agents;
 import io.tramontane.connectors.Connectors;
+import io.tramontane.core.system.ClusterStatus;
 import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.intake.DeliveryEntity;
 import io.tramontane.intake.WebhookIntake;
@@ -37,6 +38,10 @@ public final class HttpEdge extends AllDirectives {
 
   public static final String SCOPE_DELIVERIES_READ = "deliveries:read";
   public static final String SCOPE_TRIGGERS_READ = "triggers:read";
+  public static final String SCOPE_CLUSTER_READ = "cluster:read";
+
+  /** How long {@code GET /cluster} waits for every node's shard regions to report. */
+  static final java.time.Duration CLUSTER_STATS_TIMEOUT = java.time.Duration.ofSeconds(3);
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpEdge.class);
   private static final Logger AUDIT = LoggerFactory.getLogger("tramontane.audit");
@@ -76,7 +81,8 @@ public final class HttpEdge extends AllDirectives {
             RouteTable.Access.API_KEY,
             SCOPE_DELIVERIES_READ,
             this::deliveryStatus)
-        .add("GET", "/triggers", RouteTable.Access.API_KEY, SCOPE_TRIGGERS_READ, this::triggers);
+        .add("GET", "/triggers", RouteTable.Access.API_KEY, SCOPE_TRIGGERS_READ, this::triggers)
+        .add("GET", "/cluster", RouteTable.Access.API_KEY, SCOPE_CLUSTER_READ, this::cluster);
     new RetrievalRoutes(retrieval, materializer, bodyTimeoutMillis).register(table);
     new AgentRoutes(agents, materializer, bodyTimeoutMillis).register(table);
     new WorkflowRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
@@ -167,6 +173,29 @@ public final class HttpEdge extends AllDirectives {
                   body.put("checks", r.checks());
                   return Json.response(
                       r.ready() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
+                })
+            .exceptionally(Problems::fromThrowable);
+    return completeWithFuture(response);
+  }
+
+  /**
+   * {@code GET /cluster}: the members as this node sees them, the leader and the oldest member, and
+   * the shards and live entities of every entity type on every node. Operators' data, not a
+   * tenant's: any key with {@code cluster:read} may read it, so give that scope to operators' keys
+   * only.
+   */
+  private Route cluster(Principal caller, Map<String, String> vars) {
+    CompletionStage<HttpResponse> response =
+        ClusterStatus.of(node.system(), CLUSTER_STATS_TIMEOUT)
+            .thenApply(
+                status -> {
+                  Map<String, Object> body = new LinkedHashMap<>();
+                  body.put("self", status.self());
+                  body.put("leader", status.leader().orElse(null));
+                  body.put("oldest", status.oldest().orElse(null));
+                  body.put("members", status.members());
+                  body.put("entityTypes", status.entityTypes());
+                  return Json.response(StatusCodes.OK, body);
                 })
             .exceptionally(Problems::fromThrowable);
     return completeWithFuture(response);

@@ -88,7 +88,8 @@ public final class TestServer implements AutoCloseable {
             "workflows:run",
             "events:publish",
             "connectors:read",
-            "connectors:write");
+            "connectors:write",
+            "cluster:read");
     o.put(
         "tramontane.server.api-keys.acme",
         Map.of("tenant", "acme", "scopes", all, "key", "env:IT_ACME_KEY"));
