@@ -89,8 +89,8 @@ public final class RecoveryBench implements Callable<Integer> {
   @Option(
       names = "--no-failover",
       description =
-          "Skip the failover after the cluster cold start (SIGKILL of the last node, every entity"
-              + " asked again, restart of the node).")
+          "Skip the failover after the cluster cold start (clusters of 3 or more nodes: SIGKILL"
+              + " of the last node, every entity asked again, restart of the node).")
   boolean noFailover;
 
   @Option(
@@ -632,7 +632,7 @@ public final class RecoveryBench implements Callable<Integer> {
         progress,
         String.format(
             "%s, %s: node %d SIGKILLed (%s entities there); all %,d answering %.1f s later"
-                + " (%,d/%,d verified); restarted node ready after %s, rejoined after %s%s",
+                + " (%,d/%,d verified); restarted node ready after %s, Up on node 1 after %s%s",
             label,
             what,
             f.killedNode(),
@@ -780,8 +780,8 @@ public final class RecoveryBench implements Callable<Integer> {
             "kill → all answering",
             "asked again",
             "verified",
-            "restart → ready",
-            "restart → rejoined");
+            "restart → Up on node 1",
+            "restart → ready");
     for (DatabaseRun run : r.databases()) {
       for (ColdStart c : run.coldStarts()) {
         Failover f = c.failover();
@@ -801,8 +801,8 @@ public final class RecoveryBench implements Callable<Integer> {
                 : v.allRecovered()
                     ? String.format("%,d/%,d", v.recovered(), v.entities())
                     : String.format("NOT verified %,d/%,d", v.recovered(), v.entities()),
-            f.restartToReadyMs() < 0 ? "-" : seconds(f.restartToReadyMs()),
-            f.restartToRejoinedMs() < 0 ? "-" : seconds(f.restartToRejoinedMs()));
+            f.restartToRejoinedMs() < 0 ? "-" : seconds(f.restartToRejoinedMs()),
+            f.restartToReadyMs() < 0 ? "-" : seconds(f.restartToReadyMs()));
         if (f.failure() != null) {
           t.note(run.database() + ", " + c.nodes() + " nodes, failover: " + f.failure());
         }
@@ -830,10 +830,10 @@ public final class RecoveryBench implements Callable<Integer> {
         "kill → all answering is mostly waiting, by design: failure detection (a few seconds),"
             + " the split brain resolver's stable-after (20 s) before it downs the node, then the"
             + " down-removal margin (= stable-after, 20 s) before its shards start elsewhere, so"
-            + " an entity is never live on two nodes; expect 45–50 s. restart → ready: a fresh"
-            + " JVM on the same port and config until member Up, journal reachable, shard"
-            + " regions registered; → rejoined: until node 1 sees every member Up and none"
-            + " unreachable.");
+            + " an entity is never live on two nodes; expect 45–50 s. The killed node is then started"
+            + " again (fresh JVM, same port and config): → Up on node 1: until node 1 sees every"
+            + " member Up and none unreachable; → ready: until the node itself is ready (member"
+            + " Up, journal reachable, shard regions registered).");
     return t;
   }
 
