@@ -179,15 +179,19 @@ public final class RecoveryBench implements Callable<Integer> {
   /**
    * The failover after a cluster cold start: node {@code killedNode} got SIGKILL; {@code
    * entitiesOnKilledNode} benchmark entities had their shard there (-1 if unknown); {@code
-   * killToAnsweringMs} until the last entity answered again, {@code check} what they answered; the
-   * killed node's restart until it was ready ({@code restartToReadyMs}: member Up, journal, shard
-   * regions) and until node 1 saw every member Up ({@code restartToRejoinedMs}); -1 where a moment
-   * was missed, and {@code failure} then says why.
+   * killToAnsweringMs} until the last entity answered again (node 1 saw the node unreachable,
+   * downed by the split brain resolver and removed at the {@code killTo…Ms} before), {@code check}
+   * what they answered; the killed node's restart until it was ready ({@code restartToReadyMs}:
+   * member Up, journal, shard regions) and until node 1 saw every member Up ({@code
+   * restartToRejoinedMs}); -1 where a moment was missed, and {@code failure} then says why.
    */
   public record Failover(
       int killedNode,
       int entitiesOnKilledNode,
       Map<String, Integer> entitiesByNode,
+      long killToUnreachableMs,
+      long killToDownedMs,
+      long killToRemovedMs,
       long killToAnsweringMs,
       RecoveryCheck.Result check,
       long restartToReadyMs,
@@ -602,15 +606,24 @@ public final class RecoveryBench implements Callable<Integer> {
         f != null && f.rejoinedAtMs() > 0 && r.restartedAtMs() > 0
             ? f.rejoinedAtMs() - r.restartedAtMs()
             : -1;
+    RecoveryNode.Membership m = f != null ? f.membership() : null;
     return new Failover(
         r.node(),
         onVictim,
         byNode,
+        m == null ? -1 : since(r.killedAtMs(), m.unreachableAtMs()),
+        m == null ? -1 : since(r.killedAtMs(), m.downedAtMs()),
+        m == null ? -1 : since(r.killedAtMs(), m.removedAtMs()),
         answering,
         f != null ? f.check() : null,
         ready,
         rejoined,
         failure);
+  }
+
+  /** Milliseconds from {@code from} to {@code at}, -1 if {@code at} was not seen (0). */
+  private static long since(long from, long at) {
+    return at > 0 && from > 0 ? at - from : -1;
   }
 
   /** "127.0.0.1:port" of each node, as the driver names them in its sharding state. */
@@ -631,12 +644,16 @@ public final class RecoveryBench implements Callable<Integer> {
     say(
         progress,
         String.format(
-            "%s, %s: node %d SIGKILLed (%s entities there); all %,d answering %.1f s later"
-                + " (%,d/%,d verified); restarted node ready after %s, Up on node 1 after %s%s",
+            "%s, %s: node %d SIGKILLed (%s entities there); unreachable / downed / removed after"
+                + " %s / %s / %s s, all %,d answering %.1f s after the kill (%,d/%,d verified);"
+                + " restarted node ready after %s, Up on node 1 after %s%s",
             label,
             what,
             f.killedNode(),
             f.entitiesOnKilledNode() < 0 ? "?" : String.format("%,d", f.entitiesOnKilledNode()),
+            secondsOrDash(f.killToUnreachableMs()),
+            secondsOrDash(f.killToDownedMs()),
+            secondsOrDash(f.killToRemovedMs()),
             c.entities(),
             f.killToAnsweringMs() / 1e3,
             c.recovered(),
@@ -777,6 +794,7 @@ public final class RecoveryBench implements Callable<Integer> {
             "nodes",
             "killed",
             "its entities",
+            "→ unreachable / downed / removed",
             "kill → all answering",
             "asked again",
             "verified",
@@ -794,6 +812,11 @@ public final class RecoveryBench implements Callable<Integer> {
             Integer.toString(c.nodes()),
             "node " + f.killedNode(),
             f.entitiesOnKilledNode() < 0 ? "?" : String.format("%,d", f.entitiesOnKilledNode()),
+            secondsOrDash(f.killToUnreachableMs())
+                + " / "
+                + secondsOrDash(f.killToDownedMs())
+                + " / "
+                + secondsOrDash(f.killToRemovedMs()),
             v == null ? "-" : seconds(f.killToAnsweringMs()),
             v == null ? "-" : String.format("%,d", v.retried()),
             v == null
@@ -827,10 +850,13 @@ public final class RecoveryBench implements Callable<Integer> {
             + r.plan().inFlight()
             + " in flight, so this counts the first waves only).");
     t.note(
-        "kill → all answering is mostly waiting, by design: failure detection (a few seconds),"
-            + " the split brain resolver's stable-after (20 s) before it downs the node, then the"
-            + " down-removal margin (= stable-after, 20 s) before its shards start elsewhere, so"
-            + " an entity is never live on two nodes; expect 45–50 s. The killed node is then started"
+        "kill → all answering is mostly waiting, by design: failure detection (a few seconds;"
+            + " → unreachable, as node 1 saw it), the split brain resolver's stable-after (20 s)"
+            + " before it downs the node (→ downed); the leader removes it from the membership"
+            + " right after (→ removed), but the survivors treat its actors, hence its shard"
+            + " region, as gone only after the down-removal margin (= stable-after, 20 s) — so an"
+            + " entity is never live on two nodes — and only then do its shards start elsewhere"
+            + " and its entities replay there; expect 45–50 s. The killed node is then started"
             + " again (fresh JVM, same port and config): → Up on node 1: until node 1 sees every"
             + " member Up and none unreachable; → ready: until the node itself is ready (member"
             + " Up, journal reachable, shard regions registered).");
@@ -878,6 +904,10 @@ public final class RecoveryBench implements Callable<Integer> {
             + " cores the cluster figure measures remoting and sharding overhead, not added"
             + " capacity.");
     return t;
+  }
+
+  private static String secondsOrDash(long ms) {
+    return ms < 0 ? "-" : String.format("%.1f", ms / 1e3);
   }
 
   private static String seconds(long ms) {

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
@@ -84,20 +85,29 @@ public final class RecoveryNode {
    * The driver's view of the failover. {@code entitiesByNode} ("host:port" → benchmark entities
    * whose shard that node hosted before the kill); {@code killedAtMs} 0 means "waiting for the
    * kill"; {@code check} (null until then) is what every entity answered after it, the last answer
-   * at {@code answeringAtMs}; {@code rejoinedAtMs} when this node saw all {@code members} Up again.
+   * at {@code answeringAtMs}; {@code membership} when this node saw the killed one unreachable,
+   * downed and removed; {@code rejoinedAtMs} when this node saw all {@code members} Up again.
    */
   record FailoverReport(
       Map<String, Integer> entitiesByNode,
       long killedAtMs,
       long answeringAtMs,
       RecoveryCheck.Result check,
+      Membership membership,
       long rejoinedAtMs,
       String error) {
 
     static FailoverReport waitingForKill(Map<String, Integer> entitiesByNode, String error) {
-      return new FailoverReport(entitiesByNode, 0, 0, null, 0, error);
+      return new FailoverReport(entitiesByNode, 0, 0, null, null, 0, error);
     }
   }
+
+  /**
+   * When this node first saw a member unreachable, a member Down (the split brain resolver's
+   * decision) and fewer than the cluster's members (the downed one removed, after the removal
+   * margin); epoch ms, 0 = not seen.
+   */
+  record Membership(long unreachableAtMs, long downedAtMs, long removedAtMs) {}
 
   /**
    * A node's figures: when it was ready (epoch ms), and for the driver when every entity had
@@ -234,6 +244,8 @@ public final class RecoveryNode {
       return;
     }
     long killedAt = signal.get().killedAtMs();
+    MembershipWatch watch = new MembershipWatch(Cluster.get(node.system()), plan.members());
+    Thread watcher = Thread.ofVirtual().name("recovery-bench-membership").start(watch);
     RecoveryCheck.Result check =
         RecoveryCheck.untilDeadline(
             sharding,
@@ -244,7 +256,11 @@ public final class RecoveryNode {
             plan.askTimeout(),
             plan.deadline());
     long answeringAt = System.currentTimeMillis();
-    FailoverReport answered = new FailoverReport(byNode, killedAt, answeringAt, check, 0, problem);
+    watcher.interrupt();
+    watcher.join();
+    Membership membership = watch.seen();
+    FailoverReport answered =
+        new FailoverReport(byNode, killedAt, answeringAt, check, membership, 0, problem);
     write(job, withFailover(report, answered));
     long rejoinedAt = awaitMembers(node, plan.members(), plan.deadline());
     String rejoinProblem =
@@ -259,7 +275,8 @@ public final class RecoveryNode {
         job,
         withFailover(
             report,
-            new FailoverReport(byNode, killedAt, answeringAt, check, rejoinedAt, rejoinProblem)));
+            new FailoverReport(
+                byNode, killedAt, answeringAt, check, membership, rejoinedAt, rejoinProblem)));
   }
 
   private static NodeReport withFailover(NodeReport r, FailoverReport failover) {
@@ -324,6 +341,48 @@ public final class RecoveryNode {
       TimeUnit.MILLISECONDS.sleep(20);
     }
     return Optional.empty();
+  }
+
+  /** Polls this node's view of the cluster until interrupted; {@link #seen()} when it changed. */
+  private static final class MembershipWatch implements Runnable {
+    private final Cluster cluster;
+    private final int members;
+    private volatile long unreachableAt;
+    private volatile long downedAt;
+    private volatile long removedAt;
+
+    MembershipWatch(Cluster cluster, int members) {
+      this.cluster = cluster;
+      this.members = members;
+    }
+
+    @Override
+    public void run() {
+      while (!Thread.currentThread().isInterrupted()) {
+        ClusterEvent.CurrentClusterState state = cluster.state();
+        long now = System.currentTimeMillis();
+        if (unreachableAt == 0 && !state.getUnreachable().isEmpty()) {
+          unreachableAt = now;
+        }
+        List<Member> all = StreamSupport.stream(state.getMembers().spliterator(), false).toList();
+        if (downedAt == 0 && all.stream().anyMatch(m -> m.status() == MemberStatus.down())) {
+          downedAt = now;
+        }
+        if (removedAt == 0 && all.size() < members) {
+          removedAt = now;
+          downedAt = downedAt == 0 ? now : downedAt; // Down and removal between two polls
+        }
+        try {
+          TimeUnit.MILLISECONDS.sleep(20);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    Membership seen() {
+      return new Membership(unreachableAt, downedAt, removedAt);
+    }
   }
 
   /** When this node saw {@code members} members Up and none unreachable; 0 if not in time. */

@@ -75,9 +75,14 @@ class RecoveryBenchClusterIT {
     assertEquals(3, failover.entitiesByNode().size(), "entities on all three nodes: " + failover);
     assertTrue(failover.entitiesOnKilledNode() > 0, failover.toString());
     assertTrue(failover.killToAnsweringMs() > 0, failover.toString());
+    // Node 1 saw node 3 unreachable, then downed by the split brain resolver, then removed.
+    assertTrue(failover.killToUnreachableMs() >= 0, failover.toString());
+    assertTrue(failover.killToDownedMs() >= failover.killToUnreachableMs(), failover.toString());
+    assertTrue(failover.killToRemovedMs() >= failover.killToDownedMs(), failover.toString());
     assertTrue(failover.restartToReadyMs() > 0, failover.toString());
     assertTrue(failover.restartToRejoinedMs() > 0, failover.toString());
     assertTrue(report.verified());
+    System.out.println(progress);
     // 1,000 populated + the load's events, all removed.
     assertTrue(run.rowsDeleted() > 1_000, "deleted " + run.rowsDeleted());
   }
