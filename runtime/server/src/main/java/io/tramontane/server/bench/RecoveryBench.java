@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
  * {@code --nodes} fresh JVMs — timed from launch to ready and from ready until every entity has
  * answered with exactly its 20 replayed events. On PostgreSQL the same node JVMs then measure the
  * journal load (P5) at 100 and 1,000 entities, so P5 at cluster scale sits next to the single-node
- * figure of the same run. Target: all recovered ≤ 30 s.
+ * figure of the same run. Then, on a cluster of 3 or more, a failover: the last node gets SIGKILL,
+ * node 1 asks every entity again until all answer with exactly their events from the survivors, and
+ * the killed node is started again until it is ready (rejoined). Target: all recovered ≤ 30 s.
  */
 @Command(
     name = "recovery",
@@ -41,7 +43,9 @@ import picocli.CommandLine.Option;
       "P8: cold start of fresh node JVMs on a journal of 10,000 entities x 20 events (H2: one"
           + " node; PostgreSQL: one node and a cluster of --nodes), until every entity has"
           + " replayed its events (verified); and P5 (events/s at 100 and 1,000 entities) on the"
-          + " single node and on the cluster.",
+          + " single node and on the cluster; then on the cluster the last node is SIGKILLed"
+          + " until every entity answers again from the survivors (verified), and restarted"
+          + " until it has rejoined.",
       "PostgreSQL rows say 'skipped' when the server named by TRAMONTANE_DB_URL is not reachable."
     })
 public final class RecoveryBench implements Callable<Integer> {
@@ -83,6 +87,13 @@ public final class RecoveryBench implements Callable<Integer> {
   boolean keep;
 
   @Option(
+      names = "--no-failover",
+      description =
+          "Skip the failover after the cluster cold start (clusters of 3 or more nodes: SIGKILL"
+              + " of the last node, every entity asked again, restart of the node).")
+  boolean noFailover;
+
+  @Option(
       names = "--no-load",
       description = "Skip the journal load (P5) on the single node and the cluster.")
   boolean noLoad;
@@ -97,9 +108,17 @@ public final class RecoveryBench implements Callable<Integer> {
       Duration warmup,
       Duration settle,
       Duration measure,
-      Duration timeout) {
+      Duration timeout,
+      boolean failover) {
 
-    static Plan of(boolean quick, Integer entities, int events, int nodes, boolean load) {
+    /** How long an ask waits after the kill, before it is sent again. */
+    static final Duration FAILOVER_ASK_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Bounds each failover wait: for the kill, for every entity answering, for the rejoin. */
+    static final Duration FAILOVER_DEADLINE = Duration.ofMinutes(3);
+
+    static Plan of(
+        boolean quick, Integer entities, int events, int nodes, boolean load, boolean failover) {
       List<Integer> levels = load ? List.of(100, 1_000) : List.of();
       return quick
           ? new Plan(
@@ -111,7 +130,8 @@ public final class RecoveryBench implements Callable<Integer> {
               Duration.ofSeconds(1),
               Duration.ofMillis(500),
               Duration.ofSeconds(2),
-              Duration.ofMinutes(3))
+              Duration.ofMinutes(3),
+              failover)
           : new Plan(
               entities != null ? entities : 10_000,
               events,
@@ -121,7 +141,8 @@ public final class RecoveryBench implements Callable<Integer> {
               Duration.ofSeconds(5),
               Duration.ofSeconds(2),
               Duration.ofSeconds(10),
-              Duration.ofMinutes(10));
+              Duration.ofMinutes(10),
+              failover);
     }
   }
 
@@ -142,10 +163,43 @@ public final class RecoveryBench implements Callable<Integer> {
       long recoveryCpuMs,
       RecoveryCheck.Result recovery,
       List<JournalLoad.Result> loads,
-      String loadProblem) {
+      String loadProblem,
+      Failover failover) {
+
+    /** Recovered every entity, and if a failover ran, it lost or doubled nothing either. */
+    boolean verified() {
+      return skipped == null
+          && failure == null
+          && recovery != null
+          && recovery.allRecovered()
+          && (failover == null || failover.verified());
+    }
+  }
+
+  /**
+   * The failover after a cluster cold start: node {@code killedNode} got SIGKILL; {@code
+   * entitiesOnKilledNode} benchmark entities had their shard there (-1 if unknown); {@code
+   * killToAnsweringMs} until the last entity answered again (node 1 saw the node unreachable,
+   * downed by the split brain resolver and removed at the {@code killTo…Ms} before), {@code check}
+   * what they answered; the killed node's restart until it was ready ({@code restartToReadyMs}:
+   * member Up, journal, shard regions) and until node 1 saw every member Up ({@code
+   * restartToRejoinedMs}); -1 where a moment was missed, and {@code failure} then says why.
+   */
+  public record Failover(
+      int killedNode,
+      int entitiesOnKilledNode,
+      Map<String, Integer> entitiesByNode,
+      long killToUnreachableMs,
+      long killToDownedMs,
+      long killToRemovedMs,
+      long killToAnsweringMs,
+      RecoveryCheck.Result check,
+      long restartToReadyMs,
+      long restartToRejoinedMs,
+      String failure) {
 
     boolean verified() {
-      return skipped == null && failure == null && recovery != null && recovery.allRecovered();
+      return failure == null && check != null && check.allRecovered() && restartToReadyMs >= 0;
     }
   }
 
@@ -191,7 +245,7 @@ public final class RecoveryBench implements Callable<Integer> {
           spec.commandLine(), "--entities, --events and --nodes must be at least 1.");
     }
     BenchNode.quietLogs();
-    Plan plan = Plan.of(options.quick, entities, events, nodes, !noLoad);
+    Plan plan = Plan.of(options.quick, entities, events, nodes, !noLoad, !noFailover);
     Path workDir = BenchNode.tempDataDir(NAME);
     Report report =
         measure(plan, options.quick, options.kinds("both"), workDir, Map.of(), progress);
@@ -201,6 +255,10 @@ public final class RecoveryBench implements Callable<Integer> {
       progress.println("bench recovery: node directories (config, logs) kept in " + workDir);
     }
     table(report).print(out);
+    if (report.databases().stream()
+        .anyMatch(d -> d.coldStarts().stream().anyMatch(c -> c.failover() != null))) {
+      failoverTable(report).print(out);
+    }
     if (report.databases().stream()
         .anyMatch(d -> d.coldStarts().stream().anyMatch(c -> !c.loads().isEmpty()))) {
       loadTable(report).print(out);
@@ -353,7 +411,7 @@ public final class RecoveryBench implements Callable<Integer> {
             nodeConfig,
             postgres ? null : dataDir,
             environment,
-            job(plan, idPrefix, levels, runId + "-single-load-"),
+            job(plan, idPrefix, levels, runId + "-single-load-", false),
             plan.timeout(),
             progress));
     if (plan.nodes() > 1) {
@@ -366,7 +424,12 @@ public final class RecoveryBench implements Callable<Integer> {
                 nodeConfig,
                 null,
                 environment,
-                job(plan, idPrefix, levels, runId + "-cluster-load-"),
+                job(
+                    plan,
+                    idPrefix,
+                    levels,
+                    runId + "-cluster-load-",
+                    plan.failover() && plan.nodes() >= 3),
                 plan.timeout(),
                 progress));
       } else {
@@ -383,6 +446,7 @@ public final class RecoveryBench implements Callable<Integer> {
                 -1,
                 null,
                 List.of(),
+                null,
                 null));
       }
     }
@@ -412,7 +476,7 @@ public final class RecoveryBench implements Callable<Integer> {
   }
 
   private static RecoveryNode.Job job(
-      Plan plan, String idPrefix, List<Integer> levels, String loadPrefix) {
+      Plan plan, String idPrefix, List<Integer> levels, String loadPrefix, boolean failover) {
     return new RecoveryNode.Job(
         1,
         true,
@@ -427,7 +491,11 @@ public final class RecoveryBench implements Callable<Integer> {
         loadPrefix,
         plan.warmup(),
         plan.settle(),
-        plan.measure());
+        plan.measure(),
+        failover
+            ? new RecoveryNode.FailoverPlan(
+                "", plan.nodes(), Plan.FAILOVER_ASK_TIMEOUT, Plan.FAILOVER_DEADLINE)
+            : null);
   }
 
   private static ColdStart coldStart(
@@ -451,7 +519,8 @@ public final class RecoveryBench implements Callable<Integer> {
     } catch (IOException e) {
       String why = "could not start the node JVMs or read their reports in " + dir + ": " + e;
       say(progress, label + ", " + what + ": failed: " + why);
-      return new ColdStart(label, size, null, why, List.of(), 0, 0, 0, -1, null, List.of(), null);
+      return new ColdStart(
+          label, size, null, why, List.of(), 0, 0, 0, -1, null, List.of(), null, null);
     }
     RecoveryNode.NodeReport driver = o.driver();
     if (driver == null || driver.recovery() == null) {
@@ -460,7 +529,8 @@ public final class RecoveryBench implements Callable<Integer> {
         why = driver.error() + " (" + why + ")";
       }
       say(progress, label + ", " + what + ": failed: " + why);
-      return new ColdStart(label, size, null, why, List.of(), 0, 0, 0, -1, null, List.of(), null);
+      return new ColdStart(
+          label, size, null, why, List.of(), 0, 0, 0, -1, null, List.of(), null, null);
     }
     long ready = o.readyAtMs() - o.launchedAtMs();
     long recovered = driver.recoveredAtMs() - driver.readyAtMs();
@@ -478,6 +548,10 @@ public final class RecoveryBench implements Callable<Integer> {
               "%s, %s, %,d entities: %,.0f events/s", label, what, l.entities(), l.perSecond()));
     }
     String loadProblem = driver.error() != null ? driver.error() : o.error();
+    Failover failover = o.failover() == null ? null : failover(o, ports(o));
+    if (failover != null) {
+      sayFailover(progress, label, what, failover);
+    }
     List<Long> nodeReady = o.reports().stream().map(n -> n.readyAtMs() - o.launchedAtMs()).toList();
     return new ColdStart(
         label,
@@ -491,7 +565,102 @@ public final class RecoveryBench implements Callable<Integer> {
         o.recoveryCpuMs(),
         r,
         driver.loads(),
-        loadProblem);
+        loadProblem,
+        failover);
+  }
+
+  /** Reads the failover's figures from the driver's and the restarted node's reports. */
+  private static Failover failover(RecoveryCluster.Outcome o, Map<Integer, String> addresses) {
+    RecoveryCluster.Restart r = o.failover();
+    RecoveryNode.FailoverReport f = o.driver().failover();
+    Map<String, Integer> byNode = f != null ? f.entitiesByNode() : Map.of();
+    String victim = addresses.get(r.node());
+    int onVictim = victim == null || byNode.isEmpty() ? -1 : byNode.getOrDefault(victim, 0);
+    String failure = null;
+    if (f == null) {
+      failure = "node 1 never got to the failover" + (o.error() != null ? ": " + o.error() : "");
+    } else if (r.killedAtMs() == 0) {
+      failure =
+          "node " + r.node() + " was not killed" + (o.error() != null ? ": " + o.error() : "");
+    } else if (f.check() == null) {
+      failure = f.error() != null ? f.error() : "node 1 did not ask the entities after the kill";
+    } else if (r.restartedAtMs() == 0) {
+      failure = "node " + r.node() + " was not restarted";
+    } else if (r.restartedReport() == null || r.restartedReport().readyAtMs() == 0) {
+      failure =
+          "the restarted node "
+              + r.node()
+              + " was not ready"
+              + (r.restartedReport() != null && r.restartedReport().error() != null
+                  ? ": " + r.restartedReport().error()
+                  : "");
+    } else if (f.rejoinedAtMs() == 0) {
+      failure = f.error();
+    }
+    long answering = f != null && f.check() != null ? f.answeringAtMs() - r.killedAtMs() : -1;
+    long ready =
+        r.restartedReport() != null && r.restartedReport().readyAtMs() > 0
+            ? r.restartedReport().readyAtMs() - r.restartedAtMs()
+            : -1;
+    long rejoined =
+        f != null && f.rejoinedAtMs() > 0 && r.restartedAtMs() > 0
+            ? f.rejoinedAtMs() - r.restartedAtMs()
+            : -1;
+    RecoveryNode.Membership m = f != null ? f.membership() : null;
+    return new Failover(
+        r.node(),
+        onVictim,
+        byNode,
+        m == null ? -1 : since(r.killedAtMs(), m.unreachableAtMs()),
+        m == null ? -1 : since(r.killedAtMs(), m.downedAtMs()),
+        m == null ? -1 : since(r.killedAtMs(), m.removedAtMs()),
+        answering,
+        f != null ? f.check() : null,
+        ready,
+        rejoined,
+        failure);
+  }
+
+  /** Milliseconds from {@code from} to {@code at}, -1 if {@code at} was not seen (0). */
+  private static long since(long from, long at) {
+    return at > 0 && from > 0 ? at - from : -1;
+  }
+
+  /** "127.0.0.1:port" of each node, as the driver names them in its sharding state. */
+  private static Map<Integer, String> ports(RecoveryCluster.Outcome o) {
+    Map<Integer, String> addresses = new HashMap<>();
+    for (int i = 0; i < o.ports().size(); i++) {
+      addresses.put(i + 1, "127.0.0.1:" + o.ports().get(i));
+    }
+    return addresses;
+  }
+
+  private static void sayFailover(PrintWriter progress, String label, String what, Failover f) {
+    if (f.check() == null) {
+      say(progress, label + ", " + what + ", failover failed: " + f.failure());
+      return;
+    }
+    RecoveryCheck.Result c = f.check();
+    say(
+        progress,
+        String.format(
+            "%s, %s: node %d SIGKILLed (%s entities there); unreachable / downed / removed after"
+                + " %s / %s / %s s, all %,d answering %.1f s after the kill (%,d/%,d verified);"
+                + " restarted node ready after %s, Up on node 1 after %s%s",
+            label,
+            what,
+            f.killedNode(),
+            f.entitiesOnKilledNode() < 0 ? "?" : String.format("%,d", f.entitiesOnKilledNode()),
+            secondsOrDash(f.killToUnreachableMs()),
+            secondsOrDash(f.killToDownedMs()),
+            secondsOrDash(f.killToRemovedMs()),
+            c.entities(),
+            f.killToAnsweringMs() / 1e3,
+            c.recovered(),
+            c.entities(),
+            f.restartToReadyMs() < 0 ? "-" : seconds(f.restartToReadyMs()),
+            f.restartToRejoinedMs() < 0 ? "-" : seconds(f.restartToRejoinedMs()),
+            f.failure() != null ? "; " + f.failure() : ""));
   }
 
   private static void say(PrintWriter progress, String line) {
@@ -555,7 +724,7 @@ public final class RecoveryBench implements Callable<Integer> {
             seconds(c.launchToRecoveredMs()),
             c.recoveryCpuMs() < 0 ? "-" : seconds(c.recoveryCpuMs()),
             String.format("%,d/%,d", v.recovered(), v.entities()),
-            !c.verified()
+            !c.recovery().allRecovered()
                 ? "NOT verified"
                 : c.launchToRecoveredMs() <= r.targetSeconds() * 1000 ? "met" : "NOT met");
       }
@@ -614,6 +783,86 @@ public final class RecoveryBench implements Callable<Integer> {
     return t;
   }
 
+  /** The failover after the cluster cold start: kill, every entity answering again, rejoin. */
+  static Table failoverTable(Report r) {
+    Table t =
+        new Table(
+            "P8 failover — after the cluster cold start and its load, one node (not node 1) gets"
+                + " SIGKILL; node 1 asks every entity again until all answer from the survivors"
+                + (r.quick() ? " (--quick)" : ""),
+            "journal",
+            "nodes",
+            "killed",
+            "its entities",
+            "→ unreachable / downed / removed",
+            "kill → all answering",
+            "asked again",
+            "verified",
+            "restart → Up on node 1",
+            "restart → ready");
+    for (DatabaseRun run : r.databases()) {
+      for (ColdStart c : run.coldStarts()) {
+        Failover f = c.failover();
+        if (f == null) {
+          continue;
+        }
+        RecoveryCheck.Result v = f.check();
+        t.row(
+            run.database(),
+            Integer.toString(c.nodes()),
+            "node " + f.killedNode(),
+            f.entitiesOnKilledNode() < 0 ? "?" : String.format("%,d", f.entitiesOnKilledNode()),
+            secondsOrDash(f.killToUnreachableMs())
+                + " / "
+                + secondsOrDash(f.killToDownedMs())
+                + " / "
+                + secondsOrDash(f.killToRemovedMs()),
+            v == null ? "-" : seconds(f.killToAnsweringMs()),
+            v == null ? "-" : String.format("%,d", v.retried()),
+            v == null
+                ? "FAILED"
+                : v.allRecovered()
+                    ? String.format("%,d/%,d", v.recovered(), v.entities())
+                    : String.format("NOT verified %,d/%,d", v.recovered(), v.entities()),
+            f.restartToRejoinedMs() < 0 ? "-" : seconds(f.restartToRejoinedMs()),
+            f.restartToReadyMs() < 0 ? "-" : seconds(f.restartToReadyMs()));
+        if (f.failure() != null) {
+          t.note(run.database() + ", " + c.nodes() + " nodes, failover: " + f.failure());
+        }
+        if (v != null && v.firstProblem() != null) {
+          t.note(
+              run.database()
+                  + ", failover: "
+                  + v.failed()
+                  + " without an answer, "
+                  + v.wrongCount()
+                  + " with a wrong count; first: "
+                  + v.firstProblem());
+        }
+      }
+    }
+    t.note(
+        "its entities: benchmark entities whose shard the killed node hosted (the coordinator's"
+            + " allocation just before the kill); they recover again on the survivors. asked"
+            + " again: entities whose first ask after the kill timed out ("
+            + Plan.FAILOVER_ASK_TIMEOUT.toSeconds()
+            + " s; each is asked again until it answers, at most "
+            + r.plan().inFlight()
+            + " in flight, so this counts the first waves only).");
+    t.note(
+        "kill → all answering is mostly waiting, by design: failure detection (a few seconds;"
+            + " → unreachable, as node 1 saw it), the split brain resolver's stable-after (20 s)"
+            + " before it downs the node (→ downed); the leader removes it from the membership"
+            + " right after (→ removed), but the survivors treat its actors, hence its shard"
+            + " region, as gone only after the down-removal margin (= stable-after, 20 s) — so an"
+            + " entity is never live on two nodes — and only then do its shards start elsewhere"
+            + " and its entities replay there; expect 45–50 s. The killed node is then started"
+            + " again (fresh JVM, same port and config): → Up on node 1: until node 1 sees every"
+            + " member Up and none unreachable; → ready: until the node itself is ready (member"
+            + " Up, journal reachable, shard regions registered).");
+    return t;
+  }
+
   /** P5 at cluster scale: the journal load on the single node and on the cluster, same run. */
   static Table loadTable(Report r) {
     Table t =
@@ -655,6 +904,10 @@ public final class RecoveryBench implements Callable<Integer> {
             + " cores the cluster figure measures remoting and sharding overhead, not added"
             + " capacity.");
     return t;
+  }
+
+  private static String secondsOrDash(long ms) {
+    return ms < 0 ? "-" : String.format("%.1f", ms / 1e3);
   }
 
   private static String seconds(long ms) {

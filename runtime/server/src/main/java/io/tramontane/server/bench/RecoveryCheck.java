@@ -12,16 +12,21 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * Asks every benchmark entity how many steps it holds, which makes each one recover (replay its
  * events) on whichever node hosts its shard, and checks that it replayed exactly the number
  * written. At most {@code inFlight} asks are outstanding; an ask that times out is tried again, up
- * to {@code attempts} times, before the entity counts as failed.
+ * to {@code attempts} times (or, after a node was killed, until a deadline), before the entity
+ * counts as failed.
  */
 final class RecoveryCheck {
 
-  /** What the entities answered; {@code wrongCount} replayed another number of events. */
+  /**
+   * What the entities answered; {@code wrongCount} replayed another number of events; {@code
+   * retried} answered only after their first ask timed out.
+   */
   record Result(
       int entities,
       int recovered,
       int wrongCount,
       int failed,
+      int retried,
       long eventsReplayed,
       double seconds,
       String firstProblem) {
@@ -43,17 +48,67 @@ final class RecoveryCheck {
       Duration askTimeout,
       int attempts)
       throws InterruptedException {
+    int lanes = Math.max(1, Math.min(inFlight, entities));
+    Duration bound = askTimeout.multipliedBy(attempts * ((long) entities / lanes + 1));
+    return run(sharding, idPrefix, entities, expectedSteps, inFlight, askTimeout, attempts, bound);
+  }
+
+  /**
+   * As {@link #run(ClusterSharding, String, int, long, int, Duration, int)}, but an entity is asked
+   * again after each timeout until {@code deadline} has passed: after a node was killed its
+   * entities answer only once the cluster has removed it and their shards started elsewhere.
+   */
+  static Result untilDeadline(
+      ClusterSharding sharding,
+      String idPrefix,
+      int entities,
+      long expectedSteps,
+      int inFlight,
+      Duration askTimeout,
+      Duration deadline)
+      throws InterruptedException {
+    return run(
+        sharding,
+        idPrefix,
+        entities,
+        expectedSteps,
+        inFlight,
+        askTimeout,
+        Integer.MAX_VALUE,
+        deadline);
+  }
+
+  private static Result run(
+      ClusterSharding sharding,
+      String idPrefix,
+      int entities,
+      long expectedSteps,
+      int inFlight,
+      Duration askTimeout,
+      int attempts,
+      Duration deadline)
+      throws InterruptedException {
     Tally tally = new Tally();
     int lanes = Math.max(1, Math.min(inFlight, entities));
     CountDownLatch done = new CountDownLatch(lanes);
     long t0 = System.nanoTime();
+    long giveUpAt = t0 + deadline.toNanos();
     for (int lane = 0; lane < lanes; lane++) {
-      new Lane(sharding, idPrefix, entities, expectedSteps, askTimeout, attempts, tally, done)
+      new Lane(
+              sharding,
+              idPrefix,
+              entities,
+              expectedSteps,
+              askTimeout,
+              attempts,
+              giveUpAt,
+              tally,
+              done)
           .nextEntity();
     }
-    long bound = askTimeout.toMillis() * attempts * ((long) entities / lanes + 1);
-    if (!done.await(bound, TimeUnit.MILLISECONDS)) {
-      tally.problem("gave up waiting after " + bound / 1000 + " s");
+    // The lanes stop asking at the deadline; an ask sent just before it still gets its timeout.
+    if (!done.await(deadline.plus(askTimeout).toMillis(), TimeUnit.MILLISECONDS)) {
+      tally.problem("gave up waiting after " + deadline.plus(askTimeout).toSeconds() + " s");
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     return new Result(
@@ -61,6 +116,7 @@ final class RecoveryCheck {
         tally.recovered.get(),
         tally.wrong.get(),
         tally.failed.get(),
+        tally.retried.get(),
         tally.replayed.get(),
         seconds,
         tally.firstProblem.get());
@@ -72,6 +128,7 @@ final class RecoveryCheck {
     final AtomicInteger recovered = new AtomicInteger();
     final AtomicInteger wrong = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
+    final AtomicInteger retried = new AtomicInteger();
     final AtomicLong replayed = new AtomicLong();
     final AtomicReference<String> firstProblem = new AtomicReference<>();
 
@@ -88,6 +145,7 @@ final class RecoveryCheck {
       long expectedSteps,
       Duration askTimeout,
       int attempts,
+      long giveUpAt,
       Tally tally,
       CountDownLatch done) {
 
@@ -106,14 +164,17 @@ final class RecoveryCheck {
           .<AgentStepEntity.StepCount>ask(AgentStepEntity.CountSteps::new, askTimeout)
           .whenComplete(
               (count, error) -> {
-                if (error != null && attempt < attempts) {
+                if (error != null && attempt < attempts && System.nanoTime() < giveUpAt) {
                   ask(id, attempt + 1);
                   return;
                 }
                 if (error != null) {
                   tally.failed.incrementAndGet();
-                  tally.problem(id + ": no answer after " + attempts + " asks (" + error + ")");
+                  tally.problem(id + ": no answer after " + attempt + " asks (" + error + ")");
                 } else {
+                  if (attempt > 1) {
+                    tally.retried.incrementAndGet();
+                  }
                   tally.replayed.addAndGet(count.steps());
                   if (count.steps() == expectedSteps) {
                     tally.recovered.incrementAndGet();

@@ -7,12 +7,14 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,12 +25,28 @@ import java.util.concurrent.TimeUnit;
  * Then the hosts get SIGTERM. Each node has a directory {@code <dir>/node-<i>} with its {@code
  * node.conf}, {@code job.json}, {@code report.json} and {@code node.log}. Used by {@code tramontane
  * bench recovery} and by its tests.
+ *
+ * <p>When the driver's job has a {@link RecoveryNode.FailoverPlan}, the last node is the victim:
+ * once the driver reports that it waits for the kill, the victim gets SIGKILL and the driver a
+ * {@link RecoveryNode.KillSignal} file ({@code node-1/kill.json}); once the driver reports that
+ * every entity answered again, the victim is started again (same ports and config; {@code
+ * job-restarted.json}, {@code report-restarted.json}, {@code node-restarted.log}). Every JVM
+ * started here is stopped on every way out, and killed by a shutdown hook if this JVM is stopped; a
+ * node also exits by itself when this JVM dies.
  */
 final class RecoveryCluster {
 
-  /** When the JVMs were launched (epoch ms) and what each node reported, node 1 first. */
+  /**
+   * When the JVMs were launched (epoch ms) and what each node reported, node 1 first; {@code
+   * failover} what happened to the victim, null without a failover plan.
+   */
   record Outcome(
-      long launchedAtMs, List<RecoveryNode.NodeReport> reports, long recoveryCpuMs, String error) {
+      long launchedAtMs,
+      List<Integer> ports,
+      List<RecoveryNode.NodeReport> reports,
+      long recoveryCpuMs,
+      Restart failover,
+      String error) {
 
     RecoveryNode.NodeReport driver() {
       return reports.isEmpty() ? null : reports.getFirst();
@@ -39,6 +57,13 @@ final class RecoveryCluster {
       return reports.stream().mapToLong(RecoveryNode.NodeReport::readyAtMs).max().orElse(0);
     }
   }
+
+  /**
+   * The victim of a failover: when it got SIGKILL and was started again (epoch ms, 0 = not done),
+   * and the restarted JVM's report (null if it wrote none).
+   */
+  record Restart(
+      int node, long killedAtMs, long restartedAtMs, RecoveryNode.NodeReport restartedReport) {}
 
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
@@ -72,6 +97,9 @@ final class RecoveryCluster {
     }
     List<ProcessBuilder> builders = new ArrayList<>();
     List<Path> reports = new ArrayList<>();
+    boolean failover = driverJob.failover() != null && size > 1;
+    Path signal = dir.resolve("node-1").resolve("kill.json");
+    Files.deleteIfExists(signal);
     for (int i = 1; i <= size; i++) {
       Path nodeDir = Files.createDirectories(dir.resolve("node-" + i));
       Map<String, Object> nodeConfig = new HashMap<>(config);
@@ -91,36 +119,60 @@ final class RecoveryCluster {
       Files.deleteIfExists(report);
       reports.add(report);
       RecoveryNode.Job job =
-          i == 1 ? withReport(driverJob, 1, true, report) : withReport(driverJob, i, false, report);
+          i == 1
+              ? withReport(driverJob, 1, true, report, failover ? signal : null, size)
+              : withReport(driverJob, i, false, report, null, size);
       Path jobFile = nodeDir.resolve("job.json");
       RecoveryNode.JSON.writeValue(jobFile.toFile(), job);
-      ProcessBuilder pb = new ProcessBuilder(command(jobFile, conf));
-      pb.environment().putAll(environment);
-      pb.redirectErrorStream(true);
-      pb.redirectOutput(ProcessBuilder.Redirect.to(nodeDir.resolve("node.log").toFile()));
-      builders.add(pb);
+      builders.add(builder(jobFile, conf, environment, nodeDir.resolve("node.log")));
     }
-    List<Process> processes = new ArrayList<>();
+    Victim victim = null;
+    if (failover) {
+      Path nodeDir = dir.resolve("node-" + size);
+      Path report = nodeDir.resolve("report-restarted.json");
+      Files.deleteIfExists(report);
+      Path jobFile = nodeDir.resolve("job-restarted.json");
+      RecoveryNode.JSON.writeValue(
+          jobFile.toFile(), withReport(driverJob, size, false, report, null, size));
+      ProcessBuilder restart =
+          builder(
+              jobFile,
+              nodeDir.resolve("node.conf"),
+              environment,
+              nodeDir.resolve("node-restarted.log"));
+      victim = new Victim(size, restart, report, signal);
+    }
+    // Every JVM ever started here, so that all are stopped whatever happens (the killed one too).
+    List<Process> started = new CopyOnWriteArrayList<>();
+    Thread killOnExit =
+        new Thread(() -> started.forEach(Process::destroyForcibly), "recovery-bench-nodes-reaper");
+    Runtime.getRuntime().addShutdownHook(killOnExit);
     long launchedAt = System.currentTimeMillis();
     try {
+      List<Process> processes = new ArrayList<>();
       for (ProcessBuilder pb : builders) {
-        processes.add(pb.start());
+        Process p = pb.start();
+        started.add(p);
+        processes.add(p);
       }
       Process driver = processes.getFirst();
-      long recoveryCpuMs = watchCpu(processes, reports, timeout);
-      String error = null;
-      if (driver.isAlive()) {
-        error =
-            "node 1 did not finish within " + timeout.toSeconds() + " s; see " + dir + "/node-1";
-      } else if (driver.exitValue() != 0) {
+      Duration total =
+          failover ? timeout.plus(driverJob.failover().deadline().multipliedBy(3)) : timeout;
+      Watched watched = watch(processes, reports, victim, started, total);
+      String error = watched.error();
+      if (error == null && driver.isAlive()) {
+        error = "node 1 did not finish within " + total.toSeconds() + " s; see " + dir + "/node-1";
+      } else if (error == null && driver.exitValue() != 0) {
         error = "node 1 exited with " + driver.exitValue() + "; see " + dir.resolve("node-1");
       }
       for (int i = 1; i < processes.size(); i++) {
-        if (!processes.get(i).isAlive()) {
-          error =
-              error != null
-                  ? error
-                  : "node " + (i + 1) + " stopped early; see " + dir.resolve("node-" + (i + 1));
+        boolean killedOnPurpose =
+            victim != null
+                && i == victim.node() - 1
+                && watched.killedAtMs() > 0
+                && watched.restartedAtMs() == 0;
+        if (!processes.get(i).isAlive() && !killedOnPurpose && error == null) {
+          error = "node " + (i + 1) + " stopped early; see " + dir.resolve("node-" + (i + 1));
         }
       }
       List<RecoveryNode.NodeReport> read = new ArrayList<>();
@@ -131,24 +183,63 @@ final class RecoveryCluster {
           error = error != null ? error : "no report from " + report.getParent();
         }
       }
-      return new Outcome(launchedAt, read, recoveryCpuMs, error);
+      Restart restart = null;
+      if (victim != null) {
+        restart =
+            new Restart(
+                victim.node(),
+                watched.killedAtMs(),
+                watched.restartedAtMs(),
+                read(victim.report()).orElse(null));
+      }
+      return new Outcome(launchedAt, ports, read, watched.recoveryCpuMs(), restart, error);
     } finally {
-      stop(processes);
+      stop(started);
+      try {
+        Runtime.getRuntime().removeShutdownHook(killOnExit);
+      } catch (IllegalStateException e) {
+        // this JVM is shutting down already; the hook kills what is left
+      }
     }
+  }
+
+  /** The node a failover kills and restarts, and how to start it again. */
+  private record Victim(int node, ProcessBuilder restart, Path report, Path signal) {}
+
+  /** What the watch saw: recovery CPU (-1 if missed), kill and restart times (0 = not done). */
+  private record Watched(long recoveryCpuMs, long killedAtMs, long restartedAtMs, String error) {}
+
+  private static ProcessBuilder builder(
+      Path jobFile, Path conf, Map<String, String> environment, Path log) {
+    ProcessBuilder pb = new ProcessBuilder(command(jobFile, conf));
+    pb.environment().putAll(environment);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    return pb;
   }
 
   /**
    * Waits for the driver to exit, sampling the node JVMs' CPU time (every 200 ms) and their
-   * reports, and returns the CPU time all of them used between "every node ready" and "every entity
+   * reports. Returns the CPU time all of them used between "every node ready" and "every entity
    * recovered" (-1 if either moment was missed): the work recovery cost, whatever the wall-clock
-   * time on shared cores.
+   * time on shared cores. With a victim, it also SIGKILLs it when the driver waits for the kill
+   * (and writes the driver's signal), and starts it again when the driver reports every entity
+   * answering after the kill.
    */
-  private static long watchCpu(List<Process> processes, List<Path> reports, Duration timeout)
-      throws InterruptedException {
+  private static Watched watch(
+      List<Process> processes,
+      List<Path> reports,
+      Victim victim,
+      List<Process> started,
+      Duration timeout)
+      throws InterruptedException, IOException {
     Process driver = processes.getFirst();
     long deadline = System.nanoTime() + timeout.toNanos();
     long atReady = -1;
     long atRecovered = -1;
+    long killedAt = 0;
+    long restartedAt = 0;
+    String error = null;
     while (driver.isAlive() && System.nanoTime() < deadline) {
       if (atReady < 0 && reports.stream().allMatch(r -> readyAt(r) > 0)) {
         atReady = cpuMillis(processes);
@@ -156,9 +247,36 @@ final class RecoveryCluster {
       if (atReady >= 0 && atRecovered < 0 && recoveredAt(reports.getFirst()) > 0) {
         atRecovered = cpuMillis(processes);
       }
-      driver.waitFor(200, TimeUnit.MILLISECONDS);
+      if (victim != null && restartedAt == 0) {
+        RecoveryNode.FailoverReport f =
+            read(reports.getFirst()).map(RecoveryNode.NodeReport::failover).orElse(null);
+        if (f != null && killedAt == 0 && f.killedAtMs() == 0) {
+          Process p = processes.get(victim.node() - 1);
+          killedAt = System.currentTimeMillis();
+          p.destroyForcibly(); // SIGKILL: no shutdown hook, no leaving the cluster
+          if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            error = "node " + victim.node() + " still ran 10 s after SIGKILL";
+            break;
+          }
+          writeSignal(victim.signal(), new RecoveryNode.KillSignal(victim.node(), killedAt));
+        } else if (f != null && killedAt > 0 && f.check() != null) {
+          Process p = victim.restart().start();
+          restartedAt = System.currentTimeMillis();
+          started.add(p);
+          processes.set(victim.node() - 1, p);
+        }
+      }
+      driver.waitFor(killedAt > 0 && restartedAt == 0 ? 50 : 200, TimeUnit.MILLISECONDS);
     }
-    return atReady >= 0 && atRecovered >= 0 ? atRecovered - atReady : -1;
+    long cpu = atReady >= 0 && atRecovered >= 0 ? atRecovered - atReady : -1;
+    return new Watched(cpu, killedAt, restartedAt, error);
+  }
+
+  /** Written in one move, so the driver never reads half of it. */
+  private static void writeSignal(Path signal, RecoveryNode.KillSignal kill) throws IOException {
+    Path tmp = signal.resolveSibling(signal.getFileName() + ".tmp");
+    RecoveryNode.JSON.writeValue(tmp.toFile(), kill);
+    Files.move(tmp, signal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   private static long cpuMillis(List<Process> processes) {
@@ -186,7 +304,8 @@ final class RecoveryCluster {
   }
 
   private static RecoveryNode.Job withReport(
-      RecoveryNode.Job job, int node, boolean drive, Path report) {
+      RecoveryNode.Job job, int node, boolean drive, Path report, Path signal, int size) {
+    RecoveryNode.FailoverPlan f = job.failover();
     return new RecoveryNode.Job(
         node,
         drive,
@@ -201,7 +320,10 @@ final class RecoveryCluster {
         job.loadPrefix(),
         job.warmup(),
         job.settle(),
-        job.measure());
+        job.measure(),
+        signal == null || f == null
+            ? null
+            : new RecoveryNode.FailoverPlan(signal.toString(), size, f.askTimeout(), f.deadline()));
   }
 
   private static List<String> command(Path job, Path conf) {
@@ -224,6 +346,7 @@ final class RecoveryCluster {
   /**
    * SIGTERM (leave the cluster), then SIGKILL for a node still running after a few seconds: the
    * benchmark entity keeps nothing but its journal, so an abrupt stop loses nothing it measures.
+   * Processes that already exited (a killed victim) are skipped by both.
    */
   private static void stop(List<Process> processes) throws InterruptedException {
     for (Process p : processes) {

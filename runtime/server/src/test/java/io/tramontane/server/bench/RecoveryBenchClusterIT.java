@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The recovery benchmark's cluster cold start on PostgreSQL at a small size: three fresh node JVMs
  * form a cluster, every entity recovers with exactly its events wherever its shard lands, the
- * journal load runs across the three, and the benchmark's events are deleted afterwards.
+ * journal load runs across the three; then node 3 is SIGKILLed, every entity answers again with
+ * exactly its events from nodes 1 and 2, and node 3, started again, rejoins. The benchmark's events
+ * are deleted afterwards.
  */
 @Tag("cluster")
 class RecoveryBenchClusterIT {
@@ -37,7 +39,8 @@ class RecoveryBenchClusterIT {
             Duration.ZERO,
             Duration.ZERO,
             Duration.ofMillis(500),
-            Duration.ofMinutes(1));
+            Duration.ofMinutes(1),
+            true);
     StringWriter progress = new StringWriter();
     RecoveryBench.Report report =
         RecoveryBench.measure(
@@ -58,8 +61,28 @@ class RecoveryBenchClusterIT {
       assertEquals(1, c.loads().size(), c.toString());
       assertTrue(c.loads().getFirst().events() > 0, c.toString());
     }
-    assertEquals(3, run.coldStarts().get(1).nodes());
+    assertNull(run.coldStarts().get(0).failover(), "no failover on a single node");
+    RecoveryBench.ColdStart cluster = run.coldStarts().get(1);
+    assertEquals(3, cluster.nodes());
+    RecoveryBench.Failover failover = cluster.failover();
+    assertTrue(failover != null && failover.verified(), cluster + "\n" + progress);
+    assertEquals(3, failover.killedNode());
+    assertEquals(1_000, failover.check().eventsReplayed(), failover.toString());
+    assertEquals(
+        200,
+        failover.entitiesByNode().values().stream().mapToInt(Integer::intValue).sum(),
+        failover.toString());
+    assertEquals(3, failover.entitiesByNode().size(), "entities on all three nodes: " + failover);
+    assertTrue(failover.entitiesOnKilledNode() > 0, failover.toString());
+    assertTrue(failover.killToAnsweringMs() > 0, failover.toString());
+    // Node 1 saw node 3 unreachable, then downed by the split brain resolver, then removed.
+    assertTrue(failover.killToUnreachableMs() >= 0, failover.toString());
+    assertTrue(failover.killToDownedMs() >= failover.killToUnreachableMs(), failover.toString());
+    assertTrue(failover.killToRemovedMs() >= failover.killToDownedMs(), failover.toString());
+    assertTrue(failover.restartToReadyMs() > 0, failover.toString());
+    assertTrue(failover.restartToRejoinedMs() > 0, failover.toString());
     assertTrue(report.verified());
+    System.out.println(progress);
     // 1,000 populated + the load's events, all removed.
     assertTrue(run.rowsDeleted() > 1_000, "deleted " + run.rowsDeleted());
   }
