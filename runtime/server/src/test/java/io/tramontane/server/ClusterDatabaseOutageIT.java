@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tramontane.server.testing.PrivatePostgres;
+import io.tramontane.server.testing.Requirements;
 import io.tramontane.server.testing.ServerCluster;
 import io.tramontane.server.testing.ServerProcess;
 import io.tramontane.server.testing.TestDatabase;
@@ -26,7 +27,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,8 +105,9 @@ class ClusterDatabaseOutageIT {
   @Test
   void startedWhileTheDatabaseIsDownThenSurvivesItsCrashUnderLoad(@TempDir Path dir)
       throws Exception {
-    Assumptions.assumeTrue(
-        PrivatePostgres.available(), "needs root and /usr/lib/postgresql/<v>/bin (.ci/run)");
+    Requirements.require(
+        PrivatePostgres.available(),
+        "needs root and /usr/lib/postgresql/<v>/bin (apt-get install postgresql; .ci/run does)");
     long t0 = System.nanoTime();
     Map<String, Object> config = ClusterWebhookIT.ordersToNoop(dir);
     try (PrivatePostgres pg = PrivatePostgres.create()) {

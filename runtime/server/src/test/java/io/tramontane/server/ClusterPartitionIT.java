@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tramontane.server.testing.NetworkNamespace;
 import io.tramontane.server.testing.PrivatePostgres;
+import io.tramontane.server.testing.Requirements;
 import io.tramontane.server.testing.ServerCluster;
 import io.tramontane.server.testing.ServerCluster.Placement;
 import io.tramontane.server.testing.ServerProcess;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,9 +83,10 @@ class ClusterPartitionIT {
 
   @Test
   void theMinorityDownsItselfAndTheMajorityFinishesItsRunsOnce(@TempDir Path dir) throws Exception {
-    Assumptions.assumeTrue(
+    Requirements.require(
         NetworkNamespace.available() && PrivatePostgres.available(),
-        "needs root (network namespaces, iproute2) and /usr/lib/postgresql/<v>/bin (.ci/run)");
+        "needs root (network namespaces), iproute2 and /usr/lib/postgresql/<v>/bin"
+            + " (apt-get install iproute2 postgresql; .ci/run does)");
     long t0 = System.nanoTime();
     try (NetworkNamespace ns = NetworkNamespace.create();
         PrivatePostgres pg = PrivatePostgres.create("127.0.0.1," + ns.serviceOutside());
