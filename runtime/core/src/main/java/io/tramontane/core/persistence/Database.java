@@ -28,6 +28,7 @@ public final class Database implements AutoCloseable {
   public static Database open(DatabaseSettings settings) {
     if (settings.kind() == DatabaseSettings.Kind.H2) {
       createDirectories(settings.dataDir().resolve("db"));
+      H2Compaction.compactAtStart(settings);
     }
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("tramontane-db");
