@@ -137,8 +137,7 @@ final class AgentRoutes extends AllDirectives {
                   String name = vars.get("agent");
                   boolean removed = agents.remove(caller.tenant(), name);
                   return Json.response(
-                      StatusCodes.OK,
-                      Map.of("name", name, "status", removed ? "deleted" : "not-deployed"));
+                      StatusCodes.OK, Map.of("status", removed ? "deleted" : "not-deployed"));
                 })
             .exceptionally(Problems::fromThrowable));
   }

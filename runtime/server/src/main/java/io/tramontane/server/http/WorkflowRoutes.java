@@ -169,8 +169,7 @@ final class WorkflowRoutes extends AllDirectives {
                   String name = vars.get("workflow");
                   boolean removed = workflows.remove(caller.tenant(), name);
                   return Json.response(
-                      StatusCodes.OK,
-                      Map.of("name", name, "status", removed ? "deleted" : "not-deployed"));
+                      StatusCodes.OK, Map.of("status", removed ? "deleted" : "not-deployed"));
                 })
             .exceptionally(Problems::fromThrowable));
   }
