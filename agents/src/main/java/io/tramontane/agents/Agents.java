@@ -205,10 +205,9 @@ public final class Agents implements AutoCloseable {
   /** {@code tramontane.agents.tenant}: the tenant the definitions directory belongs to. */
   static String filesTenant(Config config) {
     String t = config.getString("tramontane.agents.tenant");
-    if (!StoredDefinitions.valid(t)) {
+    if (!StoredDefinitions.validTenant(t)) {
       throw new ConfigurationException(
-          "tramontane.agents.tenant must be a tenant name (1-128 letters, digits, '.', '_', ':'"
-              + " or '-'), not '"
+          "tramontane.agents.tenant must be a tenant name (1-128 characters, no '/'), not '"
               + t
               + "'.");
     }
@@ -269,7 +268,7 @@ public final class Agents implements AutoCloseable {
   /** Reads one stored definition (the catalog's store); null for a name that cannot be stored. */
   private static AgentCatalog.Stored read(
       StoredDefinitions store, AgentDefinitions loader, String tenant, String name) {
-    if (!StoredDefinitions.valid(tenant) || !StoredDefinitions.valid(name)) {
+    if (!StoredDefinitions.validTenant(tenant) || !StoredDefinitions.valid(name)) {
       return null;
     }
     try {
@@ -375,7 +374,7 @@ public final class Agents implements AutoCloseable {
   public boolean remove(String tenant, String name) {
     if (!StoredDefinitions.valid(name)) {
       throw new InvalidRequestException(
-          "agent name '" + name + "' is not valid: 1-64 lower-case letters, digits, '-' or '_'.");
+          "agent name '" + name + "' is not valid: 1-128 letters, digits, '.', '_', ':' or '-'.");
     }
     StoredDefinitions.Key key = new StoredDefinitions.Key(tenant, name);
     boolean removed;

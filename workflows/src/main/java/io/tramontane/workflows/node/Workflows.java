@@ -121,10 +121,9 @@ public final class Workflows {
             ? Path.of(config.getString("tramontane.data-dir")).resolve("workflows")
             : Path.of(d);
     String filesTenant = c.getString("tenant");
-    if (!StoredDefinitions.valid(filesTenant)) {
+    if (!StoredDefinitions.validTenant(filesTenant)) {
       throw new ConfigurationException(
-          "tramontane.workflows.tenant must be a tenant name (1-128 letters, digits, '.', '_', ':'"
-              + " or '-'), not '"
+          "tramontane.workflows.tenant must be a tenant name (1-128 characters, no '/'), not '"
               + filesTenant
               + "'.");
     }
@@ -402,7 +401,7 @@ public final class Workflows {
    * through another node, or over REST before a restart).
    */
   public Optional<WorkflowDefinition> definition(String tenant, String name) {
-    if (!StoredDefinitions.valid(tenant) || !StoredDefinitions.valid(name)) {
+    if (!StoredDefinitions.validTenant(tenant) || !StoredDefinitions.valid(name)) {
       return Optional.empty();
     }
     WorkflowDefinition d = current.get(id(tenant, name));

@@ -46,7 +46,7 @@ public final class StoredDefinitions {
   public record Key(String tenant, String name) implements CborSerializable {
 
     public Key {
-      if (!valid(tenant) || !valid(name)) {
+      if (!validTenant(tenant) || !valid(name)) {
         throw new IllegalArgumentException("not a definition key: " + tenant + "/" + name);
       }
     }
@@ -105,9 +105,16 @@ public final class StoredDefinitions {
     return stored;
   }
 
-  /** True when {@code s} can be a tenant or a definition name here (no '/'). */
+  /**
+   * True when {@code s} can be a definition name here: 1-128 letters, digits, '.', '_', ':', '-'.
+   */
   public static boolean valid(String s) {
     return s != null && PART.matcher(s).matches();
+  }
+
+  /** True when {@code s} can be a tenant here: 1-128 characters, not blank, no '/'. */
+  public static boolean validTenant(String s) {
+    return s != null && !s.isBlank() && s.length() <= 128 && s.indexOf('/') < 0;
   }
 
   /**
@@ -226,7 +233,7 @@ public final class StoredDefinitions {
               }
               return ids.stream()
                   .map(id -> id.split("/", -1))
-                  .filter(p -> p.length == 2 && valid(p[0]) && valid(p[1]))
+                  .filter(p -> p.length == 2 && validTenant(p[0]) && valid(p[1]))
                   .map(p -> new Key(p[0], p[1]))
                   .toList();
             });
