@@ -20,9 +20,16 @@ import io.tramontane.agents.tool.HttpToolSettings;
 import io.tramontane.agents.tool.RetrieveTool;
 import io.tramontane.agents.tool.Tool;
 import io.tramontane.agents.tool.ToolRegistry;
+import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.NotFoundException;
+import io.tramontane.core.UnavailableException;
+import io.tramontane.core.definition.StoredDefinitions;
 import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.retrieval.Retrieval;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,9 +39,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -49,14 +58,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Agents on one node: the definitions, the models, the tool registry and the sharded sessions.
- * {@link #ask} sends a message and waits for the turn's answer.
+ * Agents on one node: the definitions (per tenant, stored and shared by every node), the models,
+ * the tool registry and the sharded sessions. {@link #ask} sends a message and waits for the turn's
+ * answer.
  */
 public final class Agents implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Agents.class);
   private static final Pattern SESSION = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Duration ASK = Duration.ofSeconds(30);
+
+  /** The journal's entity type of stored agent definitions. */
+  static final String KIND = "AgentDefinition";
+
+  /** How long a node waits for the journal when it reads a definition it has not seen. */
+  private static final long READ_SECONDS = 10;
 
   private final ActorSystem<?> system;
   private final AgentCatalog catalog;
@@ -65,6 +81,7 @@ public final class Agents implements AutoCloseable {
   private final ExecutorService executor;
   private final Duration answerTimeout;
   private final AgentDefinitions loader;
+  private final StoredDefinitions store;
 
   private Agents(
       ActorSystem<?> system,
@@ -73,7 +90,8 @@ public final class Agents implements AutoCloseable {
       Map<String, ChatModel> models,
       ExecutorService executor,
       Duration answerTimeout,
-      AgentDefinitions loader) {
+      AgentDefinitions loader,
+      StoredDefinitions store) {
     this.system = system;
     this.catalog = catalog;
     this.tools = tools;
@@ -81,6 +99,7 @@ public final class Agents implements AutoCloseable {
     this.executor = executor;
     this.answerTimeout = answerTimeout;
     this.loader = loader;
+    this.store = store;
   }
 
   /** Starts agents with the configured models ({@code default}: the extractive responder). */
@@ -139,12 +158,29 @@ public final class Agents implements AutoCloseable {
             n -> tools.find(n).isPresent(),
             models::containsKey,
             n -> tools.find(n).map(Tool::approvalByDefault).orElse(false));
-    AgentCatalog catalog = new AgentCatalog();
+    StoredDefinitions store = StoredDefinitions.start(node.system(), node.persistence(), KIND);
+    AgentCatalog catalog = new AgentCatalog((t, n) -> read(store, loader, t, n));
+    store.onChange(
+        k ->
+            store
+                .read(k)
+                .thenAccept(s -> catalog.apply(k.tenant(), k.name(), parsed(loader, s)))
+                .whenComplete(
+                    (ok, e) -> {
+                      if (e != null) {
+                        LOG.warn("Agent {}: change not read: {}", k, e.toString());
+                      }
+                    }));
+    loadStored(store, loader, catalog);
     Path dir = dir(config);
+    String tenant = filesTenant(config);
+    int files = 0;
     for (AgentDefinition d : loader.loadDirectory(dir).values()) {
-      catalog.put(d);
+      catalog.put(tenant, d);
+      storeFile(store, loader, tenant, d);
+      files++;
     }
-    LOG.info("Agents: {} definition(s) from {}", catalog.all().size(), dir);
+    LOG.info("Agents: {} definition(s) from {}, tenant {}", files, dir, tenant);
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     SessionRuntime runtime =
         new SessionRuntime(
@@ -162,7 +198,111 @@ public final class Agents implements AutoCloseable {
         models,
         executor,
         config.getDuration("tramontane.agents.answer-timeout"),
-        loader);
+        loader,
+        store);
+  }
+
+  /** {@code tramontane.agents.tenant}: the tenant the definitions directory belongs to. */
+  static String filesTenant(Config config) {
+    String t = config.getString("tramontane.agents.tenant");
+    if (!StoredDefinitions.validTenant(t)) {
+      throw new ConfigurationException(
+          "tramontane.agents.tenant must be a tenant name (1-128 characters, no '/'), not '"
+              + t
+              + "'.");
+    }
+    return t;
+  }
+
+  /** Stores a file's definition for other nodes and for sessions pinned to it (not awaited). */
+  private static void storeFile(
+      StoredDefinitions store, AgentDefinitions loader, String tenant, AgentDefinition d) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(Path.of(d.source()));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Agent {}: {} not stored: {}", d.name(), d.source(), e.toString());
+      return;
+    }
+    if (!loader.parse(d.source(), bytes).version().equals(d.version())) {
+      LOG.warn(
+          "Agent {}: {} changed while it was read; stored at the next start", d.name(), d.source());
+      return;
+    }
+    store
+        .deploy(
+            new StoredDefinitions.Key(tenant, d.name()),
+            d.version(),
+            d.source(),
+            new String(bytes, StandardCharsets.UTF_8))
+        .whenComplete(
+            (ok, e) -> {
+              if (e != null) {
+                LOG.warn("Agent {}: not stored for other nodes yet: {}", d.name(), e.toString());
+              }
+            });
+  }
+
+  /**
+   * Every stored definition of every tenant (deployed over REST, on any node, before this start).
+   */
+  private static void loadStored(
+      StoredDefinitions store, AgentDefinitions loader, AgentCatalog catalog) {
+    List<StoredDefinitions.Stored> all;
+    try {
+      all = store.all().toCompletableFuture().get(READ_SECONDS * 3, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // the journal is not reachable yet: each stored definition is read when first asked for
+      LOG.warn(
+          "Agents: stored definitions not loaded at start ({}); read on first use", e.toString());
+      return;
+    }
+    for (StoredDefinitions.Stored s : all) {
+      catalog.apply(s.key().tenant(), s.key().name(), parsed(loader, s));
+    }
+    if (!all.isEmpty()) {
+      LOG.info("Agents: {} stored definition(s) loaded", all.size());
+    }
+  }
+
+  /** Reads one stored definition (the catalog's store); null for a name that cannot be stored. */
+  private static AgentCatalog.Stored read(
+      StoredDefinitions store, AgentDefinitions loader, String tenant, String name) {
+    if (!StoredDefinitions.validTenant(tenant) || !StoredDefinitions.valid(name)) {
+      return null;
+    }
+    try {
+      return parsed(
+          loader,
+          store
+              .read(new StoredDefinitions.Key(tenant, name))
+              .toCompletableFuture()
+              .get(READ_SECONDS, TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the stored definition: " + e, e);
+    }
+  }
+
+  /** Parses every stored version; one that no longer parses here (a tool gone) is left out. */
+  private static AgentCatalog.Stored parsed(AgentDefinitions loader, StoredDefinitions.Stored s) {
+    List<AgentDefinition> versions = new java.util.ArrayList<>();
+    AgentDefinition current = null;
+    for (StoredDefinitions.Version v : s.versions().values()) {
+      try {
+        AgentDefinition d = loader.parse(v.source(), v.text().getBytes(StandardCharsets.UTF_8));
+        versions.add(d);
+        if (v.hash().equals(s.current())) {
+          current = d;
+        }
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "Agent {}: stored version {} no longer loads: {}", s.key(), v.hash(), e.getMessage());
+      }
+    }
+    return new AgentCatalog.Stored(current, versions, s.seqNr());
   }
 
   static Path dir(Config config) {
@@ -180,11 +320,98 @@ public final class Agents implements AutoCloseable {
     return tools;
   }
 
-  /** Adds or replaces a definition from YAML bytes (REST upload); errors name line:column. */
-  public AgentDefinition define(String source, byte[] yaml) {
+  /** The deployed definitions of {@code tenant}, by name. */
+  public List<AgentDefinition> definitions(String tenant) {
+    return catalog.all(tenant);
+  }
+
+  /** Adds or replaces a definition of {@code tenant} from YAML bytes; see the other define. */
+  public AgentDefinition define(String tenant, String source, byte[] yaml) {
+    return define(tenant, null, source, yaml);
+  }
+
+  /**
+   * Adds or replaces a definition of {@code tenant} from YAML bytes (REST upload), stored before
+   * this returns: every node sees it, and it survives restarts. Everything is checked before
+   * anything is stored — errors name line:column, and a name other than {@code expectedName} (when
+   * not null) is refused — so a refused definition changes nothing.
+   */
+  public AgentDefinition define(String tenant, String expectedName, String source, byte[] yaml) {
     AgentDefinition d = loader.parse(source, yaml);
-    catalog.put(d);
+    if (expectedName != null && !d.name().equals(expectedName)) {
+      throw new InvalidRequestException(
+          "the definition's name '"
+              + d.name()
+              + "' differs from the path's '"
+              + expectedName
+              + "': upload it to /agents/"
+              + d.name()
+              + " or change its 'name' to '"
+              + expectedName
+              + "'; nothing was deployed.");
+    }
+    StoredDefinitions.Key key = new StoredDefinitions.Key(tenant, d.name());
+    try {
+      store
+          .deploy(key, d.version(), source, new String(yaml, StandardCharsets.UTF_8))
+          .toCompletableFuture()
+          .join();
+    } catch (CompletionException e) {
+      throw new UnavailableException(
+          "the definition could not be stored (" + e.getCause().getMessage() + "); retry",
+          Duration.ofSeconds(5));
+    }
+    if (!refresh(key)) {
+      catalog.put(tenant, d);
+    }
     return d;
+  }
+
+  /**
+   * Deletes the definition {@code name} of {@code tenant}: new sessions are refused, sessions
+   * already pinned to one of its versions continue. Idempotent: true when a version was deployed.
+   */
+  public boolean remove(String tenant, String name) {
+    if (!StoredDefinitions.valid(name)) {
+      throw new InvalidRequestException(
+          "agent name '" + name + "' is not valid: 1-128 letters, digits, '.', '_', ':' or '-'.");
+    }
+    StoredDefinitions.Key key = new StoredDefinitions.Key(tenant, name);
+    boolean removed;
+    try {
+      removed = store.remove(key).toCompletableFuture().join();
+    } catch (CompletionException e) {
+      throw new UnavailableException(
+          "the definition could not be deleted (" + e.getCause().getMessage() + "); retry",
+          Duration.ofSeconds(5));
+    }
+    if (!refresh(key)) {
+      catalog.apply(tenant, name, new AgentCatalog.Stored(null, List.of(), Long.MAX_VALUE));
+    }
+    return removed;
+  }
+
+  /** Reads {@code key} from the store into the catalog; false when it cannot be read. */
+  private boolean refresh(StoredDefinitions.Key key) {
+    try {
+      catalog.apply(
+          key.tenant(),
+          key.name(),
+          parsed(
+              loader, store.read(key).toCompletableFuture().get(READ_SECONDS, TimeUnit.SECONDS)));
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      LOG.warn("Agent {}: stored, but not read back yet: {}", key, e.toString());
+      return false;
+    }
+  }
+
+  private static NotFoundException noSuchAgent(String agent) {
+    return new NotFoundException(
+        "No agent '" + agent + "' in this tenant; GET /agents lists the tenant's agents.");
   }
 
   private EntityRef<AgentSessionEntity.Command> session(String tenant, String agent, String id) {
@@ -192,25 +419,36 @@ public final class Agents implements AutoCloseable {
       throw new InvalidRequestException(
           "session id '" + id + "' is not valid: 1-128 letters, digits, '.', '_', ':' or '-'.");
     }
-    if (catalog.current(agent).isEmpty()) {
-      throw new InvalidRequestException(
-          "there is no agent named '"
-              + agent
-              + "'; known: "
-              + catalog.all().stream().map(AgentDefinition::name).toList()
-              + ".");
+    if (!catalog.known(tenant, agent)) {
+      throw noSuchAgent(agent);
     }
     return ClusterSharding.get(system)
         .entityRefFor(
             AgentSessionEntity.ENTITY_KEY, AgentSessionEntity.entityId(tenant, agent, id));
   }
 
-  /** Sends a message; completes when the turn has started (is persisted). */
+  /**
+   * Sends a message; completes when the turn has started (is persisted). A deleted agent's sessions
+   * continue on their pinned version; a new session of it is refused.
+   */
   public CompletionStage<AgentSessionEntity.TurnStarted> send(
       String tenant, String agent, String sessionId, String text, Set<String> principals) {
     try {
-      return session(tenant, agent, sessionId)
-          .askWithStatus(r -> new AgentSessionEntity.SendMessage(tenant, text, principals, r), ASK);
+      EntityRef<AgentSessionEntity.Command> session = session(tenant, agent, sessionId);
+      CompletionStage<Boolean> open =
+          catalog.current(tenant, agent).isPresent()
+              ? CompletableFuture.completedFuture(true)
+              : session
+                  .<SessionState>askWithStatus(AgentSessionEntity.Get::new, ASK)
+                  .thenApply(s -> s.turn() > 0);
+      return open.thenCompose(
+          ok -> {
+            if (!ok) {
+              throw noSuchAgent(agent);
+            }
+            return session.<AgentSessionEntity.TurnStarted>askWithStatus(
+                r -> new AgentSessionEntity.SendMessage(tenant, text, principals, r), ASK);
+          });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -295,7 +533,7 @@ public final class Agents implements AutoCloseable {
    */
   public CompletionStage<SessionReplay.Report> replay(
       String tenant, String agent, String sessionId) {
-    AgentDefinition current = catalog.current(agent).orElse(null);
+    AgentDefinition current = catalog.current(tenant, agent).orElse(null);
     return recorded(tenant, agent, sessionId)
         .thenApply(
             events -> {
@@ -304,7 +542,8 @@ public final class Agents implements AutoCloseable {
                     "no session '" + sessionId + "' of agent '" + agent + "' is recorded.");
               }
               String pinned = ((SessionEvents.MessageReceived) events.getFirst()).agentVersion();
-              return SessionReplay.replay(events, current, catalog.exactVersion(pinned), tools);
+              return SessionReplay.replay(
+                  events, current, catalog.exact(tenant, agent, pinned), tools);
             });
   }
 

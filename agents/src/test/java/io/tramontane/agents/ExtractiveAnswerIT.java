@@ -35,6 +35,7 @@ class ExtractiveAnswerIT {
     o.put("tramontane.data-dir", data.toString());
     o.put("tramontane.cluster.port", 0);
     o.put("tramontane.agents.dir", AGENTS.toString());
+    o.put("tramontane.agents.tenant", "acme");
     o.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
     Config config = TramontaneConfig.load(o);
     try (InferenceRuntime inference = InferenceRuntime.start(config)) {

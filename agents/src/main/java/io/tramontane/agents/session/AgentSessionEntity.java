@@ -149,6 +149,7 @@ public final class AgentSessionEntity
   record ChatResponseHolder(ChatResponse response) {}
 
   private final String entityId;
+  private final String tenantName;
   private final String agentName;
   private final SessionRuntime runtime;
   private final ActorContext<Command> context;
@@ -166,6 +167,7 @@ public final class AgentSessionEntity
     this.context = context;
     this.entityId = entityId;
     String[] parts = entityId.split("/", 3);
+    this.tenantName = parts.length == 3 ? parts[0] : "";
     this.agentName = parts.length == 3 ? parts[1] : "";
     this.runtime = rt;
     this.shard = shard;
@@ -242,7 +244,7 @@ public final class AgentSessionEntity
   }
 
   private Optional<AgentDefinition> definition(SessionState s) {
-    return runtime.catalog().version(agentName, s.agentVersion());
+    return runtime.catalog().version(tenantName, agentName, s.agentVersion());
   }
 
   // --- user commands -------------------------------------------------------------------------
@@ -265,7 +267,7 @@ public final class AgentSessionEntity
               cmd.replyTo(),
               StatusReply.error("a message is 1-" + MAX_MESSAGE_CHARS + " characters"));
     }
-    Optional<AgentDefinition> def = runtime.catalog().version(agentName, s.agentVersion());
+    Optional<AgentDefinition> def = definition(s);
     if (def.isEmpty()) {
       return Effect()
           .reply(cmd.replyTo(), StatusReply.error("there is no agent named '" + agentName + "'"));

@@ -82,6 +82,7 @@ class AgentSessionEntityTest {
       this.model = model;
       tools.register(ledger).register(mail);
       catalog.put(
+          "acme",
           new AgentDefinition(
               "bookkeeper",
               "keeps the ledger",
@@ -372,6 +373,7 @@ class AgentSessionEntityTest {
                     : AiMessage.from("Five euros."));
     Fixture f = new Fixture(model, Set.of(), Limits.DEFAULT);
     f.catalog.put(
+        "acme",
         new AgentDefinition(
             "bookkeeper",
             "",

@@ -145,6 +145,7 @@ class ClusterSearchIT {
         remote.add(t);
       }
       clusterStatusShowsThreeMembersAndWhereTheDocumentsLive(cluster);
+      definitionsReachEveryNodeWithinTheirTenant(cluster);
       System.out.println(
           "ClusterSearchIT: ms from the ingest's answer until a bm25 search finds the document;"
               + " on the ingesting node "
@@ -215,6 +216,144 @@ class ClusterSearchIT {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(403, refused.statusCode(), refused.body());
     System.out.println("ClusterSearchIT: tramontane cluster via node 3:\n" + cli.out());
+  }
+
+  HttpResponse<String> call(
+      ServerProcess node, String method, String path, String key, String type, String body)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(node.uri(path))
+            .header("Authorization", "Bearer " + key)
+            .timeout(Duration.ofSeconds(60));
+    if (body == null) {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      b.header("Content-Type", type)
+          .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Milliseconds until {@code GET path} on {@code node} shows {@code versions}, or fails. */
+  long untilListed(ServerProcess node, String path, String field, String key, List<String> versions)
+      throws Exception {
+    long start = System.nanoTime();
+    List<String> seen = List.of();
+    while (System.nanoTime() - start < BOUND.toNanos()) {
+      HttpResponse<String> r = call(node, "GET", path, key, null, null);
+      seen = JSON.readTree(r.body()).findValuesAsText(field);
+      if (seen.equals(versions)) {
+        return Duration.ofNanos(System.nanoTime() - start).toMillis();
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(path + " on " + node.uri("") + " shows " + seen + ", not " + versions);
+  }
+
+  String sessionVersion(ServerProcess node, String session) throws Exception {
+    HttpResponse<String> r =
+        call(node, "GET", "/agents/roving/sessions/" + session, TestServer.ACME_KEY, null, null);
+    assertEquals(200, r.statusCode(), r.body());
+    return JSON.readTree(r.body()).path("agentVersion").asText();
+  }
+
+  /**
+   * Issue 15 (items 1, 2): an agent uploaded through one node is stored and announced, so every
+   * node lists and runs it, for its tenant only; a replacement and a deletion reach every node too,
+   * and a session keeps its pinned version wherever it runs. Workflows the same.
+   */
+  void definitionsReachEveryNodeWithinTheirTenant(ServerCluster cluster) throws Exception {
+    String acme = TestServer.ACME_KEY;
+    String agent = "name: roving\ndescription: %s\ninstructions: Answer briefly.\ntools: []\n";
+    String message = "{\"text\": \"hello\"}";
+    HttpResponse<String> v1 =
+        call(
+            cluster.node(1),
+            "PUT",
+            "/agents/roving",
+            acme,
+            "application/yaml",
+            agent.formatted("one"));
+    assertEquals(200, v1.statusCode(), v1.body());
+    String version1 = JSON.readTree(v1.body()).path("version").asText();
+    List<Long> lags = new ArrayList<>();
+    for (int n = 2; n <= 3; n++) {
+      lags.add(untilListed(cluster.node(n), "/agents", "version", acme, List.of(version1)));
+      assertEquals(
+          "{\"agents\":[]}",
+          call(cluster.node(n), "GET", "/agents", TestServer.GLOBEX_KEY, null, null).body());
+    }
+    HttpResponse<String> said =
+        call(
+            cluster.node(3),
+            "POST",
+            "/agents/roving/sessions/s1/messages",
+            acme,
+            "application/json",
+            message);
+    assertEquals(200, said.statusCode(), said.body());
+    assertEquals(
+        404,
+        call(
+                cluster.node(2),
+                "POST",
+                "/agents/roving/sessions/g1/messages",
+                TestServer.GLOBEX_KEY,
+                "application/json",
+                message)
+            .statusCode());
+
+    HttpResponse<String> v2 =
+        call(
+            cluster.node(2),
+            "PUT",
+            "/agents/roving",
+            acme,
+            "application/yaml",
+            agent.formatted("two"));
+    assertEquals(200, v2.statusCode(), v2.body());
+    String version2 = JSON.readTree(v2.body()).path("version").asText();
+    lags.add(untilListed(cluster.node(1), "/agents", "version", acme, List.of(version2)));
+    lags.add(untilListed(cluster.node(3), "/agents", "version", acme, List.of(version2)));
+    assertEquals(version1, sessionVersion(cluster.node(1), "s1"));
+
+    assertEquals(
+        200, call(cluster.node(3), "DELETE", "/agents/roving", acme, null, null).statusCode());
+    lags.add(untilListed(cluster.node(1), "/agents", "version", acme, List.of()));
+    lags.add(untilListed(cluster.node(2), "/agents", "version", acme, List.of()));
+    assertEquals(
+        404,
+        call(
+                cluster.node(1),
+                "POST",
+                "/agents/roving/sessions/s2/messages",
+                acme,
+                "application/json",
+                message)
+            .statusCode());
+    HttpResponse<String> pinned =
+        call(
+            cluster.node(2),
+            "POST",
+            "/agents/roving/sessions/s1/messages",
+            acme,
+            "application/json",
+            message);
+    assertEquals(200, pinned.statusCode(), pinned.body());
+    assertEquals(version1, sessionVersion(cluster.node(3), "s1"));
+
+    String workflow =
+        "document: {dsl: '1.0.0', namespace: t, name: roving, version: '1.0.0'}\n"
+            + "do:\n  - answer:\n      set: {ok: true}\n";
+    HttpResponse<String> deployed =
+        call(cluster.node(1), "PUT", "/workflows/roving", acme, "application/yaml", workflow);
+    assertEquals(200, deployed.statusCode(), deployed.body());
+    lags.add(untilListed(cluster.node(3), "/workflows", "name", acme, List.of("roving")));
+    assertEquals(
+        "{\"workflows\":[]}",
+        call(cluster.node(2), "GET", "/workflows", TestServer.GLOBEX_KEY, null, null).body());
+    System.out.println(
+        "ClusterSearchIT: ms until another node lists a definition change: " + summary(lags));
   }
 
   long lagOrFail(ServerProcess node, String word, String id, long since) {

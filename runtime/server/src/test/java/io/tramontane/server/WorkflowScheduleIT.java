@@ -75,9 +75,7 @@ class WorkflowScheduleIT {
               "tramontane.workflows.http.allowed-hosts",
               List.of("127.0.0.1"),
               "tramontane.workflows.http.allow-private-networks",
-              true,
-              "tramontane.workflows.schedules.tenant",
-              "acme");
+              true);
       TestDatabase db = TestDatabase.h2(dir.resolve("data"));
       String firstRun;
       try (TestServer server = TestServer.start(db, extra)) {

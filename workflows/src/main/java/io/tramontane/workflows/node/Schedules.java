@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Timer schedules on this node: keeps each deployed workflow's {@link ScheduleEntity} in step with
  * its deployed version ({@code schedule.every}, {@code cron}, {@code after}; removed when a version
- * has none), and lets schedules start and watch runs of the sharded {@link WorkflowRunEntity}.
- * Scheduled runs belong to {@code tramontane.workflows.schedules.tenant}.
+ * has none), and lets schedules start and watch runs of the sharded {@link WorkflowRunEntity}. A
+ * schedule's runs belong to its definition's tenant (entity key {@code <tenant>/<workflow>}).
  */
 final class Schedules {
 
@@ -33,14 +33,18 @@ final class Schedules {
   private static final Duration RETRY = Duration.ofSeconds(5);
 
   private final ActorSystem<?> system;
-  private final String tenant;
 
-  /** The latest version told to each schedule, until its entity confirms it. */
-  private final Map<String, WorkflowDefinition> pending = new ConcurrentHashMap<>();
+  /**
+   * The latest change told to each schedule (key {@code <tenant>/<workflow>}), until its entity
+   * confirms it.
+   */
+  private final Map<String, Change> pending = new ConcurrentHashMap<>();
 
-  private Schedules(ActorSystem<?> system, String tenant) {
+  /** A deployed version ({@code definition} null: the workflow was deleted). */
+  private record Change(String tenant, String workflow, WorkflowDefinition definition) {}
+
+  private Schedules(ActorSystem<?> system) {
     this.system = system;
-    this.tenant = tenant;
   }
 
   static Schedules start(ActorSystem<?> system, PersistenceSettings persistence, Config config) {
@@ -49,51 +53,66 @@ final class Schedules {
         system,
         new ScheduleEntity.Runtime(
             new ShardedRuns(system), settings, Clock.systemUTC(), persistence));
-    return new Schedules(system, settings.tenant());
+    return new Schedules(system);
   }
 
-  /** A version was deployed: set its schedule, or remove the schedule when it has none. */
-  void deployed(WorkflowDefinition d) {
-    pending.put(d.name(), d);
-    tell(d);
+  /**
+   * A version was deployed in {@code tenant}: set its schedule, or remove the schedule when it has
+   * none.
+   */
+  void deployed(String tenant, WorkflowDefinition d) {
+    change(new Change(tenant, d.name(), d));
   }
 
-  private void tell(WorkflowDefinition d) {
+  /** The workflow was deleted from {@code tenant}: remove its schedule. */
+  void removed(String tenant, String workflow) {
+    change(new Change(tenant, workflow, null));
+  }
+
+  private void change(Change c) {
+    pending.put(ScheduleEntity.entityId(c.tenant(), c.workflow()), c);
+    tell(c);
+  }
+
+  private void tell(Change c) {
+    WorkflowDefinition d = c.definition();
     Optional<ScheduleSpec> spec;
     try {
-      spec = d.schedule();
+      spec = d == null ? Optional.empty() : d.schedule();
     } catch (IllegalArgumentException e) { // validation refuses these; never leave a stale one
       LOG.error("Workflow {}: schedule not understood ({}); removing it", d.name(), e.getMessage());
       spec = Optional.empty();
     }
     Optional<ScheduleSpec> timer = spec;
-    String tree = d.tree().toString();
+    String id = ScheduleEntity.entityId(c.tenant(), c.workflow());
     ClusterSharding.get(system)
-        .entityRefFor(ScheduleEntity.ENTITY_KEY, ScheduleEntity.entityId(tenant, d.name()))
+        .entityRefFor(ScheduleEntity.ENTITY_KEY, id)
         .<Done>askWithStatus(
             r ->
                 timer.isPresent()
-                    ? new ScheduleEntity.Ensure(timer.get(), d.hash(), tree, r)
+                    ? new ScheduleEntity.Ensure(timer.get(), d.hash(), d.tree().toString(), r)
                     : new ScheduleEntity.Remove(r),
             ASK)
         .whenComplete(
             (ok, err) -> {
               if (err == null) {
-                pending.remove(d.name(), d);
-              } else if (pending.get(d.name()) == d) {
+                pending.remove(id, c);
+              } else if (pending.get(id) == c) {
                 LOG.warn(
                     "Schedule of workflow {} not updated yet ({}); retrying in {}",
-                    d.name(),
+                    id,
                     err.getMessage(),
                     RETRY);
-                system.scheduler().scheduleOnce(RETRY, () -> retry(d), system.executionContext());
+                system
+                    .scheduler()
+                    .scheduleOnce(RETRY, () -> retry(id, c), system.executionContext());
               }
             });
   }
 
-  private void retry(WorkflowDefinition d) {
-    if (pending.get(d.name()) == d) {
-      tell(d);
+  private void retry(String id, Change c) {
+    if (pending.get(id) == c) {
+      tell(c);
     }
   }
 

@@ -7,6 +7,9 @@ import com.typesafe.config.Config;
 import io.tramontane.agents.Agents;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.NotFoundException;
+import io.tramontane.core.UnavailableException;
+import io.tramontane.core.definition.StoredDefinitions;
 import io.tramontane.core.event.PlatformEvent;
 import io.tramontane.core.event.PlatformEvents;
 import io.tramontane.core.system.TramontaneSystem;
@@ -32,6 +35,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.pekko.Done;
@@ -45,9 +49,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Workflows on one node: deployed definitions (by name, every version kept by hash), runs as
- * sharded {@link WorkflowRunEntity}s pinned to the version they started with, and webhook triggers
- * that start one run per accepted delivery.
+ * Workflows on one node: deployed definitions (per tenant and name, stored and shared by every
+ * node), runs as sharded {@link WorkflowRunEntity}s pinned to the version they started with, and
+ * webhook triggers that start one run of the trigger's tenant per accepted delivery.
  */
 public final class Workflows {
 
@@ -56,10 +60,22 @@ public final class Workflows {
   private static final Pattern RUN_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Duration ASK = Duration.ofSeconds(30);
 
+  /** The journal's entity type of stored workflow definitions. */
+  static final String KIND = "WorkflowDefinition";
+
+  private static final long READ_SECONDS = 10;
+
   private final ActorSystem<?> system;
   private final WorkflowDefinitions parser;
+
+  /** Deployed definitions by {@code <tenant>/<name>}. */
   private final Map<String, WorkflowDefinition> current = new ConcurrentHashMap<>();
+
+  /** The journal sequence number each definition was last read at (older reads are ignored). */
+  private final Map<String, Long> seqNrs = new ConcurrentHashMap<>();
+
   private final Map<String, String> triggers;
+  private StoredDefinitions store;
   private final PlatformEvents events;
   private ActorRef<Topic.Command<WorkflowRunEntity.Notify>> topic;
   private volatile Schedules schedules;
@@ -104,27 +120,54 @@ public final class Workflows {
         d.isBlank()
             ? Path.of(config.getString("tramontane.data-dir")).resolve("workflows")
             : Path.of(d);
-    DefinitionEntity.init(node.system(), node.persistence());
-    w.definitionsTopic =
-        node.system()
-            .systemActorOf(
-                Topic.create(DefinitionChanged.class, "workflow-definitions"),
-                "workflow-definitions",
-                Props.empty());
-    node.system()
-        .systemActorOf(w.definitionListener(), "workflow-definition-listener", Props.empty());
+    String filesTenant = c.getString("tenant");
+    if (!StoredDefinitions.validTenant(filesTenant)) {
+      throw new ConfigurationException(
+          "tramontane.workflows.tenant must be a tenant name (1-128 characters, no '/'), not '"
+              + filesTenant
+              + "'.");
+    }
+    w.store = StoredDefinitions.start(node.system(), node.persistence(), KIND);
+    w.store.onChange(
+        k ->
+            w.store
+                .read(k)
+                .thenAccept(w::apply)
+                .whenComplete(
+                    (ok, e) -> {
+                      if (e != null) {
+                        LOG.warn("Workflow {}: change not read: {}", k, e.toString());
+                      }
+                    }));
     w.loadStored();
-    w.deployDirectory(dir);
+    w.deployDirectory(filesTenant, dir);
     for (Map.Entry<String, String> t : triggers.entrySet()) {
-      if (!w.current.containsKey(t.getValue())) {
+      String path = "tramontane.intake.triggers." + t.getKey() + ".tenant";
+      if (!config.hasPath(path)) {
+        throw new ConfigurationException(
+            "tramontane.workflows.triggers."
+                + t.getKey()
+                + " names trigger '"
+                + t.getKey()
+                + "', which is not declared: declare it under tramontane.intake.triggers.");
+      }
+      String tenant = config.getString(path);
+      if (w.definition(tenant, t.getValue()).isEmpty()) {
         throw new ConfigurationException(
             "tramontane.workflows.triggers."
                 + t.getKey()
                 + " names workflow '"
                 + t.getValue()
-                + "', which is not deployed from "
+                + "', which is not deployed in the trigger's tenant '"
+                + tenant
+                + "': put it in "
                 + dir
-                + ".");
+                + (tenant.equals(filesTenant)
+                    ? ""
+                    : " with tramontane.workflows.tenant = \"" + tenant + "\"")
+                + ", or deploy it with PUT /workflows/"
+                + t.getValue()
+                + " and a key of that tenant.");
       }
     }
     w.topic =
@@ -143,7 +186,7 @@ public final class Workflows {
             node.persistence(),
             w.topic));
     w.schedules = Schedules.start(node.system(), node.persistence(), config);
-    w.current.values().forEach(w.schedules::deployed);
+    w.current.forEach((key, def) -> w.schedules.deployed(tenantOf(key), def));
     // its own consumer id: offsets are stored per consumer id, and "workflows" reads deliveries
     events.subscribeClusterWide(
         "workflow-events", (tx, event) -> w.onEvent(event).toCompletableFuture().join());
@@ -211,7 +254,7 @@ public final class Workflows {
     ObjectNode cloudEvent = event.toCloudEvent();
     topic.tell(Topic.publish(new WorkflowRunEntity.Notify(event.tenant(), cloudEvent.toString())));
     List<CompletableFuture<?>> started = new java.util.ArrayList<>();
-    for (WorkflowDefinition d : definitions()) {
+    for (WorkflowDefinition d : definitions(event.tenant())) {
       JsonNode on = d.tree().path("schedule").get("on");
       if (on != null && Inbox.satisfies(on, cloudEvent)) {
         String runName = "evt-" + shortHash(event.source() + "\n" + event.id());
@@ -245,14 +288,16 @@ public final class Workflows {
     }
   }
 
-  private void deployDirectory(Path dir) {
+  private void deployDirectory(String tenant, Path dir) {
     if (!Files.isDirectory(dir)) {
       return;
     }
+    int n = 0;
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.filter(p -> p.toString().matches(".*\\.ya?ml")).sorted().toList()) {
         try {
-          install(f.toString(), Files.readAllBytes(f), false);
+          install(tenant, null, f.toString(), Files.readAllBytes(f), false);
+          n++;
         } catch (WorkflowDefinitionException e) {
           throw new ConfigurationException("workflow definition " + e.getMessage());
         }
@@ -260,154 +305,189 @@ public final class Workflows {
     } catch (IOException e) {
       throw new ConfigurationException("cannot read workflows from " + dir + ": " + e.getMessage());
     }
-    LOG.info("Workflows: {} deployed from {}", current.size(), dir);
-  }
-
-  /** Validates and deploys a definition; runs already started keep their version. */
-  public WorkflowDefinition deploy(String source, byte[] yaml) {
-    return install(source, yaml, true);
+    LOG.info("Workflows: {} deployed from {}, tenant {}", n, dir, tenant);
   }
 
   /**
-   * Parses, stores and installs a definition. A deployment over REST waits until it is stored; a
-   * file deployed at start does not (the file is its source, and the journal may not answer yet).
+   * Validates and deploys a definition of {@code tenant} whose name must be {@code name}; runs
+   * already started keep their version. Everything is checked before anything is stored, so a
+   * refused definition changes nothing.
    */
-  private WorkflowDefinition install(String source, byte[] yaml, boolean awaitStored) {
+  public WorkflowDefinition deploy(String tenant, String name, String source, byte[] yaml) {
+    return install(tenant, name, source, yaml, true);
+  }
+
+  /**
+   * Parses, checks, stores and installs a definition. A deployment over REST waits until it is
+   * stored; a file deployed at start does not (the file is its source, and the journal may not
+   * answer yet).
+   */
+  private WorkflowDefinition install(
+      String tenant, String expectedName, String source, byte[] yaml, boolean awaitStored) {
     WorkflowDefinition d = parser.parse(source, yaml);
+    if (expectedName != null && !d.name().equals(expectedName)) {
+      throw new InvalidRequestException(
+          "the definition's name (document.name) '"
+              + d.name()
+              + "' differs from the path's '"
+              + expectedName
+              + "': deploy it to /workflows/"
+              + d.name()
+              + " or change document.name to '"
+              + expectedName
+              + "'; nothing was deployed.");
+    }
+    StoredDefinitions.Key key = new StoredDefinitions.Key(tenant, d.name());
     CompletionStage<Done> stored =
-        ClusterSharding.get(system)
-            .entityRefFor(DefinitionEntity.ENTITY_KEY, d.name())
-            .askWithStatus(
-                r ->
-                    new DefinitionEntity.Deploy(
-                        d.hash(), source, new String(yaml, StandardCharsets.UTF_8), r),
-                ASK);
+        store.deploy(key, d.hash(), source, new String(yaml, StandardCharsets.UTF_8));
     if (awaitStored) {
       try {
         stored.toCompletableFuture().join();
       } catch (java.util.concurrent.CompletionException e) {
-        throw new io.tramontane.core.UnavailableException(
+        throw new UnavailableException(
             "the definition could not be stored (" + e.getCause().getMessage() + "); retry",
             Duration.ofSeconds(5));
+      }
+      if (refresh(key)) {
+        return d;
       }
     } else {
       stored.whenComplete(
           (ok, e) -> {
             if (e != null) {
-              LOG.warn("Workflow {}: not stored for other nodes yet: {}", d.name(), e.toString());
+              LOG.warn("Workflow {}: not stored for other nodes yet: {}", key, e.toString());
             }
           });
     }
-    current.put(d.name(), d);
-    if (definitionsTopic != null) {
-      definitionsTopic.tell(Topic.publish(new DefinitionChanged(d.name(), d.hash())));
-    }
+    current.put(id(tenant, d.name()), d);
     if (schedules != null) {
-      schedules.deployed(d); // timer schedule set, changed or removed with the version
+      schedules.deployed(tenant, d); // timer schedule set, changed or removed with the version
     }
     return d;
   }
 
   /**
-   * The deployed version of {@code name}: as known here, else as stored (deployed through another
-   * node, or over REST before a restart).
+   * Deletes the workflow {@code name} of {@code tenant}: it is no longer listed, started, scheduled
+   * or started by events; runs in flight finish on their version. Idempotent: true when a version
+   * was deployed. A file in the definitions directory is deployed again at the next start.
    */
-  public Optional<WorkflowDefinition> definition(String name) {
-    WorkflowDefinition d = current.get(name);
-    if (d != null) {
-      return Optional.of(d);
+  public boolean remove(String tenant, String name) {
+    if (!StoredDefinitions.valid(name)) {
+      throw new InvalidRequestException(
+          "workflow name '"
+              + name
+              + "' is not valid: 1-128 letters, digits, '.', '_', ':' or '-'.");
     }
+    StoredDefinitions.Key key = new StoredDefinitions.Key(tenant, name);
+    boolean removed;
     try {
-      return stored(name).toCompletableFuture().join();
-    } catch (RuntimeException e) {
-      LOG.warn("Workflow {}: cannot read the stored definition: {}", name, e.toString());
+      removed = store.remove(key).toCompletableFuture().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw new UnavailableException(
+          "the definition could not be deleted (" + e.getCause().getMessage() + "); retry",
+          Duration.ofSeconds(5));
+    }
+    refresh(key);
+    // Nothing is deployed now, also when the store never had it (a file not stored yet).
+    boolean wasHere = current.remove(id(tenant, name)) != null;
+    if (wasHere && schedules != null) {
+      schedules.removed(tenant, name);
+    }
+    return removed || wasHere;
+  }
+
+  /**
+   * The deployed version of {@code name} in {@code tenant}: as known here, else as stored (deployed
+   * through another node, or over REST before a restart).
+   */
+  public Optional<WorkflowDefinition> definition(String tenant, String name) {
+    if (!StoredDefinitions.validTenant(tenant) || !StoredDefinitions.valid(name)) {
       return Optional.empty();
     }
-  }
-
-  /** A deployment elsewhere in the cluster: an update for this node's definitions. */
-  public record DefinitionChanged(String name, String hash)
-      implements io.tramontane.core.CborSerializable {}
-
-  private ActorRef<Topic.Command<DefinitionChanged>> definitionsTopic;
-
-  private org.apache.pekko.actor.typed.Behavior<DefinitionChanged> definitionListener() {
-    return org.apache.pekko.actor.typed.javadsl.Behaviors.setup(
-        ctx -> {
-          definitionsTopic.tell(Topic.subscribe(ctx.getSelf()));
-          return org.apache.pekko.actor.typed.javadsl.Behaviors.receiveMessage(
-              changed -> {
-                WorkflowDefinition mine = current.get(changed.name());
-                if (mine == null || !mine.hash().equals(changed.hash())) {
-                  stored(changed.name());
-                }
-                return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
-              });
-        });
-  }
-
-  /** Reads, parses and keeps the stored version of {@code name}. */
-  private CompletionStage<Optional<WorkflowDefinition>> stored(String name) {
-    if (!RUN_NAME.matcher(name).matches()) {
-      return CompletableFuture.completedFuture(Optional.empty());
+    WorkflowDefinition d = current.get(id(tenant, name));
+    if (d == null) {
+      refresh(new StoredDefinitions.Key(tenant, name));
+      d = current.get(id(tenant, name));
     }
-    return ClusterSharding.get(system)
-        .entityRefFor(DefinitionEntity.ENTITY_KEY, name)
-        .<DefinitionEntity.State>askWithStatus(DefinitionEntity.Get::new, ASK)
-        .thenApply(
-            s -> {
-              if (s.hash() == null) {
-                return Optional.<WorkflowDefinition>empty();
-              }
-              WorkflowDefinition d =
-                  parser.parse(s.source(), s.yaml().getBytes(StandardCharsets.UTF_8));
-              current.put(d.name(), d);
-              if (schedules != null) {
-                schedules.deployed(d);
-              }
-              return Optional.of(d);
-            });
+    return Optional.ofNullable(d);
   }
 
-  /** Every stored definition (deployed over REST, on any node, before this start). */
-  private void loadStored() {
-    String prefix = DefinitionEntity.ENTITY_KEY.name() + "|";
-    List<String> names;
+  /** Reads {@code key} from the store and applies it here; false when it cannot be read. */
+  private boolean refresh(StoredDefinitions.Key key) {
     try {
-      names =
-          org.apache.pekko.persistence.query.PersistenceQuery.get(system.classicSystem())
-              .getReadJournalFor(
-                  org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.class,
-                  org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.Identifier())
-              .currentPersistenceIds()
-              .filter(id -> id.startsWith(prefix))
-              .map(id -> id.substring(prefix.length()))
-              .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system)
-              .toCompletableFuture()
-              .join();
-    } catch (RuntimeException e) {
+      apply(store.read(key).toCompletableFuture().get(READ_SECONDS, TimeUnit.SECONDS));
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      LOG.warn("Workflow {}: cannot read the stored definition: {}", key, e.toString());
+      return false;
+    }
+  }
+
+  /** What the store holds for one definition, unless this node already read a newer state. */
+  private synchronized void apply(StoredDefinitions.Stored s) {
+    String id = id(s.key().tenant(), s.key().name());
+    if (s.seqNr() < seqNrs.getOrDefault(id, -1L)) {
+      return;
+    }
+    Optional<StoredDefinitions.Version> v = s.deployed();
+    if (v.isEmpty()) {
+      if (s.seqNr() > 0) {
+        seqNrs.put(id, s.seqNr());
+        if (current.remove(id) != null && schedules != null) {
+          schedules.removed(s.key().tenant(), s.key().name());
+        }
+      }
+      return;
+    }
+    WorkflowDefinition d;
+    try {
+      d = parser.parse(v.get().source(), v.get().text().getBytes(StandardCharsets.UTF_8));
+    } catch (WorkflowDefinitionException e) {
+      LOG.warn("Workflow {}: the stored definition no longer loads: {}", s.key(), e.getMessage());
+      return;
+    }
+    seqNrs.put(id, s.seqNr());
+    WorkflowDefinition before = current.put(id, d);
+    if (schedules != null && (before == null || !before.hash().equals(d.hash()))) {
+      schedules.deployed(s.key().tenant(), d);
+    }
+  }
+
+  /**
+   * Every stored definition of every tenant (deployed over REST, on any node, before this start).
+   */
+  private void loadStored() {
+    List<StoredDefinitions.Stored> all;
+    try {
+      all = store.all().toCompletableFuture().get(READ_SECONDS * 3, TimeUnit.SECONDS);
+    } catch (Exception e) {
       // the journal is not reachable yet: each stored definition is read when first asked for
       LOG.warn(
           "Workflows: stored definitions not loaded at start ({}); read on first use",
           e.toString());
       return;
     }
-    for (String name : names) {
-      try {
-        stored(name).toCompletableFuture().join();
-      } catch (RuntimeException e) {
-        LOG.warn("Workflow {}: the stored definition is not loaded: {}", name, e.toString());
-      }
-    }
-    if (!names.isEmpty()) {
-      LOG.info("Workflows: {} stored definition(s) loaded", names.size());
+    all.forEach(this::apply);
+    if (!all.isEmpty()) {
+      LOG.info("Workflows: {} stored definition(s) loaded", all.size());
     }
   }
 
-  public List<WorkflowDefinition> definitions() {
-    return current.values().stream()
+  /** The deployed definitions of {@code tenant}, by name. */
+  public List<WorkflowDefinition> definitions(String tenant) {
+    String prefix = id(tenant, "");
+    return current.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix))
+        .map(Map.Entry::getValue)
         .sorted(java.util.Comparator.comparing(WorkflowDefinition::name))
         .toList();
+  }
+
+  private static String id(String tenant, String name) {
+    return tenant + "/" + name;
   }
 
   static String runId(String tenant, String workflow, String runName) {
@@ -435,11 +515,14 @@ public final class Workflows {
       String tenant, String workflow, String runName, JsonNode input) {
     try {
       WorkflowDefinition d =
-          definition(workflow)
+          definition(tenant, workflow)
               .orElseThrow(
                   () ->
-                      new InvalidRequestException(
-                          "no workflow named '" + workflow + "' is deployed."));
+                      new NotFoundException(
+                          "No workflow '"
+                              + workflow
+                              + "' is deployed in this tenant; GET /workflows lists the tenant's"
+                              + " workflows."));
       return run(tenant, workflow, runName)
           .askWithStatus(
               r ->

@@ -8,10 +8,9 @@ import java.time.ZoneId;
 import java.util.Locale;
 
 /**
- * {@code tramontane.workflows.schedules}: whose runs scheduled runs are, the zone cron expressions
- * are read in, and what happens to ticks missed while no node was running.
+ * {@code tramontane.workflows.schedules}: the zone cron expressions are read in, and what happens
+ * to ticks missed while no node was running. A schedule's runs belong to its definition's tenant.
  *
- * @param tenant tenant of scheduled runs
  * @param zone zone of cron expressions
  * @param missed what to do with ticks missed during downtime
  * @param maxCatchUp most missed ticks fired at once under {@link Missed#ALL}
@@ -20,7 +19,6 @@ import java.util.Locale;
  * @param maxTimer longest single timer; the schedule re-reads the clock at least this often
  */
 public record ScheduleSettings(
-    String tenant,
     ZoneId zone,
     Missed missed,
     int maxCatchUp,
@@ -41,12 +39,6 @@ public record ScheduleSettings(
   }
 
   public ScheduleSettings {
-    if (tenant == null || tenant.isBlank() || tenant.contains("/")) {
-      throw new ConfigurationException(
-          "tramontane.workflows.schedules.tenant must be a tenant name (no '/'), not '"
-              + tenant
-              + "'.");
-    }
     if (maxCatchUp < 1) {
       throw new ConfigurationException(
           "tramontane.workflows.schedules.max-catch-up must be 1 or more, not " + maxCatchUp + ".");
@@ -63,6 +55,12 @@ public record ScheduleSettings(
   /** Reads {@code tramontane.workflows.schedules}. */
   public static ScheduleSettings fromConfig(Config config) {
     Config c = config.getConfig("tramontane.workflows.schedules");
+    if (c.hasPath("tenant")) {
+      throw new ConfigurationException(
+          "tramontane.workflows.schedules.tenant is no longer read: a schedule runs in its"
+              + " definition's tenant. Set tramontane.workflows.tenant (the tenant of the files in"
+              + " tramontane.workflows.dir) instead.");
+    }
     ZoneId zone;
     try {
       zone = ZoneId.of(c.getString("zone"));
@@ -83,7 +81,6 @@ public record ScheduleSettings(
               + "': use latest, all or skip.");
     }
     return new ScheduleSettings(
-        c.getString("tenant"),
         zone,
         missed,
         c.getInt("max-catch-up"),

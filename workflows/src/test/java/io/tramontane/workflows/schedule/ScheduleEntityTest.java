@@ -136,7 +136,6 @@ class ScheduleEntityTest {
 
   ScheduleSettings settings(Missed missed, int maxCatchUp) {
     return new ScheduleSettings(
-        "acme",
         ZoneOffset.UTC,
         missed,
         maxCatchUp,

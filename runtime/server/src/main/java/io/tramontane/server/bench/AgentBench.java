@@ -139,6 +139,7 @@ public final class AgentBench implements Callable<Integer> {
                     new ToolRegistry().register(new Noop()))) {
           agents.define(
               "bench",
+              "bench",
               ("name: bench\ndescription: bench\nmodel: scripted\ninstructions: Do it.\n"
                       + "tools: [noop]\nlimits: {max-steps: 4, max-tool-calls: 4}\n")
                   .getBytes(StandardCharsets.UTF_8));

@@ -44,7 +44,7 @@ final class AskCommand implements Callable<Integer> {
   @Option(
       names = "--agents",
       paramLabel = "DIR",
-      description = "Directory of agent definitions (tramontane.agents.dir).")
+      description = "Directory of agent definitions (tramontane.agents.dir), of the --tenant.")
   Path agentsDir;
 
   @Option(
@@ -70,6 +70,7 @@ final class AskCommand implements Callable<Integer> {
     Map<String, Object> overrides = new HashMap<>(RetrievalNode.overrides());
     if (agentsDir != null) {
       overrides.put("tramontane.agents.dir", agentsDir.toString());
+      overrides.put("tramontane.agents.tenant", tenant); // the directory's agents are --tenant's
     }
     String sessionId = session != null ? session : "cli-" + UUID.randomUUID();
     try (RetrievalNode node = RetrievalNode.start(options.load(overrides))) {

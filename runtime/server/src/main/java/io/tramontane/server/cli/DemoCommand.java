@@ -87,6 +87,9 @@ final class DemoCommand implements Callable<Integer> {
             "scheme", "standard-webhooks",
             "secrets", List.of("file:" + hookSecret)));
     overrides.put("tramontane.workflows.dir", workflows.toString());
+    // The demo's definitions belong to its tenant, like its trigger and API key.
+    overrides.put("tramontane.workflows.tenant", "demo");
+    overrides.put("tramontane.agents.tenant", "demo");
     overrides.put("tramontane.workflows.triggers.tickets", "demo-ticket");
     overrides.put("tramontane.workflows.http.allowed-hosts", List.of("127.0.0.1"));
     overrides.put("tramontane.workflows.http.allow-private-networks", true);
@@ -401,6 +404,7 @@ final class DemoCommand implements Callable<Integer> {
   private static void showAgent(PrintWriter out, TramontaneServer server) {
     Agents agents = server.agents();
     agents.define(
+        "demo",
         "demo agent",
         ("name: demo\n"
                 + "description: Answers from the demo documents.\n"

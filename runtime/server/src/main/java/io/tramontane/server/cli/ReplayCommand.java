@@ -37,7 +37,10 @@ final class ReplayCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "SESSION")
   String session;
 
-  @Option(names = "--agents", paramLabel = "DIR", description = "Directory of agent definitions.")
+  @Option(
+      names = "--agents",
+      paramLabel = "DIR",
+      description = "Directory of agent definitions, of the --tenant.")
   Path agentsDir;
 
   @Option(names = "--tenant", description = "Tenant (default: ${DEFAULT-VALUE}).")
@@ -51,6 +54,7 @@ final class ReplayCommand implements Callable<Integer> {
     Map<String, Object> overrides = new HashMap<>(RetrievalNode.overrides());
     if (agentsDir != null) {
       overrides.put("tramontane.agents.dir", agentsDir.toString());
+      overrides.put("tramontane.agents.tenant", tenant); // the directory's agents are --tenant's
     }
     try (RetrievalNode node = RetrievalNode.start(options.load(overrides))) {
       SessionReplay.Report report =

@@ -57,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--agents",
       paramLabel = "DIR",
-      description = "Agent definitions for call: agent.")
+      description = "Agent definitions for call: agent, of the --tenant.")
   Path agentsDir;
 
   @Option(
@@ -92,6 +92,7 @@ final class RunCommand implements Callable<Integer> {
     Map<String, Object> overrides = new HashMap<>(RetrievalNode.overrides());
     if (agentsDir != null) {
       overrides.put("tramontane.agents.dir", agentsDir.toString());
+      overrides.put("tramontane.agents.tenant", tenant); // the directory's agents are --tenant's
     }
     var config = options.load(overrides);
     List<String> hosts =

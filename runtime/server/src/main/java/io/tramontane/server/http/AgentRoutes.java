@@ -57,6 +57,7 @@ final class AgentRoutes extends AllDirectives {
     table
         .add("GET", "/agents", RouteTable.Access.API_KEY, SCOPE_READ, this::list)
         .add("PUT", "/agents/{agent}", RouteTable.Access.API_KEY, SCOPE_WRITE, this::define)
+        .add("DELETE", "/agents/{agent}", RouteTable.Access.API_KEY, SCOPE_WRITE, this::delete)
         .add(
             "POST",
             "/agents/{agent}/sessions/{session}/messages",
@@ -91,7 +92,7 @@ final class AgentRoutes extends AllDirectives {
 
   private Route list(Principal caller, Map<String, String> vars) {
     List<Map<String, Object>> list =
-        agents.catalog().all().stream()
+        agents.definitions(caller.tenant()).stream()
             .map(
                 d -> {
                   Map<String, Object> m = new LinkedHashMap<>();
@@ -119,20 +120,26 @@ final class AgentRoutes extends AllDirectives {
                 body(request)
                     .thenApply(
                         bytes -> {
+                          String name = vars.get("agent");
+                          // checked whole (the name too) before anything is stored
                           AgentDefinition d =
-                              agents.define("PUT /agents/" + vars.get("agent"), bytes);
-                          if (!d.name().equals(vars.get("agent"))) {
-                            throw new InvalidRequestException(
-                                "the definition's name '"
-                                    + d.name()
-                                    + "' differs from the path's '"
-                                    + vars.get("agent")
-                                    + "'.");
-                          }
+                              agents.define(caller.tenant(), name, "PUT /agents/" + name, bytes);
                           return Json.response(
                               StatusCodes.OK, Map.of("name", d.name(), "version", d.version()));
                         })
                     .exceptionally(Problems::fromThrowable)));
+  }
+
+  private Route delete(Principal caller, Map<String, String> vars) {
+    return completeWithFuture(
+        java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                  String name = vars.get("agent");
+                  boolean removed = agents.remove(caller.tenant(), name);
+                  return Json.response(
+                      StatusCodes.OK, Map.of("status", removed ? "deleted" : "not-deployed"));
+                })
+            .exceptionally(Problems::fromThrowable));
   }
 
   private static JsonNode object(byte[] bytes, Set<String> fields) {

@@ -3,6 +3,7 @@ package io.tramontane.server.http;
 import io.tramontane.agents.definition.DefinitionException;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.NotFoundException;
 import io.tramontane.core.UnavailableException;
 import io.tramontane.retrieval.UnknownCollectionException;
 import java.util.LinkedHashMap;
@@ -94,6 +95,9 @@ public final class Problems {
       return of(StatusCodes.BAD_REQUEST, "Invalid Agent Definition", invalid.getMessage());
     }
     if (e instanceof UnknownCollectionException unknown) {
+      return notFound(unknown.getMessage());
+    }
+    if (e instanceof NotFoundException unknown) {
       return notFound(unknown.getMessage());
     }
     if (e instanceof InvalidRequestException invalid) {

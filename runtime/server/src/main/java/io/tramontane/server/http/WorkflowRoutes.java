@@ -22,8 +22,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
 
 /**
- * The workflows API: validate and deploy definitions, list them, start, read and cancel runs. Runs
- * belong to the API key's tenant.
+ * The workflows API: validate, deploy and delete definitions, list them, start, read and cancel
+ * runs. Definitions and runs belong to the API key's tenant.
  */
 final class WorkflowRoutes extends AllDirectives {
 
@@ -50,6 +50,8 @@ final class WorkflowRoutes extends AllDirectives {
         .add("GET", "/workflows", RouteTable.Access.API_KEY, SCOPE_READ, this::list)
         .add("POST", "/workflows/validate", RouteTable.Access.API_KEY, SCOPE_WRITE, this::validate)
         .add("PUT", "/workflows/{workflow}", RouteTable.Access.API_KEY, SCOPE_WRITE, this::deploy)
+        .add(
+            "DELETE", "/workflows/{workflow}", RouteTable.Access.API_KEY, SCOPE_WRITE, this::delete)
         .add(
             "POST",
             "/workflows/{workflow}/runs/{run}",
@@ -83,7 +85,7 @@ final class WorkflowRoutes extends AllDirectives {
 
   private Route list(Principal caller, Map<String, String> vars) {
     List<Map<String, Object>> list =
-        workflows.definitions().stream()
+        workflows.definitions(caller.tenant()).stream()
             .map(
                 d -> {
                   Map<String, Object> m = new LinkedHashMap<>();
@@ -139,9 +141,13 @@ final class WorkflowRoutes extends AllDirectives {
                 body(request)
                     .thenApply(
                         bytes -> {
+                          String name = vars.get("workflow");
                           WorkflowDefinition d;
                           try {
-                            d = workflows.deploy("PUT /workflows/" + vars.get("workflow"), bytes);
+                            // checked whole (the name too) before anything is stored
+                            d =
+                                workflows.deploy(
+                                    caller.tenant(), name, "PUT /workflows/" + name, bytes);
                           } catch (WorkflowDefinitionException e) {
                             return Problems.of(
                                 StatusCodes.BAD_REQUEST,
@@ -149,19 +155,23 @@ final class WorkflowRoutes extends AllDirectives {
                                 e.getMessage(),
                                 Map.of("problems", problems(e.problems())));
                           }
-                          if (!d.name().equals(vars.get("workflow"))) {
-                            throw new InvalidRequestException(
-                                "the definition's name '"
-                                    + d.name()
-                                    + "' differs from the path's '"
-                                    + vars.get("workflow")
-                                    + "'.");
-                          }
                           return Json.response(
                               StatusCodes.OK,
                               Map.of("name", d.name(), "version", d.version(), "hash", d.hash()));
                         })
                     .exceptionally(Problems::fromThrowable)));
+  }
+
+  private Route delete(Principal caller, Map<String, String> vars) {
+    return completeWithFuture(
+        java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                  String name = vars.get("workflow");
+                  boolean removed = workflows.remove(caller.tenant(), name);
+                  return Json.response(
+                      StatusCodes.OK, Map.of("status", removed ? "deleted" : "not-deployed"));
+                })
+            .exceptionally(Problems::fromThrowable));
   }
 
   private Route start(Principal caller, Map<String, String> vars) {

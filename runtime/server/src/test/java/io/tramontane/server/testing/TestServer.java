@@ -20,8 +20,9 @@ import java.util.Map;
 /**
  * A real Tramontane server on a free loopback port, with two tenants: {@code acme} owns the
  * Standard Webhooks trigger {@code orders} and the GitHub trigger {@code github}; {@code globex}
- * owns {@code billing}. API keys: {@link #ACME_KEY} (all scopes), {@link #ACME_NO_SCOPE_KEY} (no
- * scopes), {@link #GLOBEX_KEY} (all scopes, other tenant).
+ * owns {@code billing}; the definitions of {@code tramontane.agents.dir} and {@code
+ * tramontane.workflows.dir} are acme's. API keys: {@link #ACME_KEY} (all scopes), {@link
+ * #ACME_NO_SCOPE_KEY} (no scopes), {@link #GLOBEX_KEY} (all scopes, other tenant).
  */
 public final class TestServer implements AutoCloseable {
 
@@ -99,6 +100,9 @@ public final class TestServer implements AutoCloseable {
     o.put(
         "tramontane.server.api-keys.globex",
         Map.of("tenant", "globex", "scopes", all, "key", "env:IT_GLOBEX_KEY"));
+    // Agent and workflow definitions from the configured directories belong to acme.
+    o.put("tramontane.agents.tenant", "acme");
+    o.put("tramontane.workflows.tenant", "acme");
     return o;
   }
 

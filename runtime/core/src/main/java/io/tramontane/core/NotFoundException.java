@@ -1,0 +1,18 @@
+package io.tramontane.core;
+
+/**
+ * The request names something the caller's tenant does not have (an agent, a workflow). The message
+ * names only what was asked for, never what other tenants have. Never retriable (HTTP edges answer
+ * 404).
+ */
+public final class NotFoundException extends TramontaneException {
+
+  public NotFoundException(String message) {
+    super(message);
+  }
+
+  @Override
+  public boolean retriable() {
+    return false;
+  }
+}
