@@ -482,7 +482,10 @@ public final class AgentSessionEntity
   // --- the loop ------------------------------------------------------------------------------
 
   private ReplyEffect<Event, SessionState> onProceed(SessionState s, Proceed cmd) {
-    if (cmd.turn() != s.turn() || s.phase() == SessionState.Phase.IDLE || inFlight != null) {
+    if (cmd.turn() != s.turn()
+        || s.phase() == SessionState.Phase.IDLE
+        || inFlight != null
+        || stopping()) {
       return Effect().noReply();
     }
     Optional<AgentDefinition> found = definition(s);
@@ -554,6 +557,9 @@ public final class AgentSessionEntity
 
   private ReplyEffect<Event, SessionState> onModelReplied(SessionState s, ModelReplied r) {
     if (r.turn() != s.turn() || s.phase() != SessionState.Phase.THINKING) {
+      return Effect().noReply();
+    }
+    if (r.failure() != null && stopping()) {
       return Effect().noReply();
     }
     inFlight = null;
@@ -721,7 +727,24 @@ public final class AgentSessionEntity
     return Effect().noReply();
   }
 
+  /**
+   * Whether the node is stopping (the agents' executor is shut down): a model or tool call it
+   * interrupted did not fail, and must not be recorded as failed; the session resumes it (same key)
+   * on the node that takes it over.
+   */
+  private boolean stopping() {
+    return runtime.executor() instanceof java.util.concurrent.ExecutorService es && es.isShutdown();
+  }
+
   private ReplyEffect<Event, SessionState> onToolFinished(SessionState s, ToolFinished r) {
+    if (r.failure() != null && stopping()) {
+      LOG.info(
+          "Session {}: the call {} was interrupted by the node stopping; it is issued again, with"
+              + " the same key, when the session resumes",
+          entityId,
+          r.key());
+      return Effect().noReply();
+    }
     if (r.key().equals(inFlight)) {
       inFlight = null;
     }
