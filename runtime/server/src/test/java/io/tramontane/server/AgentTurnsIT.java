@@ -575,13 +575,21 @@ class AgentTurnsIT {
     int modelBefore = modelRequests.size();
     int paymentsBefore = payments.size();
     Path conf = dir.resolve("replay.conf");
-    Files.writeString(
-        conf,
-        "tramontane.agents.models.pay { provider = openai, model-name = pay, base-url = \"http://127.0.0.1:"
-            + model.getAddress().getPort()
-            + "/v1\" }\n"
-            + "tramontane.agents.tools.http { allowed-hosts = [\"127.0.0.1\"],"
+    StringBuilder hocon = new StringBuilder();
+    for (String m : List.of("pay", "slow", "err500", "err401", "surrogate")) {
+      hocon
+          .append("tramontane.agents.models.")
+          .append(m)
+          .append(" { provider = openai, model-name = ")
+          .append(m)
+          .append(", base-url = \"http://127.0.0.1:")
+          .append(model.getAddress().getPort())
+          .append("/v1\" }\n");
+    }
+    hocon.append(
+        "tramontane.agents.tools.http { allowed-hosts = [\"127.0.0.1\"],"
             + " allow-private-networks = true }\n");
+    Files.writeString(conf, hocon);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit =
