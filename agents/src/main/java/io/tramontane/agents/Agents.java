@@ -287,7 +287,7 @@ public final class Agents implements AutoCloseable {
   }
 
   /** Parses every stored version; one that no longer parses here (a tool gone) is left out. */
-  private static AgentCatalog.Stored parsed(AgentDefinitions loader, StoredDefinitions.Stored s) {
+  static AgentCatalog.Stored parsed(AgentDefinitions loader, StoredDefinitions.Stored s) {
     List<AgentDefinition> versions = new java.util.ArrayList<>();
     AgentDefinition current = null;
     for (StoredDefinitions.Version v : s.versions().values()) {
@@ -433,7 +433,28 @@ public final class Agents implements AutoCloseable {
    */
   public CompletionStage<AgentSessionEntity.TurnStarted> send(
       String tenant, String agent, String sessionId, String text, Set<String> principals) {
+    return send(tenant, agent, sessionId, text, principals, null);
+  }
+
+  /**
+   * Sends a message under the client's {@code idempotencyKey} (null for none): when the session
+   * already took a message with that key, nothing starts and the reply names that turn ({@code
+   * repeated}); the key with another text or other principals is refused.
+   */
+  public CompletionStage<AgentSessionEntity.TurnStarted> send(
+      String tenant,
+      String agent,
+      String sessionId,
+      String text,
+      Set<String> principals,
+      String idempotencyKey) {
     try {
+      AgentSessionEntity.checkMessage(text)
+          .ifPresent(
+              problem -> {
+                throw new InvalidRequestException(problem);
+              });
+      String hash = idempotencyKey == null ? null : requestHash(text, principals);
       EntityRef<AgentSessionEntity.Command> session = session(tenant, agent, sessionId);
       CompletionStage<Boolean> open =
           catalog.current(tenant, agent).isPresent()
@@ -447,10 +468,28 @@ public final class Agents implements AutoCloseable {
               throw noSuchAgent(agent);
             }
             return session.<AgentSessionEntity.TurnStarted>askWithStatus(
-                r -> new AgentSessionEntity.SendMessage(tenant, text, principals, r), ASK);
+                r ->
+                    new AgentSessionEntity.SendMessage(
+                        tenant, text, principals, idempotencyKey, hash, r),
+                ASK);
           });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** SHA-256 over the text and the sorted principals: what a repeated message must match. */
+  static String requestHash(String text, Set<String> principals) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      for (String p : new java.util.TreeSet<>(principals == null ? Set.of() : principals)) {
+        sha.update((byte) 0);
+        sha.update(p.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -478,7 +517,9 @@ public final class Agents implements AutoCloseable {
     }
   }
 
-  public CompletionStage<Done> cancel(String tenant, String agent, String sessionId, String by) {
+  /** Cancels the running turn; the reply lists the calls whose outcome is now unknown. */
+  public CompletionStage<AgentSessionEntity.Cancelled> cancel(
+      String tenant, String agent, String sessionId, String by) {
     try {
       return session(tenant, agent, sessionId)
           .askWithStatus(r -> new AgentSessionEntity.Cancel(by, r), ASK);
@@ -547,13 +588,61 @@ public final class Agents implements AutoCloseable {
             });
   }
 
-  /** A turn's outcome: the answer and its citations, or that it waits for an approval. */
+  /** Where a turn stands when an {@link Answer} is given. */
+  public enum Outcome {
+    /** The model answered. */
+    ANSWERED,
+    /** A call waits for a person's decision. */
+    AWAITING_APPROVAL,
+    /** A limit (steps, tool calls, tokens, time) ended the turn; the text says which. */
+    BUDGET_EXCEEDED,
+    /** A model call failed; {@link Answer#failure()} says how. No answer. */
+    FAILED,
+    /** Someone cancelled the turn. */
+    CANCELLED,
+    /** Still running when the wait ended. */
+    WORKING,
+    /** The turn ended long ago; its steps are no longer kept in the session. */
+    EARLIER
+  }
+
+  /**
+   * A turn's outcome: the answer and its citations, or that it waits for an approval, failed, was
+   * cancelled or still runs; and the calls whose outcome is unknown (they may have been applied).
+   */
   public record Answer(
       int turn,
       String text,
       List<Citation> citations,
       boolean awaitingApproval,
-      List<String> keys) {}
+      List<String> keys,
+      Outcome outcome,
+      SessionEvents.ModelCallFailed failure,
+      List<SessionEvents.ToolCallOutcomeUnknown> outcomeUnknown) {
+
+    public Answer {
+      citations = citations == null ? List.of() : List.copyOf(citations);
+      keys = keys == null ? List.of() : List.copyOf(keys);
+      outcomeUnknown = outcomeUnknown == null ? List.of() : List.copyOf(outcomeUnknown);
+    }
+
+    public Answer(
+        int turn,
+        String text,
+        List<Citation> citations,
+        boolean awaitingApproval,
+        List<String> keys) {
+      this(
+          turn,
+          text,
+          citations,
+          awaitingApproval,
+          keys,
+          awaitingApproval ? Outcome.AWAITING_APPROVAL : Outcome.ANSWERED,
+          null,
+          List.of());
+    }
+  }
 
   /** Sends a message and waits until the turn answers (or waits for an approval). */
   public CompletionStage<Answer> ask(
@@ -593,20 +682,121 @@ public final class Agents implements AutoCloseable {
         executor);
   }
 
-  private static Answer answerOf(SessionState s, int turn) {
-    Optional<SessionEvents.AnswerProduced> answer =
-        s.transcript().stream()
-            .filter(e -> e.turn() == turn && e instanceof SessionEvents.AnswerProduced)
-            .map(e -> (SessionEvents.AnswerProduced) e)
-            .reduce((a, b) -> b);
-    if (answer.isPresent()) {
-      return new Answer(turn, answer.get().text(), answer.get().citations(), false, List.of());
+  /**
+   * Waits up to {@code wait} for {@code turn} to answer or wait for a person; when the wait ends
+   * first, the answer's outcome is {@link Outcome#WORKING}. Never fails on the wait itself.
+   */
+  public CompletionStage<Answer> awaitAnswer(
+      String tenant, String agent, String sessionId, int turn, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+              return working(turn);
+            }
+            try {
+              SessionState s =
+                  session(tenant, agent, sessionId)
+                      .<SessionState>askWithStatus(
+                          r -> new AgentSessionEntity.AwaitTurn(turn, r),
+                          Duration.ofNanos(Math.min(left, ASK.toNanos())))
+                      .toCompletableFuture()
+                      .join();
+              return answerOf(s, turn);
+            } catch (java.util.concurrent.CompletionException e) {
+              if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
+                throw e;
+              }
+            }
+          }
+        },
+        executor);
+  }
+
+  private static Answer working(int turn) {
+    return new Answer(turn, "", List.of(), false, List.of(), Outcome.WORKING, null, List.of());
+  }
+
+  /** Where {@code turn} stands in the session {@code s}. */
+  public static Answer answerOf(SessionState s, int turn) {
+    SessionEvents.AnswerProduced answer = null;
+    SessionEvents.ModelCallFailed failed = null;
+    boolean budget = false;
+    boolean cancelled = false;
+    boolean seen = false;
+    List<SessionEvents.ToolCallOutcomeUnknown> unknown = new java.util.ArrayList<>();
+    for (SessionEvents.Event e : s.transcript()) {
+      if (e.turn() != turn) {
+        continue;
+      }
+      seen = true;
+      switch (e) {
+        case SessionEvents.AnswerProduced a -> answer = a;
+        case SessionEvents.ModelCallFailed f -> failed = f;
+        case SessionEvents.BudgetExceeded b -> budget = true;
+        case SessionEvents.TurnCancelled c -> cancelled = true;
+        case SessionEvents.ToolCallOutcomeUnknown u -> unknown.add(u);
+        default -> {}
+      }
+    }
+    if (failed != null) {
+      return new Answer(
+          turn,
+          "The language model could not answer: " + failed.detail() + ".",
+          List.of(),
+          false,
+          List.of(),
+          Outcome.FAILED,
+          failed,
+          unknown);
+    }
+    if (answer != null) {
+      return new Answer(
+          turn,
+          answer.text(),
+          answer.citations(),
+          false,
+          List.of(),
+          budget ? Outcome.BUDGET_EXCEEDED : Outcome.ANSWERED,
+          null,
+          unknown);
+    }
+    if (cancelled) {
+      return new Answer(
+          turn,
+          "(the turn was cancelled)",
+          List.of(),
+          false,
+          List.of(),
+          Outcome.CANCELLED,
+          null,
+          unknown);
     }
     if (s.turn() == turn && s.phase() == SessionState.Phase.AWAITING_APPROVAL) {
       return new Answer(
-          turn, "", List.of(), true, s.pending().stream().map(SessionState.Pending::key).toList());
+          turn,
+          "",
+          List.of(),
+          true,
+          s.pending().stream().map(SessionState.Pending::key).toList(),
+          Outcome.AWAITING_APPROVAL,
+          null,
+          unknown);
     }
-    return new Answer(turn, "(the turn was cancelled)", List.of(), false, List.of());
+    if (s.turn() == turn || seen) {
+      return working(turn);
+    }
+    return new Answer(
+        turn,
+        "(this turn ended earlier; its steps are no longer kept in the session)",
+        List.of(),
+        false,
+        List.of(),
+        Outcome.EARLIER,
+        null,
+        List.of());
   }
 
   @Override

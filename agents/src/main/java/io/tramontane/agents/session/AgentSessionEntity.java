@@ -23,6 +23,7 @@ import io.tramontane.agents.session.SessionEvents.BudgetExceeded;
 import io.tramontane.agents.session.SessionEvents.Event;
 import io.tramontane.agents.session.SessionEvents.MessageReceived;
 import io.tramontane.agents.session.SessionEvents.ModelAnswered;
+import io.tramontane.agents.session.SessionEvents.ModelCallFailed;
 import io.tramontane.agents.session.SessionEvents.OutputRejected;
 import io.tramontane.agents.session.SessionEvents.RequestedCall;
 import io.tramontane.agents.session.SessionEvents.ToolCallAbandoned;
@@ -86,7 +87,10 @@ public final class AgentSessionEntity
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "AgentSession");
 
-  static final int MAX_MESSAGE_CHARS = 32_000;
+  public static final int MAX_MESSAGE_CHARS = 32_000;
+
+  /** How a refusal of a reused idempotency key begins (the edge answers it with 422). */
+  public static final String KEY_REUSED = "the Idempotency-Key";
 
   /** An idle session stays in memory this long after its last turn, then passivates. */
   static final Duration IDLE_PASSIVATION = Duration.ofMinutes(2);
@@ -103,21 +107,49 @@ public final class AgentSessionEntity
   /** Commands. */
   public sealed interface Command extends CborSerializable {}
 
-  /** A user's message; starts a turn when the session is idle. */
+  /**
+   * A user's message; starts a turn when the session is idle. With an {@code idempotencyKey} the
+   * session already knows, it starts nothing and answers with that key's turn (an error when the
+   * key came with another message: {@code requestHash} differs).
+   */
   public record SendMessage(
       String tenant,
       String text,
       Set<String> principals,
+      String idempotencyKey,
+      String requestHash,
       ActorRef<StatusReply<TurnStarted>> replyTo)
-      implements Command {}
+      implements Command {
+
+    public SendMessage(
+        String tenant,
+        String text,
+        Set<String> principals,
+        ActorRef<StatusReply<TurnStarted>> replyTo) {
+      this(tenant, text, principals, null, null, replyTo);
+    }
+  }
 
   /** A person approves or denies a call waiting for approval. */
   public record Decide(
       String key, boolean approve, String by, String reason, ActorRef<StatusReply<Done>> replyTo)
       implements Command {}
 
-  /** Stop the current turn; calls not yet run are closed as abandoned. */
-  public record Cancel(String by, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /**
+   * Stop the current turn; calls not yet run are closed as abandoned, a call in flight as {@link
+   * SessionEvents.ToolCallOutcomeUnknown}.
+   */
+  public record Cancel(String by, ActorRef<StatusReply<Cancelled>> replyTo) implements Command {}
+
+  /**
+   * Reply to {@link Cancel}: the turn, and the calls that were issued and may have been applied.
+   */
+  public record Cancelled(int turn, List<SessionEvents.ToolCallOutcomeUnknown> outcomeUnknown)
+      implements CborSerializable {
+    public Cancelled {
+      outcomeUnknown = outcomeUnknown == null ? List.of() : List.copyOf(outcomeUnknown);
+    }
+  }
 
   /** Read the session. */
   public record Get(ActorRef<StatusReply<SessionState>> replyTo) implements Command {}
@@ -129,8 +161,15 @@ public final class AgentSessionEntity
   public record AwaitTurn(int turn, ActorRef<StatusReply<SessionState>> replyTo)
       implements Command {}
 
-  /** Reply to {@link SendMessage}. */
-  public record TurnStarted(int turn) implements CborSerializable {}
+  /**
+   * Reply to {@link SendMessage}: the turn the message started, or ({@code repeated}) the turn its
+   * idempotency key started earlier.
+   */
+  public record TurnStarted(int turn, boolean repeated) implements CborSerializable {
+    public TurnStarted(int turn) {
+      this(turn, false);
+    }
+  }
 
   /** Internal: ask the shard to stop (and forget) this idle session. */
   record Passivate(int turn) implements Command {}
@@ -139,11 +178,14 @@ public final class AgentSessionEntity
   record Proceed(int turn) implements Command {}
 
   /** Internal: the model call of {@code turn}/{@code step} ended. */
-  record ModelReplied(int turn, int step, ChatResponseHolder response, String failure)
+  record ModelReplied(int turn, int step, ChatResponseHolder response, ModelFailure failure)
       implements Command {}
 
   /** Internal: a tool call ended. */
   record ToolFinished(int turn, String key, ToolResult result, String failure) implements Command {}
+
+  /** Internal: the turn's time is up while the call {@code key} runs. */
+  record ToolDeadline(int turn, String key) implements Command {}
 
   /** Holds a LangChain4j response locally (internal messages never leave the node). */
   record ChatResponseHolder(ChatResponse response) {}
@@ -154,6 +196,13 @@ public final class AgentSessionEntity
   private final SessionRuntime runtime;
   private final ActorContext<Command> context;
   private String inFlight;
+
+  /**
+   * Calls that may have reached their tool and have no outcome yet: issued by this incarnation, or
+   * the call that was due when the session recovered (it may have run before the crash).
+   */
+  private final Set<String> issued = new java.util.HashSet<>();
+
   private final List<AwaitTurn> waiters = new ArrayList<>();
 
   private final ActorRef<ClusterSharding.ShardCommand> shard;
@@ -211,6 +260,7 @@ public final class AgentSessionEntity
             RecoveryCompleted.instance(),
             state -> {
               if (state.phase() != SessionState.Phase.IDLE) {
+                state.nextExecutable().ifPresent(p -> issued.add(p.key()));
                 LOG.info(
                     "Session {} resumes turn {} in phase {}",
                     entityId,
@@ -235,6 +285,7 @@ public final class AgentSessionEntity
         .onCommand(Passivate.class, this::onPassivate)
         .onCommand(ModelReplied.class, this::onModelReplied)
         .onCommand(ToolFinished.class, this::onToolFinished)
+        .onCommand(ToolDeadline.class, this::onToolDeadline)
         .build();
   }
 
@@ -249,7 +300,53 @@ public final class AgentSessionEntity
 
   // --- user commands -------------------------------------------------------------------------
 
+  /** Why a user's text cannot be a message, if it cannot. */
+  public static Optional<String> checkMessage(String text) {
+    if (text == null || text.isBlank()) {
+      return Optional.of(
+          "'text' must not be empty: send the user's message (1-"
+              + MAX_MESSAGE_CHARS
+              + " characters).");
+    }
+    if (text.length() > MAX_MESSAGE_CHARS) {
+      return Optional.of(
+          "'text' has "
+              + text.length()
+              + " characters; a message has at most "
+              + MAX_MESSAGE_CHARS
+              + ".");
+    }
+    int lone = WellFormedText.loneSurrogate(text);
+    if (lone >= 0) {
+      return Optional.of(
+          "'text' contains an unpaired UTF-16 surrogate at character "
+              + lone
+              + "; send well-formed Unicode.");
+    }
+    return Optional.empty();
+  }
+
   private ReplyEffect<Event, SessionState> onSend(SessionState s, SendMessage cmd) {
+    if (cmd.idempotencyKey() != null) {
+      SessionState.KeyedTurn known = s.idempotencyKeys().get(cmd.idempotencyKey());
+      if (known != null && (s.tenant() == null || s.tenant().equals(cmd.tenant()))) {
+        if (!known.requestHash().equals(cmd.requestHash())) {
+          return Effect()
+              .reply(
+                  cmd.replyTo(),
+                  StatusReply.error(
+                      KEY_REUSED
+                          + " '"
+                          + cmd.idempotencyKey()
+                          + "' already started turn "
+                          + known.turn()
+                          + " of this session with another message; send a new key for a new"
+                          + " message"));
+        }
+        return Effect()
+            .reply(cmd.replyTo(), StatusReply.success(new TurnStarted(known.turn(), true)));
+      }
+    }
     if (s.phase() != SessionState.Phase.IDLE) {
       return Effect()
           .reply(
@@ -261,11 +358,9 @@ public final class AgentSessionEntity
                       + s.phase().name().toLowerCase(java.util.Locale.ROOT)
                       + "); wait for its answer or cancel the turn"));
     }
-    if (cmd.text() == null || cmd.text().isBlank() || cmd.text().length() > MAX_MESSAGE_CHARS) {
-      return Effect()
-          .reply(
-              cmd.replyTo(),
-              StatusReply.error("a message is 1-" + MAX_MESSAGE_CHARS + " characters"));
+    Optional<String> invalid = checkMessage(cmd.text());
+    if (invalid.isPresent()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(invalid.get()));
     }
     Optional<AgentDefinition> def = definition(s);
     if (def.isEmpty()) {
@@ -284,7 +379,9 @@ public final class AgentSessionEntity
             def.get().version(),
             cmd.text(),
             cmd.principals(),
-            runtime.clock().instant());
+            runtime.clock().instant(),
+            cmd.idempotencyKey(),
+            cmd.idempotencyKey() == null ? null : cmd.requestHash());
     return Effect()
         .persist(e)
         .thenRun(st -> context.getSelf().tell(new Proceed(turn)))
@@ -325,16 +422,19 @@ public final class AgentSessionEntity
     if (s.phase() == SessionState.Phase.IDLE) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("no turn is running"));
     }
-    List<Event> events = new ArrayList<>();
-    for (SessionState.Pending p : s.pending()) {
-      events.add(new ToolCallAbandoned(s.turn(), p.key(), "the turn was cancelled"));
-    }
+    List<Event> events = close(s, "the turn was cancelled");
+    List<SessionEvents.ToolCallOutcomeUnknown> unknown =
+        events.stream()
+            .filter(e -> e instanceof SessionEvents.ToolCallOutcomeUnknown)
+            .map(e -> (SessionEvents.ToolCallOutcomeUnknown) e)
+            .toList();
     events.add(new TurnCancelled(s.turn(), cmd.by()));
     inFlight = null;
+    int turn = s.turn();
     return Effect()
         .persist(events)
         .thenRun(this::notifyWaiters)
-        .thenReply(cmd.replyTo(), st -> StatusReply.success(Done.getInstance()));
+        .thenReply(cmd.replyTo(), st -> StatusReply.success(new Cancelled(turn, unknown)));
   }
 
   private ReplyEffect<Event, SessionState> onAwait(SessionState s, AwaitTurn cmd) {
@@ -384,7 +484,10 @@ public final class AgentSessionEntity
   // --- the loop ------------------------------------------------------------------------------
 
   private ReplyEffect<Event, SessionState> onProceed(SessionState s, Proceed cmd) {
-    if (cmd.turn() != s.turn() || s.phase() == SessionState.Phase.IDLE || inFlight != null) {
+    if (cmd.turn() != s.turn()
+        || s.phase() == SessionState.Phase.IDLE
+        || inFlight != null
+        || stopping()) {
       return Effect().noReply();
     }
     Optional<AgentDefinition> found = definition(s);
@@ -394,11 +497,12 @@ public final class AgentSessionEntity
     AgentDefinition def = found.get();
     Duration elapsed = Duration.between(s.turnStartedAt(), runtime.clock().instant());
     if (elapsed.compareTo(def.limits().timeout()) >= 0) {
-      return overBudget(s, "timeout", "the turn ran for " + elapsed.toSeconds() + " s");
+      return overBudget(s, "timeout", "the turn ran for " + span(elapsed));
     }
+    Duration remaining = def.limits().timeout().minus(elapsed);
     return switch (s.phase()) {
-      case THINKING -> think(s, def, def.limits().timeout().minus(elapsed));
-      case ACTING -> act(s, def);
+      case THINKING -> think(s, def, remaining);
+      case ACTING -> act(s, def, remaining);
       case AWAITING_APPROVAL, IDLE -> Effect().noReply();
     };
   }
@@ -418,6 +522,7 @@ public final class AgentSessionEntity
     if (model.isEmpty()) {
       return end(s, "The model '" + def.model() + "' is not configured on this node.");
     }
+    ToolNames names = ToolNames.of(def.tools());
     List<ToolSpecification> specs = new ArrayList<>();
     for (String name : def.tools()) {
       runtime
@@ -427,12 +532,12 @@ public final class AgentSessionEntity
               t ->
                   specs.add(
                       ToolSpecification.builder()
-                          .name(t.name())
+                          .name(names.offered(t.name()))
                           .description(t.description())
                           .parameters(t.parameters())
                           .build()));
     }
-    ChatRequest.Builder request = ChatRequest.builder().messages(memory);
+    ChatRequest.Builder request = ChatRequest.builder().messages(memory(s, def, names));
     if (!specs.isEmpty()) {
       request.toolSpecifications(specs);
     }
@@ -448,7 +553,7 @@ public final class AgentSessionEntity
                 turn,
                 step,
                 new ChatResponseHolder(response),
-                failure == null ? null : describe(failure)));
+                failure == null ? null : ModelFailure.of(failure)));
     return Effect().noReply();
   }
 
@@ -456,32 +561,54 @@ public final class AgentSessionEntity
     if (r.turn() != s.turn() || s.phase() != SessionState.Phase.THINKING) {
       return Effect().noReply();
     }
+    if (r.failure() != null && stopping()) {
+      return Effect().noReply();
+    }
     inFlight = null;
+    AgentDefinition def = definition(s).orElseThrow();
     if (r.failure() != null) {
-      LOG.warn("Session {}: model call failed: {}", entityId, r.failure());
-      return end(s, "The language model could not answer (" + r.failure() + "). Try again later.");
+      if (r.failure().turnTimeout()) {
+        return overBudget(
+            s,
+            "timeout",
+            "the model had not answered when the turn's "
+                + span(def.limits().timeout())
+                + " ran out");
+      }
+      ModelFailure f = r.failure();
+      LOG.warn("Session {}: model call failed ({}): {}", entityId, f.kind(), f.detail());
+      int turn = s.turn();
+      return Effect()
+          .persist(new ModelCallFailed(turn, r.step(), def.model(), f.kind(), f.detail()))
+          .thenRun(this::notifyWaiters)
+          .thenNoReply();
     }
     ChatResponse response = r.response().response();
     AiMessage ai = response.aiMessage();
     TokenUsage usage = response.tokenUsage();
     int in = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
     int out = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
+    ToolNames names = ToolNames.of(def.tools());
     List<RequestedCall> calls = new ArrayList<>();
     if (ai.hasToolExecutionRequests()) {
       for (ToolExecutionRequest t : ai.toolExecutionRequests()) {
-        calls.add(new RequestedCall(t.id(), t.name(), t.arguments()));
+        calls.add(
+            new RequestedCall(
+                WellFormedText.repaired(t.id()),
+                WellFormedText.repaired(names.tool(t.name())),
+                WellFormedText.repaired(t.arguments())));
       }
     }
+    String text = WellFormedText.repaired(ai.text());
     List<Event> events = new ArrayList<>();
-    events.add(new ModelAnswered(s.turn(), r.step(), ai.text(), calls, in, out));
-    AgentDefinition def = definition(s).orElseThrow();
+    events.add(new ModelAnswered(s.turn(), r.step(), text, calls, in, out));
     if (calls.isEmpty()) {
       Optional<String> problem =
           def.outputSchema() == null
                   || ExtractiveResponder.NAME.equals(def.model())
                   || runtime.models().apply(def.model()).orElse(null) instanceof ExtractiveResponder
               ? Optional.empty()
-              : ArgumentValidator.validateOutput(def.outputSchema(), ai.text());
+              : ArgumentValidator.validateOutput(def.outputSchema(), text);
       if (problem.isPresent()) {
         events.add(new OutputRejected(s.turn(), r.step(), problem.get()));
         int turn = s.turn();
@@ -490,7 +617,7 @@ public final class AgentSessionEntity
             .thenRun(st -> context.getSelf().tell(new Proceed(turn)))
             .thenNoReply();
       }
-      events.add(new AnswerProduced(s.turn(), ai.text() == null ? "" : ai.text(), s.citations()));
+      events.add(new AnswerProduced(s.turn(), text == null ? "" : text, s.citations()));
       return Effect().persist(events).thenRun(this::notifyWaiters).thenNoReply();
     }
     int n = s.requested();
@@ -550,7 +677,8 @@ public final class AgentSessionEntity
         .map(problem -> "invalid arguments: " + problem);
   }
 
-  private ReplyEffect<Event, SessionState> act(SessionState s, AgentDefinition def) {
+  private ReplyEffect<Event, SessionState> act(
+      SessionState s, AgentDefinition def, Duration remaining) {
     Optional<SessionState.Pending> next = s.nextExecutable();
     if (next.isEmpty()) {
       return Effect().noReply();
@@ -582,6 +710,9 @@ public final class AgentSessionEntity
             p.tool(), args, p.key(), s.tenant(), s.principals(), entityId, def.collections());
     int turn = s.turn();
     inFlight = p.key();
+    issued.add(p.key());
+    // The turn's time bounds the call too: when it runs out, the turn ends without waiting.
+    context.scheduleOnce(remaining, context.getSelf(), new ToolDeadline(turn, p.key()));
     AUDIT.info("tool call session={} key={} tool={}", entityId, p.key(), p.tool());
     context.pipeToSelf(
         CompletableFuture.supplyAsync(
@@ -598,17 +729,45 @@ public final class AgentSessionEntity
     return Effect().noReply();
   }
 
+  /**
+   * Whether the node is stopping (the agents' executor is shut down): a model or tool call it
+   * interrupted did not fail, and must not be recorded as failed; the session resumes it (same key)
+   * on the node that takes it over.
+   */
+  private boolean stopping() {
+    return runtime.executor() instanceof java.util.concurrent.ExecutorService es && es.isShutdown();
+  }
+
   private ReplyEffect<Event, SessionState> onToolFinished(SessionState s, ToolFinished r) {
+    if (r.failure() != null && stopping()) {
+      LOG.info(
+          "Session {}: the call {} was interrupted by the node stopping; it is issued again, with"
+              + " the same key, when the session resumes",
+          entityId,
+          r.key());
+      return Effect().noReply();
+    }
     if (r.key().equals(inFlight)) {
       inFlight = null;
     }
+    issued.remove(r.key());
     if (r.turn() != s.turn() || s.pending(r.key()).isEmpty()) {
+      // The turn ended (cancelled, out of time) while the call ran: its outcome was recorded as
+      // unknown; say in the audit log what it turned out to be.
+      AUDIT.warn(
+          "late tool outcome session={} key={} outcome={}",
+          entityId,
+          r.key(),
+          r.failure() == null ? "completed" : "failed");
       return Effect().noReply();
     }
     Event e =
         r.failure() == null
-            ? new ToolCallCompleted(s.turn(), r.key(), r.result())
-            : new ToolCallFailed(s.turn(), r.key(), r.failure());
+            ? new ToolCallCompleted(
+                s.turn(),
+                r.key(),
+                new ToolResult(WellFormedText.repaired(r.result().text()), r.result().citations()))
+            : new ToolCallFailed(s.turn(), r.key(), WellFormedText.repaired(r.failure()));
     int turn = s.turn();
     return Effect()
         .persist(e)
@@ -616,39 +775,94 @@ public final class AgentSessionEntity
         .thenNoReply();
   }
 
+  private ReplyEffect<Event, SessionState> onToolDeadline(SessionState s, ToolDeadline d) {
+    if (d.turn() != s.turn() || !d.key().equals(inFlight) || s.pending(d.key()).isEmpty()) {
+      return Effect().noReply();
+    }
+    String tool = s.pending(d.key()).get().tool();
+    Duration limit = definition(s).map(def -> def.limits().timeout()).orElse(Duration.ZERO);
+    return overBudget(
+        s,
+        "timeout",
+        "the call to " + tool + " had not answered when the turn's " + span(limit) + " ran out");
+  }
+
   private ReplyEffect<Event, SessionState> overBudget(SessionState s, String limit, String detail) {
     List<Event> events = new ArrayList<>();
     events.add(new BudgetExceeded(s.turn(), limit, detail));
-    for (SessionState.Pending p : s.pending()) {
-      events.add(new ToolCallAbandoned(s.turn(), p.key(), "budget " + limit + " reached"));
-    }
-    events.add(
-        new AnswerProduced(
-            s.turn(),
+    List<Event> closed = close(s, "budget " + limit + " reached");
+    events.addAll(closed);
+    StringBuilder answer =
+        new StringBuilder(
             "I stopped before finishing: this turn reached its "
                 + limit
                 + " limit ("
                 + detail
-                + "). Ask again with a narrower question, or raise the agent's limits.",
-            s.citations()));
+                + ").");
+    for (Event e : closed) {
+      if (e instanceof SessionEvents.ToolCallOutcomeUnknown u) {
+        answer
+            .append(" The call to ")
+            .append(u.tool())
+            .append(" (key ")
+            .append(u.key())
+            .append(") was issued but did not answer: its ")
+            .append(SessionEvents.ToolCallOutcomeUnknown.OUTCOME_UNKNOWN)
+            .append("; check before asking for it again.");
+      }
+    }
+    answer.append(" Ask again with a narrower question, or raise the agent's limits.");
+    events.add(new AnswerProduced(s.turn(), answer.toString(), s.citations()));
     inFlight = null;
     return Effect().persist(events).thenRun(this::notifyWaiters).thenNoReply();
   }
 
   private ReplyEffect<Event, SessionState> end(SessionState s, String answer) {
-    List<Event> events = new ArrayList<>();
-    for (SessionState.Pending p : s.pending()) {
-      events.add(new ToolCallAbandoned(s.turn(), p.key(), answer));
-    }
+    List<Event> events = close(s, answer);
     events.add(new AnswerProduced(s.turn(), answer, s.citations()));
     inFlight = null;
     return Effect().persist(events).thenRun(this::notifyWaiters).thenNoReply();
+  }
+
+  /**
+   * Closes the turn's open calls: one that may have reached its tool (issued, no outcome) as {@link
+   * SessionEvents.ToolCallOutcomeUnknown}, the others as {@link ToolCallAbandoned} (never run).
+   */
+  private List<Event> close(SessionState s, String why) {
+    List<Event> events = new ArrayList<>();
+    for (SessionState.Pending p : s.pending()) {
+      if (issued.contains(p.key())) {
+        AUDIT.warn(
+            "tool outcome unknown session={} key={} tool={} reason={}",
+            entityId,
+            p.key(),
+            p.tool(),
+            why);
+        events.add(
+            new SessionEvents.ToolCallOutcomeUnknown(
+                s.turn(),
+                p.key(),
+                p.tool(),
+                SessionEvents.ToolCallOutcomeUnknown.OUTCOME_UNKNOWN
+                    + ": the call was issued and "
+                    + why
+                    + " before it answered; check before repeating it"));
+      } else {
+        events.add(new ToolCallAbandoned(s.turn(), p.key(), why));
+      }
+    }
+    issued.clear();
+    return events;
   }
 
   // --- memory --------------------------------------------------------------------------------
 
   /** The conversation as the model sees it: a projection of the session's events. */
   static List<ChatMessage> memory(SessionState s, AgentDefinition def) {
+    return memory(s, def, ToolNames.of(def.tools()));
+  }
+
+  private static List<ChatMessage> memory(SessionState s, AgentDefinition def, ToolNames names) {
     List<ChatMessage> out = new ArrayList<>();
     String system = def.instructions().strip() + "\n\n" + DATA_RULE;
     if (def.outputSchema() != null) {
@@ -675,7 +889,7 @@ public final class AgentSessionEntity
               requests.add(
                   ToolExecutionRequest.builder()
                       .id(c.modelCallId())
-                      .name(c.tool())
+                      .name(names.offered(c.tool()))
                       .arguments(c.arguments())
                       .build());
             }
@@ -686,11 +900,14 @@ public final class AgentSessionEntity
           }
         }
         case ToolCallRequested r -> calls.put(r.key(), r);
-        case ToolCallCompleted c -> result(out, calls.get(c.key()), c.result().text());
-        case ToolCallFailed f -> result(out, calls.get(f.key()), "error: " + f.error());
-        case ToolCallDenied d -> result(out, calls.get(d.key()), "refused: " + d.reason());
-        case ToolCallAbandoned a -> result(out, calls.get(a.key()), "not run: " + a.reason());
-        case ApprovalDenied d -> result(out, calls.get(d.key()), "denied: " + d.reason());
+        case ToolCallCompleted c -> result(out, names, calls.get(c.key()), c.result().text());
+        case ToolCallFailed f -> result(out, names, calls.get(f.key()), "error: " + f.error());
+        case ToolCallDenied d -> result(out, names, calls.get(d.key()), "refused: " + d.reason());
+        case ToolCallAbandoned a ->
+            result(out, names, calls.get(a.key()), "not run: " + a.reason());
+        case SessionEvents.ToolCallOutcomeUnknown u ->
+            result(out, names, calls.get(u.key()), u.reason());
+        case ApprovalDenied d -> result(out, names, calls.get(d.key()), "denied: " + d.reason());
         case SessionEvents.OutputRejected o -> {
           out.add(
               UserMessage.from(
@@ -711,12 +928,14 @@ public final class AgentSessionEntity
     return out;
   }
 
-  private static void result(List<ChatMessage> out, ToolCallRequested call, String text) {
+  private static void result(
+      List<ChatMessage> out, ToolNames names, ToolCallRequested call, String text) {
     if (call == null) {
       return;
     }
     out.add(
-        ToolExecutionResultMessage.from(call.modelCallId(), call.tool(), wrap(call.tool(), text)));
+        ToolExecutionResultMessage.from(
+            call.modelCallId(), names.offered(call.tool()), wrap(call.tool(), text)));
   }
 
   /** Tool output as delimited data; a closing tag inside it cannot end the block early. */
@@ -731,6 +950,11 @@ public final class AgentSessionEntity
       chars += m.toString().length();
     }
     return chars / 4 + 1;
+  }
+
+  /** "3 s", or "300 ms" under a second. */
+  static String span(Duration d) {
+    return d.compareTo(Duration.ofSeconds(1)) < 0 ? d.toMillis() + " ms" : d.toSeconds() + " s";
   }
 
   private static String describe(Throwable failure) {

@@ -30,13 +30,22 @@ public final class SessionEvents {
     @JsonSubTypes.Type(value = AnswerProduced.class, name = "answer-produced"),
     @JsonSubTypes.Type(value = BudgetExceeded.class, name = "budget-exceeded"),
     @JsonSubTypes.Type(value = TurnCancelled.class, name = "turn-cancelled"),
-    @JsonSubTypes.Type(value = OutputRejected.class, name = "output-rejected")
+    @JsonSubTypes.Type(value = OutputRejected.class, name = "output-rejected"),
+    @JsonSubTypes.Type(value = ModelCallFailed.class, name = "model-call-failed"),
+    @JsonSubTypes.Type(value = ToolCallOutcomeUnknown.class, name = "tool-call-outcome-unknown")
   })
   public sealed interface Event extends CborSerializable {
     int turn();
   }
 
-  /** A user's message started a turn; the definition version is pinned for the session. */
+  /**
+   * A user's message started a turn; the definition version is pinned for the session.
+   *
+   * @param idempotencyKey the client's {@code Idempotency-Key}, or null: a message sent again with
+   *     it returns this turn instead of starting another, also after a restart
+   * @param requestHash SHA-256 of the message (text and principals) sent with that key, so the key
+   *     reused for another message is recognised; null without a key
+   */
   public record MessageReceived(
       int turn,
       String tenant,
@@ -44,10 +53,23 @@ public final class SessionEvents {
       String agentVersion,
       String text,
       Set<String> principals,
-      Instant at)
+      Instant at,
+      String idempotencyKey,
+      String requestHash)
       implements Event {
     public MessageReceived {
       principals = principals == null ? Set.of() : new java.util.TreeSet<>(principals);
+    }
+
+    public MessageReceived(
+        int turn,
+        String tenant,
+        String agent,
+        String agentVersion,
+        String text,
+        Set<String> principals,
+        Instant at) {
+      this(turn, tenant, agent, agentVersion, text, principals, at, null, null);
     }
   }
 
@@ -89,6 +111,28 @@ public final class SessionEvents {
 
   /** The call will not run (turn cancelled or out of budget); closed, never an orphan. */
   public record ToolCallAbandoned(int turn, String key, String reason) implements Event {}
+
+  /**
+   * The call was issued but the turn ended (cancelled, out of time) before it answered: its outcome
+   * is unknown and it may have been applied. Closed, never re-issued; the model and the user are
+   * told exactly that.
+   */
+  public record ToolCallOutcomeUnknown(int turn, String key, String tool, String reason)
+      implements Event {
+
+    /** The words the model and the user read, before the reason. */
+    public static final String OUTCOME_UNKNOWN = "outcome unknown (may have been applied)";
+  }
+
+  /**
+   * A model call failed (the provider's error, its own time-out, an unusable answer). It counts as
+   * a step and ends the turn without an answer.
+   *
+   * @param kind {@code unavailable}, {@code refused}, {@code rate-limited} or {@code timed-out}
+   * @param detail a summary for people: status and kind, never the provider's raw body
+   */
+  public record ModelCallFailed(int turn, int step, String model, String kind, String detail)
+      implements Event {}
 
   /** The turn's answer, with the passages it rests on. */
   public record AnswerProduced(int turn, String text, List<Citation> citations) implements Event {

@@ -22,9 +22,31 @@ public final class SessionReplay {
   /** One place where the replayed session departs from the recording. */
   public record Divergence(int turn, int step, String what) {}
 
-  /** The outcome: how much was replayed, and where it diverges. */
+  /**
+   * A call requested in the recording with no outcome recorded: it waits for a person's decision,
+   * or the node stopped while it was due or running (a server on this journal resumes the session
+   * and issues it again with the same key).
+   */
+  public record Interrupted(int turn, String key, String tool, boolean awaitingApproval) {}
+
+  /** The outcome: how much was replayed, where it diverges, and what was left unfinished. */
   public record Report(
-      int turns, int modelCalls, int toolCalls, String recordedVersion, List<Divergence> diverges) {
+      int turns,
+      int modelCalls,
+      int toolCalls,
+      String recordedVersion,
+      List<Divergence> diverges,
+      List<Interrupted> interrupted,
+      boolean unfinished) {
+
+    public Report(
+        int turns,
+        int modelCalls,
+        int toolCalls,
+        String recordedVersion,
+        List<Divergence> diverges) {
+      this(turns, modelCalls, toolCalls, recordedVersion, diverges, List.of(), false);
+    }
 
     public boolean identical() {
       return diverges.isEmpty();
@@ -141,7 +163,52 @@ public final class SessionReplay {
         default -> {}
       }
     }
-    return new Report(turns, modelCalls, toolCalls, version, List.copyOf(out));
+    return new Report(
+        turns,
+        modelCalls,
+        toolCalls,
+        version,
+        List.copyOf(out),
+        interrupted(recorded),
+        unfinished(recorded));
+  }
+
+  /** Calls requested with no outcome recorded, in order. */
+  private static List<Interrupted> interrupted(List<Event> recorded) {
+    Map<String, Interrupted> open = new java.util.LinkedHashMap<>();
+    for (Event e : recorded) {
+      switch (e) {
+        case SessionEvents.ToolCallRequested r ->
+            open.put(r.key(), new Interrupted(r.turn(), r.key(), r.tool(), false));
+        case SessionEvents.ApprovalRequested a ->
+            open.computeIfPresent(a.key(), (k, i) -> new Interrupted(i.turn(), k, i.tool(), true));
+        case SessionEvents.ApprovalGranted g ->
+            open.computeIfPresent(g.key(), (k, i) -> new Interrupted(i.turn(), k, i.tool(), false));
+        case SessionEvents.ToolCallCompleted c -> open.remove(c.key());
+        case SessionEvents.ToolCallFailed f -> open.remove(f.key());
+        case SessionEvents.ToolCallDenied d -> open.remove(d.key());
+        case SessionEvents.ToolCallAbandoned a -> open.remove(a.key());
+        case SessionEvents.ToolCallOutcomeUnknown u -> open.remove(u.key());
+        case SessionEvents.ApprovalDenied d -> open.remove(d.key());
+        default -> {}
+      }
+    }
+    return List.copyOf(open.values());
+  }
+
+  /** Whether the last turn has no end (answer, cancel, failed model call) recorded. */
+  private static boolean unfinished(List<Event> recorded) {
+    boolean open = false;
+    for (Event e : recorded) {
+      switch (e) {
+        case SessionEvents.MessageReceived m -> open = true;
+        case SessionEvents.AnswerProduced a -> open = false;
+        case SessionEvents.TurnCancelled c -> open = false;
+        case SessionEvents.ModelCallFailed f -> open = false;
+        default -> {}
+      }
+    }
+    return open;
   }
 
   /** The key of the {@code index}-th call requested after the model answer at {@code at}. */

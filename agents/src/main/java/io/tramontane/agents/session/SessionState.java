@@ -5,7 +5,9 @@ import io.tramontane.agents.tool.Citation;
 import io.tramontane.core.CborSerializable;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,6 +16,8 @@ import java.util.Set;
  *
  * @param transcript the events of the last {@link #KEPT_TURNS} turns: the model's memory is a
  *     projection of them, and the session view shows them
+ * @param idempotencyKeys the clients' {@code Idempotency-Key}s of the last {@link #KEPT_KEYS}
+ *     messages that carried one, oldest first, with the turn each started
  */
 public record SessionState(
     String tenant,
@@ -29,10 +33,17 @@ public record SessionState(
     int tokens,
     List<Pending> pending,
     List<Citation> citations,
-    List<Event> transcript)
+    List<Event> transcript,
+    Map<String, KeyedTurn> idempotencyKeys)
     implements CborSerializable {
 
   static final int KEPT_TURNS = 20;
+
+  /** How many idempotency keys a session remembers (the oldest is forgotten first). */
+  public static final int KEPT_KEYS = 1000;
+
+  /** The turn a client's idempotency key started, and a hash of the message it came with. */
+  public record KeyedTurn(int turn, String requestHash) implements CborSerializable {}
 
   /** What the session is doing. */
   public enum Phase {
@@ -77,9 +88,14 @@ public record SessionState(
           0,
           List.of(),
           List.of(),
-          List.of());
+          List.of(),
+          Map.of());
 
   public SessionState {
+    idempotencyKeys =
+        idempotencyKeys == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(idempotencyKeys));
     principals = principals == null ? Set.of() : Set.copyOf(principals);
     pending = pending == null ? List.of() : List.copyOf(pending);
     citations = citations == null ? List.of() : List.copyOf(citations);
@@ -117,7 +133,8 @@ public record SessionState(
                   0,
                   List.of(),
                   List.of(),
-                  trim(log, e.turn()));
+                  trim(log, e.turn()),
+                  remember(e));
           case SessionEvents.ModelAnswered e ->
               copy(
                   e.calls().isEmpty() ? phase : Phase.ACTING,
@@ -153,6 +170,10 @@ public record SessionState(
               withPending(without(e.key()), toolCalls, citations, log);
           case SessionEvents.ToolCallAbandoned e ->
               withPending(without(e.key()), toolCalls, citations, log);
+          case SessionEvents.ToolCallOutcomeUnknown e ->
+              withPending(without(e.key()), toolCalls + 1, citations, log);
+          case SessionEvents.ModelCallFailed e ->
+              copy(Phase.IDLE, steps + 1, toolCalls, requested, tokens, List.of(), citations, log);
           case SessionEvents.OutputRejected e ->
               copy(Phase.THINKING, steps, toolCalls, requested, tokens, pending, citations, log);
           case SessionEvents.BudgetExceeded e ->
@@ -188,7 +209,22 @@ public record SessionState(
         tokens,
         pending,
         citations,
-        transcript);
+        transcript,
+        idempotencyKeys);
+  }
+
+  /** The keys with the message's, if it has one; the oldest goes when there are too many. */
+  private Map<String, KeyedTurn> remember(SessionEvents.MessageReceived e) {
+    if (e.idempotencyKey() == null) {
+      return idempotencyKeys;
+    }
+    LinkedHashMap<String, KeyedTurn> keys = new LinkedHashMap<>(idempotencyKeys);
+    keys.remove(e.idempotencyKey());
+    keys.put(e.idempotencyKey(), new KeyedTurn(e.turn(), e.requestHash()));
+    while (keys.size() > KEPT_KEYS) {
+      keys.remove(keys.keySet().iterator().next());
+    }
+    return keys;
   }
 
   /** After a call changed: acting while something can run, waiting while all wait for people. */

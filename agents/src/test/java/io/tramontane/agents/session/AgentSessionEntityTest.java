@@ -282,7 +282,7 @@ class AgentSessionEntityTest {
     TestProbe<StatusReply<AgentSessionEntity.TurnStarted>> busy = testKit.createTestProbe();
     f.ref.tell(new AgentSessionEntity.SendMessage("acme", "again", Set.of(), busy.ref()));
     assertTrue(busy.receiveMessage().isError(), "one turn at a time");
-    TestProbe<StatusReply<org.apache.pekko.Done>> p = testKit.createTestProbe();
+    TestProbe<StatusReply<AgentSessionEntity.Cancelled>> p = testKit.createTestProbe();
     f.ref.tell(new AgentSessionEntity.Cancel("alice", p.ref()));
     assertTrue(p.receiveMessage().isSuccess());
     SessionState s = f.awaitIdle();
@@ -360,7 +360,9 @@ class AgentSessionEntityTest {
     f.send("hi");
     SessionState s = f.awaitIdle();
     String answer = events(s, SessionEvents.AnswerProduced.class).getLast().text();
-    assertTrue(answer.contains("timed out"), answer);
+    assertTrue(answer.contains("timeout limit"), answer);
+    assertTrue(answer.contains("300 ms"), answer);
+    assertEquals("timeout", events(s, SessionEvents.BudgetExceeded.class).getLast().limit());
   }
 
   @Test

@@ -72,9 +72,21 @@ class SerializationTest {
             List.of(new RequestedCall("call_1", "retrieve", "{\"query\":\"x\"}")),
             120,
             14);
+    var keyed =
+        new SessionEvents.MessageReceived(
+            2, "acme", "handbook", "abc", "Pay INV-7", Set.of("alice"), AT, "k-1", "9f86d0");
+    var unknown =
+        new SessionEvents.ToolCallOutcomeUnknown(
+            1, "acme/payer/s/1/0", "http.request", "outcome unknown (may have been applied): x");
     return Stream.of(
         received,
         answered,
+        keyed,
+        unknown,
+        new SessionEvents.ModelCallFailed(1, 2, "default", "refused", "401"),
+        new AgentSessionEntity.TurnStarted(3, true),
+        new AgentSessionEntity.Cancelled(1, List.of(unknown)),
+        SessionState.EMPTY.apply(keyed),
         new SessionEvents.ToolCallRequested(1, "acme/handbook/s/1/0", "call_1", "retrieve", "{}"),
         new SessionEvents.ApprovalRequested(1, "k", "http.request", "{}"),
         new SessionEvents.ApprovalGranted(1, "k", "carol"),
@@ -122,5 +134,16 @@ class SerializationTest {
     assertInstanceOf(
         AgentSessionEntity.SendMessage.class,
         roundTrip(new AgentSessionEntity.SendMessage("acme", "hi", Set.of("a"), started.ref())));
+    var keyed =
+        (AgentSessionEntity.SendMessage)
+            roundTrip(
+                new AgentSessionEntity.SendMessage(
+                    "acme", "hi", Set.of("a"), "k-1", "9f86d0", started.ref()));
+    assertEquals("k-1", keyed.idempotencyKey());
+    assertEquals("9f86d0", keyed.requestHash());
+    var cancelled = testKit.<StatusReply<AgentSessionEntity.Cancelled>>createTestProbe();
+    assertInstanceOf(
+        AgentSessionEntity.Cancel.class,
+        roundTrip(new AgentSessionEntity.Cancel("alice", cancelled.ref())));
   }
 }

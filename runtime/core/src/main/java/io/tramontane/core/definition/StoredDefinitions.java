@@ -180,8 +180,17 @@ public final class StoredDefinitions {
 
   /** What is stored for {@code key}, read from the journal (no version: nothing stored). */
   public CompletionStage<Stored> read(Key key) {
-    String id = PersistenceId.of(type.name(), key.entityId()).id();
-    return journal()
+    return read(system, type.name(), key);
+  }
+
+  /**
+   * What is stored for {@code key} of {@code kind}, read through {@code system}'s JDBC read journal
+   * without sharding (offline tools such as replay).
+   */
+  public static CompletionStage<Stored> read(ActorSystem<?> system, String kind, Key key) {
+    String id = PersistenceId.of(kind, key.entityId()).id();
+    return PersistenceQuery.get(system.classicSystem())
+        .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier())
         .currentEventsByPersistenceId(id, 0, Long.MAX_VALUE)
         .runFold(
             new Stored(key, null, Map.of(), 0),

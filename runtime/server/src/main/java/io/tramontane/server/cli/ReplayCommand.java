@@ -1,12 +1,21 @@
 package io.tramontane.server.cli;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.tramontane.agents.JournalReplay;
 import io.tramontane.agents.session.SessionReplay;
+import io.tramontane.core.ConfigurationException;
+import io.tramontane.core.TramontaneException;
+import io.tramontane.core.persistence.DatabaseSettings;
 import io.tramontane.retrieval.ingest.Ingestion;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +25,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code tramontane replay <agent> <session>}: re-runs a recorded session's decisions against the
  * agent's current definition — recorded model answers and tool results, no live call — and prints
- * where it would now diverge. Exit code 0 when identical, 3 when it diverges.
+ * where it would now diverge, and which calls were interrupted. It reads the journal only: no
+ * cluster, no sharding, no model, no tool. Exit code 0 when identical, 3 when it diverges.
  */
 @Command(
     name = "replay",
@@ -51,17 +61,62 @@ final class ReplayCommand implements Callable<Integer> {
     Main.quietLogs();
     PrintWriter out = spec.commandLine().getOut();
     Ingestion.checkName("tenant", tenant);
-    Map<String, Object> overrides = new HashMap<>(RetrievalNode.overrides());
+    Map<String, Object> overrides = new HashMap<>();
     if (agentsDir != null) {
       overrides.put("tramontane.agents.dir", agentsDir.toString());
       overrides.put("tramontane.agents.tenant", tenant); // the directory's agents are --tenant's
     }
-    try (RetrievalNode node = RetrievalNode.start(options.load(overrides))) {
-      SessionReplay.Report report =
-          node.agents().replay(tenant, agent, session).toCompletableFuture().join();
+    Config config = options.load(overrides);
+    // The journal only: a local ActorSystem with the read journal. No cluster, no sharding (a
+    // remembered session would resume and call its tools), no model, no tool.
+    DatabaseSettings db = DatabaseSettings.fromConfig(config);
+    Config local =
+        ConfigFactory.parseMap(
+                Map.of(
+                    "pekko.actor.provider", "local",
+                    "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off",
+                    "pekko.loglevel", "WARNING"))
+            .withFallback(db.toPekkoConfig())
+            .withFallback(config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "tramontane-replay", local);
+    try {
+      SessionReplay.Report report;
+      try {
+        report =
+            JournalReplay.replay(system, config, tenant, agent, session)
+                .toCompletableFuture()
+                .join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof TramontaneException te) {
+          throw te;
+        }
+        throw new ConfigurationException(
+            "the journal cannot be read ("
+                + (e.getCause() == null ? e : e.getCause()).getMessage()
+                + "); check --data-dir / the database settings.");
+      }
       out.printf(
-          "Replayed session %s of agent %s: %d turn(s), %d model call(s), %d tool call(s).%n",
+          "Replayed session %s of agent %s: %d turn(s), %d model call(s), %d tool call(s)"
+              + " (from the journal; no model or tool was called).%n",
           session, agent, report.turns(), report.modelCalls(), report.toolCalls());
+      if (report.unfinished()) {
+        out.println(
+            "The last turn has no answer recorded: it was interrupted (the node stopped) or still"
+                + " waits.");
+      }
+      for (SessionReplay.Interrupted i : report.interrupted()) {
+        if (i.awaitingApproval()) {
+          out.printf(
+              "  turn %d: the call to %s (key %s) waits for a person's decision.%n",
+              i.turn(), i.tool(), i.key());
+        } else {
+          out.printf(
+              "  turn %d: the call to %s (key %s) was interrupted: no outcome is recorded (it may"
+                  + " have been applied); a server on this journal resumes the session and issues"
+                  + " it again with the same key.%n",
+              i.turn(), i.tool(), i.key());
+        }
+      }
       if (report.identical()) {
         out.println("Identical: the current definition would make the same decisions.");
         return 0;
@@ -71,6 +126,9 @@ final class ReplayCommand implements Callable<Integer> {
       }
       out.flush();
       return 3;
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().join();
     }
   }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tramontane.agents.Agents;
 import io.tramontane.agents.definition.AgentDefinition;
+import io.tramontane.agents.session.AgentSessionEntity;
 import io.tramontane.agents.session.SessionEvents;
+import io.tramontane.agents.session.WellFormedText;
 import io.tramontane.agents.tool.Citation;
 import io.tramontane.core.InvalidRequestException;
 import java.io.IOException;
@@ -18,11 +20,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -47,10 +53,29 @@ final class AgentRoutes extends AllDirectives {
   private final Materializer materializer;
   private final long bodyTimeoutMillis;
 
-  AgentRoutes(Agents agents, Materializer materializer, long bodyTimeoutMillis) {
+  /**
+   * How long {@code "wait": true} waits for a turn: {@code tramontane.agents.message-wait}, but
+   * always a quarter (at least 1 s) below the server's request timeout, so the client gets the
+   * answer or a 202 pointing at the session, never the timeout.
+   */
+  private final Duration messageWait;
+
+  AgentRoutes(
+      Agents agents, Materializer materializer, long bodyTimeoutMillis, Duration messageWait) {
     this.agents = agents;
     this.materializer = materializer;
     this.bodyTimeoutMillis = bodyTimeoutMillis;
+    this.messageWait = messageWait(messageWait, Duration.ofMillis(bodyTimeoutMillis));
+  }
+
+  static Duration messageWait(Duration configured, Duration requestTimeout) {
+    Duration margin = requestTimeout.dividedBy(4);
+    if (margin.compareTo(Duration.ofSeconds(1)) < 0) {
+      margin = Duration.ofSeconds(1);
+    }
+    Duration bound = requestTimeout.minus(margin);
+    Duration wait = configured.compareTo(bound) < 0 ? configured : bound;
+    return wait.isNegative() ? Duration.ZERO : wait;
   }
 
   void register(RouteTable table) {
@@ -168,58 +193,272 @@ final class AgentRoutes extends AllDirectives {
     return body;
   }
 
+  /** The longest principal name a message may carry. */
+  static final int MAX_PRINCIPAL_CHARS = 256;
+
+  /** The most principals a message may carry. */
+  static final int MAX_PRINCIPALS = 256;
+
+  /** An {@code Idempotency-Key}: 1-255 visible ASCII characters, no spaces. */
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+
+  /**
+   * {@code POST /agents/{a}/sessions/{s}/messages}. With {@code "wait": true} (the default) the
+   * answer comes within {@link #messageWait}, which is below the server's request timeout: 200 with
+   * the answer, 202 when a call waits for a person or the turn still runs (with {@code Location}
+   * and the session's event stream to follow), a problem when the model failed. An {@code
+   * Idempotency-Key} makes a retry return the first attempt's turn.
+   */
   private Route message(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                body(request)
-                    .thenCompose(
-                        bytes -> {
-                          JsonNode b = object(bytes, Set.of("text", "principals", "wait"));
-                          JsonNode text = b.get("text");
-                          if (text == null || !text.isTextual()) {
-                            throw new InvalidRequestException("'text' must be a string.");
-                          }
-                          Set<String> principals = new LinkedHashSet<>();
-                          JsonNode ps = b.get("principals");
-                          if (ps != null) {
-                            if (!ps.isArray()) {
-                              throw new InvalidRequestException(
-                                  "'principals' must be an array of strings.");
-                            }
-                            ps.forEach(p -> principals.add(p.asText()));
-                          }
-                          boolean wait = b.path("wait").asBoolean(true);
-                          String agent = vars.get("agent");
-                          String session = vars.get("session");
-                          if (!wait) {
-                            return agents
-                                .send(caller.tenant(), agent, session, text.asText(), principals)
-                                .thenApply(
-                                    t ->
-                                        Json.response(
-                                            StatusCodes.ACCEPTED,
-                                            Map.of("turn", t.turn(), "status", "working")));
-                          }
-                          return agents
-                              .ask(caller.tenant(), agent, session, text.asText(), principals)
-                              .thenApply(AgentRoutes::answer);
-                        })
-                    .exceptionally(Problems::fromThrowable)));
+    String agent = vars.get("agent");
+    String session = vars.get("session");
+    return withRequestTimeoutResponse(
+        request -> timedOut(agent, session),
+        () ->
+            extractRequest(
+                request ->
+                    completeWithFuture(
+                        idempotencyKey(request)
+                            .thenCompose(key -> body(request).thenApply(b -> Map.entry(key, b)))
+                            .thenCompose(
+                                kb -> {
+                                  Message m = message(kb.getValue());
+                                  String key = kb.getKey().orElse(null);
+                                  return agents
+                                      .send(
+                                          caller.tenant(),
+                                          agent,
+                                          session,
+                                          m.text(),
+                                          m.principals(),
+                                          key)
+                                      .thenCompose(
+                                          t -> {
+                                            if (m.waits()) {
+                                              return agents.awaitAnswer(
+                                                  caller.tenant(),
+                                                  agent,
+                                                  session,
+                                                  t.turn(),
+                                                  messageWait);
+                                            }
+                                            if (t.repeated()) {
+                                              return agents
+                                                  .get(caller.tenant(), agent, session)
+                                                  .thenApply(st -> Agents.answerOf(st, t.turn()));
+                                            }
+                                            return CompletableFuture.completedFuture(
+                                                new Agents.Answer(
+                                                    t.turn(),
+                                                    "",
+                                                    List.of(),
+                                                    false,
+                                                    List.of(),
+                                                    Agents.Outcome.WORKING,
+                                                    null,
+                                                    List.of()));
+                                          })
+                                      .thenApply(a -> answer(agent, session, a));
+                                })
+                            .exceptionally(Problems::fromThrowable))));
   }
 
-  private static HttpResponse answer(Agents.Answer a) {
+  /** A message's body, checked: every mistake is a 400 naming the field. */
+  private record Message(String text, Set<String> principals, boolean waits) {}
+
+  private static Message message(byte[] bytes) {
+    JsonNode b = object(bytes, Set.of("text", "principals", "wait"));
+    JsonNode text = b.get("text");
+    if (text == null || !text.isTextual()) {
+      throw new InvalidRequestException(
+          "'text' is required and must be a string: the user's message (1-"
+              + AgentSessionEntity.MAX_MESSAGE_CHARS
+              + " characters).");
+    }
+    AgentSessionEntity.checkMessage(text.asText())
+        .ifPresent(
+            problem -> {
+              throw new InvalidRequestException(problem);
+            });
+    Set<String> principals = new LinkedHashSet<>();
+    JsonNode ps = b.get("principals");
+    if (ps != null && !ps.isNull()) {
+      if (!ps.isArray()) {
+        throw new InvalidRequestException(
+            "'principals' must be an array of strings, e.g. [\"alice\", \"group:finance\"].");
+      }
+      if (ps.size() > MAX_PRINCIPALS) {
+        throw new InvalidRequestException(
+            "'principals' has " + ps.size() + " entries; at most " + MAX_PRINCIPALS + ".");
+      }
+      for (int i = 0; i < ps.size(); i++) {
+        JsonNode p = ps.get(i);
+        if (!p.isTextual()
+            || p.asText().isBlank()
+            || p.asText().length() > MAX_PRINCIPAL_CHARS
+            || WellFormedText.loneSurrogate(p.asText()) >= 0) {
+          throw new InvalidRequestException(
+              "'principals["
+                  + i
+                  + "]' must be a non-empty string of at most "
+                  + MAX_PRINCIPAL_CHARS
+                  + " well-formed characters; 'principals' is an array of strings.");
+        }
+        principals.add(p.asText());
+      }
+    }
+    JsonNode wait = b.get("wait");
+    if (wait != null && !wait.isBoolean()) {
+      throw new InvalidRequestException(
+          "'wait' must be true (answer within the request, the default) or false (202 at once).");
+    }
+    return new Message(text.asText(), principals, wait == null || wait.asBoolean());
+  }
+
+  /** The request's {@code Idempotency-Key}, checked; a failed stage (400) when it is malformed. */
+  private static CompletionStage<Optional<String>> idempotencyKey(
+      org.apache.pekko.http.javadsl.model.HttpRequest request) {
+    List<String> values = new java.util.ArrayList<>();
+    request
+        .getHeaders()
+        .forEach(
+            h -> {
+              if (h.is("idempotency-key")) {
+                values.add(h.value());
+              }
+            });
+    if (values.isEmpty()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    if (values.size() > 1 || !IDEMPOTENCY_KEY.matcher(values.getFirst()).matches()) {
+      return CompletableFuture.failedFuture(
+          new InvalidRequestException(
+              "the Idempotency-Key header must appear once, with 1-255 visible ASCII characters"
+                  + " and no spaces (a UUID is a good key)."));
+    }
+    return CompletableFuture.completedFuture(Optional.of(values.getFirst()));
+  }
+
+  private static String sessionPath(String agent, String session) {
+    return "/agents/" + agent + "/sessions/" + session;
+  }
+
+  /** The request timeout struck anyway (a stuck node): a problem, never pekko's text/plain. */
+  private static HttpResponse timedOut(String agent, String session) {
+    return Problems.of(
+            StatusCodes.SERVICE_UNAVAILABLE,
+            "Service Unavailable",
+            "The server did not answer within its request timeout. A message may still have"
+                + " started a turn: follow GET "
+                + sessionPath(agent, session)
+                + " before sending it again, and send messages with an Idempotency-Key so a"
+                + " retry cannot start a second turn.")
+        .addHeader(RawHeader.create("Retry-After", "5"));
+  }
+
+  private static HttpResponse answer(String agent, String session, Agents.Answer a) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("turn", a.turn());
-    if (a.awaitingApproval()) {
-      body.put("status", "awaiting-approval");
-      body.put("pending", a.keys());
-      return Json.response(StatusCodes.ACCEPTED, body);
+    String path = sessionPath(agent, session);
+    switch (a.outcome()) {
+      case FAILED -> {
+        SessionEvents.ModelCallFailed f = a.failure();
+        StatusCode status =
+            switch (f.kind()) {
+              case "timed-out" -> StatusCodes.GATEWAY_TIMEOUT;
+              case "rate-limited" -> StatusCodes.SERVICE_UNAVAILABLE;
+              default -> StatusCodes.BAD_GATEWAY;
+            };
+        HttpResponse r =
+            Problems.of(
+                status,
+                "Language Model Failed",
+                "The language model '"
+                    + f.model()
+                    + "' could not answer: "
+                    + f.detail()
+                    + ". Turn "
+                    + a.turn()
+                    + " ended without an answer; send the message again later.",
+                Map.of("turn", a.turn(), "kind", f.kind(), "session", path));
+        return "rate-limited".equals(f.kind())
+            ? r.addHeader(RawHeader.create("Retry-After", "30"))
+            : r;
+      }
+      case CANCELLED -> {
+        return Problems.of(
+            StatusCodes.CONFLICT,
+            "Turn Cancelled",
+            "Turn " + a.turn() + " was cancelled before it answered." + unknownSentence(a),
+            Map.of(
+                "turn", a.turn(), "session", path, "outcomeUnknown", unknown(a.outcomeUnknown())));
+      }
+      case AWAITING_APPROVAL -> {
+        body.put("status", "awaiting-approval");
+        body.put("pending", a.keys());
+        links(body, path);
+        return Json.response(StatusCodes.ACCEPTED, body)
+            .addHeader(RawHeader.create("Location", path));
+      }
+      case WORKING -> {
+        body.put("status", "working");
+        links(body, path);
+        return Json.response(StatusCodes.ACCEPTED, body)
+            .addHeader(RawHeader.create("Location", path));
+      }
+      case EARLIER -> {
+        body.put("status", "ended");
+        body.put("detail", a.text());
+        links(body, path);
+        return Json.response(StatusCodes.OK, body);
+      }
+      case ANSWERED, BUDGET_EXCEEDED -> {
+        body.put("status", a.outcome() == Agents.Outcome.ANSWERED ? "answered" : "budget-exceeded");
+        body.put("answer", a.text());
+        body.put("citations", citations(a.citations()));
+        if (!a.outcomeUnknown().isEmpty()) {
+          body.put("outcomeUnknown", unknown(a.outcomeUnknown()));
+        }
+        return Json.response(StatusCodes.OK, body);
+      }
+      default -> throw new IllegalStateException("outcome " + a.outcome());
     }
-    body.put("status", "answered");
-    body.put("answer", a.text());
-    body.put("citations", citations(a.citations()));
-    return Json.response(StatusCodes.OK, body);
+  }
+
+  private static void links(Map<String, Object> body, String path) {
+    body.put("session", path);
+    body.put("events", path + "/events");
+  }
+
+  private static String unknownSentence(Agents.Answer a) {
+    return unknownSentence(a.outcomeUnknown());
+  }
+
+  private static String unknownSentence(List<SessionEvents.ToolCallOutcomeUnknown> calls) {
+    StringBuilder b = new StringBuilder();
+    for (SessionEvents.ToolCallOutcomeUnknown u : calls) {
+      b.append(" The call to ")
+          .append(u.tool())
+          .append(" (key ")
+          .append(u.key())
+          .append(") was issued and had not answered: its ")
+          .append(SessionEvents.ToolCallOutcomeUnknown.OUTCOME_UNKNOWN)
+          .append("; check before repeating it.");
+    }
+    return b.toString();
+  }
+
+  private static List<Map<String, Object>> unknown(List<SessionEvents.ToolCallOutcomeUnknown> us) {
+    return us.stream()
+        .map(
+            u -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("key", u.key());
+              m.put("tool", u.tool());
+              m.put("reason", u.reason());
+              return m;
+            })
+        .toList();
   }
 
   private static List<Map<String, Object>> citations(List<Citation> cs) {
@@ -322,6 +561,16 @@ final class AgentRoutes extends AllDirectives {
         m.put("reason", x.reason());
       }
       case SessionEvents.TurnCancelled x -> m.put("by", x.by());
+      case SessionEvents.ToolCallOutcomeUnknown x -> {
+        m.put("key", x.key());
+        m.put("tool", x.tool());
+        m.put("reason", x.reason());
+      }
+      case SessionEvents.ModelCallFailed x -> {
+        m.put("model", x.model());
+        m.put("kind", x.kind());
+        m.put("detail", x.detail());
+      }
       default -> {}
     }
     return m;
@@ -391,10 +640,25 @@ final class AgentRoutes extends AllDirectives {
   }
 
   private Route cancel(Principal caller, Map<String, String> vars) {
-    return completeWithFuture(
-        agents
-            .cancel(caller.tenant(), vars.get("agent"), vars.get("session"), caller.keyId())
-            .thenApply(d -> Json.response(StatusCodes.OK, Map.of("status", "cancelled")))
-            .exceptionally(Problems::fromThrowable));
+    String agent = vars.get("agent");
+    String session = vars.get("session");
+    return withRequestTimeoutResponse(
+        request -> timedOut(agent, session),
+        () ->
+            completeWithFuture(
+                agents
+                    .cancel(caller.tenant(), agent, session, caller.keyId())
+                    .thenApply(
+                        c -> {
+                          Map<String, Object> body = new LinkedHashMap<>();
+                          body.put("status", "cancelled");
+                          body.put("turn", c.turn());
+                          body.put("outcomeUnknown", unknown(c.outcomeUnknown()));
+                          if (!c.outcomeUnknown().isEmpty()) {
+                            body.put("detail", unknownSentence(c.outcomeUnknown()).strip());
+                          }
+                          return Json.response(StatusCodes.OK, body);
+                        })
+                    .exceptionally(Problems::fromThrowable)));
   }
 }

@@ -84,7 +84,12 @@ public final class HttpEdge extends AllDirectives {
         .add("GET", "/triggers", RouteTable.Access.API_KEY, SCOPE_TRIGGERS_READ, this::triggers)
         .add("GET", "/cluster", RouteTable.Access.API_KEY, SCOPE_CLUSTER_READ, this::cluster);
     new RetrievalRoutes(retrieval, materializer, bodyTimeoutMillis).register(table);
-    new AgentRoutes(agents, materializer, bodyTimeoutMillis).register(table);
+    new AgentRoutes(
+            agents,
+            materializer,
+            bodyTimeoutMillis,
+            node.system().settings().config().getDuration("tramontane.agents.message-wait"))
+        .register(table);
     new WorkflowRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
     new EventRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
     new ConnectorRoutes(connectors, materializer, bodyTimeoutMillis).register(table);

@@ -1,6 +1,7 @@
 package io.tramontane.server.http;
 
 import io.tramontane.agents.definition.DefinitionException;
+import io.tramontane.agents.session.AgentSessionEntity;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.NotFoundException;
@@ -86,6 +87,11 @@ public final class Problems {
       long seconds = Math.max(1, u.retryAfter().toSeconds());
       return of(StatusCodes.SERVICE_UNAVAILABLE, "Service Unavailable", u.getMessage())
           .addHeader(RawHeader.create("Retry-After", Long.toString(seconds)));
+    }
+    if (e instanceof StatusReply.ErrorMessage reused
+        && reused.getMessage().startsWith(AgentSessionEntity.KEY_REUSED)) {
+      return of(
+          StatusCodes.UNPROCESSABLE_ENTITY, "Idempotency-Key Reused", reused.getMessage() + ".");
     }
     if (e instanceof StatusReply.ErrorMessage refused) {
       // An entity refused the command (validation is a reply, not an exception).
