@@ -187,7 +187,12 @@ final class AgentRoutes extends AllDirectives {
                           String session = vars.get("session");
                           if (!wait) {
                             return agents
-                                .send(caller.tenant(), agent, session, text.asText(), principals)
+                                .send(
+                                    caller.tenant(),
+                                    agent,
+                                    session,
+                                    text.asText(),
+                                    caller.actingAs(principals))
                                 .thenApply(
                                     t ->
                                         Json.response(
@@ -195,7 +200,12 @@ final class AgentRoutes extends AllDirectives {
                                             Map.of("turn", t.turn(), "status", "working")));
                           }
                           return agents
-                              .ask(caller.tenant(), agent, session, text.asText(), principals)
+                              .ask(
+                                  caller.tenant(),
+                                  agent,
+                                  session,
+                                  text.asText(),
+                                  caller.actingAs(principals))
                               .thenApply(AgentRoutes::answer);
                         })
                     .exceptionally(Problems::fromThrowable)));

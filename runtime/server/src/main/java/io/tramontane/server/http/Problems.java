@@ -96,6 +96,13 @@ public final class Problems {
     if (e instanceof UnknownCollectionException unknown) {
       return notFound(unknown.getMessage());
     }
+    if (e instanceof PrincipalNotAllowedException refused) {
+      return of(
+          StatusCodes.FORBIDDEN,
+          "Forbidden",
+          refused.getMessage(),
+          Map.of("principal", refused.principal()));
+    }
     if (e instanceof InvalidRequestException invalid) {
       return of(StatusCodes.BAD_REQUEST, "Bad Request", invalid.getMessage());
     }
