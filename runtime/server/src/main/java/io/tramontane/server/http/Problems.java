@@ -3,6 +3,7 @@ package io.tramontane.server.http;
 import io.tramontane.agents.definition.DefinitionException;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.KnownSecrets;
 import io.tramontane.core.UnavailableException;
 import io.tramontane.retrieval.UnknownCollectionException;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ public final class Problems {
     body.put("type", "about:blank");
     body.put("title", title);
     body.put("status", status.intValue());
-    body.put("detail", detail);
+    body.put("detail", KnownSecrets.redact(detail));
     body.putAll(extensions);
     return Json.response(status, PROBLEM_JSON, body);
   }
