@@ -51,6 +51,28 @@ public final class KnownSecrets {
     }
   }
 
+  /**
+   * Removes {@code value}, e.g. a short-lived access token that was replaced by a new one, so the
+   * registry does not grow with every renewal.
+   */
+  public static void forget(String value) {
+    if (value == null) {
+      return;
+    }
+    synchronized (VALUES) {
+      if (!VALUES.remove(value)) {
+        return;
+      }
+      Set<String> all = new LinkedHashSet<>();
+      for (String v : VALUES) {
+        all.addAll(formsOf(v));
+      }
+      List<String> sorted = new ArrayList<>(all);
+      sorted.sort(Comparator.comparingInt(String::length).reversed());
+      forms = List.copyOf(sorted);
+    }
+  }
+
   /** True when no secret is registered (nothing to redact). */
   public static boolean isEmpty() {
     return forms.isEmpty();

@@ -52,6 +52,16 @@ class KnownSecretsTest {
   }
 
   @Test
+  void aForgottenTokenIsNoLongerRedacted() {
+    KnownSecrets.register("token-one-0123456789");
+    KnownSecrets.register("token-two-0123456789");
+    KnownSecrets.forget("token-one-0123456789");
+    assertEquals(
+        "token-one-0123456789 [redacted]",
+        KnownSecrets.redact("token-one-0123456789 token-two-0123456789"));
+  }
+
+  @Test
   void oneSecretCanBeRedactedWithItsOwnMarker() {
     String text = "key " + KEY + " or sk-live%2FAb%22Cd%5CEf%2BGh%3Dx+y";
     assertTrue(KnownSecrets.mentions(text, KEY));
