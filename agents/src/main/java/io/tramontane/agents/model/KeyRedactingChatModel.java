@@ -18,15 +18,17 @@ import dev.langchain4j.model.chat.ChatRequestOptions;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import io.tramontane.core.KnownSecrets;
 import java.util.Set;
 
 /**
  * The provider's chat model, except that no exception it throws carries the API key. LangChain4j
  * puts the server's error body in the exception message, and a proxy or a compatible server may
- * echo the {@code Authorization} header there; such a message would end up in logs and in the
- * session's persisted failure. The exception keeps its LangChain4j type (so retriable stays
- * retriable) with the key replaced by {@value #REDACTED}; its cause chain, which repeats the key,
- * is dropped.
+ * echo the {@code Authorization} header there (as written, JSON-escaped or URL-encoded); such a
+ * message would end up in the session's persisted failure. (The logs redact every known secret on
+ * their own: LangChain4j logs a retried failure before this wrapper sees it.) The exception keeps
+ * its LangChain4j type (so retriable stays retriable) with the key replaced by {@value #REDACTED};
+ * its cause chain, which repeats the key, is dropped.
  */
 final class KeyRedactingChatModel implements ChatModel {
 
@@ -91,7 +93,7 @@ final class KeyRedactingChatModel implements ChatModel {
     if (!mentionsKey(e)) {
       return e;
     }
-    String message = String.valueOf(e.getMessage()).replace(key, REDACTED);
+    String message = KnownSecrets.redact(String.valueOf(e.getMessage()), key, REDACTED);
     RuntimeException clean =
         switch (e) {
           case AuthenticationException a -> new AuthenticationException(message);
@@ -113,7 +115,7 @@ final class KeyRedactingChatModel implements ChatModel {
 
   private boolean mentionsKey(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (String.valueOf(t.getMessage()).contains(key)) {
+      if (KnownSecrets.mentions(String.valueOf(t.getMessage()), key)) {
         return true;
       }
       if (t.getCause() == t) {

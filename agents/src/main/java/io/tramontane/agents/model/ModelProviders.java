@@ -9,6 +9,7 @@ import dev.langchain4j.model.mistralai.MistralAiChatModel;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.tramontane.core.ConfigurationException;
+import io.tramontane.core.KnownSecrets;
 import java.net.http.HttpClient;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -58,6 +59,9 @@ public final class ModelProviders {
   private final Map<String, ChatModel> models;
 
   private ModelProviders(Map<String, ModelSettings> settings) {
+    // Keys read from the environment did not pass through SecretReference: the logs redact them
+    // too.
+    settings.values().forEach(s -> KnownSecrets.register(s.apiKey()));
     this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     Map<String, ChatModel> built = new LinkedHashMap<>();
     settings.forEach(

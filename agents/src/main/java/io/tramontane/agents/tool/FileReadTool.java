@@ -14,8 +14,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * {@code files.read}: reads a text file under the configured root ({@code
- * tramontane.agents.tools.files.root}; empty = every call refused).
+ * {@code files.read}: reads a text file under the folder of the session's tenant ({@code
+ * tramontane.agents.tools.files.roots.<tenant>}; a tenant without one has no {@code files.read}). A
+ * folder with {@code readers} is read only for a user holding one of those principals.
  *
  * <p>Path traversal defence (RELIABILITY B8), in two layers. First the text: NUL bytes,
  * backslashes, absolute paths (including {@code C:} drive forms), {@code ..} segments and any of
@@ -69,10 +70,25 @@ public final class FileReadTool implements Tool {
   @Override
   public ToolResult execute(ToolCall call) throws ToolException {
     ToolAudit.checkArguments(this, call);
-    if (settings.root().isEmpty()) {
+    Optional<FileToolSettings.Root> root = settings.root(call.tenant());
+    if (root.isEmpty()) {
       throw ToolAudit.refused(
           call,
-          NAME + " is disabled: set " + FileToolSettings.KEY + ".root to the folder it may read");
+          NAME
+              + " is disabled for this tenant: set "
+              + FileToolSettings.KEY
+              + ".roots."
+              + call.tenant()
+              + " to the folder it may read");
+    }
+    if (!root.get().readableBy(call.principals())) {
+      throw ToolAudit.refused(
+          call,
+          "the user this agent acts for may not read this tenant's folder (it is open to "
+              + FileToolSettings.KEY
+              + ".roots."
+              + call.tenant()
+              + ".readers only)");
     }
     String raw = call.arguments().path("path").asText();
     Optional<String> bad = textualProblem(raw);
@@ -81,7 +97,7 @@ public final class FileReadTool implements Tool {
     }
     Path realRoot;
     try {
-      realRoot = settings.root().get().toRealPath();
+      realRoot = root.get().path().toRealPath();
     } catch (IOException e) {
       throw new ToolException(NAME + " is unavailable: its root folder cannot be opened", true);
     }

@@ -43,6 +43,17 @@ class KeyRedactingChatModelTest {
   }
 
   @Test
+  void aKeyEchoedJsonEscapedOrUrlEncodedIsRedactedToo() {
+    String key = "k-0d1e2a3d/4b5e\"6e7f";
+    String body =
+        "{\"message\": \"bad key k-0d1e2a3d/4b5e\\\"6e7f\", \"url\": \"?k=k-0d1e2a3d%2F4b5e%226e7f\"}";
+    ChatModel model = new KeyRedactingChatModel(throwing(new HttpException(401, body)), key);
+    HttpException e = assertThrows(HttpException.class, () -> model.chat("hello"));
+    assertFalse(e.getMessage().contains("0d1e2a3d"), e.getMessage());
+    assertEquals(401, e.statusCode());
+  }
+
+  @Test
   void keyOnlyInTheCauseIsRedactedToo() {
     ChatModel model =
         new KeyRedactingChatModel(throwing(new HttpException(502, "bad gateway")), KEY);

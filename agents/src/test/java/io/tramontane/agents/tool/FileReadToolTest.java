@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import io.tramontane.core.ConfigurationException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,7 +58,7 @@ class FileReadToolTest {
   }
 
   private FileReadTool tool() {
-    return new FileReadTool(FileToolSettings.rootedAt(root));
+    return new FileReadTool(FileToolSettings.rootedAt("acme", root));
   }
 
   @Test
@@ -73,7 +75,7 @@ class FileReadToolTest {
   void truncatesLongFilesWithANote() throws Exception {
     Files.writeString(root.resolve("long.txt"), "a".repeat(100));
     ToolResult result =
-        new FileReadTool(FileToolSettings.rootedAt(root).withMaxBytes(10))
+        new FileReadTool(FileToolSettings.rootedAt("acme", root).withMaxBytes(10))
             .execute(call("long.txt"));
     assertTrue(result.text().contains("truncated: showing the first 10 bytes"), result.text());
     assertTrue(result.text().contains("\n" + "a".repeat(10) + "\n"), result.text());
@@ -138,8 +140,56 @@ class FileReadToolTest {
         new FileReadTool(FileToolSettings.fromConfig(ConfigFactory.parseString("")));
     ToolException e =
         assertThrows(ToolException.class, () -> disabled.execute(call("docs/notes.txt")));
-    assertTrue(e.getMessage().contains("tramontane.agents.tools.files.root"), e.getMessage());
+    assertTrue(e.getMessage().contains("tramontane.agents.tools.files.roots.acme"), e.getMessage());
     assertEquals(1, audit.warnings().size());
+  }
+
+  @Test
+  void anotherTenantsFolderIsNeverRead() {
+    ToolCall globex =
+        new ToolCall(
+            FileReadTool.NAME,
+            JSON.createObjectNode().put("path", "docs/notes.txt"),
+            "k-2",
+            "globex",
+            Set.of("u1"),
+            "session-7");
+    ToolException e = assertThrows(ToolException.class, () -> tool().execute(globex));
+    assertTrue(e.getMessage().contains("disabled for this tenant"), e.getMessage());
+    assertFalse(e.getMessage().contains("acme"), e.getMessage());
+    assertEquals(1, audit.warnings().size());
+  }
+
+  @Test
+  void aFolderWithReadersIsReadOnlyForThem() throws Exception {
+    FileReadTool legal =
+        new FileReadTool(
+            new FileToolSettings(
+                Map.of("acme", new FileToolSettings.Root(root, Set.of("group:legal", "carol"))),
+                1024));
+    ToolException e =
+        assertThrows(ToolException.class, () -> legal.execute(call("docs/notes.txt")));
+    assertTrue(e.getMessage().contains("may not read"), e.getMessage());
+    ToolCall asLegal =
+        new ToolCall(
+            FileReadTool.NAME,
+            JSON.createObjectNode().put("path", "docs/notes.txt"),
+            "k-3",
+            "acme",
+            Set.of("bob", "group:legal"),
+            "session-9");
+    assertTrue(legal.execute(asLegal).text().contains("hello from the notes"));
+  }
+
+  @Test
+  void theOldSharedRootIsRefusedWithWhatToWriteInstead() {
+    var e =
+        assertThrows(
+            ConfigurationException.class,
+            () ->
+                FileToolSettings.fromConfig(
+                    ConfigFactory.parseString("tramontane.agents.tools.files.root = \"/srv\"")));
+    assertTrue(e.getMessage().contains("roots { <tenant> = \"/srv\" }"), e.getMessage());
   }
 
   @Test
@@ -147,10 +197,14 @@ class FileReadToolTest {
     FileToolSettings settings =
         FileToolSettings.fromConfig(
             ConfigFactory.parseString(
-                "tramontane.agents.tools.files { root = \""
+                "tramontane.agents.tools.files { roots { acme = \""
                     + root.toString().replace("\\", "/")
-                    + "\", max-bytes = 2k }"));
-    assertEquals(root, settings.root().orElseThrow());
+                    + "\", globex { path = \"/srv/g\", readers = [\"group:legal\"] } },"
+                    + " max-bytes = 2k }"));
+    assertEquals(root, settings.root("acme").orElseThrow().path());
+    assertEquals(Set.of(), settings.root("acme").orElseThrow().readers());
+    assertEquals(Set.of("group:legal"), settings.root("globex").orElseThrow().readers());
+    assertTrue(settings.root("initech").isEmpty());
     assertEquals(2048, settings.maxBytes());
   }
 

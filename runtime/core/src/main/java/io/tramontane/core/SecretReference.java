@@ -9,7 +9,8 @@ import java.util.function.Function;
 /**
  * Secrets never sit in configuration files: configuration holds a reference, {@code env:NAME} (an
  * environment variable) or {@code file:/path} (e.g. a mounted Kubernetes secret), resolved once at
- * start-up. Error messages name the configuration key and the reference, never the value.
+ * start-up. Error messages name the configuration key and the reference, never the value. Every
+ * resolved value is added to {@link KnownSecrets}, so the logs redact it.
  */
 public final class SecretReference {
 
@@ -28,7 +29,9 @@ public final class SecretReference {
         throw new ConfigurationException(
             key + " refers to environment variable " + var + ", which is not set; export it.");
       }
-      return value.strip();
+      String secret = value.strip();
+      KnownSecrets.register(secret);
+      return secret;
     }
     if (reference.startsWith("file:")) {
       Path file = Path.of(reference.substring(5));
@@ -42,6 +45,7 @@ public final class SecretReference {
       if (value.isEmpty()) {
         throw new ConfigurationException(key + " refers to " + file + ", which is empty.");
       }
+      KnownSecrets.register(value);
       return value;
     }
     throw new ConfigurationException(

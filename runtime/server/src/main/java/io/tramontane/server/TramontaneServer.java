@@ -19,6 +19,7 @@ import io.tramontane.intake.signature.TriggerSettings;
 import io.tramontane.retrieval.Retrieval;
 import io.tramontane.server.http.ApiKeys;
 import io.tramontane.server.http.HttpEdge;
+import io.tramontane.server.logging.SecretRedactingFilter;
 import io.tramontane.workflows.node.Workflows;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -79,6 +80,7 @@ public final class TramontaneServer implements AutoCloseable {
   }
 
   public static TramontaneServer start(Config config, Function<String, String> env, Clock clock) {
+    SecretRedactingFilter.install();
     ApiKeys apiKeys = ApiKeys.fromConfig(config, env);
     Map<String, TriggerSettings> triggers = TriggerSettings.allFromConfig(config, env, clock);
     String host = config.getString("tramontane.server.host");

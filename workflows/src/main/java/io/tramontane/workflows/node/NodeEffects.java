@@ -262,8 +262,8 @@ public final class NodeEffects implements Replay.Live {
     String agent = with.path("agent").asText();
     String session = with.path("session").asText("wf-" + runId.replace('/', '-'));
     String message = with.path("message").asText();
-    Set<String> principals = new java.util.LinkedHashSet<>();
-    with.path("principals").forEach(p -> principals.add(p.asText()));
+    // A run acts for no user (the profile refuses 'principals'): public documents only.
+    Set<String> principals = Set.of();
     try {
       Agents.Answer a =
           agents.ask(tenant, agent, session, message, principals).toCompletableFuture().join();
@@ -288,8 +288,8 @@ public final class NodeEffects implements Replay.Live {
   }
 
   private JsonNode retrieve(JsonNode with, String ref) {
-    Set<String> principals = new java.util.LinkedHashSet<>();
-    with.path("principals").forEach(p -> principals.add(p.asText()));
+    // A run acts for no user (the profile refuses 'principals'): public documents only.
+    Set<String> principals = Set.of();
     try {
       List<Hit> hits =
           retrieval

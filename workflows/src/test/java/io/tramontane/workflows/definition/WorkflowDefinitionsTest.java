@@ -442,6 +442,20 @@ class WorkflowDefinitionsTest {
     assertTrue(p.message().contains("unknown key 'at'"), p.toString());
   }
 
+  @Test
+  void aWorkflowCannotNameThePrincipalsItReadsAs() {
+    // Principals come from credentials: a run acts for no user and reads public documents only.
+    for (String call : List.of("retrieve", "agent")) {
+      String with =
+          call.equals("retrieve")
+              ? "{collection: kb, query: pay, principals: ['group:hr']}"
+              : "{agent: kb, message: pay, principals: ['group:hr']}";
+      String yaml = HEADER + "do:\n  - ask:\n      call: " + call + "\n      with: " + with + "\n";
+      Problem p = only(yaml);
+      assertTrue(p.message().contains("has no argument 'principals'"), p.toString());
+    }
+  }
+
   private Problem only(String yaml) {
     return only(bytes(yaml));
   }

@@ -3,6 +3,7 @@ package io.tramontane.connectors.sharepoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tramontane.connectors.SyncException;
+import io.tramontane.core.KnownSecrets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -172,7 +173,13 @@ final class GraphClient {
       // Renew a minute early (or halfway for very short tokens) so a request never carries an
       // expired token.
       long margin = expiresIn > 120 ? 60 : expiresIn / 2;
+      String previous = token;
       token = body.get("access_token").asText();
+      // A bearer token is a credential: the logs redact it like a configured secret.
+      KnownSecrets.register(token);
+      if (previous != null && !previous.equals(token)) {
+        KnownSecrets.forget(previous);
+      }
       tokenRenewAt = asked.plusSeconds(expiresIn - margin);
       LOG.debug(
           "Graph token for app {} in tenant {} valid for {} s",

@@ -3,6 +3,7 @@ package io.tramontane.core.persistence;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.tramontane.core.ConfigurationException;
+import io.tramontane.core.KnownSecrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,6 +100,12 @@ public record DatabaseSettings(
   }
 
   private static String password(Config db) {
+    String password = readPassword(db);
+    KnownSecrets.register(password);
+    return password;
+  }
+
+  private static String readPassword(Config db) {
     String file = db.getString("password-file");
     if (!file.isBlank()) {
       try {

@@ -1,6 +1,8 @@
 package io.tramontane.server.cli;
 
+import io.tramontane.core.KnownSecrets;
 import io.tramontane.core.TramontaneException;
+import io.tramontane.server.logging.SecretRedactingFilter;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,6 +54,7 @@ public final class Main implements Runnable {
     // Lucene says once, on stderr, that the JDK's incubating vector API is not enabled; the
     // launcher leaves it off on purpose (it prints its own warning on every start).
     LUCENE_VECTORIZATION.setLevel(java.util.logging.Level.SEVERE);
+    SecretRedactingFilter.install();
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
@@ -62,15 +65,19 @@ public final class Main implements Runnable {
             cause = cause.getCause();
           }
           if (cause instanceof org.apache.pekko.pattern.StatusReply.ErrorMessage refused) {
-            commandLine.getErr().println("tramontane: " + refused.getMessage());
+            commandLine
+                .getErr()
+                .println(KnownSecrets.redact("tramontane: " + refused.getMessage()));
             return 1;
           }
           if (cause instanceof TramontaneException te) {
-            commandLine.getErr().println("tramontane: " + te.getMessage());
+            commandLine.getErr().println(KnownSecrets.redact("tramontane: " + te.getMessage()));
             return te.retriable() ? 1 : 2;
           }
-          commandLine.getErr().println("tramontane: " + e);
-          e.printStackTrace(commandLine.getErr());
+          java.io.StringWriter trace = new java.io.StringWriter();
+          e.printStackTrace(new PrintWriter(trace));
+          commandLine.getErr().println(KnownSecrets.redact("tramontane: " + e));
+          commandLine.getErr().print(KnownSecrets.redact(trace.toString()));
           return 1;
         });
     return cli.execute(args);

@@ -230,7 +230,7 @@ final class AgentRoutes extends AllDirectives {
                                           agent,
                                           session,
                                           m.text(),
-                                          m.principals(),
+                                          caller.actingAs(m.principals()),
                                           key)
                                       .thenCompose(
                                           t -> {

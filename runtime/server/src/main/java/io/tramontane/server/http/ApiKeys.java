@@ -14,8 +14,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The configured API keys ({@code tramontane.server.api-keys}). Only SHA-256 digests of the keys
- * are kept in memory; a presented key is compared against every digest in constant time.
+ * The configured API keys ({@code tramontane.server.api-keys}): each has a tenant, scopes and the
+ * principals it may act as ({@code principals}, optional; see {@link Principal#actingAs}). Only
+ * SHA-256 digests of the keys are kept in memory; a presented key is compared against every digest
+ * in constant time.
  */
 public final class ApiKeys {
 
@@ -50,7 +52,17 @@ public final class ApiKeys {
                   + " characters; generate one with: openssl rand -hex 24");
         }
         var scopes = new LinkedHashSet<>(k.getStringList("scopes"));
-        entries.add(new Entry(new Principal(id, tenant, scopes), digest(secret)));
+        var principals = new LinkedHashSet<String>();
+        if (k.hasPath("principals")) {
+          for (String p : k.getStringList("principals")) {
+            if (p.isBlank()) {
+              throw new ConfigurationException(
+                  path + ".principals must list non-empty names, e.g. [\"alice\", \"group:hr\"].");
+            }
+            principals.add(p.strip());
+          }
+        }
+        entries.add(new Entry(new Principal(id, tenant, scopes, principals), digest(secret)));
       } catch (ConfigException e) {
         throw new ConfigurationException(path + ": " + e.getMessage(), e);
       }

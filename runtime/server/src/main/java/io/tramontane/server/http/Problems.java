@@ -4,6 +4,7 @@ import io.tramontane.agents.definition.DefinitionException;
 import io.tramontane.agents.session.AgentSessionEntity;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.KnownSecrets;
 import io.tramontane.core.NotFoundException;
 import io.tramontane.core.UnavailableException;
 import io.tramontane.retrieval.UnknownCollectionException;
@@ -49,7 +50,7 @@ public final class Problems {
     body.put("type", "about:blank");
     body.put("title", title);
     body.put("status", status.intValue());
-    body.put("detail", detail);
+    body.put("detail", KnownSecrets.redact(detail));
     body.putAll(extensions);
     return Json.response(status, PROBLEM_JSON, body);
   }
@@ -105,6 +106,13 @@ public final class Problems {
     }
     if (e instanceof NotFoundException unknown) {
       return notFound(unknown.getMessage());
+    }
+    if (e instanceof PrincipalNotAllowedException refused) {
+      return of(
+          StatusCodes.FORBIDDEN,
+          "Forbidden",
+          refused.getMessage(),
+          Map.of("principal", refused.principal()));
     }
     if (e instanceof InvalidRequestException invalid) {
       return of(StatusCodes.BAD_REQUEST, "Bad Request", invalid.getMessage());

@@ -298,7 +298,7 @@ final class RetrievalRoutes extends AllDirectives {
                         return retrieval
                             .search(
                                 vars.get("collection"),
-                                new Caller(caller.tenant(), s.principals()),
+                                new Caller(caller.tenant(), caller.actingAs(s.principals())),
                                 s.mode(),
                                 s.query(),
                                 s.k())

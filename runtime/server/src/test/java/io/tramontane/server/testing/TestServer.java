@@ -21,7 +21,8 @@ import java.util.Map;
  * A real Tramontane server on a free loopback port, with two tenants: {@code acme} owns the
  * Standard Webhooks trigger {@code orders} and the GitHub trigger {@code github}; {@code globex}
  * owns {@code billing}; the definitions of {@code tramontane.agents.dir} and {@code
- * tramontane.workflows.dir} are acme's. API keys: {@link #ACME_KEY} (all scopes), {@link
+ * tramontane.workflows.dir} are acme's. API keys: {@link #ACME_KEY} (all scopes, {@code
+ * principals:assert} included: it passes any principals, like a trusted front end), {@link
  * #ACME_NO_SCOPE_KEY} (no scopes), {@link #GLOBEX_KEY} (all scopes, other tenant).
  */
 public final class TestServer implements AutoCloseable {
@@ -90,7 +91,8 @@ public final class TestServer implements AutoCloseable {
             "events:publish",
             "connectors:read",
             "connectors:write",
-            "cluster:read");
+            "cluster:read",
+            "principals:assert");
     o.put(
         "tramontane.server.api-keys.acme",
         Map.of("tenant", "acme", "scopes", all, "key", "env:IT_ACME_KEY"));
