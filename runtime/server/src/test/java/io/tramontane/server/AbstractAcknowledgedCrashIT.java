@@ -222,6 +222,8 @@ abstract class AbstractAcknowledgedCrashIT {
             .formatted(endpoint, endpoint));
     return Map.of(
         "tramontane.agents.dir", agents.toString(),
+        "tramontane.agents.tenant", "acme",
+        "tramontane.workflows.tenant", "acme",
         "tramontane.agents.models.default",
             Map.of(
                 "provider", "openai",
