@@ -20,11 +20,15 @@ import io.tramontane.retrieval.Retrieval;
 import io.tramontane.server.http.ApiKeys;
 import io.tramontane.server.http.HttpEdge;
 import io.tramontane.workflows.node.Workflows;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
@@ -32,6 +36,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.remote.RemoteTransportException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +92,12 @@ public final class TramontaneServer implements AutoCloseable {
     // In-flight requests get shutdown-timeout in the service-requests-done phase of coordinated
     // shutdown; that phase's own timeout (Pekko: 5 s) must not cut them off earlier.
     config = withRequestsDonePhaseTimeout(config, shutdown);
+    // Both ports are tried before anything starts: a clash is one line at once, not a stack trace
+    // after the model has loaded.
+    String clusterHost = config.getString("tramontane.cluster.host");
+    int clusterPort = config.getInt("tramontane.cluster.port");
+    checkPortFree("the cluster port ", clusterHost, clusterPort, CLUSTER_PORT_HINT);
+    checkPortFree("", host, port, HTTP_PORT_HINT);
 
     InferenceRuntime inference = InferenceRuntime.start(config);
     TramontaneSystem node;
@@ -94,6 +105,10 @@ public final class TramontaneServer implements AutoCloseable {
       node = TramontaneSystem.start(config);
     } catch (RuntimeException e) {
       inference.close();
+      Optional<ConfigurationException> clash = clusterBindFailure(e, clusterHost, clusterPort);
+      if (clash.isPresent()) {
+        throw clash.get();
+      }
       throw e;
     }
     try {
@@ -147,8 +162,8 @@ public final class TramontaneServer implements AutoCloseable {
                 + port
                 + " ("
                 + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage())
-                + "); is another process using the port? Choose another with --port or"
-                + " TRAMONTANE_HTTP_PORT.",
+                + "); "
+                + HTTP_PORT_HINT,
             e);
       }
       InetSocketAddress local = binding.localAddress();
@@ -171,6 +186,49 @@ public final class TramontaneServer implements AutoCloseable {
       inference.close();
       throw e;
     }
+  }
+
+  private static final String HTTP_PORT_HINT =
+      "is another process using the port? Choose another with --port or TRAMONTANE_HTTP_PORT"
+          + " (tramontane.server.port).";
+  private static final String CLUSTER_PORT_HINT =
+      "is another Tramontane node using it? Choose another with --cluster-port or"
+          + " TRAMONTANE_CLUSTER_PORT (tramontane.cluster.port; 0 picks a free port).";
+
+  /** Binds {@code host:port} for a moment; a port in use stops the start with one line. */
+  static void checkPortFree(String what, String host, int port, String hint) {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(host, port));
+    } catch (BindException e) {
+      throw new ConfigurationException(
+          "Cannot listen on " + what + host + ":" + port + " (" + e.getMessage() + "); " + hint, e);
+    } catch (IOException e) {
+      // Not a clash (e.g. an address this host does not have): let the real bind report it.
+    }
+  }
+
+  /** The cluster transport failed to bind (a port taken between the check and the bind). */
+  private static Optional<ConfigurationException> clusterBindFailure(
+      Throwable failure, String host, int port) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof BindException
+          || t instanceof RemoteTransportException && t.getMessage().contains("bind")) {
+        return Optional.of(
+            new ConfigurationException(
+                "Cannot listen on the cluster port "
+                    + host
+                    + ":"
+                    + port
+                    + " (address already in use); "
+                    + CLUSTER_PORT_HINT,
+                failure));
+      }
+    }
+    return Optional.empty();
   }
 
   static Config withRequestsDonePhaseTimeout(Config config, Duration shutdown) {
