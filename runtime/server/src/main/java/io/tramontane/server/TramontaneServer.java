@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -57,6 +58,7 @@ public final class TramontaneServer implements AutoCloseable {
   private final InferenceRuntime inference;
   private final HttpEdge edge;
   private final ServerBinding binding;
+  private final DataDirLock lock;
 
   private TramontaneServer(
       TramontaneSystem node,
@@ -67,7 +69,9 @@ public final class TramontaneServer implements AutoCloseable {
       Connectors connectors,
       InferenceRuntime inference,
       HttpEdge edge,
-      ServerBinding binding) {
+      ServerBinding binding,
+      DataDirLock lock) {
+    this.lock = lock;
     this.workflows = workflows;
     this.connectors = connectors;
     this.inference = inference;
@@ -92,13 +96,44 @@ public final class TramontaneServer implements AutoCloseable {
     // In-flight requests get shutdown-timeout in the service-requests-done phase of coordinated
     // shutdown; that phase's own timeout (Pekko: 5 s) must not cut them off earlier.
     config = withRequestsDonePhaseTimeout(config, shutdown);
-    // Both ports are tried before anything starts: a clash is one line at once, not a stack trace
-    // after the model has loaded.
+    DataDirLock lock =
+        DataDirLock.acquire(
+            Path.of(config.getString("tramontane.data-dir")),
+            "serve",
+            holder ->
+                "serve".equals(holder.command())
+                    ? "stop it first, or give this one another --data-dir (and other ports)."
+                    : "wait for it to finish, or give this server another --data-dir.");
+    try {
+      // Both ports are tried before anything starts: a clash is one line at once, not a stack
+      // trace after the model has loaded.
+      checkPortFree(
+          "the cluster port ",
+          config.getString("tramontane.cluster.host"),
+          config.getInt("tramontane.cluster.port"),
+          CLUSTER_PORT_HINT);
+      checkPortFree("", host, port, HTTP_PORT_HINT);
+      TramontaneServer server = start(config, env, clock, apiKeys, triggers, lock);
+      server.node.system().getWhenTerminated().thenRun(lock::close);
+      return server;
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static TramontaneServer start(
+      Config config,
+      Function<String, String> env,
+      Clock clock,
+      ApiKeys apiKeys,
+      Map<String, TriggerSettings> triggers,
+      DataDirLock lock) {
+    String host = config.getString("tramontane.server.host");
+    int port = config.getInt("tramontane.server.port");
+    Duration shutdown = config.getDuration("tramontane.server.shutdown-timeout");
     String clusterHost = config.getString("tramontane.cluster.host");
     int clusterPort = config.getInt("tramontane.cluster.port");
-    checkPortFree("the cluster port ", clusterHost, clusterPort, CLUSTER_PORT_HINT);
-    checkPortFree("", host, port, HTTP_PORT_HINT);
-
     InferenceRuntime inference = InferenceRuntime.start(config);
     TramontaneSystem node;
     try {
@@ -167,6 +202,7 @@ public final class TramontaneServer implements AutoCloseable {
             e);
       }
       InetSocketAddress local = binding.localAddress();
+      lock.announce(url(local));
       LOG.info(
           "Tramontane listening on http://{}:{} ({} trigger(s), {} API key(s))",
           local.getHostString(),
@@ -180,7 +216,7 @@ public final class TramontaneServer implements AutoCloseable {
       }
       LOG.info("Inference: {}", inference.deviceNote());
       return new TramontaneServer(
-          node, intake, retrieval, agents, workflows, connectors, inference, edge, binding);
+          node, intake, retrieval, agents, workflows, connectors, inference, edge, binding, lock);
     } catch (RuntimeException e) {
       node.close();
       inference.close();
@@ -292,5 +328,17 @@ public final class TramontaneServer implements AutoCloseable {
   @Override
   public void close() {
     node.close();
+    lock.close();
+  }
+
+  /** The URL a client on this machine reaches the server at. */
+  static String url(InetSocketAddress local) {
+    String host = local.getHostString();
+    if (local.getAddress() != null && local.getAddress().isAnyLocalAddress()) {
+      host = "127.0.0.1";
+    } else if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + local.getPort();
   }
 }

@@ -52,7 +52,7 @@ final class ReplayCommand implements Callable<Integer> {
     if (agentsDir != null) {
       overrides.put("tramontane.agents.dir", agentsDir.toString());
     }
-    try (RetrievalNode node = RetrievalNode.start(options.load(overrides))) {
+    try (RetrievalNode node = RetrievalNode.start(options.load(overrides), "replay")) {
       SessionReplay.Report report =
           node.agents().replay(tenant, agent, session).toCompletableFuture().join();
       out.printf(
