@@ -11,7 +11,7 @@ import io.tramontane.intake.signature.TriggerSettings;
 import io.tramontane.intake.signature.Verification;
 import io.tramontane.retrieval.Retrieval;
 import io.tramontane.workflows.node.Workflows;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -216,11 +216,12 @@ public final class HttpEdge extends AllDirectives {
           if (declared.isPresent() && declared.getAsLong() > trigger.maxBodyBytes()) {
             return complete(Problems.tooLarge(trigger.maxBodyBytes()));
           }
-          Map<String, String> headers = new HashMap<>();
+          // Every copy of every header: the intake refuses one it reads that came twice.
+          List<Map.Entry<String, String>> headers = new ArrayList<>();
           for (HttpHeader h : request.getHeaders()) {
-            headers.putIfAbsent(h.lowercaseName(), h.value());
+            headers.add(Map.entry(h.lowercaseName(), h.value()));
           }
-          headers.put("content-type", request.entity().getContentType().toString());
+          headers.add(Map.entry("content-type", request.entity().getContentType().toString()));
           CompletionStage<HttpResponse> response =
               request
                   .entity()
