@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -366,9 +367,10 @@ final class AgentRoutes extends AllDirectives {
                     .thenCompose(
                         bytes -> {
                           JsonNode b = object(bytes, Set.of("key", "approve", "reason"));
-                          if (!b.path("key").isTextual() || !b.path("approve").isBoolean()) {
-                            throw new InvalidRequestException(
-                                "send {\"key\": \"<pending key>\", \"approve\": true|false}.");
+                          decisionField(b, "key", JsonNode::isTextual, "a pending call's key");
+                          decisionField(b, "approve", JsonNode::isBoolean, "true or false");
+                          if (b.has("reason") && !b.get("reason").isTextual()) {
+                            throw new InvalidRequestException("'reason' must be a string.");
                           }
                           return agents.decide(
                               caller.tenant(),
@@ -381,6 +383,18 @@ final class AgentRoutes extends AllDirectives {
                         })
                     .thenApply(d -> Json.response(StatusCodes.OK, Map.of("status", "recorded")))
                     .exceptionally(Problems::fromThrowable)));
+  }
+
+  private static void decisionField(
+      JsonNode body, String field, Predicate<JsonNode> valid, String what) {
+    if (!body.has(field) || !valid.test(body.get(field))) {
+      throw new InvalidRequestException(
+          "'"
+              + field
+              + "' must be "
+              + what
+              + ": send {\"key\": \"<pending key>\", \"approve\": true|false}.");
+    }
   }
 
   private Route cancel(Principal caller, Map<String, String> vars) {
