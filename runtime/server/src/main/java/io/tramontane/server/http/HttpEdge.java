@@ -100,7 +100,23 @@ public final class HttpEdge extends AllDirectives {
         ExceptionHandler.newBuilder()
             .match(Throwable.class, e -> complete(Problems.fromThrowable(e)))
             .build();
-    return handleExceptions(errors, () -> extractRequest(this::dispatch));
+    return handleExceptions(errors, () -> extractRequest(this::refuseOversizedOrDispatch));
+  }
+
+  /**
+   * A body declared larger than the server's cap is refused here, for every route, before the
+   * route, its credentials or its body are looked at; bodies of unknown length are held to the same
+   * cap as they are read ({@link Bodies}).
+   */
+  private Route refuseOversizedOrDispatch(HttpRequest request) {
+    OptionalLong declared = request.entity().getContentLengthOption();
+    long cap = Bodies.serverCap(materializer);
+    if (declared.isPresent() && declared.getAsLong() > cap) {
+      return completeWithFuture(
+          Bodies.discard(request, bodyTimeoutMillis, materializer)
+              .thenApply(read -> Problems.tooLargeForTheServer(cap)));
+    }
+    return dispatch(request);
   }
 
   private Route dispatch(HttpRequest request) {
@@ -212,10 +228,6 @@ public final class HttpEdge extends AllDirectives {
     TriggerSettings trigger = found.get();
     return extractRequest(
         request -> {
-          OptionalLong declared = request.entity().getContentLengthOption();
-          if (declared.isPresent() && declared.getAsLong() > trigger.maxBodyBytes()) {
-            return complete(Problems.tooLarge(trigger.maxBodyBytes()));
-          }
           // Every copy of every header: the intake refuses one it reads that came twice.
           List<Map.Entry<String, String>> headers = new ArrayList<>();
           for (HttpHeader h : request.getHeaders()) {
@@ -223,12 +235,8 @@ public final class HttpEdge extends AllDirectives {
           }
           headers.add(Map.entry("content-type", request.entity().getContentType().toString()));
           CompletionStage<HttpResponse> response =
-              request
-                  .entity()
-                  .withSizeLimit(trigger.maxBodyBytes())
-                  .toStrict(bodyTimeoutMillis, materializer)
-                  .thenCompose(
-                      strict -> intake.receive(trigger, headers, strict.getData().toArray()))
+              Bodies.strict(request, trigger.maxBodyBytes(), bodyTimeoutMillis, materializer)
+                  .thenCompose(bytes -> intake.receive(trigger, headers, bytes))
                   .thenApply(outcome -> webhookResponse(trigger, outcome))
                   .exceptionally(Problems::fromThrowable);
           return completeWithFuture(response);
