@@ -292,6 +292,27 @@ class EdgeInputIT {
   }
 
   @Test
+  void everyRouteTakingABodyAnswersABrokenOneWithA4xxProblemNeverA500() throws Exception {
+    for (RouteTable.Spec spec : server.server().edge().routes()) {
+      if (spec.method().equals("GET") || WITHOUT_BODY.contains(name(spec))) {
+        continue;
+      }
+      for (String body : List.of("{\"query\": ", "\u0000\u00ff<x", "[1, 2]")) {
+        HttpResponse<String> r =
+            send(
+                spec.method(),
+                RouteSecurityIT.path(spec, "orders"),
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                false);
+        String what = name(spec) + " " + body + ": " + r.statusCode() + " " + r.body();
+        assertTrue(r.statusCode() >= 400 && r.statusCode() < 500, what);
+        assertProblem(r, r.statusCode(), what);
+        assertFalse(r.body().contains("Exception") || r.body().contains("\tat "), what);
+      }
+    }
+  }
+
+  @Test
   void requestsRefusedBeforeRoutingAreProblemsNamingTheLimit() throws Exception {
     HttpResponse<String> header =
         server.send(
