@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Predicate;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -367,8 +366,8 @@ final class AgentRoutes extends AllDirectives {
                     .thenCompose(
                         bytes -> {
                           JsonNode b = object(bytes, Set.of("key", "approve", "reason"));
-                          decisionField(b, "key", JsonNode::isTextual, "a pending call's key");
-                          decisionField(b, "approve", JsonNode::isBoolean, "true or false");
+                          decisionField("key", b.path("key").isTextual(), "a pending call's key");
+                          decisionField("approve", b.path("approve").isBoolean(), "true or false");
                           if (b.has("reason") && !b.get("reason").isTextual()) {
                             throw new InvalidRequestException("'reason' must be a string.");
                           }
@@ -385,9 +384,8 @@ final class AgentRoutes extends AllDirectives {
                     .exceptionally(Problems::fromThrowable)));
   }
 
-  private static void decisionField(
-      JsonNode body, String field, Predicate<JsonNode> valid, String what) {
-    if (!body.has(field) || !valid.test(body.get(field))) {
+  private static void decisionField(String field, boolean valid, String what) {
+    if (!valid) {
       throw new InvalidRequestException(
           "'"
               + field
