@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -78,6 +79,37 @@ public final class WebhookIntake {
 
   public Map<String, TriggerSettings> triggers() {
     return triggers;
+  }
+
+  /**
+   * Verifies and persists one delivery from its headers as received: names in any case, a name as
+   * many times as it was sent. A header the trigger's scheme reads or the delivery keeps that was
+   * sent more than once — with different values or the same — is refused as malformed, and nothing
+   * is stored.
+   */
+  public CompletionStage<Outcome> receive(
+      TriggerSettings trigger, List<Map.Entry<String, String>> headers, byte[] body) {
+    Map<String, String> single = new HashMap<>();
+    Map<String, Integer> repeated = new TreeMap<>();
+    for (Map.Entry<String, String> h : headers) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (single.putIfAbsent(name, h.getValue()) != null
+          && (trigger.scheme().headers().contains(name) || keptHeaders.contains(name))) {
+        repeated.merge(name, 2, (a, b) -> a + 1);
+      }
+    }
+    if (!repeated.isEmpty()) {
+      Map.Entry<String, Integer> first = repeated.entrySet().iterator().next();
+      return CompletableFuture.completedFuture(
+          new Refused(
+              Verification.malformed(
+                  "header "
+                      + first.getKey()
+                      + " was sent "
+                      + first.getValue()
+                      + " times; send it once")));
+    }
+    return receive(trigger, single, body);
   }
 
   /**

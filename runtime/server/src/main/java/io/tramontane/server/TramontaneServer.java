@@ -21,11 +21,16 @@ import io.tramontane.server.http.ApiKeys;
 import io.tramontane.server.http.HttpEdge;
 import io.tramontane.server.logging.SecretRedactingFilter;
 import io.tramontane.workflows.node.Workflows;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
@@ -33,6 +38,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.remote.RemoteTransportException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +59,7 @@ public final class TramontaneServer implements AutoCloseable {
   private final InferenceRuntime inference;
   private final HttpEdge edge;
   private final ServerBinding binding;
+  private final DataDirLock lock;
 
   private TramontaneServer(
       TramontaneSystem node,
@@ -63,7 +70,9 @@ public final class TramontaneServer implements AutoCloseable {
       Connectors connectors,
       InferenceRuntime inference,
       HttpEdge edge,
-      ServerBinding binding) {
+      ServerBinding binding,
+      DataDirLock lock) {
+    this.lock = lock;
     this.workflows = workflows;
     this.connectors = connectors;
     this.inference = inference;
@@ -89,13 +98,54 @@ public final class TramontaneServer implements AutoCloseable {
     // In-flight requests get shutdown-timeout in the service-requests-done phase of coordinated
     // shutdown; that phase's own timeout (Pekko: 5 s) must not cut them off earlier.
     config = withRequestsDonePhaseTimeout(config, shutdown);
+    DataDirLock lock =
+        DataDirLock.acquire(
+            Path.of(config.getString("tramontane.data-dir")),
+            "serve",
+            holder ->
+                "serve".equals(holder.command())
+                    ? "stop it first, or give this one another --data-dir (and other ports)."
+                    : "wait for it to finish, or give this server another --data-dir.");
+    try {
+      // Both ports are tried before anything starts: a clash is one line at once, not a stack
+      // trace after the model has loaded.
+      checkPortFree(
+          "the cluster port ",
+          config.getString("tramontane.cluster.host"),
+          config.getInt("tramontane.cluster.port"),
+          CLUSTER_PORT_HINT);
+      checkPortFree("", host, port, HTTP_PORT_HINT);
+      TramontaneServer server = start(config, env, clock, apiKeys, triggers, lock);
+      server.node.system().getWhenTerminated().thenRun(lock::close);
+      return server;
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
 
+  private static TramontaneServer start(
+      Config config,
+      Function<String, String> env,
+      Clock clock,
+      ApiKeys apiKeys,
+      Map<String, TriggerSettings> triggers,
+      DataDirLock lock) {
+    String host = config.getString("tramontane.server.host");
+    int port = config.getInt("tramontane.server.port");
+    Duration shutdown = config.getDuration("tramontane.server.shutdown-timeout");
+    String clusterHost = config.getString("tramontane.cluster.host");
+    int clusterPort = config.getInt("tramontane.cluster.port");
     InferenceRuntime inference = InferenceRuntime.start(config);
     TramontaneSystem node;
     try {
       node = TramontaneSystem.start(config);
     } catch (RuntimeException e) {
       inference.close();
+      Optional<ConfigurationException> clash = clusterBindFailure(e, clusterHost, clusterPort);
+      if (clash.isPresent()) {
+        throw clash.get();
+      }
       throw e;
     }
     try {
@@ -149,11 +199,12 @@ public final class TramontaneServer implements AutoCloseable {
                 + port
                 + " ("
                 + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage())
-                + "); is another process using the port? Choose another with --port or"
-                + " TRAMONTANE_HTTP_PORT.",
+                + "); "
+                + HTTP_PORT_HINT,
             e);
       }
       InetSocketAddress local = binding.localAddress();
+      lock.announce(url(local));
       LOG.info(
           "Tramontane listening on http://{}:{} ({} trigger(s), {} API key(s))",
           local.getHostString(),
@@ -167,12 +218,55 @@ public final class TramontaneServer implements AutoCloseable {
       }
       LOG.info("Inference: {}", inference.deviceNote());
       return new TramontaneServer(
-          node, intake, retrieval, agents, workflows, connectors, inference, edge, binding);
+          node, intake, retrieval, agents, workflows, connectors, inference, edge, binding, lock);
     } catch (RuntimeException e) {
       node.close();
       inference.close();
       throw e;
     }
+  }
+
+  private static final String HTTP_PORT_HINT =
+      "is another process using the port? Choose another with --port or TRAMONTANE_HTTP_PORT"
+          + " (tramontane.server.port).";
+  private static final String CLUSTER_PORT_HINT =
+      "is another Tramontane node using it? Choose another with --cluster-port or"
+          + " TRAMONTANE_CLUSTER_PORT (tramontane.cluster.port; 0 picks a free port).";
+
+  /** Binds {@code host:port} for a moment; a port in use stops the start with one line. */
+  static void checkPortFree(String what, String host, int port, String hint) {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(host, port));
+    } catch (BindException e) {
+      throw new ConfigurationException(
+          "Cannot listen on " + what + host + ":" + port + " (" + e.getMessage() + "); " + hint, e);
+    } catch (IOException e) {
+      // Not a clash (e.g. an address this host does not have): let the real bind report it.
+    }
+  }
+
+  /** The cluster transport failed to bind (a port taken between the check and the bind). */
+  private static Optional<ConfigurationException> clusterBindFailure(
+      Throwable failure, String host, int port) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof BindException
+          || t instanceof RemoteTransportException && t.getMessage().contains("bind")) {
+        return Optional.of(
+            new ConfigurationException(
+                "Cannot listen on the cluster port "
+                    + host
+                    + ":"
+                    + port
+                    + " (address already in use); "
+                    + CLUSTER_PORT_HINT,
+                failure));
+      }
+    }
+    return Optional.empty();
   }
 
   static Config withRequestsDonePhaseTimeout(Config config, Duration shutdown) {
@@ -236,5 +330,17 @@ public final class TramontaneServer implements AutoCloseable {
   @Override
   public void close() {
     node.close();
+    lock.close();
+  }
+
+  /** The URL a client on this machine reaches the server at. */
+  static String url(InetSocketAddress local) {
+    String host = local.getHostString();
+    if (local.getAddress() != null && local.getAddress().isAnyLocalAddress()) {
+      host = "127.0.0.1";
+    } else if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + local.getPort();
   }
 }

@@ -32,6 +32,8 @@ class CliIT {
             "--exit",
             "--port",
             "0",
+            "--cluster-port",
+            "0",
             "--data-dir",
             dir.toString(),
             "--corpus",
@@ -192,7 +194,17 @@ class CliIT {
           secrets = ["env:TRAMONTANE_IT_SURELY_UNSET_SECRET"]
         }
         """);
-    Run r = run("serve", "--config", conf.toString(), "--data-dir", dir.toString(), "--port", "0");
+    Run r =
+        run(
+            "serve",
+            "--config",
+            conf.toString(),
+            "--data-dir",
+            dir.toString(),
+            "--port",
+            "0",
+            "--cluster-port",
+            "0");
     assertEquals(2, r.exit());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertTrue(
@@ -202,7 +214,15 @@ class CliIT {
 
   @Test
   void aMissingConfigFileIsNamed(@TempDir Path dir) {
-    Run r = run("serve", "--config", dir.resolve("nope.conf").toString());
+    Run r =
+        run(
+            "serve",
+            "--config",
+            dir.resolve("nope.conf").toString(),
+            "--port",
+            "0",
+            "--cluster-port",
+            "0");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("nope.conf does not exist"), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -210,7 +230,17 @@ class CliIT {
 
   @Test
   void anUnknownDatabaseKindSaysWhatIsAllowed(@TempDir Path dir) {
-    Run r = run("serve", "--db", "oracle", "--data-dir", dir.toString(), "--port", "0");
+    Run r =
+        run(
+            "serve",
+            "--db",
+            "oracle",
+            "--data-dir",
+            dir.toString(),
+            "--port",
+            "0",
+            "--cluster-port",
+            "0");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("'h2'") && r.err().contains("'postgres'"), r.err());
   }
@@ -232,11 +262,53 @@ class CliIT {
               "--data-dir",
               dir.toString(),
               "--port",
-              Integer.toString(taken.getLocalPort()));
+              Integer.toString(taken.getLocalPort()),
+              "--cluster-port",
+              "0");
       assertEquals(2, r.exit(), r.err());
       assertTrue(r.err().contains(":" + taken.getLocalPort()), r.err());
       assertTrue(r.err().contains("--port"), r.err());
       assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+  }
+
+  /** Issue 15 item 17: the cluster port clash was an 85-line stack trace. */
+  @Test
+  void aClusterPortInUseIsOneLineNamingThePortAndTheFlag(@TempDir Path dir) throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      // From the configuration file...
+      Path conf = dir.resolve("node.conf");
+      Files.writeString(conf, "tramontane.cluster.port = " + taken.getLocalPort() + "\n");
+      Run fromFile =
+          run(
+              "serve",
+              "--config",
+              conf.toString(),
+              "--data-dir",
+              dir.resolve("a").toString(),
+              "--port",
+              "0");
+      assertEquals(2, fromFile.exit(), fromFile.err());
+      assertEquals(1, fromFile.err().strip().lines().count(), fromFile.err());
+      assertTrue(fromFile.err().contains(":" + taken.getLocalPort()), fromFile.err());
+      assertTrue(fromFile.err().contains("--cluster-port"), fromFile.err());
+      // ... and from the flag, on serve and on demo.
+      for (String command : new String[] {"serve", "demo"}) {
+        Run flag =
+            run(
+                command,
+                "--data-dir",
+                dir.resolve(command).toString(),
+                "--port",
+                "0",
+                "--cluster-port",
+                Integer.toString(taken.getLocalPort()));
+        assertEquals(2, flag.exit(), command + ": " + flag.err());
+        assertEquals(1, flag.err().strip().lines().count(), command + ": " + flag.err());
+        assertTrue(flag.err().contains("cluster port"), flag.err());
+        assertTrue(flag.err().contains(":" + taken.getLocalPort()), flag.err());
+      }
     }
   }
 }

@@ -30,6 +30,11 @@ public record GitHubScheme(List<byte[]> secrets) implements SignatureScheme {
   }
 
   @Override
+  public Set<String> headers() {
+    return Set.of(DELIVERY, SIGNATURE, "x-hub-signature", "x-github-event");
+  }
+
+  @Override
   public Set<String> signatureHeaders() {
     return Set.of(SIGNATURE, "x-hub-signature");
   }

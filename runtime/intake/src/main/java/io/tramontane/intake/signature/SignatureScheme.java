@@ -20,6 +20,12 @@ public sealed interface SignatureScheme permits StandardWebhooksScheme, GitHubSc
    */
   Verification verify(Map<String, String> headers, byte[] body);
 
+  /**
+   * Every header the scheme reads (names in lower case). Each must come at most once: a repeated
+   * one is refused, so no proxy and application can read different values of it.
+   */
+  java.util.Set<String> headers();
+
   /** Header names that carry signatures; they are never stored with the delivery. */
   java.util.Set<String> signatureHeaders();
 

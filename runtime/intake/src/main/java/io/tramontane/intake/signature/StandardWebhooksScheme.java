@@ -54,6 +54,11 @@ public record StandardWebhooksScheme(List<byte[]> secrets, Duration tolerance, C
   }
 
   @Override
+  public Set<String> headers() {
+    return Set.of(ID, TIMESTAMP, SIGNATURE);
+  }
+
+  @Override
   public Set<String> signatureHeaders() {
     return Set.of(SIGNATURE);
   }

@@ -53,6 +53,13 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE}).")
   int port = 8080;
 
+  @Option(
+      names = "--cluster-port",
+      description =
+          "Cluster (Artery) port (default: tramontane.cluster.port, env TRAMONTANE_CLUSTER_PORT,"
+              + " 25520; 0 picks a free one).")
+  Integer clusterPort;
+
   @Option(names = "--data-dir", description = "Demo state (default: ${DEFAULT-VALUE}).")
   Path dataDir = Path.of("data", "demo");
 
@@ -134,6 +141,9 @@ final class DemoCommand implements Callable<Integer> {
                         "connectors:write"),
                     "key",
                     "file:" + apiKey)));
+    if (clusterPort != null) {
+      overrides.put("tramontane.cluster.port", clusterPort);
+    }
     ConfigOptions options = new ConfigOptions();
     Config config = options.load(overrides);
     TramontaneServer server = TramontaneServer.start(config);

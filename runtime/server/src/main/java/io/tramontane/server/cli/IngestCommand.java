@@ -94,7 +94,8 @@ final class IngestCommand implements Callable<Integer> {
       throw new InvalidRequestException("no files found under " + paths + ".");
     }
     long started = System.nanoTime();
-    try (RetrievalNode node = RetrievalNode.start(options.load(RetrievalNode.overrides()))) {
+    try (RetrievalNode node =
+        RetrievalNode.start(options.load(RetrievalNode.overrides()), "ingest")) {
       Retrieval retrieval = node.retrieval();
       Progress progress = new Progress(sources.size(), System.console() != null ? err : null);
       Semaphore inFlight =

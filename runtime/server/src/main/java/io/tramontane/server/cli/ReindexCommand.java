@@ -31,7 +31,8 @@ final class ReindexCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Ingestion.checkName("collection", collection);
     long started = System.nanoTime();
-    try (RetrievalNode node = RetrievalNode.start(options.load(RetrievalNode.overrides()))) {
+    try (RetrievalNode node =
+        RetrievalNode.start(options.load(RetrievalNode.overrides()), "reindex")) {
       var progress = node.retrieval().reindex(collection).toCompletableFuture().join();
       out.printf(
           "Rebuilt collection '%s' from the log up to offset %d in %.1f s (%s).%n",

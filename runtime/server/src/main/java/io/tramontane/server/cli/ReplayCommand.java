@@ -8,6 +8,7 @@ import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.TramontaneException;
 import io.tramontane.core.persistence.DatabaseSettings;
 import io.tramontane.retrieval.ingest.Ingestion;
+import io.tramontane.server.DataDirLock;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -70,6 +71,14 @@ final class ReplayCommand implements Callable<Integer> {
     // The journal only: a local ActorSystem with the read journal. No cluster, no sharding (a
     // remembered session would resume and call its tools), no model, no tool.
     DatabaseSettings db = DatabaseSettings.fromConfig(config);
+    // The embedded database is one process's: beside a server on this data directory, say so now.
+    DataDirLock lock =
+        db.kind() == DatabaseSettings.Kind.H2
+            ? DataDirLock.acquire(
+                Path.of(config.getString("tramontane.data-dir")),
+                "replay",
+                holder -> RetrievalNode.advice("replay", holder))
+            : null;
     Config local =
         ConfigFactory.parseMap(
                 Map.of(
@@ -129,6 +138,9 @@ final class ReplayCommand implements Callable<Integer> {
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();
+      if (lock != null) {
+        lock.close();
+      }
     }
   }
 }

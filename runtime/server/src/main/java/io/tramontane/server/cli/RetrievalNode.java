@@ -7,6 +7,8 @@ import io.tramontane.core.system.Readiness;
 import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.inference.InferenceRuntime;
 import io.tramontane.retrieval.Retrieval;
+import io.tramontane.server.DataDirLock;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -20,10 +22,16 @@ final class RetrievalNode implements AutoCloseable {
   private final TramontaneSystem node;
   private final Retrieval retrieval;
   private final Config config;
+  private final DataDirLock lock;
   private Agents agents;
 
   private RetrievalNode(
-      InferenceRuntime inference, TramontaneSystem node, Retrieval retrieval, Config config) {
+      InferenceRuntime inference,
+      TramontaneSystem node,
+      Retrieval retrieval,
+      Config config,
+      DataDirLock lock) {
+    this.lock = lock;
     this.inference = inference;
     this.node = node;
     this.retrieval = retrieval;
@@ -36,7 +44,55 @@ final class RetrievalNode implements AutoCloseable {
         "tramontane.cluster.port", 0, "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
   }
 
-  static RetrievalNode start(Config config) {
+  /**
+   * Starts the node for {@code command} once the data directory is this process's: beside a running
+   * server (or another offline command) it stops at once with one line saying what to do instead.
+   */
+  static RetrievalNode start(Config config, String command) {
+    DataDirLock lock =
+        DataDirLock.acquire(
+            Path.of(config.getString("tramontane.data-dir")),
+            command,
+            holder -> advice(command, holder));
+    try {
+      return start(config, lock);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /** What to do instead of running {@code command} while {@code holder} has the data directory. */
+  static String advice(String command, DataDirLock.Holder holder) {
+    if (!"serve".equals(holder.command())) {
+      return "wait for it to finish.";
+    }
+    String api = holder.url().orElse("its REST API");
+    return switch (command) {
+      case "ingest" ->
+          "send the documents to it instead: PUT "
+              + api
+              + "/collections/{collection}/documents?id=…&public=true (or stop it first).";
+      case "ask" ->
+          "ask it instead: POST "
+              + api
+              + "/agents/{agent}/sessions/{session}/messages (or stop it first).";
+      case "run" ->
+          "run the workflow there instead: PUT "
+              + api
+              + "/workflows/{workflow}, then POST "
+              + api
+              + "/workflows/{workflow}/runs/{run} (or stop it first).";
+      default ->
+          "stop it first ("
+              + command
+              + " needs the embedded database and the index to itself; the server at "
+              + api
+              + " answers over HTTP meanwhile).";
+    };
+  }
+
+  private static RetrievalNode start(Config config, DataDirLock lock) {
     InferenceRuntime inference = InferenceRuntime.start(config);
     TramontaneSystem node;
     try {
@@ -54,7 +110,8 @@ final class RetrievalNode implements AutoCloseable {
                 + "). If a Tramontane server is running on this data directory, send documents"
                 + " through its REST API (PUT /collections/{c}/documents) or stop it first.");
       }
-      return new RetrievalNode(inference, node, Retrieval.start(node, inference, config), config);
+      return new RetrievalNode(
+          inference, node, Retrieval.start(node, inference, config), config, lock);
     } catch (RuntimeException e) {
       node.close();
       inference.close();
@@ -103,5 +160,6 @@ final class RetrievalNode implements AutoCloseable {
     retrieval.close();
     node.close();
     inference.close();
+    lock.close();
   }
 }

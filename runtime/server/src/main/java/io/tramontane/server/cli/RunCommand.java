@@ -99,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
         new java.util.ArrayList<>(config.getStringList("tramontane.workflows.http.allowed-hosts"));
     hosts.addAll(allowHosts);
     String runId = tenant + "/" + d.name() + "/local-" + UUID.randomUUID();
-    try (RetrievalNode node = RetrievalNode.start(config)) {
+    try (RetrievalNode node = RetrievalNode.start(config, "run")) {
       NodeEffects live =
           new NodeEffects(
               runId,

@@ -1,6 +1,7 @@
 package io.tramontane.server.cli;
 
 import io.tramontane.server.TramontaneServer;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -8,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code tramontane serve}: run a node until SIGTERM/SIGINT, then shut down gracefully. */
 @Command(
@@ -23,9 +25,22 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Option(
+      names = "--cluster-port",
+      paramLabel = "PORT",
+      description = {
+        "Cluster (Artery) port (tramontane.cluster.port, env TRAMONTANE_CLUSTER_PORT, default",
+        "25520); 0 picks a free one. Each node on a machine needs its own."
+      })
+  Integer clusterPort;
+
   @Override
   public Integer call() {
-    TramontaneServer server = TramontaneServer.start(options.load(Map.of()));
+    Map<String, Object> extra = new HashMap<>();
+    if (clusterPort != null) {
+      extra.put("tramontane.cluster.port", clusterPort);
+    }
+    TramontaneServer server = TramontaneServer.start(options.load(extra));
     server.node().system().getWhenTerminated().toCompletableFuture().join();
     return exitCode(
         CoordinatedShutdown.get(server.node().system())

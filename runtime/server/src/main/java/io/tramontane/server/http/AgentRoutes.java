@@ -622,9 +622,10 @@ final class AgentRoutes extends AllDirectives {
                     .thenCompose(
                         bytes -> {
                           JsonNode b = object(bytes, Set.of("key", "approve", "reason"));
-                          if (!b.path("key").isTextual() || !b.path("approve").isBoolean()) {
-                            throw new InvalidRequestException(
-                                "send {\"key\": \"<pending key>\", \"approve\": true|false}.");
+                          decisionField("key", b.path("key").isTextual(), "a pending call's key");
+                          decisionField("approve", b.path("approve").isBoolean(), "true or false");
+                          if (b.has("reason") && !b.get("reason").isTextual()) {
+                            throw new InvalidRequestException("'reason' must be a string.");
                           }
                           return agents.decide(
                               caller.tenant(),
@@ -637,6 +638,17 @@ final class AgentRoutes extends AllDirectives {
                         })
                     .thenApply(d -> Json.response(StatusCodes.OK, Map.of("status", "recorded")))
                     .exceptionally(Problems::fromThrowable)));
+  }
+
+  private static void decisionField(String field, boolean valid, String what) {
+    if (!valid) {
+      throw new InvalidRequestException(
+          "'"
+              + field
+              + "' must be "
+              + what
+              + ": send {\"key\": \"<pending key>\", \"approve\": true|false}.");
+    }
   }
 
   private Route cancel(Principal caller, Map<String, String> vars) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -91,6 +92,11 @@ final class ConnectorRoutes extends AllDirectives {
                               endpoint
                                   .get()
                                   .handle(request.getUri().rawQueryString().orElse(null), bytes);
+                          if (reply.status() >= 400) {
+                            // A refusal is a problem like any other; the source reads the status.
+                            StatusCode status = StatusCodes.get(reply.status());
+                            return Problems.of(status, status.reason(), reply.body());
+                          }
                           return HttpResponse.create()
                               .withStatus(reply.status())
                               .withEntity(

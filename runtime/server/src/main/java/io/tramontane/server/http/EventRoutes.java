@@ -1,9 +1,6 @@
 package io.tramontane.server.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.tramontane.core.InvalidRequestException;
 import io.tramontane.workflows.node.Workflows;
-import java.io.IOException;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -40,16 +37,10 @@ final class EventRoutes extends AllDirectives {
             completeWithFuture(
                 Bodies.strict(request, MAX_BODY, bodyTimeoutMillis, materializer)
                     .thenCompose(
-                        bytes -> {
-                          JsonNode event;
-                          try {
-                            event = Json.MAPPER.readTree(bytes);
-                          } catch (IOException e) {
-                            throw new InvalidRequestException(
-                                "the event is not valid JSON: " + e.getMessage());
-                          }
-                          return workflows.publish(caller.tenant(), event);
-                        })
+                        bytes ->
+                            workflows.publish(
+                                caller.tenant(),
+                                EventBodies.check(Json.read(bytes, "the event"), false)))
                     .thenApply(
                         duplicate ->
                             Json.response(

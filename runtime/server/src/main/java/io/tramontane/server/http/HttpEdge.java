@@ -11,7 +11,7 @@ import io.tramontane.intake.signature.TriggerSettings;
 import io.tramontane.intake.signature.Verification;
 import io.tramontane.retrieval.Retrieval;
 import io.tramontane.workflows.node.Workflows;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +105,23 @@ public final class HttpEdge extends AllDirectives {
         ExceptionHandler.newBuilder()
             .match(Throwable.class, e -> complete(Problems.fromThrowable(e)))
             .build();
-    return handleExceptions(errors, () -> extractRequest(this::dispatch));
+    return handleExceptions(errors, () -> extractRequest(this::refuseOversizedOrDispatch));
+  }
+
+  /**
+   * A body declared larger than the server's cap is refused here, for every route, before the
+   * route, its credentials or its body are looked at; bodies of unknown length are held to the same
+   * cap as they are read ({@link Bodies}).
+   */
+  private Route refuseOversizedOrDispatch(HttpRequest request) {
+    OptionalLong declared = request.entity().getContentLengthOption();
+    long cap = Bodies.serverCap(materializer);
+    if (declared.isPresent() && declared.getAsLong() > cap) {
+      return completeWithFuture(
+          Bodies.discard(request, bodyTimeoutMillis, materializer)
+              .thenApply(read -> Problems.tooLargeForTheServer(cap)));
+    }
+    return dispatch(request);
   }
 
   private Route dispatch(HttpRequest request) {
@@ -217,22 +233,15 @@ public final class HttpEdge extends AllDirectives {
     TriggerSettings trigger = found.get();
     return extractRequest(
         request -> {
-          OptionalLong declared = request.entity().getContentLengthOption();
-          if (declared.isPresent() && declared.getAsLong() > trigger.maxBodyBytes()) {
-            return complete(Problems.tooLarge(trigger.maxBodyBytes()));
-          }
-          Map<String, String> headers = new HashMap<>();
+          // Every copy of every header: the intake refuses one it reads that came twice.
+          List<Map.Entry<String, String>> headers = new ArrayList<>();
           for (HttpHeader h : request.getHeaders()) {
-            headers.putIfAbsent(h.lowercaseName(), h.value());
+            headers.add(Map.entry(h.lowercaseName(), h.value()));
           }
-          headers.put("content-type", request.entity().getContentType().toString());
+          headers.add(Map.entry("content-type", request.entity().getContentType().toString()));
           CompletionStage<HttpResponse> response =
-              request
-                  .entity()
-                  .withSizeLimit(trigger.maxBodyBytes())
-                  .toStrict(bodyTimeoutMillis, materializer)
-                  .thenCompose(
-                      strict -> intake.receive(trigger, headers, strict.getData().toArray()))
+              Bodies.strict(request, trigger.maxBodyBytes(), bodyTimeoutMillis, materializer)
+                  .thenCompose(bytes -> intake.receive(trigger, headers, bytes))
                   .thenApply(outcome -> webhookResponse(trigger, outcome))
                   .exceptionally(Problems::fromThrowable);
           return completeWithFuture(response);

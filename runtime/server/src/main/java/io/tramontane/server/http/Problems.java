@@ -9,9 +9,12 @@ import io.tramontane.core.NotFoundException;
 import io.tramontane.core.UnavailableException;
 import io.tramontane.retrieval.UnknownCollectionException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
@@ -20,6 +23,7 @@ import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
@@ -37,6 +41,12 @@ public final class Problems {
       ContentTypes.create(
           MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
 
+  private static final List<String> STANDARD_MEMBERS =
+      java.util.List.of("type", "title", "status", "detail");
+
+  /** How pekko words its cap in a "Request too large" failure. */
+  private static final Pattern PEKKO_LIMIT = Pattern.compile("maximum of (\\d+)");
+
   private Problems() {}
 
   /** A problem response: {@code type}, {@code title}, {@code status}, {@code detail}. */
@@ -46,6 +56,12 @@ public final class Problems {
 
   static HttpResponse of(
       StatusCode status, String title, String detail, Map<String, Object> extensions) {
+    for (String member : STANDARD_MEMBERS) {
+      if (extensions.containsKey(member)) {
+        throw new IllegalArgumentException(
+            "a problem's '" + member + "' is not an extension (status is always the number)");
+      }
+    }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", "about:blank");
     body.put("title", title);
@@ -72,7 +88,17 @@ public final class Problems {
     return of(
         StatusCodes.PAYLOAD_TOO_LARGE,
         "Payload Too Large",
-        "The request body exceeds this route's limit of " + limit + " bytes.");
+        "The request body exceeds this route's limit of " + limit + " bytes; send a smaller one.");
+  }
+
+  /** A body over the server's cap on every request ({@code max-content-length}). */
+  static HttpResponse tooLargeForTheServer(long cap) {
+    return of(
+        StatusCodes.PAYLOAD_TOO_LARGE,
+        "Payload Too Large",
+        "The request body exceeds the server's limit of "
+            + cap
+            + " bytes on any request (pekko.http.server.parsing.max-content-length).");
   }
 
   /** Translates any failure of a request's processing. */
@@ -81,8 +107,22 @@ public final class Problems {
     while (e instanceof CompletionException && e.getCause() != null) {
       e = e.getCause();
     }
+    if (e instanceof PayloadTooLargeException size) {
+      return tooLarge(size.limit());
+    }
     if (e instanceof EntityStreamSizeException size) {
       return tooLarge(size.limit());
+    }
+    if (e instanceof EntityStreamException stream
+        && "Request too large".equals(stream.info().summary())) {
+      // pekko's own cap (max-content-length, max-to-strict-bytes) on a body read elsewhere.
+      Matcher limit = PEKKO_LIMIT.matcher(stream.info().detail());
+      return limit.find()
+          ? tooLargeForTheServer(Long.parseLong(limit.group(1)))
+          : of(
+              StatusCodes.PAYLOAD_TOO_LARGE,
+              "Payload Too Large",
+              "The request body exceeds the server's limit; send a smaller one.");
     }
     if (e instanceof UnavailableException u) {
       long seconds = Math.max(1, u.retryAfter().toSeconds());

@@ -16,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -102,30 +101,17 @@ final class RetrievalRoutes extends AllDirectives {
     return extractRequest(
         request -> {
           long limit = retrieval.maxDocumentBytes();
-          OptionalLong declared = request.entity().getContentLengthOption();
-          if (declared.isPresent() && declared.getAsLong() > limit) {
-            return complete(Problems.tooLarge(limit));
-          }
           CompletionStage<HttpResponse> response =
-              CompletableFuture.supplyAsync(() -> document(caller, vars, request, new byte[0]))
+              Bodies.strict(request, limit, bodyTimeoutMillis, materializer)
                   .thenCompose(
-                      check ->
-                          request
-                              .entity()
-                              .withSizeLimit(limit)
-                              .toStrict(bodyTimeoutMillis, materializer))
-                  .thenCompose(
-                      strict ->
-                          retrieval
-                              .ingestion()
-                              .ingest(document(caller, vars, request, strict.getData().toArray())))
+                      bytes -> retrieval.ingestion().ingest(document(caller, vars, request, bytes)))
                   .thenApply(RetrievalRoutes::ingested)
                   .exceptionally(Problems::fromThrowable);
           return completeWithFuture(response);
         });
   }
 
-  /** Builds the document from the request; validates parameters before the body is read. */
+  /** Builds the document from the request, validating its parameters. */
   private static SourceDocument document(
       Principal caller, Map<String, String> vars, HttpRequest request, byte[] body) {
     Query q = request.getUri().query();
@@ -190,7 +176,7 @@ final class RetrievalRoutes extends AllDirectives {
               StatusCodes.UNPROCESSABLE_CONTENT,
               "Document Not Indexed",
               "Document '" + f.documentId() + "' could not be indexed: " + f.reason(),
-              Map.of("id", f.documentId(), "status", "failed"));
+              Map.of("id", f.documentId(), "outcome", "failed"));
     };
   }
 
@@ -288,13 +274,10 @@ final class RetrievalRoutes extends AllDirectives {
     return extractRequest(
         request -> {
           CompletionStage<HttpResponse> response =
-              request
-                  .entity()
-                  .withSizeLimit(MAX_SEARCH_BODY)
-                  .toStrict(bodyTimeoutMillis, materializer)
+              Bodies.strict(request, MAX_SEARCH_BODY, bodyTimeoutMillis, materializer)
                   .thenCompose(
-                      strict -> {
-                        SearchRequest s = searchRequest(strict.getData().toArray());
+                      bytes -> {
+                        SearchRequest s = searchRequest(bytes);
                         return retrieval
                             .search(
                                 vars.get("collection"),

@@ -1,7 +1,6 @@
 package io.tramontane.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tramontane.core.InvalidRequestException;
 import io.tramontane.workflows.definition.Problem;
 import io.tramontane.workflows.definition.WorkflowDefinition;
 import io.tramontane.workflows.definition.WorkflowDefinitionException;
@@ -181,16 +180,10 @@ final class WorkflowRoutes extends AllDirectives {
                 body(request)
                     .thenCompose(
                         bytes -> {
-                          JsonNode input;
-                          try {
-                            input =
-                                bytes.length == 0
-                                    ? Json.MAPPER.createObjectNode()
-                                    : Json.MAPPER.readTree(bytes);
-                          } catch (IOException e) {
-                            throw new InvalidRequestException(
-                                "the run's input is not valid JSON: " + e.getMessage());
-                          }
+                          JsonNode input =
+                              bytes.length == 0
+                                  ? Json.MAPPER.createObjectNode()
+                                  : Json.read(bytes, "the run's input");
                           return workflows.start(
                               caller.tenant(), vars.get("workflow"), vars.get("run"), input);
                         })
@@ -217,13 +210,7 @@ final class WorkflowRoutes extends AllDirectives {
                 body(request)
                     .thenCompose(
                         bytes -> {
-                          JsonNode event;
-                          try {
-                            event = Json.MAPPER.readTree(bytes);
-                          } catch (IOException e) {
-                            throw new InvalidRequestException(
-                                "the event is not valid JSON: " + e.getMessage());
-                          }
+                          JsonNode event = EventBodies.check(Json.read(bytes, "the event"), true);
                           return workflows.deliver(
                               caller.tenant(), vars.get("workflow"), vars.get("run"), event);
                         })

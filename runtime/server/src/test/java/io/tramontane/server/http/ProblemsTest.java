@@ -51,4 +51,32 @@ class ProblemsTest {
     assertTrue(body(r).contains("empty text"), body(r));
     assertFalse(r.getHeader("Retry-After").isPresent());
   }
+
+  @Test
+  void bodiesOverALimitAre413NamingItWhateverReadThem() {
+    HttpResponse ours =
+        Problems.fromThrowable(new CompletionException(new PayloadTooLargeException(65536)));
+    assertEquals(413, ours.status().intValue());
+    assertTrue(body(ours).contains("\"status\":413"), body(ours));
+    assertTrue(body(ours).contains("65536"), body(ours));
+    HttpResponse pekko =
+        Problems.fromThrowable(
+            new org.apache.pekko.http.scaladsl.model.EntityStreamException(
+                new org.apache.pekko.http.scaladsl.model.ErrorInfo(
+                    "Request too large", "Request was longer than the maximum of 8388608 bytes")));
+    assertEquals(413, pekko.status().intValue());
+    assertTrue(body(pekko).contains("8388608"), body(pekko));
+  }
+
+  @Test
+  void aProblemsStandardMembersCannotBeOverriddenByAnExtension() {
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Problems.of(
+                org.apache.pekko.http.javadsl.model.StatusCodes.UNPROCESSABLE_CONTENT,
+                "Document Not Indexed",
+                "could not be indexed",
+                java.util.Map.of("status", "failed")));
+  }
 }
