@@ -574,7 +574,6 @@ public final class Agents implements AutoCloseable {
    */
   public CompletionStage<SessionReplay.Report> replay(
       String tenant, String agent, String sessionId) {
-    AgentDefinition current = catalog.current(tenant, agent).orElse(null);
     return recorded(tenant, agent, sessionId)
         .thenApply(
             events -> {
@@ -583,8 +582,14 @@ public final class Agents implements AutoCloseable {
                     "no session '" + sessionId + "' of agent '" + agent + "' is recorded.");
               }
               String pinned = ((SessionEvents.MessageReceived) events.getFirst()).agentVersion();
-              return SessionReplay.replay(
-                  events, current, catalog.exact(tenant, agent, pinned), tools);
+              Optional<AgentDefinition> recorded = catalog.exact(tenant, agent, pinned);
+              // A deleted agent is replayed against the version its session ran.
+              AgentDefinition current =
+                  catalog
+                      .current(tenant, agent)
+                      .or(() -> recorded)
+                      .orElseThrow(() -> noSuchAgent(agent));
+              return SessionReplay.replay(events, current, recorded, tools);
             });
   }
 

@@ -17,6 +17,7 @@ import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.definition.StoredDefinitions;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -82,19 +83,6 @@ public final class JournalReplay {
       String tenant,
       String agent,
       String session) {
-    AgentDefinition current =
-        catalog
-            .current(tenant, agent)
-            .orElseThrow(
-                () ->
-                    new InvalidRequestException(
-                        "there is no agent named '"
-                            + agent
-                            + "' deployed for tenant '"
-                            + tenant
-                            + "' in the journal or in "
-                            + Agents.dir(config)
-                            + "; point --agents at the directory of its definition."));
     String id =
         PersistenceId.of(
                 AgentSessionEntity.ENTITY_KEY.name(),
@@ -121,8 +109,23 @@ public final class JournalReplay {
                         + "'.");
               }
               String pinned = ((SessionEvents.MessageReceived) events.getFirst()).agentVersion();
-              return SessionReplay.replay(
-                  events, current, catalog.exact(tenant, agent, pinned), tools);
+              Optional<AgentDefinition> recorded = catalog.exact(tenant, agent, pinned);
+              // A deleted agent is replayed against the version its session ran.
+              AgentDefinition current =
+                  catalog
+                      .current(tenant, agent)
+                      .or(() -> recorded)
+                      .orElseThrow(
+                          () ->
+                              new InvalidRequestException(
+                                  "there is no agent named '"
+                                      + agent
+                                      + "' for tenant '"
+                                      + tenant
+                                      + "' in the journal or in "
+                                      + Agents.dir(config)
+                                      + "; point --agents at the directory of its definition."));
+              return SessionReplay.replay(events, current, recorded, tools);
             });
   }
 }

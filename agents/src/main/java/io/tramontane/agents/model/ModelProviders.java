@@ -225,6 +225,7 @@ public final class ModelProviders {
               .temperature(s.temperature())
               .maxTokens(s.maxTokens())
               .timeout(s.timeout())
+              .maxRetries(0) // every call is a counted session step; the session decides on retries
               .build();
       case OPENAI ->
           OpenAiChatModel.builder()
@@ -235,6 +236,7 @@ public final class ModelProviders {
               .temperature(s.temperature())
               .maxTokens(s.maxTokens())
               .timeout(s.timeout())
+              .maxRetries(0) // every call is a counted session step; the session decides on retries
               .build();
       case OLLAMA ->
           OllamaChatModel.builder()
@@ -244,6 +246,7 @@ public final class ModelProviders {
               .temperature(s.temperature())
               .numPredict(s.maxTokens())
               .timeout(s.timeout())
+              .maxRetries(0)
               .customHeaders(
                   s.apiKey() == null ? Map.of() : Map.of("Authorization", "Bearer " + s.apiKey()))
               .build();

@@ -66,6 +66,8 @@ public final class SessionReplay {
         case SessionEvents.ApprovalRequested a -> outcome.put(a.key(), "approval");
         case SessionEvents.ToolCallCompleted c -> outcome.putIfAbsent(c.key(), "ran");
         case SessionEvents.ToolCallFailed f -> outcome.putIfAbsent(f.key(), "ran");
+        case SessionEvents.ToolCallOutcomeUnknown u -> outcome.putIfAbsent(u.key(), "unknown");
+        case SessionEvents.ToolCallAbandoned a -> outcome.putIfAbsent(a.key(), "abandoned");
         default -> {}
       }
     }
@@ -132,7 +134,10 @@ public final class SessionReplay {
                 refusal.isPresent()
                     ? "denied"
                     : definition.needsApproval(call.tool()) ? "approval" : "ran";
-            if (now.equals("ran") && was.equals("ran")) {
+            if (now.equals("ran") && (was.equals("unknown") || was.equals("abandoned"))) {
+              // The turn ended (cancel, timeout) around this call, not the policy: same decision.
+              toolCalls += was.equals("unknown") ? 1 : 0;
+            } else if (now.equals("ran") && was.equals("ran")) {
               callsInTurn++;
               toolCalls++;
               if (callsInTurn > definition.limits().maxToolCalls()) {
@@ -159,6 +164,10 @@ public final class SessionReplay {
                           + refusal.map(r -> " (" + r + ")").orElse("")));
             }
           }
+        }
+        case SessionEvents.ModelCallFailed f -> {
+          modelCalls++;
+          stepInTurn++;
         }
         default -> {}
       }
@@ -231,6 +240,8 @@ public final class SessionReplay {
       case "ran" -> "executed";
       case "denied" -> "refused by policy";
       case "approval" -> "held for approval";
+      case "unknown" -> "issued with no recorded outcome (it may have been applied)";
+      case "abandoned" -> "abandoned, not run, when the turn ended";
       default -> "left pending";
     };
   }

@@ -94,6 +94,42 @@ class SessionReplayTest {
   }
 
   @Test
+  void aCancelledCallWithAnUnknownOutcomeAndAFailedModelCallAreReplayedAsRecorded() {
+    ToolRegistry tools = new ToolRegistry().register(new LedgerTool("ledger.add"));
+    AgentDefinition v1 = def("v1", List.of("ledger.add"), Set.of(), Limits.DEFAULT);
+    List<Event> cancelled =
+        List.of(
+            new SessionEvents.MessageReceived(
+                1, "acme", "bookkeeper", "v1", "add 5", Set.of(), Instant.EPOCH),
+            new SessionEvents.ModelAnswered(
+                1,
+                1,
+                "",
+                List.of(new RequestedCall("c1", "ledger.add", "{\"amount\": 5}")),
+                100,
+                10),
+            new SessionEvents.ToolCallRequested(1, "k/1/0", "c1", "ledger.add", "{\"amount\": 5}"),
+            new SessionEvents.ToolCallOutcomeUnknown(1, "k/1/0", "ledger.add", "cancelled"),
+            new SessionEvents.TurnCancelled(1, "alice"),
+            new SessionEvents.MessageReceived(
+                2, "acme", "bookkeeper", "v1", "again", Set.of(), Instant.EPOCH),
+            new SessionEvents.ModelCallFailed(2, 1, "scripted", "server-error", "500"));
+    SessionReplay.Report r = SessionReplay.replay(cancelled, v1, Optional.of(v1), tools);
+    assertTrue(r.identical(), r.diverges().toString());
+    assertEquals(2, r.modelCalls(), "the failed model call is a model call");
+    assertEquals(1, r.toolCalls(), "the call with an unknown outcome was issued");
+    assertTrue(r.interrupted().isEmpty(), r.toString());
+
+    // The policy changed since: that is a divergence, said with what was recorded.
+    AgentDefinition held = def("v2", List.of("ledger.add"), Set.of("ledger.add"), Limits.DEFAULT);
+    SessionReplay.Report h = SessionReplay.replay(cancelled, held, Optional.of(v1), tools);
+    assertTrue(
+        h.diverges().stream()
+            .anyMatch(d -> d.what().contains("no recorded outcome") && d.what().contains("held")),
+        h.toString());
+  }
+
+  @Test
   void invalidArgumentsUnderTheCurrentSchemaAreReported() {
     ToolRegistry tools = new ToolRegistry().register(new LedgerTool("ledger.add"));
     List<Event> bad =

@@ -370,6 +370,27 @@ abstract class AbstractDefinitionTenancyIT {
       assertEquals(v2, api.sessionVersion("pinned", "s2", ACME));
       assertEquals(200, api.say("pinned", "g1", GLOBEX, "hello").statusCode());
     }
+    // Offline replay of a session of the deleted agent reads its pinned version from the journal.
+    StringBuilder conf = new StringBuilder();
+    db.overrides()
+        .forEach(
+            (k, v) -> conf.append(k).append(" = ").append(JSON.writeValueAsString(v)).append('\n'));
+    Path file = Files.writeString(dir.resolve("replay.conf"), conf);
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int exit =
+        io.tramontane.server.cli.Main.run(
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(err, true),
+            "replay",
+            "pinned",
+            "s1",
+            "--tenant",
+            "acme",
+            "--config",
+            file.toString());
+    assertEquals(0, exit, out + "\n" + err);
+    assertTrue(out.toString().contains("Replayed session s1 of agent pinned"), out.toString());
   }
 
   /** A graceful stop (SIGTERM) and a start on the same database. */

@@ -375,6 +375,9 @@ class AgentTurnsIT {
           post(server, "/agents/broken/sessions/f1/messages", "{\"text\": \"hello\"}");
       assertProblem(broken, 502, "language model");
       assertFalse(broken.body().contains("server_error"), "no raw provider JSON: " + broken.body());
+      // One HTTP request per counted model call: the client library does not retry behind the
+      // session's back (it used to send each failed call three times).
+      assertEquals(1, modelCalls.get("err500").get(), "requests for one failed model call");
       HttpResponse<String> locked =
           post(server, "/agents/locked/sessions/f2/messages", "{\"text\": \"hello\"}");
       assertProblem(locked, 502, "language model");

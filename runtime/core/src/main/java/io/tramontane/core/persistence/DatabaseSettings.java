@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.KnownSecrets;
+import io.tramontane.core.SecretReference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -118,7 +119,12 @@ public record DatabaseSettings(
                 + e.getMessage());
       }
     }
-    return db.getString("password");
+    String password = db.getString("password");
+    if (password.startsWith("env:") || password.startsWith("file:")) {
+      // A reference like every other secret's: env:NAME or file:/path, resolved here.
+      return SecretReference.resolve("tramontane.database.password", password, System::getenv);
+    }
+    return password;
   }
 
   public String driverClass() {

@@ -89,4 +89,26 @@ class DatabaseSettingsTest {
                             "tramontane.database.url", "jdbc:mysql://x/y"))));
     assertTrue(e.getMessage().contains("jdbc:postgresql://"), e.getMessage());
   }
+
+  @Test
+  void aPasswordMayBeAFileReferenceLikeEveryOtherSecret(@TempDir Path dir) throws Exception {
+    Path secret = Files.writeString(dir.resolve("pw"), "s3cret-from-file\n");
+    DatabaseSettings s =
+        DatabaseSettings.fromConfig(
+            TramontaneConfig.load(
+                Map.of(
+                    "tramontane.database.kind", "postgres",
+                    "tramontane.database.url", "jdbc:postgresql://127.0.0.1:5432/x",
+                    "tramontane.database.password", "file:" + secret)));
+    assertEquals("s3cret-from-file", s.password());
+    assertThrows(
+        ConfigurationException.class,
+        () ->
+            DatabaseSettings.fromConfig(
+                TramontaneConfig.load(
+                    Map.of(
+                        "tramontane.database.kind", "postgres",
+                        "tramontane.database.url", "jdbc:postgresql://127.0.0.1:5432/x",
+                        "tramontane.database.password", "env:TRAMONTANE_SURELY_UNSET_VAR"))));
+  }
 }
