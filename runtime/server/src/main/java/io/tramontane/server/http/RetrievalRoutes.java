@@ -7,6 +7,7 @@ import io.tramontane.retrieval.Retrieval;
 import io.tramontane.retrieval.index.Caller;
 import io.tramontane.retrieval.index.Hit;
 import io.tramontane.retrieval.index.SearchMode;
+import io.tramontane.retrieval.ingest.IndexReconciliation;
 import io.tramontane.retrieval.ingest.IngestResult;
 import io.tramontane.retrieval.ingest.SourceDocument;
 import java.io.IOException;
@@ -333,6 +334,16 @@ final class RetrievalRoutes extends AllDirectives {
     return Json.response(StatusCodes.OK, body);
   }
 
+  private static Map<String, Object> reconciliation(IndexReconciliation.Report r) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("lastRun", r.lastRun() == null ? null : r.lastRun().toString());
+    body.put("checkedUpTo", r.checkedUpTo());
+    body.put("missingFound", r.drift().missingFound());
+    body.put("repaired", r.drift().repaired());
+    body.put("lastRunMissing", r.drift().lastRunMissing());
+    return body;
+  }
+
   private Route stats(Principal caller, Map<String, String> vars) {
     CompletionStage<HttpResponse> response =
         retrieval
@@ -351,6 +362,7 @@ final class RetrievalRoutes extends AllDirectives {
                           .toList());
                   body.put("logOffsetApplied", st.appliedOffset());
                   body.put("logOffsetCommitted", st.committedOffset());
+                  body.put("reconciliation", reconciliation(st.reconciliation()));
                   return Json.response(StatusCodes.OK, body);
                 })
             .exceptionally(Problems::fromThrowable);
