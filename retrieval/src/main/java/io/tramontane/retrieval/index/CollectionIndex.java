@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -264,7 +265,7 @@ public final class CollectionIndex implements AutoCloseable {
     return withSearcher(
         s -> {
           long[] out = new long[persistenceIds.size()];
-          java.util.Arrays.fill(out, -1);
+          Arrays.fill(out, -1);
           for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
             Terms terms = leaf.reader().terms(LOG_PID);
             if (terms == null) {
@@ -291,6 +292,53 @@ public final class CollectionIndex implements AutoCloseable {
           }
           return out;
         });
+  }
+
+  /**
+   * Every document the index holds with a recorded log position, as persistence id → offset (as the
+   * last refresh sees it). Documents indexed before positions were recorded are not listed.
+   */
+  public Map<String, Long> loggedDocuments() {
+    return withSearcher(
+        s -> {
+          Map<String, Long> out = new HashMap<>();
+          for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(LOG_PID);
+            if (terms == null) {
+              continue;
+            }
+            Bits live = leaf.reader().getLiveDocs();
+            TermsEnum te = terms.iterator();
+            PostingsEnum postings = null;
+            for (BytesRef pid = te.next(); pid != null; pid = te.next()) {
+              postings = te.postings(postings, PostingsEnum.NONE);
+              for (int d = postings.nextDoc();
+                  d != DocIdSetIterator.NO_MORE_DOCS;
+                  d = postings.nextDoc()) {
+                if (live == null || live.get(d)) {
+                  NumericDocValues offsets = leaf.reader().getNumericDocValues(LOG_OFFSET);
+                  long offset =
+                      offsets != null && offsets.advanceExact(d) ? offsets.longValue() : 0;
+                  out.merge(pid.utf8ToString(), offset, Math::max);
+                  break;
+                }
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /**
+   * Removes whatever the index holds under a log persistence id (a document the log does not have),
+   * without refreshing the searchers.
+   */
+  public synchronized void removeLogged(String persistenceId) {
+    try {
+      writer().deleteDocuments(new Term(LOG_PID, persistenceId));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the documents of " + persistenceId, e);
+    }
   }
 
   /** Makes the writes so far visible to searches (near-real-time, no commit). */

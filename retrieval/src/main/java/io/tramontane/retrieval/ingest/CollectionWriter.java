@@ -65,6 +65,14 @@ public final class CollectionWriter extends AbstractBehavior<CollectionWriter.Co
   public record Repair(List<LoggedEvent> events, ActorRef<List<String>> replyTo)
       implements Command {}
 
+  /**
+   * Remove documents the index holds although the log has no event for them up to {@code upTo}
+   * (found by a reconciliation), each only if the index still holds it at an offset up to {@code
+   * upTo}; answers the persistence ids removed.
+   */
+  public record RemoveUnlogged(
+      List<String> persistenceIds, long upTo, ActorRef<List<String>> replyTo) implements Command {}
+
   /** Commit, close the index and stop. */
   public record Stop(ActorRef<Done> replyTo) implements Command {}
 
@@ -130,6 +138,7 @@ public final class CollectionWriter extends AbstractBehavior<CollectionWriter.Co
         .onMessage(GetProgress.class, this::onProgress)
         .onMessage(BeginReconciliation.class, this::onBeginReconciliation)
         .onMessage(Repair.class, this::onRepair)
+        .onMessage(RemoveUnlogged.class, this::onRemoveUnlogged)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessage(Stop.class, this::onStopRequested)
         .onSignal(PostStop.class, this::onStop)
@@ -190,6 +199,23 @@ public final class CollectionWriter extends AbstractBehavior<CollectionWriter.Co
       index.refresh();
     }
     repair.replyTo().tell(changed);
+    return this;
+  }
+
+  private Behavior<Command> onRemoveUnlogged(RemoveUnlogged cmd) {
+    long[] held = index.logOffsets(cmd.persistenceIds());
+    List<String> removed = new ArrayList<>();
+    for (int i = 0; i < held.length; i++) {
+      if (held[i] >= 0 && held[i] <= cmd.upTo()) {
+        index.removeLogged(cmd.persistenceIds().get(i));
+        uncommitted++;
+        removed.add(cmd.persistenceIds().get(i));
+      }
+    }
+    if (!removed.isEmpty()) {
+      index.refresh();
+    }
+    cmd.replyTo().tell(removed);
     return this;
   }
 

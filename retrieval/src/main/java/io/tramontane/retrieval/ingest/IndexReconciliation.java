@@ -55,9 +55,15 @@ public final class IndexReconciliation {
 
   private static final Duration ASK_TIMEOUT = Duration.ofMinutes(2);
 
-  /** What the reconciliations since this node started found and repaired, for one tenant. */
-  public record Drift(long missingFound, long repaired, long lastRunMissing) {
-    static final Drift NONE = new Drift(0, 0, 0);
+  /**
+   * What the reconciliations since this node started found and repaired, for one tenant: documents
+   * of the log the index lacked or held in an older version ({@code missing}), documents the index
+   * held although the log deleted them or has no event for them ({@code extra}), and how many were
+   * repaired; {@code lastRun…} are the last run's findings.
+   */
+  public record Drift(
+      long missingFound, long extraFound, long repaired, long lastRunMissing, long lastRunExtra) {
+    static final Drift NONE = new Drift(0, 0, 0, 0, 0);
   }
 
   /**
@@ -106,14 +112,16 @@ public final class IndexReconciliation {
             .toCompletableFuture()
             .join();
     Map<String, Integer> missing = new HashMap<>();
+    Map<String, Integer> extra = new HashMap<>();
     Map<String, Integer> repaired = new HashMap<>();
     List<Long> toRepair = new ArrayList<>();
+    List<String> unlogged = new ArrayList<>();
     long documents = 0;
     try (Connection c = database.connection()) {
       c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
       c.setReadOnly(true);
       try {
-        documents = findDrift(c, upTo, missing, toRepair);
+        documents = findDrift(c, upTo, missing, extra, toRepair, unlogged);
         for (int from = 0; from < toRepair.size(); from += REPAIR_BATCH) {
           List<LoggedEvent> events =
               read(c, toRepair.subList(from, Math.min(toRepair.size(), from + REPAIR_BATCH)));
@@ -129,6 +137,22 @@ public final class IndexReconciliation {
             repaired.merge(tenantOf(persistenceId), 1, Integer::sum);
           }
         }
+        for (int from = 0; from < unlogged.size(); from += LOOKUP_BATCH) {
+          List<String> batch =
+              unlogged.subList(from, Math.min(unlogged.size(), from + LOOKUP_BATCH));
+          List<String> removed =
+              AskPattern.<CollectionWriter.Command, List<String>>ask(
+                      writer,
+                      replyTo ->
+                          new CollectionWriter.RemoveUnlogged(List.copyOf(batch), upTo, replyTo),
+                      ASK_TIMEOUT,
+                      system.scheduler())
+                  .toCompletableFuture()
+                  .join();
+          for (String persistenceId : removed) {
+            repaired.merge(tenantOf(persistenceId), 1, Integer::sum);
+          }
+        }
       } finally {
         c.rollback();
       }
@@ -138,24 +162,35 @@ public final class IndexReconciliation {
     }
     Set<String> tenants = new HashSet<>(drift.keySet());
     tenants.addAll(missing.keySet());
+    tenants.addAll(extra.keySet());
     tenants.addAll(repaired.keySet());
     for (String tenant : tenants) {
-      int found = missing.getOrDefault(tenant, 0);
+      int lacking = missing.getOrDefault(tenant, 0);
+      int surplus = extra.getOrDefault(tenant, 0);
       int fixed = repaired.getOrDefault(tenant, 0);
       Drift before = drift.getOrDefault(tenant, Drift.NONE);
-      drift.put(tenant, new Drift(before.missingFound() + found, before.repaired() + fixed, found));
+      drift.put(
+          tenant,
+          new Drift(
+              before.missingFound() + lacking,
+              before.extraFound() + surplus,
+              before.repaired() + fixed,
+              lacking,
+              surplus));
     }
     lastRun = Instant.now();
     checkedUpTo = upTo;
     int total = repaired.values().stream().mapToInt(Integer::intValue).sum();
-    if (!toRepair.isEmpty()) {
+    if (!toRepair.isEmpty() || !unlogged.isEmpty()) {
       LOG.warn(
-          "Collection {}: the index had missed or held outdated {} of {} documents of the log up"
-              + " to offset {} (events committed after later ones were read); re-applied {}",
+          "Collection {}: the index differed from the log up to offset {} ({} documents): {}"
+              + " missing or outdated (e.g. an event committed after later ones were read), {} held"
+              + " although deleted or absent from the log; repaired {}",
           collection,
-          toRepair.size(),
-          documents,
           upTo,
+          documents,
+          missing.values().stream().mapToInt(Integer::intValue).sum(),
+          extra.values().stream().mapToInt(Integer::intValue).sum(),
           total);
     } else {
       LOG.debug(
@@ -169,11 +204,19 @@ public final class IndexReconciliation {
 
   /**
    * Streams the latest event of every document up to {@code upTo} and compares it with what the
-   * index holds; fills {@code missing} (per tenant) and {@code toRepair} (offsets to re-apply).
+   * index holds: fills {@code missing} and {@code extra} (per tenant), {@code toRepair} (offsets to
+   * re-apply) and {@code unlogged} (persistence ids the index holds but the log does not).
    */
-  private long findDrift(Connection c, long upTo, Map<String, Integer> missing, List<Long> toRepair)
+  private long findDrift(
+      Connection c,
+      long upTo,
+      Map<String, Integer> missing,
+      Map<String, Integer> extra,
+      List<Long> toRepair,
+      List<String> unlogged)
       throws SQLException {
     long documents = 0;
+    Map<String, Long> indexed = index.loggedDocuments();
     try (PreparedStatement s = c.prepareStatement(LATEST_PER_DOCUMENT)) {
       s.setFetchSize(LOOKUP_BATCH);
       s.setString(1, DocumentEntity.tag(collection));
@@ -189,15 +232,22 @@ public final class IndexReconciliation {
             ids.add(rs.getString(1));
             offsets.add(rs.getLong(2));
             deletes.add(rs.getString(3).endsWith("DocumentDeleted"));
+            indexed.remove(rs.getString(1));
             documents++;
           }
           if (ids.size() == LOOKUP_BATCH || (!more && !ids.isEmpty())) {
             long[] held = index.logOffsets(ids);
             for (int i = 0; i < ids.size(); i++) {
               long logged = offsets.get(i);
-              boolean drifted =
-                  deletes.get(i) ? held[i] >= 0 && held[i] < logged : held[i] < logged;
-              if (drifted) {
+              if (held[i] >= logged) {
+                continue; // this version or a later one
+              }
+              if (deletes.get(i)) {
+                if (held[i] >= 0) {
+                  extra.merge(tenantOf(ids.get(i)), 1, Integer::sum);
+                  toRepair.add(logged);
+                }
+              } else {
                 missing.merge(tenantOf(ids.get(i)), 1, Integer::sum);
                 toRepair.add(logged);
               }
@@ -209,6 +259,14 @@ public final class IndexReconciliation {
         }
       }
     }
+    // Left: what the index holds under persistence ids with no event in the log up to upTo.
+    indexed.forEach(
+        (persistenceId, offset) -> {
+          if (offset <= upTo) {
+            extra.merge(tenantOf(persistenceId), 1, Integer::sum);
+            unlogged.add(persistenceId);
+          }
+        });
     return documents;
   }
 

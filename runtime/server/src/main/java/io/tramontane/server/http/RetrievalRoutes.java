@@ -337,10 +337,12 @@ final class RetrievalRoutes extends AllDirectives {
   private static Map<String, Object> reconciliation(IndexReconciliation.Report r) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("lastRun", r.lastRun() == null ? null : r.lastRun().toString());
-    body.put("checkedUpTo", r.checkedUpTo());
-    body.put("missingFound", r.drift().missingFound());
-    body.put("repaired", r.drift().repaired());
-    body.put("lastRunMissing", r.drift().lastRunMissing());
+    body.put("checkedUpToOffset", r.checkedUpTo());
+    body.put("missing", r.drift().lastRunMissing());
+    body.put("extra", r.drift().lastRunExtra());
+    body.put("missingSinceStart", r.drift().missingFound());
+    body.put("extraSinceStart", r.drift().extraFound());
+    body.put("repairedSinceStart", r.drift().repaired());
     return body;
   }
 
