@@ -230,6 +230,7 @@ public final class CollectionProjection implements AutoCloseable {
   public void close() {
     closed = true;
     reconciling.cancel();
+    reconciliation.stop();
     killSwitch.shutdown();
     AskPattern.<CollectionWriter.Command, Done>ask(
             writer, CollectionWriter.Stop::new, askTimeout, system.scheduler())

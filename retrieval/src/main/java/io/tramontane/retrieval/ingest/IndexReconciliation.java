@@ -80,6 +80,7 @@ public final class IndexReconciliation {
   private final Serialization serialization;
   private final Map<String, Drift> drift = new ConcurrentHashMap<>();
   private volatile Instant lastRun;
+  private boolean stopped;
   private volatile long checkedUpTo;
 
   IndexReconciliation(
@@ -96,6 +97,14 @@ public final class IndexReconciliation {
     this.serialization = SerializationExtension.get(system.classicSystem());
   }
 
+  /**
+   * No run after this one; waits for a run in progress to finish (so the writer is not stopped
+   * under it).
+   */
+  synchronized void stop() {
+    stopped = true;
+  }
+
   /** The last runs as {@code tenant} may see them (other tenants' documents are not counted). */
   public Report report(String tenant) {
     return new Report(lastRun, checkedUpTo, drift.getOrDefault(tenant, Drift.NONE));
@@ -106,6 +115,9 @@ public final class IndexReconciliation {
    * how many documents were repaired. Blocks (database, index, writer): call on a blocking thread.
    */
   public synchronized int run() {
+    if (stopped) {
+      return 0;
+    }
     long upTo =
         AskPattern.<CollectionWriter.Command, Long>ask(
                 writer, CollectionWriter.BeginReconciliation::new, ASK_TIMEOUT, system.scheduler())
