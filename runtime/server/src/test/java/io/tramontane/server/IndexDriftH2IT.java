@@ -44,6 +44,7 @@ class IndexDriftH2IT {
           IndexGapPostgresIT.upload(server, "b.txt", "Bravo walrus inventory, second version.")
               .statusCode());
       RetrievalRestIT.awaitDocuments(server, key, "kb", 3);
+      awaitHit(server, key, "walrus inventory", "b.txt"); // b's second version is applied too
     }
 
     // Offline: the index loses b.txt (the log has it) and gains ghost.txt (the log never had it).
@@ -99,6 +100,21 @@ class IndexDriftH2IT {
       assertEquals(
           0, globex.get("reconciliation").get("extraSinceStart").asInt(), globex.toString());
     }
+  }
+
+  static void awaitHit(TestServer server, String key, String query, String id) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    List<String> hits = List.of();
+    while (System.nanoTime() < deadline) {
+      hits =
+          RetrievalRestIT.ids(
+              RetrievalRestIT.search(server, key, "kb", Map.of("query", query, "mode", "bm25")));
+      if (hits.contains(id)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(id + " never found for '" + query + "': " + hits);
   }
 
   /** Polls the stats until the reconciliation at start has run. */
