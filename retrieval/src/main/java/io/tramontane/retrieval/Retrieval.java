@@ -3,6 +3,7 @@ package io.tramontane.retrieval;
 import com.typesafe.config.Config;
 import io.tramontane.core.Dispatchers;
 import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.persistence.Database;
 import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.inference.InferenceRuntime;
 import io.tramontane.inference.Priority;
@@ -14,6 +15,7 @@ import io.tramontane.retrieval.index.SearchMode;
 import io.tramontane.retrieval.ingest.CollectionProjection;
 import io.tramontane.retrieval.ingest.CollectionWriter;
 import io.tramontane.retrieval.ingest.DocumentEntity;
+import io.tramontane.retrieval.ingest.IndexReconciliation;
 import io.tramontane.retrieval.ingest.Ingestion;
 import io.tramontane.retrieval.parse.DocumentParser;
 import io.tramontane.retrieval.parse.ParserSettings;
@@ -55,6 +57,7 @@ public final class Retrieval implements AutoCloseable {
   private final ParserSettings parserSettings;
   private final Ingestion ingestion;
   private final JdbcReadJournal journal;
+  private final Database database;
   private final Executor blocking;
   private final Map<String, CollectionProjection> collections = new ConcurrentHashMap<>();
 
@@ -75,6 +78,7 @@ public final class Retrieval implements AutoCloseable {
     this.journal =
         PersistenceQuery.get(system.classicSystem())
             .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    this.database = node.database();
     this.blocking = Dispatchers.blockingIo(system);
     DocumentEntity.init(system, node.persistence());
     this.ingestion =
@@ -211,7 +215,9 @@ public final class Retrieval implements AutoCloseable {
               settings.commitEvery(),
               settings.commitInterval(),
               settings.batchSize(),
-              settings.batchWindow());
+              settings.batchWindow(),
+              database,
+              settings.reconcileInterval());
         });
   }
 
@@ -276,7 +282,8 @@ public final class Retrieval implements AutoCloseable {
       int failedCount,
       List<CollectionIndex.Failure> failed,
       long appliedOffset,
-      long committedOffset) {}
+      long committedOffset,
+      IndexReconciliation.Report reconciliation) {}
 
   public CompletionStage<CollectionStats> stats(String collection, String tenant) {
     if (!exists(collection)) {
@@ -293,7 +300,8 @@ public final class Retrieval implements AutoCloseable {
                     p.index().failureCount(tenant),
                     p.index().failures(tenant, 100),
                     progress.applied(),
-                    progress.committed()),
+                    progress.committed(),
+                    p.reconciliation().report(tenant)),
             blocking);
   }
 

@@ -23,6 +23,7 @@ public record RetrievalSettings(
     int batchSize,
     Duration batchWindow,
     Duration catchUpTimeout,
+    Duration reconcileInterval,
     int defaultK,
     int maxK,
     int maxQueryChars) {
@@ -54,6 +55,7 @@ public record RetrievalSettings(
           positive(r, "index.batch-size"),
           duration(r, "index.batch-window"),
           duration(r, "index.catch-up-timeout"),
+          duration(r, "index.reconcile-interval"),
           positive(r, "search.default-k"),
           positive(r, "search.max-k"),
           positive(r, "search.max-query-chars"));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
@@ -27,6 +29,7 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
@@ -72,6 +75,8 @@ public final class CollectionIndex implements AutoCloseable {
   static final String MODIFIED = "modified";
   static final String KIND = "kind";
   static final String REASON = "reason";
+  static final String LOG_PID = "log_pid";
+  static final String LOG_OFFSET = "log_offset";
 
   /** Kinds of Lucene documents: a searchable chunk, or the record of a document that failed. */
   static final String KIND_CHUNK = "chunk";
@@ -180,6 +185,14 @@ public final class CollectionIndex implements AutoCloseable {
    * searchers: batch writers call {@link #refresh()} once per batch.
    */
   public synchronized void replace(String tenant, List<Chunk> chunks) {
+    replace(tenant, chunks, null);
+  }
+
+  /**
+   * Like {@link #replace(String, List)}, recording on every chunk the log event the version comes
+   * from ({@code at}, may be null), so {@link #logOffsets} can answer for the document.
+   */
+  public synchronized void replace(String tenant, List<Chunk> chunks, LogPosition at) {
     if (chunks.isEmpty()) {
       throw new IllegalArgumentException("upsert needs at least one chunk; use delete");
     }
@@ -189,7 +202,9 @@ public final class CollectionIndex implements AutoCloseable {
       if (!c.documentId().equals(documentId)) {
         throw new IllegalArgumentException("all chunks of one upsert belong to one document");
       }
-      docs.add(toDocument(tenant, c));
+      Document d = toDocument(tenant, c);
+      addPosition(d, at);
+      docs.add(d);
     }
     try {
       writer().updateDocuments(new Term(DOC_KEY, docKey(tenant, documentId)), docs);
@@ -213,7 +228,14 @@ public final class CollectionIndex implements AutoCloseable {
    */
   public synchronized void recordFailure(
       String tenant, String documentId, String contentHash, String reason) {
+    recordFailure(tenant, documentId, contentHash, reason, null);
+  }
+
+  /** Like {@link #recordFailure(String, String, String, String)}, recording the log event. */
+  public synchronized void recordFailure(
+      String tenant, String documentId, String contentHash, String reason, LogPosition at) {
     Document d = new Document();
+    addPosition(d, at);
     d.add(new StringField(TENANT, tenant, Field.Store.NO));
     d.add(new StringField(DOC_KEY, docKey(tenant, documentId), Field.Store.NO));
     d.add(new StringField(KIND, KIND_FAILED, Field.Store.NO));
@@ -224,6 +246,98 @@ public final class CollectionIndex implements AutoCloseable {
       writer().updateDocument(new Term(DOC_KEY, docKey(tenant, documentId)), d);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot record the failure of " + documentId, e);
+    }
+  }
+
+  private static void addPosition(Document d, LogPosition at) {
+    if (at != null) {
+      d.add(new StringField(LOG_PID, at.persistenceId(), Field.Store.NO));
+      d.add(new NumericDocValuesField(LOG_OFFSET, at.offset()));
+    }
+  }
+
+  /**
+   * For each persistence id, the log offset of the event the index holds for that document (as the
+   * last refresh sees it), or -1 when the index holds nothing recorded under it (never indexed,
+   * deleted, or indexed before positions were recorded). One searcher for the whole list.
+   */
+  public long[] logOffsets(List<String> persistenceIds) {
+    return withSearcher(
+        s -> {
+          long[] out = new long[persistenceIds.size()];
+          Arrays.fill(out, -1);
+          for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(LOG_PID);
+            if (terms == null) {
+              continue;
+            }
+            Bits live = leaf.reader().getLiveDocs();
+            TermsEnum te = terms.iterator();
+            PostingsEnum postings = null;
+            for (int i = 0; i < out.length; i++) {
+              if (out[i] >= 0 || !te.seekExact(new BytesRef(persistenceIds.get(i)))) {
+                continue;
+              }
+              postings = te.postings(postings, PostingsEnum.NONE);
+              for (int d = postings.nextDoc();
+                  d != DocIdSetIterator.NO_MORE_DOCS;
+                  d = postings.nextDoc()) {
+                if (live == null || live.get(d)) {
+                  NumericDocValues offsets = leaf.reader().getNumericDocValues(LOG_OFFSET);
+                  out[i] = offsets != null && offsets.advanceExact(d) ? offsets.longValue() : 0;
+                  break;
+                }
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /**
+   * Every document the index holds with a recorded log position, as persistence id → offset (as the
+   * last refresh sees it). Documents indexed before positions were recorded are not listed.
+   */
+  public Map<String, Long> loggedDocuments() {
+    return withSearcher(
+        s -> {
+          Map<String, Long> out = new HashMap<>();
+          for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(LOG_PID);
+            if (terms == null) {
+              continue;
+            }
+            Bits live = leaf.reader().getLiveDocs();
+            TermsEnum te = terms.iterator();
+            PostingsEnum postings = null;
+            for (BytesRef pid = te.next(); pid != null; pid = te.next()) {
+              postings = te.postings(postings, PostingsEnum.NONE);
+              for (int d = postings.nextDoc();
+                  d != DocIdSetIterator.NO_MORE_DOCS;
+                  d = postings.nextDoc()) {
+                if (live == null || live.get(d)) {
+                  NumericDocValues offsets = leaf.reader().getNumericDocValues(LOG_OFFSET);
+                  long offset =
+                      offsets != null && offsets.advanceExact(d) ? offsets.longValue() : 0;
+                  out.merge(pid.utf8ToString(), offset, Math::max);
+                  break;
+                }
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /**
+   * Removes whatever the index holds under a log persistence id (a document the log does not have),
+   * without refreshing the searchers.
+   */
+  public synchronized void removeLogged(String persistenceId) {
+    try {
+      writer().deleteDocuments(new Term(LOG_PID, persistenceId));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the documents of " + persistenceId, e);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.tramontane.retrieval.ingest;
 
 import io.tramontane.core.Dispatchers;
+import io.tramontane.core.persistence.Database;
 import io.tramontane.retrieval.index.CollectionIndex;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -41,6 +43,9 @@ public final class CollectionProjection implements AutoCloseable {
   private final CollectionIndex index;
   private final ActorRef<CollectionWriter.Command> writer;
   private final UniqueKillSwitch killSwitch;
+  private final IndexReconciliation reconciliation;
+  private final Cancellable reconciling;
+  private volatile boolean closed;
   private final Duration askTimeout = Duration.ofMinutes(2);
 
   private CollectionProjection(
@@ -50,7 +55,9 @@ public final class CollectionProjection implements AutoCloseable {
       CollectionIndex index,
       ActorRef<CollectionWriter.Command> writer,
       int batchSize,
-      Duration batchWindow) {
+      Duration batchWindow,
+      Database database,
+      Duration reconcileInterval) {
     this.system = system;
     this.journal = journal;
     this.collection = collection;
@@ -62,6 +69,36 @@ public final class CollectionProjection implements AutoCloseable {
         RestartSource.onFailuresWithBackoff(restart, () -> fromApplied(batchSize, batchWindow));
     this.killSwitch =
         applied.viaMat(KillSwitches.single(), Keep.right()).to(Sink.ignore()).run(system);
+    this.reconciliation = new IndexReconciliation(system, database, collection, index, writer);
+    Duration first =
+        reconcileInterval.compareTo(FIRST_RECONCILIATION) < 0
+            ? reconcileInterval
+            : FIRST_RECONCILIATION;
+    this.reconciling =
+        system
+            .scheduler()
+            .scheduleWithFixedDelay(
+                first, reconcileInterval, this::reconcileQuietly, Dispatchers.blockingIo(system));
+  }
+
+  /** The first reconciliation after start: soon, once the node has settled. */
+  private static final Duration FIRST_RECONCILIATION = Duration.ofSeconds(5);
+
+  private void reconcileQuietly() {
+    if (closed) {
+      return;
+    }
+    try {
+      reconciliation.run();
+    } catch (RuntimeException e) {
+      if (!closed) {
+        LOG.warn(
+            "Collection {}: comparing the index with the log failed; next try in the next"
+                + " interval: {}",
+            collection,
+            e.toString());
+      }
+    }
   }
 
   /** Opens the collection's index for writing and starts applying the log to it. */
@@ -73,14 +110,24 @@ public final class CollectionProjection implements AutoCloseable {
       int commitEvery,
       Duration commitInterval,
       int batchSize,
-      Duration batchWindow) {
+      Duration batchWindow,
+      Database database,
+      Duration reconcileInterval) {
     ActorRef<CollectionWriter.Command> writer =
         system.systemActorOf(
             CollectionWriter.create(index, commitEvery, commitInterval),
             "index-writer-" + collection + "-" + GENERATION.incrementAndGet(),
             Dispatchers.blockingIoSelector());
     return new CollectionProjection(
-        system, journal, collection, index, writer, batchSize, batchWindow);
+        system,
+        journal,
+        collection,
+        index,
+        writer,
+        batchSize,
+        batchWindow,
+        database,
+        reconcileInterval);
   }
 
   private Source<Long, NotUsed> fromApplied(int batchSize, Duration batchWindow) {
@@ -123,13 +170,20 @@ public final class CollectionProjection implements AutoCloseable {
         writer, CollectionWriter.GetProgress::new, askTimeout, system.scheduler());
   }
 
+  /** The reconciliations of the index with the log (see {@link IndexReconciliation}). */
+  public IndexReconciliation reconciliation() {
+    return reconciliation;
+  }
+
   public CompletionStage<CollectionWriter.Progress> commit() {
     return AskPattern.ask(writer, CollectionWriter.Commit::new, askTimeout, system.scheduler());
   }
 
   /**
    * Completes once every event in the log when called has been applied and committed, or fails
-   * after {@code timeout}.
+   * after {@code timeout}. Once the projection has read up to the end of the log, the index is
+   * reconciled with it, so an event that committed late (after later ones were read) is applied
+   * too.
    */
   public CompletionStage<CollectionWriter.Progress> awaitCaughtUp(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -147,6 +201,7 @@ public final class CollectionProjection implements AutoCloseable {
                     .join()
                     .isEmpty();
             if (!behind) {
+              reconciliation.run();
               return commit().toCompletableFuture().join();
             }
             if (System.nanoTime() > deadline) {
@@ -173,6 +228,9 @@ public final class CollectionProjection implements AutoCloseable {
   /** Stops reading the log, commits and closes the index. */
   @Override
   public void close() {
+    closed = true;
+    reconciling.cancel();
+    reconciliation.stop();
     killSwitch.shutdown();
     AskPattern.<CollectionWriter.Command, Done>ask(
             writer, CollectionWriter.Stop::new, askTimeout, system.scheduler())

@@ -2,8 +2,10 @@ package io.tramontane.retrieval.ingest;
 
 import io.tramontane.retrieval.index.Chunk;
 import io.tramontane.retrieval.index.CollectionIndex;
+import io.tramontane.retrieval.index.LogPosition;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,28 @@ public final class CollectionWriter extends AbstractBehavior<CollectionWriter.Co
   /** Where the writer stands. */
   public record GetProgress(ActorRef<Progress> replyTo) implements Command {}
 
+  /**
+   * A reconciliation starts: answers the offset applied so far (the reconciliation compares the
+   * index with the log up to it) and starts remembering the deletes applied from now on.
+   */
+  public record BeginReconciliation(ActorRef<Long> replyTo) implements Command {}
+
+  /**
+   * Apply events the projection skipped (found by a reconciliation), each only if the index does
+   * not already hold that document at a later offset; answers the persistence ids of the documents
+   * it changed.
+   */
+  public record Repair(List<LoggedEvent> events, ActorRef<List<String>> replyTo)
+      implements Command {}
+
+  /**
+   * Remove documents the index holds although the log has no event for them up to {@code upTo}
+   * (found by a reconciliation), each only if the index still holds it at an offset up to {@code
+   * upTo}; answers the persistence ids removed.
+   */
+  public record RemoveUnlogged(
+      List<String> persistenceIds, long upTo, ActorRef<List<String>> replyTo) implements Command {}
+
   /** Commit, close the index and stop. */
   public record Stop(ActorRef<Done> replyTo) implements Command {}
 
@@ -62,6 +86,10 @@ public final class CollectionWriter extends AbstractBehavior<CollectionWriter.Co
   private final CollectionIndex index;
   private final int commitEvery;
   private final Map<String, String> checkpoints = new LinkedHashMap<>();
+
+  /** Persistence id → offset of the deletes applied since the current reconciliation began. */
+  private final Map<String, Long> recentDeletes = new HashMap<>();
+
   private long applied;
   private long committed;
   private int uncommitted;
@@ -108,6 +136,9 @@ public final class CollectionWriter extends AbstractBehavior<CollectionWriter.Co
         .onMessage(Apply.class, this::onApply)
         .onMessage(Commit.class, this::onCommit)
         .onMessage(GetProgress.class, this::onProgress)
+        .onMessage(BeginReconciliation.class, this::onBeginReconciliation)
+        .onMessage(Repair.class, this::onRepair)
+        .onMessage(RemoveUnlogged.class, this::onRemoveUnlogged)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessage(Stop.class, this::onStopRequested)
         .onSignal(PostStop.class, this::onStop)
@@ -121,7 +152,7 @@ public final class CollectionWriter extends AbstractBehavior<CollectionWriter.Co
         continue;
       }
       if (envelope.event() instanceof DocumentEntity.Event event) {
-        applyEvent(event);
+        applyEvent(event, new LogPosition(envelope.persistenceId(), offset));
         if (event.checkpoint() != null) {
           checkpoints.put(event.checkpoint().source(), event.checkpoint().value());
         }
@@ -137,7 +168,58 @@ public final class CollectionWriter extends AbstractBehavior<CollectionWriter.Co
     return this;
   }
 
-  private void applyEvent(DocumentEntity.Event event) {
+  private Behavior<Command> onBeginReconciliation(BeginReconciliation cmd) {
+    recentDeletes.clear();
+    cmd.replyTo().tell(applied);
+    return this;
+  }
+
+  private Behavior<Command> onRepair(Repair repair) {
+    List<String> ids = repair.events().stream().map(LoggedEvent::persistenceId).toList();
+    long[] held = index.logOffsets(ids);
+    List<String> changed = new ArrayList<>();
+    for (int i = 0; i < held.length; i++) {
+      LoggedEvent e = repair.events().get(i);
+      if (held[i] >= e.offset()) {
+        continue; // the index already holds this version or a later one
+      }
+      boolean absent = held[i] < 0;
+      if (e.event() instanceof DocumentEntity.DocumentDeleted) {
+        if (absent) {
+          continue;
+        }
+      } else if (absent && recentDeletes.getOrDefault(e.persistenceId(), -1L) > e.offset()) {
+        continue; // deleted by a later event since the reconciliation began
+      }
+      applyEvent(e.event(), new LogPosition(e.persistenceId(), e.offset()));
+      uncommitted++;
+      changed.add(e.persistenceId());
+    }
+    if (!changed.isEmpty()) {
+      index.refresh();
+    }
+    repair.replyTo().tell(changed);
+    return this;
+  }
+
+  private Behavior<Command> onRemoveUnlogged(RemoveUnlogged cmd) {
+    long[] held = index.logOffsets(cmd.persistenceIds());
+    List<String> removed = new ArrayList<>();
+    for (int i = 0; i < held.length; i++) {
+      if (held[i] >= 0 && held[i] <= cmd.upTo()) {
+        index.removeLogged(cmd.persistenceIds().get(i));
+        uncommitted++;
+        removed.add(cmd.persistenceIds().get(i));
+      }
+    }
+    if (!removed.isEmpty()) {
+      index.refresh();
+    }
+    cmd.replyTo().tell(removed);
+    return this;
+  }
+
+  private void applyEvent(DocumentEntity.Event event, LogPosition at) {
     switch (event) {
       case DocumentEntity.DocumentIndexed e -> {
         List<Chunk> chunks = new ArrayList<>(e.chunks().size());
@@ -159,14 +241,17 @@ public final class CollectionWriter extends AbstractBehavior<CollectionWriter.Co
         }
         if (chunks.isEmpty()) {
           index.recordFailure(
-              e.tenant(), e.documentId(), e.contentHash(), "the document has no text to index");
+              e.tenant(), e.documentId(), e.contentHash(), "the document has no text to index", at);
         } else {
-          index.replace(e.tenant(), chunks);
+          index.replace(e.tenant(), chunks, at);
         }
       }
       case DocumentEntity.DocumentFailed e ->
-          index.recordFailure(e.tenant(), e.documentId(), e.contentHash(), e.reason());
-      case DocumentEntity.DocumentDeleted e -> index.remove(e.tenant(), e.documentId());
+          index.recordFailure(e.tenant(), e.documentId(), e.contentHash(), e.reason(), at);
+      case DocumentEntity.DocumentDeleted e -> {
+        index.remove(e.tenant(), e.documentId());
+        recentDeletes.put(at.persistenceId(), at.offset());
+      }
     }
   }
 

@@ -291,4 +291,37 @@ class CollectionIndexTest {
     assertEquals(2, fused.getFirst().doc, "in both lists beats first in one");
     assertEquals(3, fused.size());
   }
+
+  @Test
+  void theIndexAnswersTheLogPositionOfEveryDocumentItHolds(@TempDir Path dir) {
+    try (CollectionIndex index = CollectionIndex.open("kb", dir)) {
+      index.replace(
+          "acme",
+          List.of(
+              chunk("a", 0, "alpha one", Set.of(), true),
+              chunk("a", 1, "alpha two", Set.of(), true)),
+          new LogPosition("Document|acme/kb/A", 7));
+      index.recordFailure("acme", "f", "h", "broken", new LogPosition("Document|acme/kb/F", 9));
+      index.replace("acme", List.of(chunk("old", 0, "legacy", Set.of(), true)));
+      index.refresh();
+      assertEquals(
+          List.of(7L, 9L, -1L),
+          java.util.Arrays.stream(
+                  index.logOffsets(List.of("Document|acme/kb/A", "Document|acme/kb/F", "none")))
+              .boxed()
+              .toList());
+      assertEquals(
+          Map.of("Document|acme/kb/A", 7L, "Document|acme/kb/F", 9L), index.loggedDocuments());
+
+      index.replace(
+          "acme",
+          List.of(chunk("a", 0, "alpha three", Set.of(), true)),
+          new LogPosition("Document|acme/kb/A", 12));
+      index.removeLogged("Document|acme/kb/F");
+      index.refresh();
+      assertEquals(Map.of("Document|acme/kb/A", 12L), index.loggedDocuments());
+      assertEquals(0, index.failureCount("acme"));
+      assertEquals(2, index.documentCount("acme"), "a and the legacy document");
+    }
+  }
 }

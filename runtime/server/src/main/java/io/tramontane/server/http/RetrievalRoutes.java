@@ -7,6 +7,7 @@ import io.tramontane.retrieval.Retrieval;
 import io.tramontane.retrieval.index.Caller;
 import io.tramontane.retrieval.index.Hit;
 import io.tramontane.retrieval.index.SearchMode;
+import io.tramontane.retrieval.ingest.IndexReconciliation;
 import io.tramontane.retrieval.ingest.IngestResult;
 import io.tramontane.retrieval.ingest.SourceDocument;
 import java.io.IOException;
@@ -316,6 +317,18 @@ final class RetrievalRoutes extends AllDirectives {
     return Json.response(StatusCodes.OK, body);
   }
 
+  private static Map<String, Object> reconciliation(IndexReconciliation.Report r) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("lastRun", r.lastRun() == null ? null : r.lastRun().toString());
+    body.put("checkedUpToOffset", r.checkedUpTo());
+    body.put("missing", r.drift().lastRunMissing());
+    body.put("extra", r.drift().lastRunExtra());
+    body.put("missingSinceStart", r.drift().missingFound());
+    body.put("extraSinceStart", r.drift().extraFound());
+    body.put("repairedSinceStart", r.drift().repaired());
+    return body;
+  }
+
   private Route stats(Principal caller, Map<String, String> vars) {
     CompletionStage<HttpResponse> response =
         retrieval
@@ -334,6 +347,7 @@ final class RetrievalRoutes extends AllDirectives {
                           .toList());
                   body.put("logOffsetApplied", st.appliedOffset());
                   body.put("logOffsetCommitted", st.committedOffset());
+                  body.put("reconciliation", reconciliation(st.reconciliation()));
                   return Json.response(StatusCodes.OK, body);
                 })
             .exceptionally(Problems::fromThrowable);
