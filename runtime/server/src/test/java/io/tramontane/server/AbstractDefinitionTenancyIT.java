@@ -372,9 +372,10 @@ abstract class AbstractDefinitionTenancyIT {
     }
     // Offline replay of a session of the deleted agent reads its pinned version from the journal.
     StringBuilder conf = new StringBuilder();
-    db.overrides()
-        .forEach(
-            (k, v) -> conf.append(k).append(" = ").append(JSON.writeValueAsString(v)).append('\n'));
+    for (Map.Entry<String, Object> e : db.overrides().entrySet()) {
+      conf.append(e.getKey()).append(" = ").append(JSON.writeValueAsString(e.getValue()));
+      conf.append('\n');
+    }
     Path file = Files.writeString(dir.resolve("replay.conf"), conf);
     java.io.StringWriter out = new java.io.StringWriter();
     java.io.StringWriter err = new java.io.StringWriter();
