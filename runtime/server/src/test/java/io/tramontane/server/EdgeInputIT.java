@@ -46,7 +46,9 @@ class EdgeInputIT {
           "POST /connectors/{connector}/sync",
           "POST /connectors/{connector}/pause",
           "POST /connectors/{connector}/resume",
-          "DELETE /collections/{collection}/documents");
+          "DELETE /collections/{collection}/documents",
+          "DELETE /agents/{agent}",
+          "DELETE /workflows/{workflow}");
 
   TestServer server;
   byte[] overCap;
