@@ -56,7 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class AbstractAcknowledgedCrashIT {
 
-  static final int DEFAULT_CYCLES = 5;
+  static final int DEFAULT_CYCLES = 3;
   static final ObjectMapper JSON = new ObjectMapper();
   static final String KEY = TestServer.ACME_KEY;
 
