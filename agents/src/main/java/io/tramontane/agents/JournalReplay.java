@@ -125,7 +125,8 @@ public final class JournalReplay {
                                       + "' in the journal or in "
                                       + Agents.dir(config)
                                       + "; point --agents at the directory of its definition."));
-              return SessionReplay.replay(events, current, recorded, tools);
+              SessionReplay.Report report = SessionReplay.replay(events, current, recorded, tools);
+              return catalog.current(tenant, agent).isPresent() ? report : report.ofDeletedAgent();
             });
   }
 }

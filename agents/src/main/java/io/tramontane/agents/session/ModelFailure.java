@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutionException;
  */
 record ModelFailure(String kind, String detail) {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelFailure.class);
+
   static final String TURN_TIMEOUT = "turn-timeout";
 
   boolean turnTimeout() {
@@ -34,6 +36,13 @@ record ModelFailure(String kind, String detail) {
     if (e instanceof java.util.concurrent.TimeoutException) {
       return new ModelFailure(TURN_TIMEOUT, "the turn's time ran out");
     }
+    // The provider's own words go to the operator's log only (the logging layer redacts every
+    // configured secret, so a server that echoes the key leaves no trace of it); never to users.
+    String said = String.valueOf(e.getMessage());
+    LOG.warn(
+        "Model call failed: {}: {}",
+        e.getClass().getSimpleName(),
+        said.length() > 2000 ? said.substring(0, 2000) + "…" : said);
     String status = status(e).map(c -> " (HTTP " + c + ")").orElse("");
     return switch (e) {
       case dev.langchain4j.exception.TimeoutException t ->

@@ -37,7 +37,9 @@ public final class SessionReplay {
       String recordedVersion,
       List<Divergence> diverges,
       List<Interrupted> interrupted,
-      boolean unfinished) {
+      boolean unfinished,
+      List<Interrupted> outcomeUnknown,
+      boolean agentDeleted) {
 
     public Report(
         int turns,
@@ -45,7 +47,30 @@ public final class SessionReplay {
         int toolCalls,
         String recordedVersion,
         List<Divergence> diverges) {
-      this(turns, modelCalls, toolCalls, recordedVersion, diverges, List.of(), false);
+      this(
+          turns,
+          modelCalls,
+          toolCalls,
+          recordedVersion,
+          diverges,
+          List.of(),
+          false,
+          List.of(),
+          false);
+    }
+
+    /** The same report, saying the agent is deleted and was replayed against its pinned version. */
+    public Report ofDeletedAgent() {
+      return new Report(
+          turns,
+          modelCalls,
+          toolCalls,
+          recordedVersion,
+          diverges,
+          interrupted,
+          unfinished,
+          outcomeUnknown,
+          true);
     }
 
     public boolean identical() {
@@ -134,7 +159,11 @@ public final class SessionReplay {
                 refusal.isPresent()
                     ? "denied"
                     : definition.needsApproval(call.tool()) ? "approval" : "ran";
-            if (now.equals("ran") && (was.equals("unknown") || was.equals("abandoned"))) {
+            if (now.equals("ran") && was.equals("pending")) {
+              // Interrupted with no outcome (listed in the report's interrupted calls): the same
+              // decision; a server resumes it under the same key.
+              toolCalls++;
+            } else if (now.equals("ran") && (was.equals("unknown") || was.equals("abandoned"))) {
               // The turn ended (cancel, timeout) around this call, not the policy: same decision.
               toolCalls += was.equals("unknown") ? 1 : 0;
             } else if (now.equals("ran") && was.equals("ran")) {
@@ -179,7 +208,9 @@ public final class SessionReplay {
         version,
         List.copyOf(out),
         interrupted(recorded),
-        unfinished(recorded));
+        unfinished(recorded),
+        outcomeUnknown(recorded),
+        false);
   }
 
   /** Calls requested with no outcome recorded, in order. */
@@ -203,6 +234,17 @@ public final class SessionReplay {
       }
     }
     return List.copyOf(open.values());
+  }
+
+  /** Calls issued and then cut off (cancel, turn timeout): recorded as outcome unknown. */
+  private static List<Interrupted> outcomeUnknown(List<Event> recorded) {
+    List<Interrupted> out = new ArrayList<>();
+    for (Event e : recorded) {
+      if (e instanceof SessionEvents.ToolCallOutcomeUnknown u) {
+        out.add(new Interrupted(u.turn(), u.key(), u.tool(), false));
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** Whether the last turn has no end (answer, cancel, failed model call) recorded. */

@@ -119,6 +119,13 @@ class SessionReplayTest {
     assertEquals(2, r.modelCalls(), "the failed model call is a model call");
     assertEquals(1, r.toolCalls(), "the call with an unknown outcome was issued");
     assertTrue(r.interrupted().isEmpty(), r.toString());
+    assertEquals(List.of("k/1/0"), r.outcomeUnknown().stream().map(i -> i.key()).toList());
+
+    // Interrupted by a crash (no outcome at all): listed as interrupted, not a divergence.
+    SessionReplay.Report crashed =
+        SessionReplay.replay(cancelled.subList(0, 3), v1, Optional.of(v1), tools);
+    assertTrue(crashed.identical(), crashed.diverges().toString());
+    assertEquals(1, crashed.interrupted().size(), crashed.toString());
 
     // The policy changed since: that is a divergence, said with what was recorded.
     AgentDefinition held = def("v2", List.of("ledger.add"), Set.of("ledger.add"), Limits.DEFAULT);

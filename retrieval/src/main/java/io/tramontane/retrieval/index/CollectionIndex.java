@@ -25,7 +25,10 @@ import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
@@ -94,6 +97,9 @@ public final class CollectionIndex implements AutoCloseable {
   private final String collection;
   private final Directory directory;
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(CollectionIndex.class);
+
   /**
    * Standard tokenisation, lower-casing and English stop words (so "of" neither scores nor marks).
    */
@@ -109,8 +115,14 @@ public final class CollectionIndex implements AutoCloseable {
     if (writable) {
       IndexWriterConfig config = new IndexWriterConfig(analyzer);
       config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-      this.writer = new IndexWriter(directory, config);
-      this.searchers = new SearcherManager(writer, null);
+      IndexWriter w = new IndexWriter(directory, config);
+      try {
+        this.searchers = new SearcherManager(w, null);
+      } catch (IOException | RuntimeException e) {
+        w.rollback();
+        throw e;
+      }
+      this.writer = w;
     } else {
       this.writer = null;
       this.searchers = new SearcherManager(directory, null);
@@ -123,9 +135,48 @@ public final class CollectionIndex implements AutoCloseable {
    */
   public static CollectionIndex open(String collection, Path dir) {
     try {
-      return new CollectionIndex(collection, FSDirectory.open(dir), true);
+      return openWritable(collection, dir);
+    } catch (CorruptIndexException
+        | IndexFormatTooOldException
+        | IndexFormatTooNewException
+        | java.nio.file.NoSuchFileException
+        | java.io.FileNotFoundException
+        | java.io.EOFException e) {
+      // The index is a projection of the durable document log: a damaged one is set aside (kept
+      // for inspection) and rebuilt from the log, instead of stopping the node.
+      Path aside = dir.resolveSibling(dir.getFileName() + ".damaged-" + System.currentTimeMillis());
+      LOG.warn(
+          "The index of collection {} cannot be read ({}); moved to {} and rebuilt from the"
+              + " document log.",
+          collection,
+          e.toString(),
+          aside);
+      try {
+        java.nio.file.Files.move(dir, aside);
+        return openWritable(collection, dir);
+      } catch (IOException again) {
+        throw new UncheckedIOException(
+            "cannot open the index of collection "
+                + collection
+                + " ("
+                + e.getMessage()
+                + ") nor set it aside; stop the node, remove "
+                + dir
+                + " and start it again: the index is rebuilt from the document log",
+            again);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the index of collection " + collection, e);
+    }
+  }
+
+  private static CollectionIndex openWritable(String collection, Path dir) throws IOException {
+    Directory directory = FSDirectory.open(dir);
+    try {
+      return new CollectionIndex(collection, directory, true);
+    } catch (IOException | RuntimeException e) {
+      directory.close();
+      throw e;
     }
   }
 

@@ -226,6 +226,36 @@ class CollectionIndexTest {
   }
 
   @Test
+  void aDamagedIndexIsSetAsideAndStartsEmptyToBeRebuiltFromTheLog(@TempDir Path root)
+      throws Exception {
+    Path dir = root.resolve("kb");
+    try (CollectionIndex index = seeded(dir)) {
+      index.commit(Map.of("source.x", "42"));
+    }
+    // Lose the committed segment's files (stored fields, or the compound file holding them), as a
+    // bad disk or a hand would: the commit point now names files that are gone.
+    try (var files = java.nio.file.Files.list(dir)) {
+      List<Path> lost =
+          files
+              .filter(f -> f.toString().endsWith(".fdt") || f.toString().endsWith(".cfs"))
+              .toList();
+      assertFalse(lost.isEmpty(), "the segment has files to lose");
+      for (Path f : lost) {
+        java.nio.file.Files.delete(f);
+      }
+    }
+    try (CollectionIndex reopened = CollectionIndex.open("kb", dir)) {
+      assertEquals(Map.of(), reopened.committedUserData(), "a fresh index: replayed from offset 0");
+      assertEquals(0, reopened.documentCount("acme"));
+    }
+    try (var siblings = java.nio.file.Files.list(root)) {
+      assertTrue(
+          siblings.anyMatch(p -> p.getFileName().toString().startsWith("kb.damaged-")),
+          "the damaged index is kept aside");
+    }
+  }
+
+  @Test
   void commitsCarryTheSourceCheckpointAndSurviveReopening(@TempDir Path dir) {
     try (CollectionIndex index = seeded(dir)) {
       assertEquals(Map.of(), index.committedUserData());

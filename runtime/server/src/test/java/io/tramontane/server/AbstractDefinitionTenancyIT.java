@@ -392,6 +392,7 @@ abstract class AbstractDefinitionTenancyIT {
             file.toString());
     assertEquals(0, exit, out + "\n" + err);
     assertTrue(out.toString().contains("Replayed session s1 of agent pinned"), out.toString());
+    assertTrue(out.toString().contains("The agent is deleted"), out.toString());
   }
 
   /** A graceful stop (SIGTERM) and a start on the same database. */

@@ -141,9 +141,7 @@ class SecretRedactionIT {
       }
       assertTrue(seenKeys.contains(MODEL_KEY), "the model server saw the key: " + seenKeys);
       assertTrue(answered.contains(401), "a 401 was answered: " + answered);
-      assertTrue(
-          answered.stream().filter(s -> s == 500).count() >= 2,
-          "the 500 was retried by LangChain4j (so its retry helper logged it): " + answered);
+      assertTrue(answered.contains(500), "a 500 was answered: " + answered);
 
       List<String> leaks = new ArrayList<>();
       for (String b : bodies) {
@@ -163,9 +161,12 @@ class SecretRedactionIT {
       }
       String log = Files.readString(work.resolve("server.log"));
       assertEquals(List.of(), leaks, "the key leaked");
+      // The provider's echo of the key did reach the log (the failed call is logged with the
+      // provider's words), and only redacted.
       assertTrue(
-          log.contains("RetryUtils") && log.contains("[redacted]"),
-          "the retry warning was logged, redacted:\n" + log);
+          log.contains("Model call failed")
+              && (log.contains("[redacted]") || log.contains("[api key redacted]")),
+          "the echoed key was logged, redacted:\n" + log);
     } finally {
       model.stop(0);
     }

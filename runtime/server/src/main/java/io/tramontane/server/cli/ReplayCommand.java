@@ -126,8 +126,23 @@ final class ReplayCommand implements Callable<Integer> {
               i.turn(), i.tool(), i.key());
         }
       }
+      for (SessionReplay.Interrupted i : report.outcomeUnknown()) {
+        out.printf(
+            "  turn %d: the call to %s (key %s) was issued and cut off (cancel or time-out): outcome"
+                + " unknown, it may have been applied; check before repeating it.%n",
+            i.turn(), i.tool(), i.key());
+      }
+      if (report.agentDeleted()) {
+        out.println(
+            "The agent is deleted: replayed against the version the session ran ("
+                + report.recordedVersion()
+                + ").");
+      }
       if (report.identical()) {
-        out.println("Identical: the current definition would make the same decisions.");
+        out.println(
+            report.agentDeleted()
+                ? "Identical: the session's own version makes the same decisions again."
+                : "Identical: the current definition would make the same decisions.");
         return 0;
       }
       for (SessionReplay.Divergence d : report.diverges()) {
