@@ -66,7 +66,8 @@ public final class JournalReplay {
               if (tenant.equals(Agents.filesTenant(config))
                   && Files.isDirectory(Agents.dir(config))) {
                 for (AgentDefinition d : loader.loadDirectory(Agents.dir(config)).values()) {
-                  if (d.name().equals(agent) && catalog.current(tenant, agent).isEmpty()) {
+                  // The directory's file is the definition to compare against (what-if).
+                  if (d.name().equals(agent)) {
                     catalog.put(tenant, d);
                   }
                 }

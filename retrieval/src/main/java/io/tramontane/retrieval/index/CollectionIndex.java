@@ -144,7 +144,11 @@ public final class CollectionIndex implements AutoCloseable {
         | java.io.EOFException e) {
       // The index is a projection of the durable document log: a damaged one is set aside (kept
       // for inspection) and rebuilt from the log, instead of stopping the node.
-      Path aside = dir.resolveSibling(dir.getFileName() + ".damaged-" + System.currentTimeMillis());
+      // Beside the index folder, not in it: nothing there is mistaken for a collection.
+      Path aside =
+          dir.getParent()
+              .resolveSibling(dir.getParent().getFileName() + "-damaged")
+              .resolve(dir.getFileName() + "-" + System.currentTimeMillis());
       LOG.warn(
           "The index of collection {} cannot be read ({}); moved to {} and rebuilt from the"
               + " document log.",
@@ -152,6 +156,7 @@ public final class CollectionIndex implements AutoCloseable {
           e.toString(),
           aside);
       try {
+        java.nio.file.Files.createDirectories(aside.getParent());
         java.nio.file.Files.move(dir, aside);
         return openWritable(collection, dir);
       } catch (IOException again) {

@@ -226,8 +226,9 @@ class CollectionIndexTest {
   }
 
   @Test
-  void aDamagedIndexIsSetAsideAndStartsEmptyToBeRebuiltFromTheLog(@TempDir Path root)
+  void aDamagedIndexIsSetAsideAndStartsEmptyToBeRebuiltFromTheLog(@TempDir Path tmp)
       throws Exception {
+    Path root = tmp.resolve("index");
     Path dir = root.resolve("kb");
     try (CollectionIndex index = seeded(dir)) {
       index.commit(Map.of("source.x", "42"));
@@ -249,8 +250,15 @@ class CollectionIndexTest {
       assertEquals(0, reopened.documentCount("acme"));
     }
     try (var siblings = java.nio.file.Files.list(root)) {
+      assertEquals(
+          List.of("kb"),
+          siblings.map(p -> p.getFileName().toString()).toList(),
+          "nothing beside the collection's folder looks like another collection");
+    }
+    Path aside = root.resolveSibling(root.getFileName() + "-damaged");
+    try (var kept = java.nio.file.Files.list(aside)) {
       assertTrue(
-          siblings.anyMatch(p -> p.getFileName().toString().startsWith("kb.damaged-")),
+          kept.anyMatch(p -> p.getFileName().toString().startsWith("kb-")),
           "the damaged index is kept aside");
     }
   }
