@@ -320,7 +320,13 @@ public final class HttpRequestTool implements Tool {
           uri, address, method, headers, body, deadline, settings.maxResponseBytes(), tls);
     } catch (SocketTimeoutException e) {
       throw new ToolException(
-          "the request to '" + hostOf(uri) + "' timed out after " + settings.timeout(), true);
+          "the request to '"
+              + hostOf(uri)
+              + "' timed out after "
+              + settings.timeout()
+              + " without an answer; if it was sent, its outcome is unknown (it may have been"
+              + " applied): check before repeating it",
+          true);
     } catch (SSLException e) {
       throw new ToolException("the TLS connection to '" + hostOf(uri) + "' failed", false);
     } catch (IOException e) {
