@@ -335,15 +335,7 @@ public final class CollectionIndex implements AutoCloseable {
                 continue;
               }
               postings = te.postings(postings, PostingsEnum.NONE);
-              for (int d = postings.nextDoc();
-                  d != DocIdSetIterator.NO_MORE_DOCS;
-                  d = postings.nextDoc()) {
-                if (live == null || live.get(d)) {
-                  NumericDocValues offsets = leaf.reader().getNumericDocValues(LOG_OFFSET);
-                  out[i] = offsets != null && offsets.advanceExact(d) ? offsets.longValue() : 0;
-                  break;
-                }
-              }
+              out[i] = liveOffset(leaf, postings, live);
             }
           }
           return out;
@@ -368,21 +360,29 @@ public final class CollectionIndex implements AutoCloseable {
             PostingsEnum postings = null;
             for (BytesRef pid = te.next(); pid != null; pid = te.next()) {
               postings = te.postings(postings, PostingsEnum.NONE);
-              for (int d = postings.nextDoc();
-                  d != DocIdSetIterator.NO_MORE_DOCS;
-                  d = postings.nextDoc()) {
-                if (live == null || live.get(d)) {
-                  NumericDocValues offsets = leaf.reader().getNumericDocValues(LOG_OFFSET);
-                  long offset =
-                      offsets != null && offsets.advanceExact(d) ? offsets.longValue() : 0;
-                  out.merge(pid.utf8ToString(), offset, Math::max);
-                  break;
-                }
+              long offset = liveOffset(leaf, postings, live);
+              if (offset >= 0) {
+                out.merge(pid.utf8ToString(), offset, Math::max);
               }
             }
           }
           return out;
         });
+  }
+
+  /**
+   * The log offset of the first live document among {@code postings} (0 when it has none recorded),
+   * or -1 when every one is deleted.
+   */
+  private static long liveOffset(LeafReaderContext leaf, PostingsEnum postings, Bits live)
+      throws IOException {
+    for (int d = postings.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = postings.nextDoc()) {
+      if (live == null || live.get(d)) {
+        NumericDocValues offsets = leaf.reader().getNumericDocValues(LOG_OFFSET);
+        return offsets != null && offsets.advanceExact(d) ? offsets.longValue() : 0;
+      }
+    }
+    return -1;
   }
 
   /**

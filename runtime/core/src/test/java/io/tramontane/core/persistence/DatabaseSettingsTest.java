@@ -98,7 +98,7 @@ class DatabaseSettingsTest {
             TramontaneConfig.load(
                 Map.of(
                     "tramontane.database.kind", "postgres",
-                    "tramontane.database.url", "jdbc:postgresql://127.0.0.1:5432/x",
+                    "tramontane.database.url", "jdbc:postgresql://db.invalid/x",
                     "tramontane.database.password", "file:" + secret)));
     assertEquals("s3cret-from-file", s.password());
     assertThrows(
@@ -108,7 +108,7 @@ class DatabaseSettingsTest {
                 TramontaneConfig.load(
                     Map.of(
                         "tramontane.database.kind", "postgres",
-                        "tramontane.database.url", "jdbc:postgresql://127.0.0.1:5432/x",
+                        "tramontane.database.url", "jdbc:postgresql://db.invalid/x",
                         "tramontane.database.password", "env:TRAMONTANE_SURELY_UNSET_VAR"))));
   }
 }
