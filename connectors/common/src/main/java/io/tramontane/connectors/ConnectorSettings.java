@@ -2,6 +2,8 @@ package io.tramontane.connectors;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigUtil;
 import io.tramontane.core.ConfigurationException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -35,37 +37,67 @@ public record ConnectorSettings(
     boolean paused,
     Config config) {
 
+  /** Where the modules' {@code reference.conf} files keep each kind's defaults. */
+  public static final String DEFAULTS = "tramontane.connector-defaults";
+
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
   public ConnectorSettings {
     acl = Set.copyOf(acl);
   }
 
-  /** The instance {@code name} from its block ({@code tramontane.connectors.<name>}). */
-  public static ConnectorSettings fromConfig(String name, Config c) {
+  /**
+   * The instance {@code name} from its block ({@code tramontane.connectors.<name>}), over the
+   * defaults of the modules' {@code reference.conf} files.
+   */
+  public static ConnectorSettings fromConfig(String name, Config block) {
+    return fromConfig(name, block, ConfigFactory.defaultReference());
+  }
+
+  /**
+   * The instance {@code name} from its block over the defaults in {@code root}: {@code
+   * tramontane.connector-defaults.<kind>}, then {@code tramontane.connector-defaults.common}. A
+   * kind's defaults live in its module's {@code reference.conf}, never in code, and an operator may
+   * change them for every instance of the kind in {@code application.conf}.
+   */
+  public static ConnectorSettings fromConfig(String name, Config block, Config root) {
     String at = "tramontane.connectors." + name;
     if (!NAME.matcher(name).matches()) {
       throw new ConfigurationException(
           at + ": a connector name is lower case letters, digits and '-' (e.g. finance-docs).");
     }
     try {
-      Duration interval = c.hasPath("interval") ? c.getDuration("interval") : Duration.ofMinutes(5);
+      Config c = withDefaults(block, root);
+      Duration interval = c.getDuration("interval");
       if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
         throw new ConfigurationException(at + ".interval must be at least 1s, e.g. 5m.");
       }
       return new ConnectorSettings(
           name,
           required(c, at, "kind"),
-          c.hasPath("tenant") ? c.getString("tenant") : "default",
+          c.getString("tenant"),
           required(c, at, "collection"),
-          c.hasPath("acl") ? new LinkedHashSet<>(c.getStringList("acl")) : Set.of(),
-          c.hasPath("public") && c.getBoolean("public"),
+          new LinkedHashSet<>(c.getStringList("acl")),
+          c.getBoolean("public"),
           interval,
-          c.hasPath("paused") && c.getBoolean("paused"),
+          c.getBoolean("paused"),
           c);
     } catch (ConfigException e) {
       throw new ConfigurationException(at + ": " + e.getMessage());
     }
+  }
+
+  private static Config withDefaults(Config block, Config root) {
+    Config defaults =
+        (root.hasPath(DEFAULTS) ? root : ConfigFactory.defaultReference()).getConfig(DEFAULTS);
+    Config merged = block;
+    if (block.hasPath("kind")) {
+      String kind = ConfigUtil.joinPath(block.getString("kind"));
+      if (defaults.hasPath(kind)) {
+        merged = merged.withFallback(defaults.getConfig(kind));
+      }
+    }
+    return merged.withFallback(defaults.getConfig("common"));
   }
 
   private static String required(Config c, String at, String key) {

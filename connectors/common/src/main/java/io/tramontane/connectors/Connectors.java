@@ -84,7 +84,7 @@ public final class Connectors {
                 + " { kind = filesystem, collection = docs, path = /srv/docs }.");
       }
       ConnectorSettings settings =
-          ConnectorSettings.fromConfig(name, ((ConfigObject) value).toConfig());
+          ConnectorSettings.fromConfig(name, ((ConfigObject) value).toConfig(), config);
       ConnectorKind kind = byKind.get(settings.kind());
       if (kind == null) {
         throw new ConfigurationException(

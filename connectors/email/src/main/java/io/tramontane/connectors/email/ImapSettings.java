@@ -68,13 +68,13 @@ public record ImapSettings(
     Config c = settings.config();
     try {
       String host = required(c, at, "host");
-      boolean plaintext = c.hasPath("allow-plaintext") && c.getBoolean("allow-plaintext");
+      boolean plaintext = c.getBoolean("allow-plaintext");
       Tls tls = tls(c, at, "tls", "imaps", plaintext);
-      int port = c.hasPath("port") ? c.getInt("port") : tls == Tls.IMPLICIT ? 993 : 143;
+      int port = port(c, tls == Tls.IMPLICIT ? IMAPS_PORT : IMAP_PORT);
       checkPort(at + ".port", port);
       String username = required(c, at, "username");
       String password = SecretReference.resolve(at + ".password", required(c, at, "password"), env);
-      List<String> folders = c.hasPath("folders") ? c.getStringList("folders") : List.of("INBOX");
+      List<String> folders = c.getStringList("folders");
       if (folders.isEmpty() || folders.stream().anyMatch(String::isBlank)) {
         throw new ConfigurationException(
             at + ".folders must list at least one folder, e.g. [INBOX, Support].");
@@ -90,22 +90,27 @@ public record ImapSettings(
       Set<String> acl = new LinkedHashSet<>();
       acl.add(owner);
       acl.addAll(settings.acl());
-      long maxBytes = c.hasPath("max-message-bytes") ? c.getBytes("max-message-bytes") : 25L << 20;
+      long maxBytes = c.getBytes("max-message-bytes");
       if (maxBytes < 1024) {
         throw new ConfigurationException(
             at + ".max-message-bytes must be at least 1 KiB, e.g. 25M.");
       }
-      int batch = c.hasPath("batch-size") ? c.getInt("batch-size") : 100;
+      int batch = c.getInt("batch-size");
       if (batch < 1 || batch > 10_000) {
         throw new ConfigurationException(at + ".batch-size must be between 1 and 10000.");
       }
-      Duration timeout = c.hasPath("timeout") ? c.getDuration("timeout") : Duration.ofSeconds(30);
+      Duration timeout = c.getDuration("timeout");
       if (timeout.isNegative() || timeout.isZero()) {
         throw new ConfigurationException(at + ".timeout must be positive, e.g. 30s.");
       }
       SmtpSettings smtp =
           c.hasPath("smtp")
-              ? SmtpSettings.fromConfig(at + ".smtp", c.getConfig("smtp"), username, password, env)
+              ? SmtpSettings.fromConfig(
+                  at + ".smtp",
+                  c.getConfig("smtp").withFallback(c.getConfig("smtp-defaults")),
+                  username,
+                  password,
+                  env)
               : null;
       return new ImapSettings(
           at,
@@ -119,7 +124,7 @@ public record ImapSettings(
           acl,
           maxBytes,
           batch,
-          c.hasPath("publish-existing") && c.getBoolean("publish-existing"),
+          c.getBoolean("publish-existing"),
           timeout,
           smtp);
     } catch (ConfigException e) {
@@ -133,7 +138,7 @@ public record ImapSettings(
   }
 
   static Tls tls(Config c, String at, String key, String implicitName, boolean plaintext) {
-    String value = c.hasPath(key) ? c.getString(key).toLowerCase(Locale.ROOT) : implicitName;
+    String value = c.getString(key).toLowerCase(Locale.ROOT);
     Tls tls;
     if (value.equals(implicitName)) {
       tls = Tls.IMPLICIT;
@@ -157,6 +162,17 @@ public record ImapSettings(
               + ".allow-plaintext = on for a loopback or test server.");
     }
     return tls;
+  }
+
+  /** The well-known ports: a protocol's, not a tunable default. */
+  static final int IMAPS_PORT = 993;
+
+  static final int IMAP_PORT = 143;
+
+  /** {@code port}, or the protocol's well-known one when it is 0 (the default). */
+  static int port(Config c, int wellKnown) {
+    int port = c.getInt("port");
+    return port == 0 ? wellKnown : port;
   }
 
   static void checkPort(String key, int port) {

@@ -49,14 +49,19 @@ public record SmtpSettings(
     allowedRecipientDomains = Set.copyOf(allowedRecipientDomains);
   }
 
+  /** The well-known ports: a protocol's, not a tunable default. */
+  static final int SMTPS_PORT = 465;
+
+  static final int SUBMISSION_PORT = 587;
+
   static SmtpSettings fromConfig(
       String at, Config c, String imapUser, String imapPassword, Function<String, String> env) {
     String host = ImapSettings.required(c, at, "host");
-    boolean plaintext = c.hasPath("allow-plaintext") && c.getBoolean("allow-plaintext");
+    boolean plaintext = c.getBoolean("allow-plaintext");
     Tls tls = ImapSettings.tls(c, at, "tls", "smtps", plaintext);
-    int port = c.hasPath("port") ? c.getInt("port") : tls == Tls.IMPLICIT ? 465 : 587;
+    int port = ImapSettings.port(c, tls == Tls.IMPLICIT ? SMTPS_PORT : SUBMISSION_PORT);
     ImapSettings.checkPort(at + ".port", port);
-    boolean anonymous = c.hasPath("anonymous") && c.getBoolean("anonymous");
+    boolean anonymous = c.getBoolean("anonymous");
     String username = anonymous ? null : c.hasPath("username") ? c.getString("username") : imapUser;
     String password =
         anonymous
@@ -77,22 +82,20 @@ public record SmtpSettings(
       throw new ConfigurationException(at + ".from is not an address: " + e.getMessage());
     }
     Set<String> domains =
-        c.hasPath("allowed-recipient-domains")
-            ? c.getStringList("allowed-recipient-domains").stream()
-                .map(d -> d.strip().toLowerCase(Locale.ROOT))
-                .collect(Collectors.toUnmodifiableSet())
-            : Set.of();
-    int maxRecipients = c.hasPath("max-recipients") ? c.getInt("max-recipients") : 20;
-    int maxBody = c.hasPath("max-body-chars") ? c.getInt("max-body-chars") : 100_000;
+        c.getStringList("allowed-recipient-domains").stream()
+            .map(d -> d.strip().toLowerCase(Locale.ROOT))
+            .collect(Collectors.toUnmodifiableSet());
+    int maxRecipients = c.getInt("max-recipients");
+    int maxBody = c.getInt("max-body-chars");
     if (maxRecipients < 1 || maxBody < 1) {
       throw new ConfigurationException(at + ".max-recipients and max-body-chars must be positive.");
     }
-    String prefix = c.hasPath("tool-prefix") ? c.getString("tool-prefix") : "mail";
+    String prefix = c.getString("tool-prefix");
     if (!PREFIX.matcher(prefix).matches()) {
       throw new ConfigurationException(
           at + ".tool-prefix must be lower case letters, digits and '_' (e.g. mail_sales).");
     }
-    String sent = c.hasPath("sent-folder") ? c.getString("sent-folder") : null;
+    String sent = c.getString("sent-folder");
     return new SmtpSettings(
         at,
         host,

@@ -31,8 +31,6 @@ public record FileSystemSettings(
     Duration debounce,
     int parallelism) {
 
-  static final List<String> DEFAULT_EXCLUDE = List.of(".*", "**/.*", "**~", "~$*", "**/~$*");
-
   public FileSystemSettings {
     include = List.copyOf(include);
     exclude = List.copyOf(exclude);
@@ -56,8 +54,8 @@ public record FileSystemSettings(
         throw new ConfigurationException(
             at + "path: " + root + " is a file, not a folder; give the folder that holds it.");
       }
-      List<String> include = c.hasPath("include") ? c.getStringList("include") : List.of("**");
-      List<String> exclude = c.hasPath("exclude") ? c.getStringList("exclude") : DEFAULT_EXCLUDE;
+      List<String> include = c.getStringList("include");
+      List<String> exclude = c.getStringList("exclude");
       for (String g : include) {
         glob(at + "include", g);
       }
@@ -77,9 +75,8 @@ public record FileSystemSettings(
                 + parserLimit
                 + " bytes (tramontane.retrieval.parser.max-input-bytes); lower it or raise that.");
       }
-      Duration debounce =
-          c.hasPath("debounce") ? c.getDuration("debounce") : Duration.ofMillis(500);
-      int parallelism = c.hasPath("parallelism") ? c.getInt("parallelism") : 4;
+      Duration debounce = c.getDuration("debounce");
+      int parallelism = c.getInt("parallelism");
       if (parallelism < 1 || parallelism > 64) {
         throw new ConfigurationException(at + "parallelism must be between 1 and 64.");
       }

@@ -50,9 +50,6 @@ public record SharePointSettings(
 
   private static final Logger LOG = LoggerFactory.getLogger(SharePointSettings.class);
 
-  public static final String DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
-  public static final String DEFAULT_GRAPH = "https://graph.microsoft.com/v1.0";
-
   public SharePointSettings {
     drives = List.copyOf(drives);
   }
@@ -67,8 +64,8 @@ public record SharePointSettings(
     String at = "tramontane.connectors." + instance.name();
     Config c = instance.config();
     try {
-      URI authority = url(c, at, "authority", DEFAULT_AUTHORITY);
-      URI graph = url(c, at, "graph", DEFAULT_GRAPH);
+      URI authority = url(c, at, "authority");
+      URI graph = url(c, at, "graph");
       String tenantId = required(c, at, "tenant-id", "the Directory (tenant) ID of the app");
       String clientId = required(c, at, "client-id", "the Application (client) ID of the app");
       String secretRef =
@@ -81,9 +78,9 @@ public record SharePointSettings(
                 + ".site must be hostname:/path, e.g. contoso.sharepoint.com:/sites/finance (no"
                 + " scheme), or a bare hostname for the root site.");
       }
-      List<String> drives = c.hasPath("drives") ? c.getStringList("drives") : List.of();
-      long maxFileBytes = c.hasPath("max-file-bytes") ? c.getBytes("max-file-bytes") : 50L << 20;
-      int rpm = c.hasPath("requests-per-minute") ? c.getInt("requests-per-minute") : 600;
+      List<String> drives = c.getStringList("drives");
+      long maxFileBytes = c.getBytes("max-file-bytes");
+      int rpm = c.getInt("requests-per-minute");
       if (rpm < 1 || maxFileBytes < 1) {
         throw new ConfigurationException(
             at + ".requests-per-minute and max-file-bytes must be positive.");
@@ -91,9 +88,8 @@ public record SharePointSettings(
       String stateRef = c.hasPath("client-state") ? c.getString("client-state") : null;
       String state =
           stateRef == null ? null : SecretReference.resolve(at + ".client-state", stateRef, env);
-      Duration backoff =
-          c.hasPath("initial-backoff") ? c.getDuration("initial-backoff") : Duration.ofSeconds(1);
-      int maxRetries = c.hasPath("max-retries") ? c.getInt("max-retries") : 8;
+      Duration backoff = c.getDuration("initial-backoff");
+      int maxRetries = c.getInt("max-retries");
       if (c.hasPath("state-dir")) {
         // Kept accepted so that existing configurations still start; it has no effect.
         LOG.warn(
@@ -132,8 +128,8 @@ public record SharePointSettings(
     return c.getString(key).strip();
   }
 
-  private static URI url(Config c, String at, String key, String fallback) {
-    String v = c.hasPath(key) ? c.getString(key).strip() : fallback;
+  private static URI url(Config c, String at, String key) {
+    String v = c.getString(key).strip();
     while (v.endsWith("/")) {
       v = v.substring(0, v.length() - 1);
     }
@@ -145,7 +141,7 @@ public record SharePointSettings(
     }
     if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
       throw new ConfigurationException(
-          at + "." + key + " must be an http(s) URL, e.g. " + fallback);
+          at + "." + key + " must be an http(s) URL, e.g. https://graph.microsoft.com/v1.0");
     }
     return uri;
   }
