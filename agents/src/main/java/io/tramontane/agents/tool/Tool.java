@@ -3,10 +3,11 @@ package io.tramontane.agents.tool;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 
 /**
- * A capability an agent may call. Modules register tools into the {@link ToolRegistry} (retrieval's
- * {@code retrieve}, {@code http.request}; connectors add mail and SharePoint actions; workflows add
- * "start workflow"). An agent can only call the tools its definition allows — the session enforces
- * that in code, whatever the model asks for.
+ * A capability an agent may call. The server registers every tool into the {@link ToolRegistry}:
+ * this module's {@code retrieve}, {@code http.request} and {@code files.read}, and the tools a
+ * connector brings (the IMAP connector's {@code mail.send} and {@code mail.reply}). An agent can
+ * only call the tools its definition allows — the session enforces that in code, whatever the model
+ * asks for.
  *
  * <p>Contract for implementations: {@link #execute} is blocking and runs on the agents' tool
  * dispatcher, never on an actor thread; it receives arguments already validated against {@link
