@@ -244,18 +244,10 @@ public final class WorkflowRunEntity
    * Registers runs with sharding; running runs are remembered (journal) and resume by themselves.
    */
   public static void init(ActorSystem<?> system, Runtime runtime) {
-    init(system, runtime, ENTITY_KEY);
-  }
-
-  /**
-   * Registers runs under another entity type (benchmarks: their remembered runs stay apart from the
-   * node's and can be removed afterwards). Persistence ids are the same as for {@link #ENTITY_KEY}.
-   */
-  public static void init(ActorSystem<?> system, Runtime runtime, EntityTypeKey<Command> key) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
-                    key,
+                    ENTITY_KEY,
                     ctx -> create(ctx.getEntityId(), runtime, ctx.getShard(), ENDED_PASSIVATION))
                 .withSettings(ResumableSharding.settings(system)));
   }

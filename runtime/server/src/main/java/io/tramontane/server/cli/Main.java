@@ -4,6 +4,7 @@ import io.tramontane.core.KnownSecrets;
 import io.tramontane.core.TramontaneException;
 import io.tramontane.server.logging.SecretRedactingFilter;
 import java.io.PrintWriter;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,8 +30,7 @@ import picocli.CommandLine.Command;
       ClusterCommand.class,
       ReindexCommand.class,
       ValidateCommand.class,
-      VersionCommand.class,
-      BenchCommand.class
+      VersionCommand.class
     })
 public final class Main implements Runnable {
 
@@ -56,6 +56,9 @@ public final class Main implements Runnable {
     LUCENE_VECTORIZATION.setLevel(java.util.logging.Level.SEVERE);
     SecretRedactingFilter.install();
     CommandLine cli = new CommandLine(new Main());
+    for (PluginCommand plugin : ServiceLoader.load(PluginCommand.class)) {
+      cli.addSubcommand(plugin);
+    }
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(

@@ -1,0 +1,502 @@
+package io.tramontane.bench;
+
+import io.tramontane.inference.Priority;
+import io.tramontane.inference.TextEmbedding;
+import io.tramontane.retrieval.index.Hit;
+import io.tramontane.retrieval.index.SearchMode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.QueryBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * P3, {@code tramontane bench search}: BM25-style queries (terms drawn from the corpus), kNN and
+ * hybrid through {@code Retrieval.search} (permission filter, query embedding, hits with snippets)
+ * with 1 and 2 client threads, against a plain {@link IndexSearcher} BM25 on the same index (same
+ * k, no filter); recall@10 of the filtered HNSW kNN against exact brute force over every stored
+ * vector. The index is built like P2 and kept for the next run.
+ */
+@Command(
+    name = "search",
+    mixinStandardHelpOptions = true,
+    description = {
+      "P3: QPS and p50/p99 latency of BM25, kNN and hybrid search (1 and 2 clients) vs a plain"
+          + " IndexSearcher BM25 on the same index; recall@10 of the filtered HNSW kNN vs exact"
+          + " brute-force kNN.",
+      "The index (europarl documents of ~4 KB through the full ingest path) is built once under"
+          + " target/bench/search-index-<documents> and reused; --rebuild forces a new one."
+    })
+public final class SearchBench implements Callable<Integer> {
+
+  static final String NAME = "search";
+  static final int K = 10;
+  static final double TARGET_QPS = 0.8;
+  static final double TARGET_P99 = 1.5;
+  static final double TARGET_RECALL = 0.95;
+  static final long SEED = 20_261_202L;
+  private static final String MARKER = "bench-index.properties";
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin BenchOptions options;
+
+  @Option(
+      names = "--index-dir",
+      paramLabel = "DIR",
+      description = "Where the built index (node data) is kept (default: ${DEFAULT-VALUE}-<docs>).",
+      defaultValue = "target/bench/search-index")
+  Path indexDir;
+
+  @Option(names = "--rebuild", description = "Build the index again even if one is kept.")
+  boolean rebuild;
+
+  @Option(names = "--documents", hidden = true, description = "Documents indexed (tests).")
+  Integer documents;
+
+  @Option(names = "--queries", hidden = true, description = "Queries (tests).")
+  Integer queries;
+
+  /** The paths measured. */
+  enum Route {
+    PLAIN("plain IndexSearcher BM25 (baseline)"),
+    BM25("ours, BM25"),
+    KNN("ours, kNN (embeds the query)"),
+    HYBRID("ours, hybrid RRF (embeds the query)");
+
+    final String label;
+
+    Route(String label) {
+      this.label = label;
+    }
+  }
+
+  /**
+   * What one run does.
+   *
+   * @param documents europarl documents of ~4 KB in the index
+   * @param queries queries per pass
+   * @param rounds measured passes per client over all queries (after one warm-up pass)
+   */
+  public record Plan(int documents, int queries, int rounds) {
+    static Plan of(boolean quick, Integer documents, Integer queries) {
+      Plan p = quick ? new Plan(20, 200, 3) : new Plan(150, 200, 5);
+      return new Plan(
+          documents == null ? p.documents : Math.max(2, documents),
+          queries == null ? p.queries : Math.max(2, queries),
+          p.rounds);
+    }
+  }
+
+  /**
+   * One path at one number of clients.
+   *
+   * @param qpsOverPlain queries/s ÷ plain IndexSearcher's at the same clients
+   * @param p99OverPlain p99 latency ÷ plain IndexSearcher's at the same clients
+   */
+  public record Row(
+      int clients,
+      String path,
+      int queries,
+      double qps,
+      double p50Millis,
+      double p99Millis,
+      Double qpsOverPlain,
+      Double p99OverPlain) {}
+
+  /**
+   * Recall of our filtered HNSW kNN against exact kNN.
+   *
+   * @param queries queries compared
+   * @param vectors vectors in the index (all scanned by the exact search)
+   * @param recallAt10 mean share of the exact top 10 that our top 10 holds
+   * @param minRecall the worst query's recall
+   */
+  public record Recall(int queries, int vectors, double recallAt10, double minRecall) {}
+
+  /** Everything the run measured; written as JSON. */
+  public record Report(
+      String benchmark,
+      String id,
+      boolean quick,
+      Machine machine,
+      Plan plan,
+      long seed,
+      String model,
+      int chunks,
+      boolean indexReused,
+      Double indexBuildSeconds,
+      List<String> sampleQueries,
+      List<Row> rows,
+      Recall recall,
+      double targetQps,
+      double targetP99,
+      double targetRecall,
+      double elapsedSeconds) {}
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter progress = spec.commandLine().getErr();
+    BenchNode.quietLogs();
+    Plan plan = Plan.of(options.quick, documents, queries);
+    Machine machine = Machine.describe();
+    long started = System.nanoTime();
+    List<RetrievalCorpus.Document> docs =
+        RetrievalCorpus.grouped(plan.documents(), IngestBench.DOCUMENT_BYTES);
+    Path dataDir = Path.of(indexDir + "-" + docs.size()).toAbsolutePath();
+    Path marker = dataDir.resolve(MARKER);
+    String expected = "documents=" + docs.size() + "\nbytes=" + IngestBench.DOCUMENT_BYTES + "\n";
+    boolean reuse =
+        !rebuild
+            && Files.isRegularFile(marker)
+            && Files.readString(marker, StandardCharsets.UTF_8).equals(expected);
+    if (!reuse && Files.exists(dataDir)) {
+      BenchNode.deleteTree(dataDir);
+    }
+    Files.createDirectories(dataDir);
+    say(progress, "seed %d; %s index in %s", SEED, reuse ? "reusing the" : "building an", dataDir);
+    Double buildSeconds = null;
+    try (BenchRetrieval node = BenchRetrieval.start(dataDir, true)) {
+      if (!reuse) {
+        say(progress, "ingesting %d documents (full path, embedding every chunk)...", docs.size());
+        BenchRetrieval.IngestRun run = node.ingestAll(docs, progress);
+        if (run.failed() > 0) {
+          throw new IllegalStateException(run.failed() + " documents failed: " + run.failures());
+        }
+        buildSeconds = run.seconds();
+        Files.writeString(marker, expected, StandardCharsets.UTF_8);
+      }
+      List<String> qs = queries(docs, plan.queries(), SEED);
+      try (FSDirectory dir = FSDirectory.open(node.indexDir());
+          DirectoryReader reader = DirectoryReader.open(dir)) {
+        IndexSearcher plain = new IndexSearcher(reader);
+        QueryBuilder builder = new QueryBuilder(new StandardAnalyzer());
+        List<Query> parsed = new ArrayList<>();
+        for (String q : qs) {
+          parsed.add(builder.createBooleanQuery("text", q));
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int clients : new int[] {1, 2}) {
+          Row base = null;
+          for (Route r : Route.values()) {
+            Searcher s = searcher(r, node, plain, parsed, qs);
+            say(progress, "%d client(s): %s...", clients, r.label);
+            measure(s, qs.size(), 1, 1);
+            double[] m = measure(s, qs.size(), clients, plan.rounds());
+            Row row =
+                new Row(
+                    clients,
+                    r.label,
+                    qs.size() * clients * plan.rounds(),
+                    m[0],
+                    m[1],
+                    m[2],
+                    base == null ? null : m[0] / base.qps(),
+                    base == null ? null : m[2] / base.p99Millis());
+            if (r == Route.PLAIN) {
+              base = row;
+            }
+            rows.add(row);
+          }
+        }
+        say(progress, "recall@%d: exact kNN over every stored vector...", K);
+        Recall recall = recall(node, reader, qs);
+        Report report =
+            new Report(
+                NAME,
+                "P3",
+                options.quick,
+                machine,
+                plan,
+                SEED,
+                node.model(),
+                recall.vectors(),
+                reuse,
+                buildSeconds,
+                qs.subList(0, Math.min(5, qs.size())),
+                rows,
+                recall,
+                TARGET_QPS,
+                TARGET_P99,
+                TARGET_RECALL,
+                EmbedBench.seconds(started));
+        table(report).print(out);
+        Path json = options.writeJson(NAME, report);
+        out.printf("Finished in %.0f s. JSON: %s%n", report.elapsedSeconds(), json);
+        out.flush();
+      }
+    }
+    return 0;
+  }
+
+  /** One query, by index into the query list. */
+  private interface Searcher {
+    void search(int query) throws Exception;
+  }
+
+  private static Searcher searcher(
+      Route r, BenchRetrieval node, IndexSearcher plain, List<Query> parsed, List<String> qs) {
+    return switch (r) {
+      case PLAIN -> i -> plain.search(parsed.get(i), K);
+      case BM25 -> i -> ours(node, SearchMode.BM25, qs.get(i));
+      case KNN -> i -> ours(node, SearchMode.KNN, qs.get(i));
+      case HYBRID -> i -> ours(node, SearchMode.HYBRID, qs.get(i));
+    };
+  }
+
+  private static List<Hit> ours(BenchRetrieval node, SearchMode mode, String q) {
+    return node.retrieval
+        .search(BenchRetrieval.COLLECTION, BenchRetrieval.CALLER, mode, q, K)
+        .toCompletableFuture()
+        .join();
+  }
+
+  /**
+   * Each client runs every query {@code rounds} times, starting at its own offset. Returns
+   * queries/s over the wall time, then p50 and p99 latency in ms.
+   */
+  private static double[] measure(Searcher s, int n, int clients, int rounds) throws Exception {
+    long[][] latencies = new long[clients][n * rounds];
+    long t0;
+    List<Future<?>> futures = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+      t0 = System.nanoTime();
+      for (int c = 0; c < clients; c++) {
+        int client = c;
+        futures.add(
+            pool.submit(
+                () -> {
+                  int offset = client * n / clients;
+                  for (int j = 0; j < n * rounds; j++) {
+                    long start = System.nanoTime();
+                    s.search((offset + j) % n);
+                    latencies[client][j] = System.nanoTime() - start;
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    }
+    double seconds = EmbedBench.seconds(t0);
+    long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
+    return new double[] {all.length / seconds, percentile(all, 0.50), percentile(all, 0.99)};
+  }
+
+  private static double percentile(long[] sortedNanos, double p) {
+    int i = (int) Math.ceil(p * sortedNanos.length) - 1;
+    return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, i))] / 1e6;
+  }
+
+  /**
+   * BM25-style queries: 2 or 3 distinct words of at least 4 letters, lower-cased, from a random
+   * document of the index, deterministic for {@code seed}.
+   */
+  static List<String> queries(List<RetrievalCorpus.Document> docs, int n, long seed) {
+    Random random = new Random(seed);
+    List<String> out = new ArrayList<>(n);
+    while (out.size() < n) {
+      String[] words = docs.get(random.nextInt(docs.size())).text().split("[^\\p{L}]+");
+      List<String> candidates = new ArrayList<>();
+      for (String w : words) {
+        if (w.length() >= 4) {
+          candidates.add(w.toLowerCase(Locale.ROOT));
+        }
+      }
+      if (candidates.size() < 3) {
+        continue;
+      }
+      int terms = 2 + random.nextInt(2);
+      Set<String> chosen = new HashSet<>();
+      List<String> query = new ArrayList<>();
+      while (query.size() < terms) {
+        String w = candidates.get(random.nextInt(candidates.size()));
+        if (chosen.add(w)) {
+          query.add(w);
+        }
+        if (chosen.size() >= new HashSet<>(candidates).size()) {
+          break;
+        }
+      }
+      out.add(String.join(" ", query));
+    }
+    return out;
+  }
+
+  /** A stored chunk vector and its identity (document id and ordinal). */
+  private record Stored(String key, float[] vector) {}
+
+  /** Field names of {@link io.tramontane.retrieval.index.CollectionIndex}'s chunk documents. */
+  private static final String DOC_ID = "doc_id";
+
+  private static final String ORDINAL = "ordinal";
+  private static final String VECTOR = "vector";
+
+  private static Recall recall(BenchRetrieval node, DirectoryReader reader, List<String> qs)
+      throws IOException {
+    List<Stored> stored = new ArrayList<>();
+    for (LeafReaderContext ctx : reader.leaves()) {
+      LeafReader leaf = ctx.reader();
+      FloatVectorValues values = leaf.getFloatVectorValues(VECTOR);
+      if (values == null) {
+        continue;
+      }
+      Bits live = leaf.getLiveDocs();
+      StoredFields fields = leaf.storedFields();
+      KnnVectorValues.DocIndexIterator it = values.iterator();
+      for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+        if (live != null && !live.get(doc)) {
+          continue;
+        }
+        var d = fields.document(doc);
+        stored.add(
+            new Stored(
+                d.get(DOC_ID) + "#" + d.getField(ORDINAL).numericValue().intValue(),
+                values.vectorValue(it.index()).clone()));
+      }
+    }
+    double sum = 0;
+    double min = 1;
+    for (String q : qs) {
+      float[] v =
+          node.inference
+              .embed(node.model(), q, Priority.INTERACTIVE)
+              .toCompletableFuture()
+              .join()
+              .vector();
+      List<Stored> sorted = new ArrayList<>(stored);
+      double[] scores = new double[sorted.size()];
+      Integer[] order = new Integer[sorted.size()];
+      for (int i = 0; i < scores.length; i++) {
+        scores[i] = TextEmbedding.cosine(v, sorted.get(i).vector());
+        order[i] = i;
+      }
+      Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+      Set<String> exact = new HashSet<>();
+      for (int i = 0; i < Math.min(K, order.length); i++) {
+        exact.add(sorted.get(order[i]).key());
+      }
+      Set<String> ours = new HashSet<>();
+      for (Hit h : ours(node, SearchMode.KNN, q)) {
+        ours.add(h.documentId() + "#" + h.ordinal());
+      }
+      ours.retainAll(exact);
+      double r = exact.isEmpty() ? 1 : (double) ours.size() / exact.size();
+      sum += r;
+      min = Math.min(min, r);
+    }
+    return new Recall(qs.size(), stored.size(), sum / qs.size(), min);
+  }
+
+  static Table table(Report r) {
+    Table t =
+        new Table(
+            "P3 search — "
+                + r.chunks()
+                + " chunks of "
+                + r.plan().documents()
+                + " europarl documents, k="
+                + K
+                + ", "
+                + r.plan().queries()
+                + " queries × "
+                + r.plan().rounds()
+                + " round(s) per client"
+                + (r.quick() ? " (--quick)" : ""),
+            "clients · path",
+            "queries",
+            "QPS",
+            "p50",
+            "p99",
+            "QPS ÷ plain",
+            "p99 ÷ plain");
+    for (Row row : r.rows()) {
+      t.row(
+          row.clients() + " · " + row.path(),
+          String.format("%,d", row.queries()),
+          String.format("%,.1f", row.qps()),
+          Table.millis(row.p50Millis()),
+          Table.millis(row.p99Millis()),
+          row.qpsOverPlain() == null ? "-" : Table.ratio(row.qpsOverPlain()),
+          row.p99OverPlain() == null ? "-" : Table.ratio(row.p99OverPlain()));
+    }
+    for (Row row : r.rows()) {
+      if (row.path().equals(Route.BM25.label)) {
+        t.note(
+            String.format(
+                "BM25 at %d client(s): QPS %s (target ≥ %s: %s), p99 %s (target ≤ %s: %s).",
+                row.clients(),
+                Table.ratio(row.qpsOverPlain()),
+                Table.ratio(r.targetQps()),
+                row.qpsOverPlain() >= r.targetQps() ? "met" : "NOT met",
+                Table.ratio(row.p99OverPlain()),
+                Table.ratio(r.targetP99()),
+                row.p99OverPlain() <= r.targetP99() ? "met" : "NOT met"));
+      }
+    }
+    Recall rc = r.recall();
+    t.note(
+        String.format(
+            "recall@%d of the filtered HNSW kNN vs exact kNN over all %,d stored vectors: %.3f"
+                + " (worst query %.1f; target ≥ %.2f: %s).",
+            K,
+            rc.vectors(),
+            rc.recallAt10(),
+            rc.minRecall(),
+            r.targetRecall(),
+            rc.recallAt10() >= r.targetRecall() ? "met" : "NOT met"));
+    t.note(
+        "ours = Retrieval.search (tenant/ACL filter in the query, hits with stored fields and"
+            + " snippets, a hop to the blocking dispatcher; kNN and hybrid also embed the query on"
+            + " the interactive lane); plain = IndexSearcher.search(BM25 over text, k) on the same"
+            + " index, no filter, top docs only.");
+    t.note(
+        "queries: 2-3 words of ≥4 letters from a random indexed document (seed "
+            + r.seed()
+            + "), e.g. \""
+            + String.join(
+                "\", \"", r.sampleQueries().subList(0, Math.min(3, r.sampleQueries().size())))
+            + "\"; one warm-up pass per path first. Index "
+            + (r.indexReused()
+                ? "reused from an earlier run"
+                : String.format("built in %.0f s", r.indexBuildSeconds()))
+            + ".");
+    t.note(r.machine().line());
+    return t;
+  }
+
+  static void say(PrintWriter progress, String format, Object... args) {
+    progress.printf("bench " + NAME + ": " + format + "%n", args);
+    progress.flush();
+  }
+}
