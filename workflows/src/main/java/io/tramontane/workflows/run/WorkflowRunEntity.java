@@ -2,24 +2,22 @@ package io.tramontane.workflows.run;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tramontane.core.CborSerializable;
 import io.tramontane.core.persistence.PersistenceSettings;
 import io.tramontane.core.system.ResumableSharding;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -40,10 +38,10 @@ import org.slf4j.LoggerFactory;
  * One workflow run (key = run id), pinned to the definition it started with: the definition's tree
  * travels in {@link RunStarted}, so deploying a new version never changes a run in flight. Every
  * side effect's outcome is persisted ({@link EffectRecorded}) before the run moves on; the run
- * executes on a virtual thread by {@link Replay}, and after a crash or a rebalance it runs again
- * from the recorded outcomes — resuming at the interrupted effect, which is re-issued under the
- * same key. Runs are remembered by their shard while they are running, so they resume without a
- * request.
+ * executes on a virtual thread ({@link RunThread}) by {@link Replay}, and after a crash or a
+ * rebalance it runs again from the recorded outcomes — resuming at the interrupted effect, which is
+ * re-issued under the same key. Runs are remembered by their shard while they are running, so they
+ * resume without a request.
  */
 public final class WorkflowRunEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -53,8 +51,6 @@ public final class WorkflowRunEntity
       EntityTypeKey.create(Command.class, "WorkflowRun");
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkflowRunEntity.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(30);
 
   /**
    * An ended run stays in memory this long (for reads), then its shard stops and forgets it: the
@@ -67,16 +63,14 @@ public final class WorkflowRunEntity
    * persistence settings.
    */
   public record Runtime(
-      java.util.function.Function<String, Replay.Live> live,
+      Function<String, Replay.Live> live,
       Clock clock,
       PersistenceSettings persistence,
       ActorRef<Topic.Command<Notify>> events) {
 
     /** Without platform events: runs receive only events delivered to them directly. */
     public Runtime(
-        java.util.function.Function<String, Replay.Live> live,
-        Clock clock,
-        PersistenceSettings persistence) {
+        Function<String, Replay.Live> live, Clock clock, PersistenceSettings persistence) {
       this(live, clock, persistence, null);
     }
   }
@@ -120,6 +114,9 @@ public final class WorkflowRunEntity
   /** Internal: a listen (by effect key) of the run waits for {@code to}, or no longer (null). */
   record Listening(int incarnation, String key, String to) implements Command {}
 
+  /** Internal: stop this run if it has ended. */
+  record Passivate() implements Command {}
+
   /** Events. */
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   @JsonSubTypes({
@@ -157,7 +154,10 @@ public final class WorkflowRunEntity
     CANCELLED
   }
 
-  /** State: the pinned definition, the input, the recorded effects and the outcome. */
+  /**
+   * State: the pinned definition, the input, the recorded effects and the outcome. The effects grow
+   * without being copied ({@link RecordedEffects}): recovering N effects is linear.
+   */
   public record State(
       Status status,
       String definitionVersion,
@@ -166,17 +166,51 @@ public final class WorkflowRunEntity
       Map<String, String> effects,
       String output,
       String error,
-      java.util.List<String> inbox)
+      List<String> inbox)
       implements CborSerializable {
 
-    static final State EMPTY =
-        new State(Status.NEW, null, null, null, Map.of(), null, null, java.util.List.of());
+    static final State EMPTY = new State(Status.NEW, null, null, null, Map.of(), null, null, null);
 
     public State {
-      inbox = inbox == null ? java.util.List.of() : java.util.List.copyOf(inbox);
+      effects = RecordedEffects.of(effects == null ? Map.of() : effects);
+      inbox = inbox == null ? List.of() : List.copyOf(inbox);
     }
 
-    State with(Status s, String output, String error) {
+    State apply(Event event) {
+      return switch (event) {
+        case RunStarted e ->
+            new State(
+                Status.RUNNING,
+                e.definitionVersion(),
+                e.definition(),
+                e.input(),
+                null,
+                null,
+                null,
+                null);
+        case EffectRecorded e ->
+            new State(
+                status,
+                definitionVersion,
+                definition,
+                input,
+                RecordedEffects.of(effects).with(e.key(), e.outcome()),
+                output,
+                error,
+                inbox);
+        case EventReceived e -> {
+          List<String> more = new ArrayList<>(inbox);
+          more.add(e.event());
+          yield new State(
+              status, definitionVersion, definition, input, effects, output, error, more);
+        }
+        case RunCompleted e -> ended(Status.COMPLETED, e.output(), null);
+        case RunFailed e -> ended(Status.FAILED, null, e.error());
+        case RunCancelled e -> ended(Status.CANCELLED, null, null);
+      };
+    }
+
+    private State ended(Status s, String output, String error) {
       return new State(s, definitionVersion, definition, input, effects, output, error, inbox);
     }
   }
@@ -184,13 +218,10 @@ public final class WorkflowRunEntity
   private final ActorContext<Command> context;
   private final Runtime runtime;
   private final String runId;
+  private final Passivation passivation;
+  private final RunEvents events;
   private int incarnation;
-  private Thread worker;
-  private Inbox inbox = new Inbox();
-  private final Map<String, JsonNode> listening = new HashMap<>();
-  private boolean subscribed;
-  private final ActorRef<ClusterSharding.ShardCommand> shard;
-  private final Duration passivateAfter;
+  private RunThread thread; // the current incarnation's, once launched
 
   private WorkflowRunEntity(
       ActorContext<Command> context,
@@ -202,8 +233,10 @@ public final class WorkflowRunEntity
     this.context = context;
     this.runId = runId;
     this.runtime = runtime;
-    this.shard = shard;
-    this.passivateAfter = passivateAfter;
+    this.passivation = new Passivation(context, Effect(), shard, passivateAfter);
+    this.events =
+        new RunEvents(
+            runId, Effect(), () -> thread.inbox(), runtime.events(), context.getSelf().narrow());
   }
 
   /** A run outside sharding (tests). */
@@ -224,22 +257,6 @@ public final class WorkflowRunEntity
         ctx -> new WorkflowRunEntity(ctx, runId, runtime, shard, passivateAfter));
   }
 
-  /** Internal: stop this run if it has ended. */
-  record Passivate() implements Command {}
-
-  private void passivateLater() {
-    if (shard != null) {
-      context.scheduleOnce(passivateAfter, context.getSelf(), new Passivate());
-    }
-  }
-
-  private ReplyEffect<Event, State> onPassivate(State s, Passivate p) {
-    if (s.status() != Status.RUNNING && s.status() != Status.NEW && shard != null) {
-      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
-    }
-    return Effect().noReply();
-  }
-
   /**
    * Registers runs with sharding; running runs are remembered (journal) and resume by themselves.
    */
@@ -258,6 +275,11 @@ public final class WorkflowRunEntity
   }
 
   @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+  }
+
+  @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(
@@ -268,39 +290,50 @@ public final class WorkflowRunEntity
                     "Run {} resumes from {} recorded effect(s)", runId, state.effects().size());
                 launch(state);
               } else if (state.status() != Status.NEW) {
-                passivateLater();
+                passivation.later();
               }
             })
-        .onSignal(
-            org.apache.pekko.actor.typed.PostStop.instance(),
-            state -> {
-              if (worker != null) {
-                worker.interrupt();
-              }
-            })
+        .onSignal(PostStop.instance(), state -> stopThread())
         .build();
   }
 
+  /** Handlers per phase: new (it can start), running, not running; then those of every phase. */
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
-        .forAnyState()
-        .onCommand(Start.class, this::onStart)
+    var handlers = newCommandHandlerWithReplyBuilder();
+    handlers.forState(s -> s.status() == Status.NEW).onCommand(Start.class, this::onStart);
+    handlers
+        .forState(s -> s.status() != Status.NEW)
+        .onCommand(Start.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s)));
+    handlers
+        .forState(s -> s.status() == Status.RUNNING)
         .onCommand(Record.class, this::onRecord)
         .onCommand(Finished.class, this::onFinished)
+        .onCommand(Deliver.class, (s, c) -> events.deliver(s, c))
+        .onCommand(Notify.class, (s, c) -> events.notify(s, c))
+        .onCommand(Cancel.class, this::onCancel);
+    handlers
+        .forState(s -> s.status() != Status.RUNNING)
+        .onCommand(
+            Record.class,
+            (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("the run is " + s.status())))
+        .onCommand(Deliver.class, (s, c) -> notRunning(c.replyTo()))
+        .onCommand(Cancel.class, (s, c) -> notRunning(c.replyTo()))
+        .onCommand(Finished.class, (s, c) -> Effect().noReply())
+        .onCommand(Notify.class, (s, c) -> Effect().noReply());
+    handlers
+        .forAnyState()
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s)))
-        .onCommand(Cancel.class, this::onCancel)
-        .onCommand(Deliver.class, this::onDeliver)
-        .onCommand(Notify.class, this::onNotify)
-        .onCommand(Listening.class, this::onListening)
-        .onCommand(Passivate.class, this::onPassivate)
-        .build();
+        .onCommand(Listening.class, (s, l) -> events.listening(l, incarnation))
+        .onCommand(Passivate.class, (s, c) -> passivation.now(s));
+    return handlers.build();
+  }
+
+  private ReplyEffect<Event, State> notRunning(ActorRef<StatusReply<Done>> replyTo) {
+    return Effect().reply(replyTo, StatusReply.error("the run is not running"));
   }
 
   private ReplyEffect<Event, State> onStart(State s, Start cmd) {
-    if (s.status() != Status.NEW) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(s));
-    }
     return Effect()
         .persist(
             new RunStarted(
@@ -310,9 +343,6 @@ public final class WorkflowRunEntity
   }
 
   private ReplyEffect<Event, State> onRecord(State s, Record cmd) {
-    if (s.status() != Status.RUNNING) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("the run is " + s.status()));
-    }
     if (s.effects().containsKey(cmd.key())) {
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
     }
@@ -322,275 +352,35 @@ public final class WorkflowRunEntity
   }
 
   private ReplyEffect<Event, State> onFinished(State s, Finished f) {
-    if (f.incarnation() != incarnation || s.status() != Status.RUNNING) {
+    if (f.incarnation() != incarnation) {
       return Effect().noReply();
     }
-    worker = null;
-    listening.clear();
-    subscribe(false);
+    events.close();
     Event e = f.error() == null ? new RunCompleted(f.output()) : new RunFailed(f.error());
-    return Effect().persist(e).thenRun(st -> passivateLater()).thenNoReply();
-  }
-
-  private ReplyEffect<Event, State> onDeliver(State s, Deliver cmd) {
-    if (s.status() != Status.RUNNING) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("the run is not running"));
-    }
-    JsonNode event;
-    try {
-      event = JSON.readTree(cmd.event());
-    } catch (java.io.IOException e) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("the event is not JSON"));
-    }
-    if (!event.isObject() || !event.hasNonNull("id") || !event.hasNonNull("type")) {
-      return Effect()
-          .reply(
-              cmd.replyTo(), StatusReply.error("an event is a JSON object with 'id' and 'type'"));
-    }
-    if (known(s, event.get("id").asText())) {
-      return Effect().reply(cmd.replyTo(), StatusReply.ack()); // the same event again
-    }
-    String text = event.toString();
-    return Effect()
-        .persist(new EventReceived(text))
-        .thenRun(st -> inbox.add(event))
-        .thenReply(cmd.replyTo(), st -> StatusReply.ack());
-  }
-
-  private ReplyEffect<Event, State> onListening(State s, Listening l) {
-    if (l.incarnation() == incarnation) {
-      if (l.to() == null) {
-        listening.remove(l.key());
-      } else {
-        try {
-          listening.put(l.key(), JSON.readTree(l.to()));
-        } catch (java.io.IOException e) {
-          listening.remove(l.key());
-        }
-      }
-    }
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<Event, State> onNotify(State s, Notify n) {
-    if (s.status() != Status.RUNNING
-        || listening.isEmpty()
-        || !runId.startsWith(n.tenant() + "/")) {
-      return Effect().noReply();
-    }
-    JsonNode event;
-    try {
-      event = JSON.readTree(n.event());
-    } catch (java.io.IOException e) {
-      return Effect().noReply();
-    }
-    if (listening.values().stream().noneMatch(to -> Inbox.interested(to, event))
-        || known(s, event.path("id").asText())) {
-      return Effect().noReply();
-    }
-    return Effect()
-        .persist(new EventReceived(event.toString()))
-        .thenRun(st -> inbox.add(event))
-        .thenNoReply();
-  }
-
-  private static boolean known(State s, String id) {
-    String needle = "\"id\":" + JSON.valueToTree(id);
-    for (String e : s.inbox()) {
-      if (e.contains(needle)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void subscribe(boolean on) {
-    if (runtime.events() != null && subscribed != on) {
-      subscribed = on;
-      ActorRef<Notify> self = context.getSelf().narrow();
-      runtime.events().tell(on ? Topic.subscribe(self) : Topic.unsubscribe(self));
-    }
+    return Effect().persist(e).thenRun(st -> passivation.later()).thenNoReply();
   }
 
   private ReplyEffect<Event, State> onCancel(State s, Cancel cmd) {
-    if (s.status() != Status.RUNNING) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("the run is not running"));
-    }
     incarnation++;
-    listening.clear();
-    subscribe(false);
-    if (worker != null) {
-      worker.interrupt();
-      worker = null;
-    }
+    events.close();
+    stopThread();
     return Effect()
         .persist(new RunCancelled(cmd.by()))
-        .thenRun(st -> passivateLater())
+        .thenRun(st -> passivation.later())
         .thenReply(cmd.replyTo(), st -> StatusReply.ack());
   }
 
   /** Runs the workflow on a virtual thread, replaying what is recorded. */
   private void launch(State state) {
-    int mine = ++incarnation;
-    listening.clear();
-    subscribe(true);
-    ActorRef<Command> self = context.getSelf();
-    ActorSystem<?> system = context.getSystem();
-    Map<String, String> known = new ConcurrentHashMap<>(state.effects());
-    Inbox events = new Inbox();
-    for (String e : state.inbox()) {
-      try {
-        events.add(JSON.readTree(e));
-      } catch (java.io.IOException ignored) {
-        // persisted events are JSON (checked on delivery)
-      }
-    }
-    this.inbox = events;
-    Replay.Live base = runtime.live().apply(runId);
-    Replay.Live live =
-        new Replay.Live() {
-          @Override
-          public JsonNode call(String key, String function, JsonNode with) {
-            return base.call(key, function, with);
-          }
-
-          @Override
-          public void emit(String key, JsonNode event) {
-            base.emit(key, event);
-          }
-
-          @Override
-          public JsonNode listen(
-              String key,
-              JsonNode to,
-              Instant deadline,
-              java.util.function.UnaryOperator<JsonNode> view) {
-            self.tell(new Listening(mine, key, to.toString()));
-            try {
-              return events.await(to, deadline, runtime.clock(), view);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new IllegalStateException("stopped while listening", e);
-            } finally {
-              self.tell(new Listening(mine, key, null));
-            }
-          }
-
-          @Override
-          public void sleepUntil(Instant instant) {
-            base.sleepUntil(instant);
-          }
-        };
-    Replay.Journal journal =
-        new Replay.Journal() {
-          @Override
-          public Optional<JsonNode> recorded(String key) {
-            String v = known.get(key);
-            try {
-              if (v != null) {
-                events.taken(JSON.readTree(v));
-              }
-              return v == null ? Optional.empty() : Optional.of(JSON.readTree(v));
-            } catch (java.io.IOException e) {
-              throw new IllegalStateException("corrupt recorded outcome " + key, e);
-            }
-          }
-
-          @Override
-          public void record(String key, JsonNode outcome) {
-            String text = outcome.toString();
-            AskPattern.<Command, StatusReply<Done>>ask(
-                    self, r -> new Record(key, text, r), RECORD_TIMEOUT, system.scheduler())
-                .toCompletableFuture()
-                .join()
-                .getValue();
-            known.put(key, text);
-          }
-        };
-    worker =
-        Thread.ofVirtual()
-            .name("workflow-run-" + runId)
-            .start(
-                () -> {
-                  String output = null;
-                  String error = null;
-                  try {
-                    JsonNode definition = JSON.readTree(state.definition());
-                    JsonNode input = JSON.readTree(state.input());
-                    output =
-                        Interpreter.run(
-                                definition, input, new Replay(journal, live, runtime.clock()))
-                            .output()
-                            .toString();
-                  } catch (WorkflowError e) {
-                    error = e.toJson().toString();
-                  } catch (RuntimeException | java.io.IOException e) {
-                    if (Thread.currentThread().isInterrupted()) {
-                      return; // stopped or cancelled: a later incarnation continues
-                    }
-                    error =
-                        new WorkflowError(
-                                WorkflowError.RUNTIME,
-                                500,
-                                "Run failed",
-                                String.valueOf(e.getMessage()),
-                                "/")
-                            .toJson()
-                            .toString();
-                  }
-                  self.tell(new Finished(mine, output, error));
-                });
+    events.open();
+    thread =
+        new RunThread(runId, runtime, state, ++incarnation, context.getSelf(), context.getSystem())
+            .start(state);
   }
 
-  @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(
-            RunStarted.class,
-            (s, e) ->
-                new State(
-                    Status.RUNNING,
-                    e.definitionVersion(),
-                    e.definition(),
-                    e.input(),
-                    Map.of(),
-                    null,
-                    null,
-                    java.util.List.of()))
-        .onEvent(
-            EffectRecorded.class,
-            (s, e) -> {
-              Map<String, String> effects = new HashMap<>(s.effects());
-              effects.put(e.key(), e.outcome());
-              return new State(
-                  s.status(),
-                  s.definitionVersion(),
-                  s.definition(),
-                  s.input(),
-                  effects,
-                  s.output(),
-                  s.error(),
-                  s.inbox());
-            })
-        .onEvent(
-            EventReceived.class,
-            (s, e) -> {
-              java.util.List<String> inbox = new java.util.ArrayList<>(s.inbox());
-              inbox.add(e.event());
-              return new State(
-                  s.status(),
-                  s.definitionVersion(),
-                  s.definition(),
-                  s.input(),
-                  s.effects(),
-                  s.output(),
-                  s.error(),
-                  inbox);
-            })
-        .onEvent(RunCompleted.class, (s, e) -> s.with(Status.COMPLETED, e.output(), null))
-        .onEvent(RunFailed.class, (s, e) -> s.with(Status.FAILED, null, e.error()))
-        .onEvent(RunCancelled.class, (s, e) -> s.with(Status.CANCELLED, null, null))
-        .build();
+  private void stopThread() {
+    if (thread != null) {
+      thread.interrupt();
+    }
   }
 }

@@ -2,26 +2,17 @@ package io.tramontane.workflows.schedule;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tramontane.core.CborSerializable;
 import io.tramontane.core.persistence.PersistenceSettings;
 import io.tramontane.core.system.ResumableSharding;
 import io.tramontane.workflows.definition.ScheduleSpec;
 import io.tramontane.workflows.run.WorkflowRunEntity;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -64,10 +55,6 @@ public final class ScheduleEntity
       EntityTypeKey.create(Command.class, "WorkflowSchedule");
 
   private static final Logger LOG = LoggerFactory.getLogger(ScheduleEntity.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String WAKE = "wake";
-  private static final String RETRY = "retry";
-  private static final Duration RETRY_START = Duration.ofSeconds(5);
 
   /** What a schedule needs from the node. */
   public record Runtime(
@@ -165,22 +152,52 @@ public final class ScheduleEntity
       unstarted = unstarted == null ? List.of() : List.copyOf(unstarted);
     }
 
-    State withUnstarted(List<Fired> u) {
-      return new State(spec, definitionVersion, definition, since, lastTick, lastRun, lastEnded, u);
+    State apply(Event event) {
+      return switch (event) {
+        case ScheduleSet e -> {
+          boolean intoAfter =
+              e.spec().kind() == ScheduleSpec.Kind.AFTER
+                  && (spec == null || spec.kind() != ScheduleSpec.Kind.AFTER);
+          yield new State(
+              e.spec(),
+              e.definitionVersion(),
+              e.definition(),
+              e.since(),
+              lastTick,
+              intoAfter ? null : lastRun,
+              intoAfter ? null : lastEnded,
+              unstarted);
+        }
+        case TickFired e -> {
+          List<Fired> more = new ArrayList<>(unstarted);
+          more.add(new Fired(e.tick(), e.runName()));
+          yield withRuns(e.tick(), e.runName(), null, more);
+        }
+        case StartConfirmed e ->
+            withRuns(
+                lastTick,
+                lastRun,
+                lastEnded,
+                unstarted.stream().filter(f -> !f.runName().equals(e.runName())).toList());
+        case RunEnded e ->
+            Objects.equals(e.runName(), lastRun)
+                ? withRuns(lastTick, lastRun, e.at(), unstarted)
+                : this;
+        case ScheduleRemoved e ->
+            new State(
+                null, definitionVersion, definition, null, lastTick, lastRun, lastEnded, unstarted);
+      };
+    }
+
+    private State withRuns(Instant tick, String run, Instant ended, List<Fired> pending) {
+      return new State(spec, definitionVersion, definition, since, tick, run, ended, pending);
     }
   }
 
-  private final ActorContext<Command> context;
-  private final TimerScheduler<Command> timers;
-  private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Runtime runtime;
-  private final ScheduleSettings settings;
   private final String id;
-  private final String tenant;
-  private final String workflow;
-  private final Set<String> starting = new HashSet<>();
-  private boolean polling;
-  private Instant skippedUpTo;
+  private final ScheduleRuns runs;
+  private final TickFiring firing;
 
   private ScheduleEntity(
       ActorContext<Command> context,
@@ -189,18 +206,10 @@ public final class ScheduleEntity
       String id,
       Runtime runtime) {
     super(PersistenceId.of(ENTITY_KEY.name(), id), runtime.persistence().onPersistFailure());
-    int slash = id.indexOf('/');
-    if (slash < 1 || slash == id.length() - 1) {
-      throw new IllegalArgumentException("a schedule id is <tenant>/<workflow>, not " + id);
-    }
-    this.context = context;
-    this.timers = timers;
-    this.shard = shard;
     this.id = id;
     this.runtime = runtime;
-    this.settings = runtime.settings();
-    this.tenant = id.substring(0, slash);
-    this.workflow = id.substring(slash + 1);
+    this.runs = new ScheduleRuns(context, runtime.runs(), id, shard);
+    this.firing = new TickFiring(id, Effect(), timers, context.getSelf(), runtime, runs);
   }
 
   /** The entity id of a workflow's schedule. */
@@ -233,6 +242,11 @@ public final class ScheduleEntity
   }
 
   @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+  }
+
+  @Override
   public RetentionCriteria retentionCriteria() {
     // Two events per tick: keep recovery short and the journal bounded.
     return RetentionCriteria.snapshotEvery(100, 2).withDeleteEventsOnSnapshot();
@@ -251,24 +265,56 @@ public final class ScheduleEntity
                     state.spec() == null ? "removed" : state.spec(),
                     state.lastTick(),
                     state.unstarted().size());
-                wake();
+                firing.wake();
               }
             })
         .build();
   }
 
+  /**
+   * Handlers per phase: without a schedule (never set, or removed: it only confirms the starts of
+   * ticks fired before), {@code every}/{@code cron}, {@code after}; then those of every phase.
+   */
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
+    var handlers = newCommandHandlerWithReplyBuilder();
+    handlers
+        .forState(s -> s.spec() == null)
+        .onCommand(Wake.class, (s, c) -> reissued(s, Effect().noReply()))
+        .onCommand(Remove.class, this::onRemoveNothing)
+        .onCommand(Observed.class, (s, o) -> observed(Effect().noReply()));
+    handlers
+        .forState(s -> s.spec() != null && !TickFiring.isAfter(s))
+        .onCommand(Wake.class, (s, c) -> reissued(s, firing.timed(s, runtime.clock().instant())))
+        .onCommand(Observed.class, (s, o) -> observed(Effect().noReply()));
+    handlers
+        .forState(TickFiring::isAfter)
+        .onCommand(Wake.class, (s, c) -> reissued(s, firing.after(s, runtime.clock().instant())))
+        .onCommand(Observed.class, (s, o) -> observed(firing.observed(s, o)));
+    handlers
         .forAnyState()
         .onCommand(Ensure.class, this::onEnsure)
         .onCommand(Remove.class, this::onRemove)
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s)))
-        .onCommand(Wake.class, (s, c) -> onWake(s))
         .onCommand(Started.class, this::onStarted)
-        .onCommand(StartFailed.class, this::onStartFailed)
-        .onCommand(Observed.class, this::onObserved)
-        .build();
+        .onCommand(
+            StartFailed.class,
+            (s, c) -> {
+              runs.answered(c.runName());
+              return firing.retry(c);
+            });
+    return handlers.build();
+  }
+
+  /** A wake first (re)starts the fired ticks whose start is not confirmed. */
+  private ReplyEffect<Event, State> reissued(State s, ReplyEffect<Event, State> then) {
+    runs.reissue(s);
+    return then;
+  }
+
+  private ReplyEffect<Event, State> observed(ReplyEffect<Event, State> then) {
+    runs.observed();
+    return then;
   }
 
   private ReplyEffect<Event, State> onEnsure(State s, Ensure cmd) {
@@ -298,165 +344,32 @@ public final class ScheduleEntity
             st -> {
               if (!sameSpec) {
                 LOG.info("Schedule {} set: {} (ticks after {})", id, st.spec(), since);
-                skippedUpTo = null;
+                firing.respecified();
               }
-              wake();
+              firing.wake();
             })
         .thenReply(cmd.replyTo(), st -> StatusReply.ack());
   }
 
+  private ReplyEffect<Event, State> onRemoveNothing(State s, Remove cmd) {
+    runs.passivateIfIdle(s);
+    return Effect().reply(cmd.replyTo(), StatusReply.ack());
+  }
+
   private ReplyEffect<Event, State> onRemove(State s, Remove cmd) {
-    if (s.spec() == null) {
-      passivateIfIdle(s);
-      return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    }
     return Effect()
         .persist(new ScheduleRemoved(runtime.clock().instant()))
         .thenRun(
             st -> {
               LOG.info("Schedule {} removed: the deployed version has no timer schedule", id);
-              timers.cancel(WAKE);
-              passivateIfIdle(st);
+              firing.stop();
+              runs.passivateIfIdle(st);
             })
         .thenReply(cmd.replyTo(), st -> StatusReply.ack());
   }
 
-  private ReplyEffect<Event, State> onWake(State s) {
-    reissue(s);
-    if (s.spec() == null) {
-      return Effect().noReply();
-    }
-    Instant now = runtime.clock().instant();
-    return s.spec().kind() == ScheduleSpec.Kind.AFTER ? wakeAfter(s, now) : wakeTimed(s, now);
-  }
-
-  /** {@code every} and {@code cron}: fire the due ticks by the missed-tick policy. */
-  private ReplyEffect<Event, State> wakeTimed(State s, Instant now) {
-    Ticks ticks;
-    try {
-      ticks = new Ticks(s.spec(), settings.zone(), s.since());
-    } catch (IllegalArgumentException e) {
-      LOG.error("Schedule {}: {} cannot be evaluated ({}); it fires no runs", id, s.spec(), e);
-      return Effect().noReply();
-    }
-    Instant from = latest(latest(s.since(), s.lastTick()), skippedUpTo);
-    Optional<Instant> due = ticks.latest(now).filter(t -> t.isAfter(from));
-    if (due.isEmpty()) {
-      arm(ticks.next(latest(from, now)), now);
-      return Effect().noReply();
-    }
-    Instant last = due.get();
-    boolean missedEarlier = ticks.previous(last).filter(p -> p.isAfter(from)).isPresent();
-    boolean late = now.isAfter(last.plus(settings.grace()));
-    List<Instant> fire =
-        switch (settings.missed()) {
-          case LATEST -> List.of(last);
-          case SKIP -> late ? List.of() : List.of(last);
-          case ALL -> ticks.between(from, last, settings.maxCatchUp());
-        };
-    if (missedEarlier || late) {
-      LOG.info(
-          "Schedule {}: ticks after {} were missed (the latest due is {}, {} late);"
-              + " missed = {}: firing {} run(s)",
-          id,
-          from,
-          last,
-          Duration.between(last, now),
-          settings.missed().name().toLowerCase(Locale.ROOT),
-          fire.size());
-    }
-    if (fire.isEmpty()) {
-      skippedUpTo = last;
-      arm(ticks.next(now), now);
-      return Effect().noReply();
-    }
-    List<Event> events = new ArrayList<>();
-    for (Instant t : fire) {
-      events.add(new TickFired(t, Ticks.runName(t)));
-    }
-    return Effect()
-        .persist(events)
-        .thenRun(
-            st -> {
-              reissue(st);
-              Instant after = runtime.clock().instant();
-              arm(ticks.next(latest(st.lastTick(), after)), after);
-            })
-        .thenNoReply();
-  }
-
-  /**
-   * {@code after}: the first run at once, then each run {@code after} the previous one ended. There
-   * is at most one pending start, so a start missed during downtime is made at recovery whatever
-   * the missed-tick policy.
-   */
-  private ReplyEffect<Event, State> wakeAfter(State s, Instant now) {
-    Instant tick;
-    if (s.lastRun() == null) {
-      tick = s.since();
-    } else if (s.unstarted().stream().anyMatch(f -> f.runName().equals(s.lastRun()))) {
-      return Effect().noReply(); // its start is under way (or retried)
-    } else if (s.lastEnded() == null) {
-      poll(s.lastRun());
-      return Effect().noReply();
-    } else {
-      Instant due = s.lastEnded().plus(s.spec().interval());
-      if (due.isAfter(now)) {
-        arm(Optional.of(due), now);
-        return Effect().noReply();
-      }
-      tick = due.truncatedTo(ChronoUnit.SECONDS);
-    }
-    return Effect()
-        .persist(new TickFired(tick, Ticks.runName(tick)))
-        .thenRun(this::reissue)
-        .thenNoReply();
-  }
-
-  private void poll(String run) {
-    if (polling) {
-      return;
-    }
-    polling = true;
-    CompletionStage<WorkflowRunEntity.Status> status;
-    try {
-      status = runtime.runs().status(tenant, workflow, run);
-    } catch (RuntimeException e) {
-      status = CompletableFuture.failedFuture(e);
-    }
-    context.pipeToSelf(
-        status,
-        (st, err) -> new Observed(run, st, err == null ? null : String.valueOf(err.getMessage())));
-  }
-
-  private ReplyEffect<Event, State> onObserved(State s, Observed o) {
-    polling = false;
-    boolean awaited =
-        s.spec() != null
-            && s.spec().kind() == ScheduleSpec.Kind.AFTER
-            && o.runName().equals(s.lastRun())
-            && s.lastEnded() == null;
-    if (!awaited) {
-      return Effect().noReply();
-    }
-    if (o.failure() == null && o.status() != WorkflowRunEntity.Status.RUNNING) {
-      if (o.status() == WorkflowRunEntity.Status.NEW) {
-        LOG.warn("Schedule {}: run {} does not exist; counting it as ended", id, o.runName());
-      }
-      return Effect()
-          .persist(new RunEnded(o.runName(), runtime.clock().instant()))
-          .thenRun(st -> wake())
-          .thenNoReply();
-    }
-    if (o.failure() != null) {
-      LOG.debug("Schedule {}: cannot read run {} yet: {}", id, o.runName(), o.failure());
-    }
-    timers.startSingleTimer(WAKE, Wake.INSTANCE, settings.afterPoll());
-    return Effect().noReply();
-  }
-
   private ReplyEffect<Event, State> onStarted(State s, Started c) {
-    starting.remove(c.runName());
+    runs.answered(c.runName());
     if (s.unstarted().stream().noneMatch(f -> f.runName().equals(c.runName()))) {
       return Effect().noReply();
     }
@@ -465,162 +378,13 @@ public final class ScheduleEntity
         .thenRun(
             st -> {
               LOG.debug("Schedule {} started run {}", id, c.runName());
-              if (st.spec() != null && st.spec().kind() == ScheduleSpec.Kind.AFTER) {
-                wake();
+              if (TickFiring.isAfter(st)) {
+                firing.wake();
               }
               if (st.spec() == null) {
-                passivateIfIdle(st);
+                runs.passivateIfIdle(st);
               }
             })
         .thenNoReply();
-  }
-
-  private ReplyEffect<Event, State> onStartFailed(State s, StartFailed c) {
-    starting.remove(c.runName());
-    Duration retry = min(RETRY_START, settings.maxTimer());
-    LOG.warn(
-        "Schedule {}: starting run {} failed ({}); retrying in {}",
-        id,
-        c.runName(),
-        c.reason(),
-        retry);
-    timers.startSingleTimer(RETRY, Wake.INSTANCE, retry);
-    return Effect().noReply();
-  }
-
-  /** Starts every fired tick whose start is not confirmed and not under way. */
-  private void reissue(State s) {
-    for (State.Fired f : s.unstarted()) {
-      if (!starting.add(f.runName())) {
-        continue;
-      }
-      CompletionStage<?> started;
-      try {
-        started =
-            runtime
-                .runs()
-                .start(
-                    tenant,
-                    workflow,
-                    f.runName(),
-                    s.definitionVersion(),
-                    s.definition(),
-                    input(f.tick(), s.spec()));
-      } catch (RuntimeException e) {
-        started = CompletableFuture.failedFuture(e);
-      }
-      context.pipeToSelf(
-          started,
-          (ok, err) ->
-              err == null
-                  ? new Started(f.runName())
-                  : new StartFailed(f.runName(), String.valueOf(err.getMessage())));
-    }
-  }
-
-  /** A scheduled run's input: {@code {"tick": "2026-03-02T06:00:00Z", "schedule": {...}}}. */
-  static String input(Instant tick, ScheduleSpec spec) {
-    ObjectNode in = JSON.createObjectNode().put("tick", tick.toString());
-    if (spec != null) {
-      in.set("schedule", spec.toJson());
-    }
-    return in.toString();
-  }
-
-  private void arm(Optional<Instant> next, Instant now) {
-    if (next.isEmpty()) {
-      timers.cancel(WAKE);
-      LOG.warn("Schedule {}: no later tick; it fires no more runs", id);
-      return;
-    }
-    Duration delay = min(Duration.between(now, next.get()), settings.maxTimer());
-    timers.startSingleTimer(WAKE, Wake.INSTANCE, delay.isNegative() ? Duration.ZERO : delay);
-  }
-
-  private void wake() {
-    context.getSelf().tell(Wake.INSTANCE);
-  }
-
-  private void passivateIfIdle(State s) {
-    if (s.unstarted().isEmpty() && shard != null) {
-      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
-    }
-  }
-
-  private static Instant latest(Instant a, Instant b) {
-    return a == null ? b : b == null || a.isAfter(b) ? a : b;
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(
-            ScheduleSet.class,
-            (s, e) -> {
-              boolean intoAfter =
-                  e.spec().kind() == ScheduleSpec.Kind.AFTER
-                      && (s.spec() == null || s.spec().kind() != ScheduleSpec.Kind.AFTER);
-              return new State(
-                  e.spec(),
-                  e.definitionVersion(),
-                  e.definition(),
-                  e.since(),
-                  s.lastTick(),
-                  intoAfter ? null : s.lastRun(),
-                  intoAfter ? null : s.lastEnded(),
-                  s.unstarted());
-            })
-        .onEvent(
-            TickFired.class,
-            (s, e) -> {
-              List<State.Fired> unstarted = new ArrayList<>(s.unstarted());
-              unstarted.add(new State.Fired(e.tick(), e.runName()));
-              return new State(
-                  s.spec(),
-                  s.definitionVersion(),
-                  s.definition(),
-                  s.since(),
-                  e.tick(),
-                  e.runName(),
-                  null,
-                  unstarted);
-            })
-        .onEvent(
-            StartConfirmed.class,
-            (s, e) ->
-                s.withUnstarted(
-                    s.unstarted().stream().filter(f -> !f.runName().equals(e.runName())).toList()))
-        .onEvent(
-            RunEnded.class,
-            (s, e) ->
-                Objects.equals(e.runName(), s.lastRun())
-                    ? new State(
-                        s.spec(),
-                        s.definitionVersion(),
-                        s.definition(),
-                        s.since(),
-                        s.lastTick(),
-                        s.lastRun(),
-                        e.at(),
-                        s.unstarted())
-                    : s)
-        .onEvent(
-            ScheduleRemoved.class,
-            (s, e) ->
-                new State(
-                    null,
-                    s.definitionVersion(),
-                    s.definition(),
-                    null,
-                    s.lastTick(),
-                    s.lastRun(),
-                    s.lastEnded(),
-                    s.unstarted()))
-        .build();
   }
 }
