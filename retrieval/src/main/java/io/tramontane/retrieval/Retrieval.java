@@ -136,6 +136,20 @@ public final class Retrieval implements AutoCloseable {
   }
 
   /**
+   * The collections of {@link #collections()} that hold something of {@code tenant} (a document or
+   * a recorded failure): a listing never names a collection only other tenants use.
+   */
+  public List<String> collections(String tenant) {
+    return collections().stream()
+        .filter(
+            c -> {
+              CollectionIndex index = projection(c).index();
+              return index.documentCount(tenant) > 0 || index.failureCount(tenant) > 0;
+            })
+        .toList();
+  }
+
+  /**
    * Whether the collection exists: indexed here, or recorded in the durable log by any node (in a
    * cluster, a collection first written through another node). A collection found only in the log
    * gets its index on this node now, built from the log (no parsing, no embedding).

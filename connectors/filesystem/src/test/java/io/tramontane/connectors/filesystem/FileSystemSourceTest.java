@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,14 +119,19 @@ class FileSystemSourceTest {
   }
 
   @Test
-  void theWatchAsksForAPassAfterAChange(@TempDir Path root) throws Exception {
+  void theWatchAsksForAPassAfterAChangeAlsoInsideAFolderCreatedWhileWatching(@TempDir Path root)
+      throws Exception {
     Files.createDirectories(root.resolve("sub"));
-    var asked = new java.util.concurrent.CountDownLatch(1);
-    try (AutoCloseable watch = source(root, Map.of("debounce", "50ms")).watch(asked::countDown)) {
+    Semaphore asked = new Semaphore(0);
+    try (AutoCloseable watch = source(root, Map.of("debounce", "50ms")).watch(asked::release)) {
       Files.createDirectories(root.resolve("sub/new"));
-      Thread.sleep(100);
+      assertTrue(asked.tryAcquire(10, TimeUnit.SECONDS), "a new folder asks for a pass");
+      // The pass for the folder was asked for after the folder was put under watch: a file
+      // written into it now is seen only if the new folder itself is watched.
       Files.writeString(root.resolve("sub/new/n.txt"), "new");
-      assertTrue(asked.await(10, java.util.concurrent.TimeUnit.SECONDS));
+      assertTrue(
+          asked.tryAcquire(10, TimeUnit.SECONDS),
+          "a file written in a folder created while watching asks for a pass");
     }
   }
 }

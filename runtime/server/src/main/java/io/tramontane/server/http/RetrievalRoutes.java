@@ -61,7 +61,9 @@ final class RetrievalRoutes extends AllDirectives {
             SCOPE_READ,
             (caller, vars) ->
                 complete(
-                    Json.response(StatusCodes.OK, Map.of("collections", retrieval.collections()))))
+                    Json.response(
+                        StatusCodes.OK,
+                        Map.of("collections", retrieval.collections(caller.tenant())))))
         .add(
             "PUT",
             "/collections/{collection}/documents",
