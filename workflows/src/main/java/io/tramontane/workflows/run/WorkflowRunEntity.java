@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tramontane.core.CborSerializable;
+import io.tramontane.core.ConflictException;
+import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.persistence.PersistenceSettings;
 import io.tramontane.core.system.ResumableSharding;
 import java.time.Clock;
@@ -319,7 +321,9 @@ public final class WorkflowRunEntity
 
   private ReplyEffect<Event, State> onRecord(State s, Record cmd) {
     if (s.status() != Status.RUNNING) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("the run is " + s.status()));
+      return Effect()
+          .reply(
+              cmd.replyTo(), StatusReply.error(new ConflictException("the run is " + s.status())));
     }
     if (s.effects().containsKey(cmd.key())) {
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
@@ -342,18 +346,24 @@ public final class WorkflowRunEntity
 
   private ReplyEffect<Event, State> onDeliver(State s, Deliver cmd) {
     if (s.status() != Status.RUNNING) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("the run is not running"));
+      return Effect()
+          .reply(cmd.replyTo(), StatusReply.error(new ConflictException("the run is not running")));
     }
     JsonNode event;
     try {
       event = JSON.readTree(cmd.event());
     } catch (java.io.IOException e) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("the event is not JSON"));
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              StatusReply.error(new InvalidRequestException("the event is not JSON")));
     }
     if (!event.isObject() || !event.hasNonNull("id") || !event.hasNonNull("type")) {
       return Effect()
           .reply(
-              cmd.replyTo(), StatusReply.error("an event is a JSON object with 'id' and 'type'"));
+              cmd.replyTo(),
+              StatusReply.error(
+                  new InvalidRequestException("an event is a JSON object with 'id' and 'type'")));
     }
     if (known(s, event.get("id").asText())) {
       return Effect().reply(cmd.replyTo(), StatusReply.ack()); // the same event again
@@ -422,7 +432,8 @@ public final class WorkflowRunEntity
 
   private ReplyEffect<Event, State> onCancel(State s, Cancel cmd) {
     if (s.status() != Status.RUNNING) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("the run is not running"));
+      return Effect()
+          .reply(cmd.replyTo(), StatusReply.error(new ConflictException("the run is not running")));
     }
     incarnation++;
     listening.clear();
