@@ -1,5 +1,7 @@
 package io.tramontane.agents.session;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.tramontane.core.TramontaneException;
 import io.tramontane.core.error.ErrorKind;
 import io.tramontane.core.error.Refusal;
@@ -10,7 +12,8 @@ import io.tramontane.core.error.Refusal;
  */
 public final class IdempotencyKeyReusedException extends TramontaneException implements Refusal {
 
-  public IdempotencyKeyReusedException(String message) {
+  @JsonCreator
+  public IdempotencyKeyReusedException(@JsonProperty("message") String message) {
     super(message);
   }
 

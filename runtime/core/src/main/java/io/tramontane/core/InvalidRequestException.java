@@ -1,5 +1,7 @@
 package io.tramontane.core;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.tramontane.core.error.ErrorKind;
 import io.tramontane.core.error.Refusal;
 
@@ -9,7 +11,8 @@ import io.tramontane.core.error.Refusal;
  */
 public final class InvalidRequestException extends TramontaneException implements Refusal {
 
-  public InvalidRequestException(String message) {
+  @JsonCreator
+  public InvalidRequestException(@JsonProperty("message") String message) {
     super(message);
   }
 

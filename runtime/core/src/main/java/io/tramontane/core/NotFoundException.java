@@ -1,5 +1,7 @@
 package io.tramontane.core;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.tramontane.core.error.ErrorKind;
 import io.tramontane.core.error.Refusal;
 
@@ -10,7 +12,8 @@ import io.tramontane.core.error.Refusal;
  */
 public final class NotFoundException extends TramontaneException implements Refusal {
 
-  public NotFoundException(String message) {
+  @JsonCreator
+  public NotFoundException(@JsonProperty("message") String message) {
     super(message);
   }
 
