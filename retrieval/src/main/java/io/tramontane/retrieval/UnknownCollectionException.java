@@ -1,6 +1,7 @@
 package io.tramontane.retrieval;
 
 import io.tramontane.core.TramontaneException;
+import io.tramontane.core.error.ErrorKind;
 
 /** A search or statistics request named a collection that has never been ingested into. */
 public final class UnknownCollectionException extends TramontaneException {
@@ -24,5 +25,10 @@ public final class UnknownCollectionException extends TramontaneException {
   @Override
   public boolean retriable() {
     return false;
+  }
+
+  @Override
+  public ErrorKind kind() {
+    return ErrorKind.NOT_FOUND;
   }
 }

@@ -38,6 +38,9 @@ import io.tramontane.agents.tool.ToolCall;
 import io.tramontane.agents.tool.ToolException;
 import io.tramontane.agents.tool.ToolResult;
 import io.tramontane.core.CborSerializable;
+import io.tramontane.core.ConflictException;
+import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.NotFoundException;
 import io.tramontane.core.system.ResumableSharding;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -335,13 +338,14 @@ public final class AgentSessionEntity
               .reply(
                   cmd.replyTo(),
                   StatusReply.error(
-                      KEY_REUSED
-                          + " '"
-                          + cmd.idempotencyKey()
-                          + "' already started turn "
-                          + known.turn()
-                          + " of this session with another message; send a new key for a new"
-                          + " message"));
+                      new IdempotencyKeyReusedException(
+                          KEY_REUSED
+                              + " '"
+                              + cmd.idempotencyKey()
+                              + "' already started turn "
+                              + known.turn()
+                              + " of this session with another message; send a new key for a new"
+                              + " message")));
         }
         return Effect()
             .reply(cmd.replyTo(), StatusReply.success(new TurnStarted(known.turn(), true)));
@@ -352,23 +356,29 @@ public final class AgentSessionEntity
           .reply(
               cmd.replyTo(),
               StatusReply.error(
-                  "the agent is still working on turn "
-                      + s.turn()
-                      + " ("
-                      + s.phase().name().toLowerCase(java.util.Locale.ROOT)
-                      + "); wait for its answer or cancel the turn"));
+                  new ConflictException(
+                      "the agent is still working on turn "
+                          + s.turn()
+                          + " ("
+                          + s.phase().name().toLowerCase(java.util.Locale.ROOT)
+                          + "); wait for its answer or cancel the turn")));
     }
     Optional<String> invalid = checkMessage(cmd.text());
     if (invalid.isPresent()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error(invalid.get()));
+      return Effect()
+          .reply(cmd.replyTo(), StatusReply.error(new InvalidRequestException(invalid.get())));
     }
     Optional<AgentDefinition> def = definition(s);
     if (def.isEmpty()) {
       return Effect()
-          .reply(cmd.replyTo(), StatusReply.error("there is no agent named '" + agentName + "'"));
+          .reply(
+              cmd.replyTo(),
+              StatusReply.error(
+                  new NotFoundException("there is no agent named '" + agentName + "'")));
     }
     if (s.tenant() != null && !s.tenant().equals(cmd.tenant())) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("no such session"));
+      return Effect()
+          .reply(cmd.replyTo(), StatusReply.error(new NotFoundException("no such session")));
     }
     int turn = s.turn() + 1;
     MessageReceived e =
@@ -394,7 +404,9 @@ public final class AgentSessionEntity
       return Effect()
           .reply(
               cmd.replyTo(),
-              StatusReply.error("no tool call awaits approval under key '" + cmd.key() + "'"));
+              StatusReply.error(
+                  new ConflictException(
+                      "no tool call awaits approval under key '" + cmd.key() + "'")));
     }
     Event e =
         cmd.approve()
@@ -420,7 +432,8 @@ public final class AgentSessionEntity
 
   private ReplyEffect<Event, SessionState> onCancel(SessionState s, Cancel cmd) {
     if (s.phase() == SessionState.Phase.IDLE) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("no turn is running"));
+      return Effect()
+          .reply(cmd.replyTo(), StatusReply.error(new ConflictException("no turn is running")));
     }
     List<Event> events = close(s, "the turn was cancelled");
     List<SessionEvents.ToolCallOutcomeUnknown> unknown =

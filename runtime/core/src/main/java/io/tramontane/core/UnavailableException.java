@@ -1,5 +1,6 @@
 package io.tramontane.core;
 
+import io.tramontane.core.error.ErrorKind;
 import java.time.Duration;
 
 /**
@@ -27,5 +28,10 @@ public final class UnavailableException extends TramontaneException {
   @Override
   public boolean retriable() {
     return true;
+  }
+
+  @Override
+  public ErrorKind kind() {
+    return ErrorKind.UNAVAILABLE;
   }
 }

@@ -2,6 +2,7 @@ package io.tramontane.workflows.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tramontane.core.InvalidRequestException;
 import io.tramontane.workflows.run.WorkflowRunEntity.Event;
 import io.tramontane.workflows.run.WorkflowRunEntity.State;
 import java.io.IOException;
@@ -81,11 +82,14 @@ final class RunEvents {
     try {
       event = JSON.readTree(cmd.event());
     } catch (IOException e) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("the event is not JSON"));
+      return effect.reply(
+          cmd.replyTo(), StatusReply.error(new InvalidRequestException("the event is not JSON")));
     }
     if (!event.isObject() || !event.hasNonNull("id") || !event.hasNonNull("type")) {
       return effect.reply(
-          cmd.replyTo(), StatusReply.error("an event is a JSON object with 'id' and 'type'"));
+          cmd.replyTo(),
+          StatusReply.error(
+              new InvalidRequestException("an event is a JSON object with 'id' and 'type'")));
     }
     if (received(s, event.get("id").asText())) {
       return effect.reply(cmd.replyTo(), StatusReply.ack()); // the same event again

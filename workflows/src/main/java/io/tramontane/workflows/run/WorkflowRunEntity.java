@@ -3,6 +3,7 @@ package io.tramontane.workflows.run;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.tramontane.core.CborSerializable;
+import io.tramontane.core.ConflictException;
 import io.tramontane.core.persistence.PersistenceSettings;
 import io.tramontane.core.system.ResumableSharding;
 import java.time.Clock;
@@ -316,7 +317,11 @@ public final class WorkflowRunEntity
         .forState(s -> s.status() != Status.RUNNING)
         .onCommand(
             Record.class,
-            (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("the run is " + s.status())))
+            (s, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        StatusReply.error(new ConflictException("the run is " + s.status()))))
         .onCommand(Deliver.class, (s, c) -> notRunning(c.replyTo()))
         .onCommand(Cancel.class, (s, c) -> notRunning(c.replyTo()))
         .onCommand(Finished.class, (s, c) -> Effect().noReply())
@@ -330,7 +335,8 @@ public final class WorkflowRunEntity
   }
 
   private ReplyEffect<Event, State> notRunning(ActorRef<StatusReply<Done>> replyTo) {
-    return Effect().reply(replyTo, StatusReply.error("the run is not running"));
+    return Effect()
+        .reply(replyTo, StatusReply.error(new ConflictException("the run is not running")));
   }
 
   private ReplyEffect<Event, State> onStart(State s, Start cmd) {

@@ -1,9 +1,11 @@
 package io.tramontane.server.http;
 
 import io.tramontane.connectors.ConnectorSettings;
-import io.tramontane.connectors.ConnectorStatus;
 import io.tramontane.connectors.Connectors;
-import java.util.LinkedHashMap;
+import io.tramontane.core.NotFoundException;
+import io.tramontane.server.http.body.ConnectorBodies.ConnectorAction;
+import io.tramontane.server.http.body.ConnectorBodies.ConnectorList;
+import io.tramontane.server.http.body.ConnectorBodies.ConnectorView;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,8 +81,8 @@ final class ConnectorRoutes extends AllDirectives {
     String name = vars.get("connector");
     var endpoint = connectors.notifications(name);
     if (endpoint.isEmpty()) {
-      return complete(
-          Problems.notFound("There is no connector named '" + name + "' taking notifications."));
+      throw new NotFoundException(
+          "There is no connector named '" + name + "' taking notifications.");
     }
     return extractRequest(
         request ->
@@ -115,18 +117,22 @@ final class ConnectorRoutes extends AllDirectives {
     return connectors.find(name).filter(s -> s.tenant().equals(caller.tenant()));
   }
 
-  private static HttpResponse notFound(String name) {
-    return Problems.notFound(
+  private static NotFoundException notFound(String name) {
+    return new NotFoundException(
         "There is no connector named '" + name + "' (see GET /connectors for yours).");
   }
 
   private Route list(Principal caller, Map<String, String> vars) {
     List<ConnectorSettings> mine =
         connectors.list().stream().filter(s -> s.tenant().equals(caller.tenant())).toList();
-    List<CompletableFuture<Map<String, Object>>> all =
+    List<CompletableFuture<ConnectorView>> all =
         mine.stream()
             .map(
-                s -> connectors.status(s.name()).thenApply(st -> body(s, st)).toCompletableFuture())
+                s ->
+                    connectors
+                        .status(s.name())
+                        .thenApply(st -> ConnectorView.of(s, st))
+                        .toCompletableFuture())
             .toList();
     CompletionStage<HttpResponse> response =
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
@@ -134,7 +140,7 @@ final class ConnectorRoutes extends AllDirectives {
                 done ->
                     Json.response(
                         StatusCodes.OK,
-                        Map.of("connectors", all.stream().map(CompletableFuture::join).toList())))
+                        new ConnectorList(all.stream().map(CompletableFuture::join).toList())))
             .exceptionally(Problems::fromThrowable);
     return completeWithFuture(response);
   }
@@ -143,12 +149,12 @@ final class ConnectorRoutes extends AllDirectives {
     String name = vars.get("connector");
     Optional<ConnectorSettings> s = owned(caller, name);
     if (s.isEmpty()) {
-      return complete(notFound(name));
+      throw notFound(name);
     }
     return completeWithFuture(
         connectors
             .status(name)
-            .thenApply(st -> Json.response(StatusCodes.OK, body(s.get(), st)))
+            .thenApply(st -> Json.response(StatusCodes.OK, ConnectorView.of(s.get(), st)))
             .exceptionally(Problems::fromThrowable));
   }
 
@@ -159,35 +165,13 @@ final class ConnectorRoutes extends AllDirectives {
       String outcome) {
     String name = vars.get("connector");
     if (owned(caller, name).isEmpty()) {
-      return complete(notFound(name));
+      throw notFound(name);
     }
     return completeWithFuture(
         action
             .apply(name)
             .thenApply(
-                done ->
-                    Json.response(
-                        StatusCodes.ACCEPTED, Map.of("connector", name, "status", outcome)))
+                done -> Json.response(StatusCodes.ACCEPTED, new ConnectorAction(name, outcome)))
             .exceptionally(Problems::fromThrowable));
-  }
-
-  private static Map<String, Object> body(ConnectorSettings s, ConnectorStatus st) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", s.name());
-    m.put("kind", s.kind());
-    m.put("collection", s.collection());
-    m.put("interval", s.interval().toString());
-    m.put("state", st.state());
-    m.put("lastSyncStarted", st.lastSyncStarted());
-    m.put("lastSuccess", st.lastSuccess());
-    m.put("lagSeconds", st.lagSeconds());
-    m.put("lastError", st.lastError());
-    m.put("documentsSynced", st.documentsSynced());
-    m.put("documentsDeleted", st.documentsDeleted());
-    m.put("itemsFailed", st.itemsFailed());
-    m.put("throttledWaits", st.throttledWaits());
-    m.put("throttledMillis", st.throttledMillis());
-    m.put("recentFailures", st.recentFailures());
-    return m;
   }
 }

@@ -1,5 +1,11 @@
 package io.tramontane.server.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tramontane.core.InvalidRequestException;
+import io.tramontane.server.http.body.CloudEvent;
+import io.tramontane.server.http.body.Status;
 import io.tramontane.workflows.node.Workflows;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -17,6 +23,10 @@ final class EventRoutes extends AllDirectives {
   static final String SCOPE_PUBLISH = "events:publish";
   private static final int MAX_BODY = 512 * 1024;
 
+  /** Writes an event with the attributes it has (none as null). */
+  private static final ObjectMapper ATTRIBUTES =
+      Json.MAPPER.copy().setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
+
   private final Workflows workflows;
   private final Materializer materializer;
   private final long bodyTimeoutMillis;
@@ -31,21 +41,30 @@ final class EventRoutes extends AllDirectives {
     table.add("POST", "/events", RouteTable.Access.API_KEY, SCOPE_PUBLISH, this::publish);
   }
 
+  /**
+   * A request body as a {@link CloudEvent}, as JSON with only the attributes it has; {@code
+   * typeRequired} for events delivered to a run.
+   */
+  static JsonNode event(byte[] bytes, boolean typeRequired) {
+    CloudEvent event = Json.read(bytes, CloudEvent.class, "the event");
+    if (typeRequired && event.type() == null) {
+      throw new InvalidRequestException(
+          "event attribute 'type' is missing, e.g. {\"type\": \"io.tramontane.approval.granted\"}.");
+    }
+    return ATTRIBUTES.valueToTree(event);
+  }
+
   private Route publish(Principal caller, Map<String, String> vars) {
     return extractRequest(
         request ->
             completeWithFuture(
                 Bodies.strict(request, MAX_BODY, bodyTimeoutMillis, materializer)
-                    .thenCompose(
-                        bytes ->
-                            workflows.publish(
-                                caller.tenant(),
-                                EventBodies.check(Json.read(bytes, "the event"), false)))
+                    .thenCompose(bytes -> workflows.publish(caller.tenant(), event(bytes, false)))
                     .thenApply(
                         duplicate ->
                             Json.response(
                                 StatusCodes.ACCEPTED,
-                                Map.of("status", duplicate ? "duplicate" : "published")))
+                                new Status(duplicate ? "duplicate" : "published")))
                     .exceptionally(Problems::fromThrowable)));
   }
 }

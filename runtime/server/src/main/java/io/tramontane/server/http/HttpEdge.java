@@ -2,6 +2,8 @@ package io.tramontane.server.http;
 
 import io.tramontane.agents.Agents;
 import io.tramontane.connectors.Connectors;
+import io.tramontane.core.NotFoundException;
+import io.tramontane.core.error.ErrorKind;
 import io.tramontane.core.system.ClusterStatus;
 import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.intake.DeliveryEntity;
@@ -10,9 +12,10 @@ import io.tramontane.intake.signature.SignatureScheme;
 import io.tramontane.intake.signature.TriggerSettings;
 import io.tramontane.intake.signature.Verification;
 import io.tramontane.retrieval.Retrieval;
+import io.tramontane.server.http.body.NodeBodies;
+import io.tramontane.server.http.body.Status;
 import io.tramontane.workflows.node.Workflows;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -181,20 +184,17 @@ public final class HttpEdge extends AllDirectives {
   }
 
   private Route health(Principal caller, Map<String, String> vars) {
-    return complete(Json.response(StatusCodes.OK, Map.of("status", "up")));
+    return complete(Json.response(StatusCodes.OK, new Status("up")));
   }
 
   private Route ready(Principal caller, Map<String, String> vars) {
     CompletionStage<HttpResponse> response =
         node.readiness()
             .thenApply(
-                r -> {
-                  Map<String, Object> body = new LinkedHashMap<>();
-                  body.put("status", r.ready() ? "ready" : "not-ready");
-                  body.put("checks", r.checks());
-                  return Json.response(
-                      r.ready() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
-                })
+                r ->
+                    Json.response(
+                        r.ready() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
+                        new NodeBodies.Readiness(r.ready() ? "ready" : "not-ready", r.checks())))
             .exceptionally(Problems::fromThrowable);
     return completeWithFuture(response);
   }
@@ -208,16 +208,7 @@ public final class HttpEdge extends AllDirectives {
   private Route cluster(Principal caller, Map<String, String> vars) {
     CompletionStage<HttpResponse> response =
         ClusterStatus.of(node.system(), CLUSTER_STATS_TIMEOUT)
-            .thenApply(
-                status -> {
-                  Map<String, Object> body = new LinkedHashMap<>();
-                  body.put("self", status.self());
-                  body.put("leader", status.leader().orElse(null));
-                  body.put("oldest", status.oldest().orElse(null));
-                  body.put("members", status.members());
-                  body.put("entityTypes", status.entityTypes());
-                  return Json.response(StatusCodes.OK, body);
-                })
+            .thenApply(status -> Json.response(StatusCodes.OK, NodeBodies.Cluster.of(status)))
             .exceptionally(Problems::fromThrowable);
     return completeWithFuture(response);
   }
@@ -251,14 +242,15 @@ public final class HttpEdge extends AllDirectives {
   private HttpResponse webhookResponse(TriggerSettings trigger, WebhookIntake.Outcome outcome) {
     return switch (outcome) {
       case WebhookIntake.Accepted(DeliveryEntity.Accepted a) -> {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("deliveryId", a.deliveryId());
-        body.put("trigger", a.trigger());
-        body.put("status", "accepted");
-        body.put("duplicate", a.duplicate());
-        body.put("acceptedAt", a.acceptedAt());
-        body.put("statusUrl", "/hooks/" + a.trigger() + "/deliveries/" + a.deliveryId());
-        yield Json.response(a.duplicate() ? StatusCodes.OK : StatusCodes.ACCEPTED, body);
+        yield Json.response(
+            a.duplicate() ? StatusCodes.OK : StatusCodes.ACCEPTED,
+            new NodeBodies.HookAccepted(
+                a.deliveryId(),
+                a.trigger(),
+                "accepted",
+                a.duplicate(),
+                a.acceptedAt(),
+                "/hooks/" + a.trigger() + "/deliveries/" + a.deliveryId()));
       }
       case WebhookIntake.Refused(Verification.Rejected r) -> {
         AUDIT.warn(
@@ -267,7 +259,7 @@ public final class HttpEdge extends AllDirectives {
             r.reason(),
             r.detail());
         yield r.reason() == Verification.Reason.MALFORMED
-            ? Problems.of(StatusCodes.BAD_REQUEST, "Bad Request", r.detail())
+            ? Problems.of(ErrorKind.INVALID, null, r.detail())
             : Problems.unauthorized("Signature check failed: " + r.detail() + ".");
       }
     };
@@ -295,36 +287,32 @@ public final class HttpEdge extends AllDirectives {
             .thenApply(
                 s -> {
                   if (!s.found()) {
-                    return Problems.notFound(
+                    throw new NotFoundException(
                         "No delivery '" + id + "' has been accepted on trigger '" + name + "'.");
                   }
-                  Map<String, Object> body = new LinkedHashMap<>();
-                  body.put("deliveryId", s.deliveryId());
-                  body.put("trigger", s.trigger());
-                  body.put("tenant", s.tenant());
-                  body.put("status", s.state());
-                  body.put("acceptedAt", s.acceptedAt());
-                  body.put("payloadBytes", s.payloadBytes());
-                  return Json.response(StatusCodes.OK, body);
+                  return Json.response(
+                      StatusCodes.OK,
+                      new NodeBodies.Delivery(
+                          s.deliveryId(),
+                          s.trigger(),
+                          s.tenant(),
+                          s.state(),
+                          s.acceptedAt(),
+                          s.payloadBytes()));
                 })
             .exceptionally(Problems::fromThrowable);
     return completeWithFuture(response);
   }
 
   private Route triggers(Principal caller, Map<String, String> vars) {
-    List<Map<String, Object>> list =
+    List<NodeBodies.Trigger> list =
         intake.triggers().values().stream()
             .filter(t -> t.tenant().equals(caller.tenant()))
             .map(
-                t -> {
-                  Map<String, Object> m = new LinkedHashMap<>();
-                  m.put("name", t.name());
-                  m.put("scheme", t.schemeName());
-                  m.put("maxBodyBytes", t.maxBodyBytes());
-                  m.put("url", "/hooks/" + t.name());
-                  return m;
-                })
+                t ->
+                    new NodeBodies.Trigger(
+                        t.name(), t.schemeName(), t.maxBodyBytes(), "/hooks/" + t.name()))
             .toList();
-    return complete(Json.response(StatusCodes.OK, Map.of("triggers", list)));
+    return complete(Json.response(StatusCodes.OK, new NodeBodies.TriggerList(list)));
   }
 }

@@ -1,19 +1,36 @@
 package io.tramontane.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.TramontaneException;
 import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 
-/** JSON bodies of the HTTP API. */
+/**
+ * JSON bodies of the HTTP API: request bodies are read into records strictly (an unknown field, a
+ * value of the wrong type, trailing content are refused, named, in words, without the parser's
+ * internals); response bodies are records written as they are.
+ */
 final class Json {
 
   static final ObjectMapper MAPPER =
@@ -21,7 +38,37 @@ final class Json {
           .registerModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
+  /** Reads request bodies: nothing is guessed (no "5" for 5, no 5 for "5"), nothing is ignored. */
+  private static final ObjectMapper STRICT = strict();
+
   private Json() {}
+
+  private static ObjectMapper strict() {
+    ObjectMapper m =
+        JsonMapper.builder()
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+    for (LogicalType type :
+        List.of(LogicalType.Textual, LogicalType.Integer, LogicalType.Boolean)) {
+      m.coercionConfigFor(type)
+          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    }
+    m.coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.String, CoercionAction.TryConvert)
+        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.TryConvert);
+    m.coercionConfigFor(LogicalType.Integer)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
+    m.coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.TryConvert);
+    return m;
+  }
 
   /**
    * Parses a request body; a syntax error is an {@link InvalidRequestException} saying where, in
@@ -31,19 +78,120 @@ final class Json {
     try {
       return MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
-      String where =
-          e.getLocation() == null
-              ? ""
-              : " (line "
-                  + e.getLocation().getLineNr()
-                  + ", column "
-                  + e.getLocation().getColumnNr()
-                  + ")";
-      throw new InvalidRequestException(
-          what + " is not valid JSON" + where + ": " + e.getOriginalMessage() + ".");
+      throw notJson(e, what);
     } catch (IOException e) {
       throw new InvalidRequestException(what + " cannot be read: " + e.getMessage());
     }
+  }
+
+  /**
+   * Reads a request body into {@code type}: a mistake is an {@link InvalidRequestException} naming
+   * the field and what it must be, or the unknown field and the fields there are; a record's own
+   * check (in its constructor) speaks for itself.
+   */
+  static <T> T read(byte[] bytes, Class<T> type, String what) {
+    try {
+      T value = STRICT.readValue(bytes, type);
+      if (value == null) {
+        throw new InvalidRequestException(what + " must be a JSON object, not null.");
+      }
+      return value;
+    } catch (ValueInstantiationException e) {
+      if (e.getCause() instanceof TramontaneException refused) {
+        throw refused;
+      }
+      throw new InvalidRequestException(what + " cannot be read: " + e.getOriginalMessage());
+    } catch (UnrecognizedPropertyException e) {
+      throw unknownField(e, what);
+    } catch (MismatchedInputException e) {
+      throw mismatched(e, what);
+    } catch (JsonProcessingException e) {
+      throw notJson(e, what);
+    } catch (IOException e) {
+      throw new InvalidRequestException(what + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  private static InvalidRequestException notJson(JsonProcessingException e, String what) {
+    String where =
+        e.getLocation() == null
+            ? ""
+            : " (line "
+                + e.getLocation().getLineNr()
+                + ", column "
+                + e.getLocation().getColumnNr()
+                + ")";
+    return new InvalidRequestException(
+        what + " is not valid JSON" + where + ": " + e.getOriginalMessage() + ".");
+  }
+
+  private static InvalidRequestException unknownField(
+      UnrecognizedPropertyException e, String what) {
+    String field = e.getPropertyName();
+    if ("tenant".equals(field)) {
+      return new InvalidRequestException(
+          "the field 'tenant' is not accepted: the tenant is the API key's.");
+    }
+    return new InvalidRequestException(
+        "unknown field '"
+            + path(e)
+            + "' in "
+            + what
+            + "; accepted: "
+            + accepted(e.getKnownPropertyIds())
+            + ".");
+  }
+
+  private static String accepted(Collection<Object> known) {
+    return known == null
+        ? "none"
+        : known.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+  }
+
+  private static InvalidRequestException mismatched(MismatchedInputException e, String what) {
+    String expected = expected(e.getTargetType());
+    if (e.getPath().isEmpty()) {
+      return new InvalidRequestException(what + " must be " + expected + ".");
+    }
+    return new InvalidRequestException("'" + path(e) + "' must be " + expected + ".");
+  }
+
+  /** {@code principals[0]}, {@code data.items[2].name}. */
+  private static String path(JsonProcessingException e) {
+    StringBuilder b = new StringBuilder();
+    if (e instanceof MismatchedInputException m) {
+      for (var ref : m.getPath()) {
+        if (ref.getFieldName() != null) {
+          b.append(b.isEmpty() ? "" : ".").append(ref.getFieldName());
+        } else if (ref.getIndex() >= 0) {
+          b.append('[').append(ref.getIndex()).append(']');
+        }
+      }
+    }
+    return b.toString();
+  }
+
+  /** What a value of {@code type} is, in the API's words. */
+  private static String expected(Class<?> type) {
+    if (type == null) {
+      return "a value of another type";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "a whole number";
+    }
+    if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "an array";
+    }
+    if (type.isEnum()) {
+      return "one of " + List.of(type.getEnumConstants());
+    }
+    return "a JSON object";
   }
 
   static HttpResponse response(StatusCode status, Object body) {

@@ -1,13 +1,15 @@
 package io.tramontane.server.http;
 
+import io.tramontane.core.error.ErrorKind;
+import io.tramontane.core.error.KindedError;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A request named a principal its API key may not act as; answered 403 by {@link Problems}, before
- * anything is read or recorded.
+ * A request named a principal its API key may not act as ({@link ErrorKind#FORBIDDEN}), refused
+ * before anything is read or recorded.
  */
-final class PrincipalNotAllowedException extends RuntimeException {
+final class PrincipalNotAllowedException extends RuntimeException implements KindedError {
 
   private final String principal;
 
@@ -31,5 +33,10 @@ final class PrincipalNotAllowedException extends RuntimeException {
 
   String principal() {
     return principal;
+  }
+
+  @Override
+  public ErrorKind kind() {
+    return ErrorKind.FORBIDDEN;
   }
 }

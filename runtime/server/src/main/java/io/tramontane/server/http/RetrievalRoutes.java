@@ -1,20 +1,20 @@
 package io.tramontane.server.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.error.ErrorKind;
 import io.tramontane.retrieval.Retrieval;
 import io.tramontane.retrieval.index.Caller;
-import io.tramontane.retrieval.index.Hit;
 import io.tramontane.retrieval.index.SearchMode;
-import io.tramontane.retrieval.ingest.IndexReconciliation;
 import io.tramontane.retrieval.ingest.IngestResult;
 import io.tramontane.retrieval.ingest.SourceDocument;
-import java.io.IOException;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import io.tramontane.server.http.body.RetrievalBodies.CollectionList;
+import io.tramontane.server.http.body.RetrievalBodies.CollectionStats;
+import io.tramontane.server.http.body.RetrievalBodies.DocumentDeleted;
+import io.tramontane.server.http.body.RetrievalBodies.DocumentIngested;
+import io.tramontane.server.http.body.RetrievalBodies.SearchHit;
+import io.tramontane.server.http.body.RetrievalBodies.SearchRequest;
+import io.tramontane.server.http.body.RetrievalBodies.SearchResults;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +40,6 @@ final class RetrievalRoutes extends AllDirectives {
   static final String SCOPE_SEARCH = "search";
 
   private static final int MAX_SEARCH_BODY = 64 * 1024;
-  private static final Set<String> SEARCH_FIELDS = Set.of("query", "mode", "k", "principals");
 
   private final Retrieval retrieval;
   private final Materializer materializer;
@@ -63,7 +62,7 @@ final class RetrievalRoutes extends AllDirectives {
                 complete(
                     Json.response(
                         StatusCodes.OK,
-                        Map.of("collections", retrieval.collections(caller.tenant())))))
+                        new CollectionList(retrieval.collections(caller.tenant())))))
         .add(
             "PUT",
             "/collections/{collection}/documents",
@@ -160,23 +159,18 @@ final class RetrievalRoutes extends AllDirectives {
   }
 
   private static HttpResponse ingested(IngestResult result) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("id", result.documentId());
     return switch (result) {
-      case IngestResult.Indexed i -> {
-        body.put("status", "indexed");
-        body.put("chunks", i.chunks());
-        body.put("truncated", i.truncated());
-        body.put("warnings", i.warnings());
-        yield Json.response(StatusCodes.OK, body);
-      }
-      case IngestResult.Unchanged u -> {
-        body.put("status", "unchanged");
-        yield Json.response(StatusCodes.OK, body);
-      }
+      case IngestResult.Indexed i ->
+          Json.response(
+              StatusCodes.OK,
+              new DocumentIngested(
+                  i.documentId(), "indexed", i.chunks(), i.truncated(), i.warnings()));
+      case IngestResult.Unchanged u ->
+          Json.response(
+              StatusCodes.OK, new DocumentIngested(u.documentId(), "unchanged", null, null, null));
       case IngestResult.Failed f ->
           Problems.of(
-              StatusCodes.UNPROCESSABLE_CONTENT,
+              ErrorKind.UNPROCESSABLE,
               "Document Not Indexed",
               "Document '" + f.documentId() + "' could not be indexed: " + f.reason(),
               Map.of("id", f.documentId(), "outcome", "failed"));
@@ -197,80 +191,10 @@ final class RetrievalRoutes extends AllDirectives {
                               .thenApply(
                                   deleted ->
                                       Json.response(
-                                          StatusCodes.OK, Map.of("id", id, "deleted", deleted))))
+                                          StatusCodes.OK, new DocumentDeleted(id, deleted))))
                   .exceptionally(Problems::fromThrowable);
           return completeWithFuture(response);
         });
-  }
-
-  /** The parsed search request. */
-  private record SearchRequest(String query, SearchMode mode, int k, Set<String> principals) {}
-
-  private SearchRequest searchRequest(byte[] bytes) {
-    JsonNode body;
-    try {
-      body = Json.MAPPER.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      throw new InvalidRequestException(
-          "the search body is not valid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new InvalidRequestException("the search body cannot be read: " + e.getMessage());
-    }
-    if (body == null || !body.isObject()) {
-      throw new InvalidRequestException(
-          "the search body must be a JSON object like {\"query\": \"…\", \"principals\":"
-              + " [\"alice\"]}.");
-    }
-    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-      String field = it.next();
-      if ("tenant".equals(field)) {
-        throw new InvalidRequestException(
-            "the field 'tenant' is not accepted: the tenant is the API key's.");
-      }
-      if (!SEARCH_FIELDS.contains(field)) {
-        throw new InvalidRequestException(
-            "unknown field '" + field + "'; accepted: query, mode, k, principals.");
-      }
-    }
-    JsonNode query = body.get("query");
-    if (query == null || !query.isTextual()) {
-      throw new InvalidRequestException("'query' must be a string.");
-    }
-    SearchMode mode = SearchMode.HYBRID;
-    JsonNode m = body.get("mode");
-    if (m != null) {
-      mode =
-          switch (m.asText().toLowerCase(Locale.ROOT)) {
-            case "bm25" -> SearchMode.BM25;
-            case "knn" -> SearchMode.KNN;
-            case "hybrid" -> SearchMode.HYBRID;
-            default ->
-                throw new InvalidRequestException(
-                    "'mode' must be bm25, knn or hybrid, was '" + m.asText() + "'.");
-          };
-    }
-    int k = retrieval.settings().defaultK();
-    JsonNode kn = body.get("k");
-    if (kn != null) {
-      if (!kn.isInt()) {
-        throw new InvalidRequestException("'k' must be an integer.");
-      }
-      k = kn.asInt();
-    }
-    Set<String> principals = new LinkedHashSet<>();
-    JsonNode ps = body.get("principals");
-    if (ps != null) {
-      if (!ps.isArray()) {
-        throw new InvalidRequestException("'principals' must be an array of strings.");
-      }
-      for (JsonNode p : ps) {
-        if (!p.isTextual() || p.asText().isBlank()) {
-          throw new InvalidRequestException("'principals' must be an array of non-empty strings.");
-        }
-        principals.add(p.asText());
-      }
-    }
-    return new SearchRequest(query.asText(), mode, k, principals);
   }
 
   private Route search(Principal caller, Map<String, String> vars) {
@@ -280,79 +204,35 @@ final class RetrievalRoutes extends AllDirectives {
               Bodies.strict(request, MAX_SEARCH_BODY, bodyTimeoutMillis, materializer)
                   .thenCompose(
                       bytes -> {
-                        SearchRequest s = searchRequest(bytes);
+                        SearchRequest s = Json.read(bytes, SearchRequest.class, "the search body");
+                        SearchMode mode = s.searchMode();
                         return retrieval
                             .search(
                                 vars.get("collection"),
-                                new Caller(caller.tenant(), caller.actingAs(s.principals())),
-                                s.mode(),
+                                new Caller(
+                                    caller.tenant(),
+                                    caller.actingAs(new LinkedHashSet<>(s.principals()))),
+                                mode,
                                 s.query(),
-                                s.k())
-                            .thenApply(hits -> searchResponse(s, hits));
+                                s.k() == null ? retrieval.settings().defaultK() : s.k())
+                            .thenApply(
+                                hits ->
+                                    Json.response(
+                                        StatusCodes.OK,
+                                        new SearchResults(
+                                            mode.name().toLowerCase(Locale.ROOT),
+                                            hits.stream().map(SearchHit::of).toList())));
                       })
                   .exceptionally(Problems::fromThrowable);
           return completeWithFuture(response);
         });
   }
 
-  private static HttpResponse searchResponse(SearchRequest s, List<Hit> hits) {
-    List<Map<String, Object>> results =
-        hits.stream()
-            .map(
-                h -> {
-                  Map<String, Object> r = new LinkedHashMap<>();
-                  r.put("rank", h.rank());
-                  r.put("documentId", h.documentId());
-                  r.put("title", h.title());
-                  r.put("sourceUri", h.sourceUri());
-                  r.put("section", h.section());
-                  r.put("page", h.page());
-                  r.put("chunk", h.ordinal());
-                  r.put("snippet", h.snippet());
-                  r.put("text", h.text());
-                  return r;
-                })
-            .toList();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("mode", s.mode().name().toLowerCase(Locale.ROOT));
-    body.put("results", results);
-    return Json.response(StatusCodes.OK, body);
-  }
-
-  private static Map<String, Object> reconciliation(IndexReconciliation.Report r) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("lastRun", r.lastRun() == null ? null : r.lastRun().toString());
-    body.put("checkedUpToOffset", r.checkedUpTo());
-    body.put("missing", r.drift().lastRunMissing());
-    body.put("extra", r.drift().lastRunExtra());
-    body.put("missingSinceStart", r.drift().missingFound());
-    body.put("extraSinceStart", r.drift().extraFound());
-    body.put("repairedSinceStart", r.drift().repaired());
-    return body;
-  }
-
   private Route stats(Principal caller, Map<String, String> vars) {
-    CompletionStage<HttpResponse> response =
+    return completeWithFuture(
         retrieval
             .stats(vars.get("collection"), caller.tenant())
-            .thenApply(
-                st -> {
-                  Map<String, Object> body = new LinkedHashMap<>();
-                  body.put("collection", st.collection());
-                  body.put("documents", st.documents());
-                  body.put("chunks", st.chunks());
-                  body.put("failedCount", st.failedCount());
-                  body.put(
-                      "failed",
-                      st.failed().stream()
-                          .map(f -> Map.of("id", f.documentId(), "reason", f.reason()))
-                          .toList());
-                  body.put("logOffsetApplied", st.appliedOffset());
-                  body.put("logOffsetCommitted", st.committedOffset());
-                  body.put("reconciliation", reconciliation(st.reconciliation()));
-                  return Json.response(StatusCodes.OK, body);
-                })
-            .exceptionally(Problems::fromThrowable);
-    return completeWithFuture(response);
+            .thenApply(st -> Json.response(StatusCodes.OK, CollectionStats.of(st)))
+            .exceptionally(Problems::fromThrowable));
   }
 }

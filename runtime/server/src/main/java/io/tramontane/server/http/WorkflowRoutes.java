@@ -1,6 +1,13 @@
 package io.tramontane.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tramontane.core.NotFoundException;
+import io.tramontane.server.http.body.Status;
+import io.tramontane.server.http.body.WorkflowBodies.RunView;
+import io.tramontane.server.http.body.WorkflowBodies.Validated;
+import io.tramontane.server.http.body.WorkflowBodies.WorkflowDeployed;
+import io.tramontane.server.http.body.WorkflowBodies.WorkflowList;
+import io.tramontane.server.http.body.WorkflowBodies.WorkflowSummary;
 import io.tramontane.workflows.definition.Problem;
 import io.tramontane.workflows.definition.WorkflowDefinition;
 import io.tramontane.workflows.definition.WorkflowDefinitionException;
@@ -9,10 +16,10 @@ import io.tramontane.workflows.node.WorkflowRuns;
 import io.tramontane.workflows.node.Workflows;
 import io.tramontane.workflows.run.WorkflowRunEntity;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -83,36 +90,16 @@ final class WorkflowRoutes extends AllDirectives {
   }
 
   private Route list(Principal caller, Map<String, String> vars) {
-    List<Map<String, Object>> list =
-        workflows.definitions(caller.tenant()).stream()
-            .map(
-                d -> {
-                  Map<String, Object> m = new LinkedHashMap<>();
-                  m.put("name", d.name());
-                  m.put("namespace", d.namespace());
-                  m.put("version", d.version());
-                  m.put("hash", d.hash());
-                  m.put("tasks", d.taskCount());
-                  return m;
-                })
-            .toList();
-    return complete(Json.response(StatusCodes.OK, Map.of("workflows", list)));
+    return complete(
+        Json.response(
+            StatusCodes.OK,
+            new WorkflowList(
+                workflows.definitions(caller.tenant()).stream()
+                    .map(WorkflowSummary::of)
+                    .toList())));
   }
 
-  private static List<Map<String, Object>> problems(List<Problem> ps) {
-    return ps.stream()
-        .map(
-            p -> {
-              Map<String, Object> m = new LinkedHashMap<>();
-              m.put("line", p.line());
-              m.put("column", p.column());
-              m.put("message", p.message());
-              m.put("hint", p.hint());
-              return m;
-            })
-        .toList();
-  }
-
+  /** A definition that cannot be used is a problem like any other (kind invalid, its problems). */
   private Route validate(Principal caller, Map<String, String> vars) {
     return extractRequest(
         request ->
@@ -121,14 +108,10 @@ final class WorkflowRoutes extends AllDirectives {
                     .thenApply(
                         bytes -> {
                           List<Problem> ps = new WorkflowDefinitions().validate("body", bytes);
-                          if (ps.isEmpty()) {
-                            return Json.response(StatusCodes.OK, Map.of("valid", true));
+                          if (!ps.isEmpty()) {
+                            throw new WorkflowDefinitionException(ps);
                           }
-                          return Problems.of(
-                              StatusCodes.BAD_REQUEST,
-                              "Invalid Workflow",
-                              ps.getFirst().toString(),
-                              Map.of("valid", false, "problems", problems(ps)));
+                          return Json.response(StatusCodes.OK, new Validated(true));
                         })
                     .exceptionally(Problems::fromThrowable)));
   }
@@ -141,22 +124,13 @@ final class WorkflowRoutes extends AllDirectives {
                     .thenApply(
                         bytes -> {
                           String name = vars.get("workflow");
-                          WorkflowDefinition d;
-                          try {
-                            // checked whole (the name too) before anything is stored
-                            d =
-                                workflows.deploy(
-                                    caller.tenant(), name, "PUT /workflows/" + name, bytes);
-                          } catch (WorkflowDefinitionException e) {
-                            return Problems.of(
-                                StatusCodes.BAD_REQUEST,
-                                "Invalid Workflow",
-                                e.getMessage(),
-                                Map.of("problems", problems(e.problems())));
-                          }
+                          // checked whole (the name too) before anything is stored
+                          WorkflowDefinition d =
+                              workflows.deploy(
+                                  caller.tenant(), name, "PUT /workflows/" + name, bytes);
                           return Json.response(
                               StatusCodes.OK,
-                              Map.of("name", d.name(), "version", d.version(), "hash", d.hash()));
+                              new WorkflowDeployed(d.name(), d.version(), d.hash()));
                         })
                     .exceptionally(Problems::fromThrowable)));
   }
@@ -168,7 +142,7 @@ final class WorkflowRoutes extends AllDirectives {
                   String name = vars.get("workflow");
                   boolean removed = workflows.remove(caller.tenant(), name);
                   return Json.response(
-                      StatusCodes.OK, Map.of("status", removed ? "deleted" : "not-deployed"));
+                      StatusCodes.OK, new Status(removed ? "deleted" : "not-deployed"));
                 })
             .exceptionally(Problems::fromThrowable));
   }
@@ -196,10 +170,12 @@ final class WorkflowRoutes extends AllDirectives {
         workflows
             .get(caller.tenant(), vars.get("workflow"), vars.get("run"))
             .thenApply(
-                s ->
-                    s.status() == WorkflowRunEntity.Status.NEW
-                        ? Problems.notFound("No run '" + vars.get("run") + "'.")
-                        : Json.response(StatusCodes.OK, view(s)))
+                s -> {
+                  if (s.status() == WorkflowRunEntity.Status.NEW) {
+                    throw new NotFoundException("No run '" + vars.get("run") + "'.");
+                  }
+                  return Json.response(StatusCodes.OK, view(s));
+                })
             .exceptionally(Problems::fromThrowable));
   }
 
@@ -210,12 +186,13 @@ final class WorkflowRoutes extends AllDirectives {
                 body(request)
                     .thenCompose(
                         bytes -> {
-                          JsonNode event = EventBodies.check(Json.read(bytes, "the event"), true);
                           return workflows.deliver(
-                              caller.tenant(), vars.get("workflow"), vars.get("run"), event);
+                              caller.tenant(),
+                              vars.get("workflow"),
+                              vars.get("run"),
+                              EventRoutes.event(bytes, true));
                         })
-                    .thenApply(
-                        d -> Json.response(StatusCodes.ACCEPTED, Map.of("status", "delivered")))
+                    .thenApply(d -> Json.response(StatusCodes.ACCEPTED, new Status("delivered")))
                     .exceptionally(Problems::fromThrowable)));
   }
 
@@ -223,18 +200,17 @@ final class WorkflowRoutes extends AllDirectives {
     return completeWithFuture(
         workflows
             .cancel(caller.tenant(), vars.get("workflow"), vars.get("run"), caller.keyId())
-            .thenApply(d -> Json.response(StatusCodes.OK, Map.of("status", "cancelled")))
+            .thenApply(d -> Json.response(StatusCodes.OK, new Status("cancelled")))
             .exceptionally(Problems::fromThrowable));
   }
 
-  private static Map<String, Object> view(WorkflowRunEntity.State s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("status", s.status().name().toLowerCase(Locale.ROOT));
-    m.put("definitionHash", s.definitionVersion());
-    m.put("effects", new java.util.TreeMap<>(s.effects()).keySet());
-    m.put("output", parse(s.output()));
-    m.put("error", parse(s.error()));
-    return m;
+  private static RunView view(WorkflowRunEntity.State s) {
+    return new RunView(
+        s.status().name().toLowerCase(Locale.ROOT),
+        s.definitionVersion(),
+        List.copyOf(new TreeMap<>(s.effects()).keySet()),
+        parse(s.output()),
+        parse(s.error()));
   }
 
   private static JsonNode parse(String json) {

@@ -1,10 +1,11 @@
 package io.tramontane.server.http;
 
 import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.NotFoundException;
+import io.tramontane.server.http.body.WorkflowBodies.RunList;
+import io.tramontane.server.http.body.WorkflowBodies.RunSummary;
 import io.tramontane.workflows.node.WorkflowRuns;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -70,26 +71,13 @@ final class WorkflowRunRoutes extends AllDirectives {
           return completeWithFuture(
               runs.list(caller.tenant(), vars.get("workflow"), limit, after)
                   .thenApply(
-                      page -> {
-                        List<Map<String, Object>> list =
-                            page.runs().stream()
-                                .map(
-                                    r -> {
-                                      Map<String, Object> m = new LinkedHashMap<>();
-                                      m.put("name", r.run());
-                                      m.put("status", WorkflowRuns.label(r.status()));
-                                      m.put("startedAt", r.startedAt());
-                                      m.put("endedAt", r.endedAt());
-                                      m.put("effects", r.effects());
-                                      return m;
-                                    })
-                                .toList();
-                        Map<String, Object> body = new LinkedHashMap<>();
-                        body.put("workflow", vars.get("workflow"));
-                        body.put("runs", list);
-                        body.put("next", page.next());
-                        return Json.response(StatusCodes.OK, body);
-                      })
+                      page ->
+                          Json.response(
+                              StatusCodes.OK,
+                              new RunList(
+                                  vars.get("workflow"),
+                                  page.runs().stream().map(RunSummary::of).toList(),
+                                  page.next())))
                   .exceptionally(Problems::fromThrowable));
         });
   }
@@ -119,7 +107,7 @@ final class WorkflowRunRoutes extends AllDirectives {
               runs.events(caller.tenant(), vars.get("workflow"), run, after, follow.equals("true")),
               found -> {
                 if (found.isEmpty()) {
-                  return complete(Problems.notFound("No run '" + run + "'."));
+                  throw new NotFoundException("No run '" + run + "'.");
                 }
                 return completeOK(
                     found

@@ -1,0 +1,200 @@
+package io.tramontane.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tramontane.server.testing.TestDatabase;
+import io.tramontane.server.testing.TestServer;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 16 items 3 and 4, over real HTTP: request bodies are read strictly into records (an unknown
+ * field is a 400 naming it and the fields there are; a wrong type names the field and what it must
+ * be, in words, without the parser's internals); a definition that cannot be used is one problem
+ * type whether it is an agent's or a workflow's; an entity's refusal reaches the client with the
+ * status of its kind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TypedEdgeIT {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  TestServer server;
+
+  @BeforeAll
+  void start(@TempDir Path dir) {
+    server = TestServer.start(TestDatabase.h2(dir.resolve("data")));
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  HttpResponse<String> send(String method, String path, String type, String body) throws Exception {
+    return server.send(
+        HttpRequest.newBuilder(server.uri(path))
+            .header("Authorization", "Bearer " + TestServer.ACME_KEY)
+            .header("Content-Type", type)
+            .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+            .timeout(Duration.ofSeconds(60))
+            .build());
+  }
+
+  static JsonNode problem(HttpResponse<String> r, int status, String what) throws Exception {
+    assertEquals(status, r.statusCode(), what + ": " + r.body());
+    assertEquals(
+        "application/problem+json", r.headers().firstValue("content-type").orElseThrow(), what);
+    JsonNode p = JSON.readTree(r.body());
+    assertEquals(status, p.path("status").asInt(), what + ": " + r.body());
+    String detail = p.path("detail").asText();
+    for (String internal : List.of("Cannot deserialize", "java.", "io.tramontane", "Jackson")) {
+      assertFalse(detail.contains(internal), what + ": parser internals: " + detail);
+    }
+    return p;
+  }
+
+  @Test
+  void anUnknownFieldIs400NamingItAndTheFieldsThereAre() throws Exception {
+    record Case(String path, String body, String field, String accepted) {}
+    String session = "/agents/handbook/sessions/s1";
+    List<Case> cases =
+        List.of(
+            new Case(
+                "/collections/kb/search",
+                "{\"query\": \"x\", \"limit\": 3}",
+                "'limit'",
+                "k, mode, principals, query"),
+            new Case(
+                session + "/messages",
+                "{\"text\": \"hi\", \"principal\": \"alice\"}",
+                "'principal'",
+                "principals, text, wait"),
+            new Case(
+                session + "/decisions",
+                "{\"key\": \"k\", \"approve\": true, \"because\": \"x\"}",
+                "'because'",
+                "approve, key, reason"),
+            new Case(
+                "/events",
+                "{\"id\": \"1\", \"source\": \"s\", \"type\": \"t\", \"datacontentype\": \"x\"}",
+                "'datacontentype'",
+                "data, datacontenttype, dataschema, id, source, specversion, subject, time,"
+                    + " type"));
+    for (Case c : cases) {
+      JsonNode p = problem(send("POST", c.path(), "application/json", c.body()), 400, c.path());
+      String detail = p.path("detail").asText();
+      assertTrue(detail.contains("unknown field " + c.field()), c.path() + ": " + detail);
+      assertTrue(detail.contains("accepted: " + c.accepted()), c.path() + ": " + detail);
+    }
+  }
+
+  @Test
+  void aValueOfTheWrongTypeNamesTheFieldAndWhatItMustBe() throws Exception {
+    record Case(String path, String body, String expected) {}
+    List<Case> cases =
+        List.of(
+            new Case("/collections/kb/search", "{\"query\": 5}", "'query' must be a string"),
+            new Case(
+                "/collections/kb/search",
+                "{\"query\": \"x\", \"k\": \"5\"}",
+                "'k' must be a whole number"),
+            new Case(
+                "/collections/kb/search",
+                "{\"query\": \"x\", \"principals\": [\"alice\", 7]}",
+                "'principals[1]' must be a string"),
+            new Case(
+                "/collections/kb/search",
+                "{\"query\": \"x\", \"principals\": \"alice\"}",
+                "'principals' must be an array"),
+            new Case(
+                "/agents/handbook/sessions/s1/messages",
+                "{\"text\": \"hi\", \"wait\": \"no\"}",
+                "'wait' must be true or false"),
+            new Case("/events", "[1, 2]", "the event must be a JSON object"));
+    for (Case c : cases) {
+      JsonNode p = problem(send("POST", c.path(), "application/json", c.body()), 400, c.body());
+      assertTrue(
+          p.path("detail").asText().contains(c.expected()), c.body() + ": " + p.path("detail"));
+    }
+  }
+
+  @Test
+  void aDefinitionErrorHasOneShapeForAgentsAndWorkflows() throws Exception {
+    String agent = "name: kb\ndescription: d\ninstructions: i\ntoolz: [retrieve]\n";
+    String workflow =
+        "document: {dsl: '1.0.0', namespace: t, name: x, version: '1.0.0'}\n"
+            + "do:\n  - shell:\n      run: {shell: {command: ls}}\n";
+    List<JsonNode> problems = new ArrayList<>();
+    problems.add(problem(send("PUT", "/agents/kb", "application/yaml", agent), 400, "agent"));
+    problems.add(
+        problem(send("PUT", "/workflows/x", "application/yaml", workflow), 400, "workflow PUT"));
+    problems.add(
+        problem(
+            send("POST", "/workflows/validate", "application/yaml", workflow),
+            400,
+            "workflow validate"));
+    for (JsonNode p : problems) {
+      assertEquals("urn:tramontane:problem:invalid-definition", p.path("type").asText(), "" + p);
+      assertEquals("Invalid Definition", p.path("title").asText(), "" + p);
+      assertFalse(p.path("valid").asBoolean(true), "" + p);
+      JsonNode first = p.path("problems").path(0);
+      for (String member : List.of("file", "line", "column", "message", "hint")) {
+        assertTrue(first.has(member), member + " in " + p);
+      }
+      assertTrue(first.path("line").isInt() && first.path("column").isInt(), "" + p);
+    }
+    JsonNode agentError = problems.getFirst().path("problems").path(0);
+    assertEquals("PUT /agents/kb", agentError.path("file").asText(), "" + agentError);
+    assertEquals(4, agentError.path("line").asInt(), "" + agentError);
+    assertTrue(agentError.path("message").asText().contains("toolz"), "" + agentError);
+    JsonNode workflowError = problems.get(1).path("problems").path(0);
+    assertEquals(4, workflowError.path("line").asInt(), "" + workflowError);
+    assertEquals(7, workflowError.path("column").asInt(), "" + workflowError);
+  }
+
+  @Test
+  void anEntitysRefusalHasTheStatusOfItsKind() throws Exception {
+    String agent =
+        "name: kb\ndescription: d\ninstructions: i\ntools: [retrieve]\ncollections: [kb]\n";
+    assertEquals(200, send("PUT", "/agents/kb", "application/yaml", agent).statusCode());
+    // A session with no turn running refuses a cancel: a conflict with its state, 409.
+    JsonNode conflict =
+        problem(send("POST", "/agents/kb/sessions/idle/cancel", "application/json", ""), 409, "");
+    assertTrue(conflict.path("detail").asText().contains("no turn is running"), "" + conflict);
+    // A run that has ended (or been cancelled) refuses a cancel: 409 as well.
+    String workflow =
+        "document: {dsl: '1.0.0', namespace: t, name: total, version: '1.0.0'}\n"
+            + "do:\n  - sum:\n      set: {total: 1}\n";
+    assertEquals(200, send("PUT", "/workflows/total", "application/yaml", workflow).statusCode());
+    assertEquals(
+        202, send("POST", "/workflows/total/runs/r1", "application/json", "{}").statusCode());
+    JsonNode ended = null;
+    for (int i = 0; i < 100 && ended == null; i++) {
+      HttpResponse<String> r =
+          send("POST", "/workflows/total/runs/r1/cancel", "application/json", "");
+      if (r.statusCode() == 409) {
+        ended = problem(r, 409, "cancel of an ended run");
+      } else {
+        Thread.sleep(100);
+      }
+    }
+    assertTrue(
+        ended != null && ended.path("detail").asText().contains("not running"),
+        "a run that completed refuses a cancel with 409: " + ended);
+  }
+}
