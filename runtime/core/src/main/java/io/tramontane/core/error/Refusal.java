@@ -7,10 +7,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.tramontane.core.CborSerializable;
 
 /**
- * An error an entity replies with ({@code StatusReply.error(refusal)}) when it refuses a command.
- * A reply may cross nodes, so a refusal is {@link CborSerializable} as its message alone: it derives
- * its kind (and title) from its class, and has a public constructor {@code (@JsonProperty("message")
- * String message)} marked {@code @JsonCreator}. Its stack trace and cause do not travel.
+ * An error an entity replies with ({@code StatusReply.error(refusal)}) when it refuses a command. A
+ * reply may cross nodes, so a refusal is {@link CborSerializable} as its message alone: it derives
+ * its kind (and title) from its class, and has a public constructor {@code
+ * (@JsonProperty("message") String message)} marked {@code @JsonCreator}. Its stack trace and cause
+ * do not travel.
  */
 @JsonAutoDetect(
     fieldVisibility = Visibility.NONE,
