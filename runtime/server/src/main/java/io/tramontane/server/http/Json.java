@@ -153,7 +153,20 @@ final class Json {
     if (e.getPath().isEmpty()) {
       return new InvalidRequestException(what + " must be " + expected + ".");
     }
-    return new InvalidRequestException("'" + path(e) + "' must be " + expected + ".");
+    String path = path(e);
+    int element = path.lastIndexOf('[');
+    if (path.endsWith("]") && element > 0) {
+      // an element of an array: name the array too, as the client wrote it
+      return new InvalidRequestException(
+          "'"
+              + path
+              + "' must be "
+              + expected
+              + ": every element of '"
+              + path.substring(0, element)
+              + "' is.");
+    }
+    return new InvalidRequestException("'" + path + "' must be " + expected + ".");
   }
 
   /** {@code principals[0]}, {@code data.items[2].name}. */

@@ -79,4 +79,32 @@ class ProblemsTest {
                 "could not be indexed",
                 java.util.Map.of("status", "failed")));
   }
+
+  @Test
+  void anEntitysRefusalGetsTheStatusOfItsKind() throws Exception {
+    record Case(Throwable refusal, int status, String title) {}
+    java.util.List<Case> cases =
+        java.util.List.of(
+            new Case(
+                new io.tramontane.core.ConflictException("no turn is running"), 409, "Conflict"),
+            new Case(new io.tramontane.core.NotFoundException("no such session"), 404, "Not Found"),
+            new Case(new InvalidRequestException("the event is not JSON"), 400, "Bad Request"),
+            new Case(
+                new io.tramontane.agents.session.IdempotencyKeyReusedException(
+                    "the Idempotency-Key 'k' already started turn 1"),
+                422,
+                "Idempotency-Key Reused"),
+            // a refusal that does not say its kind stays what it always was: a conflict
+            new Case(
+                new org.apache.pekko.pattern.StatusReply.ErrorMessage("busy"), 409, "Conflict"));
+    for (Case c : cases) {
+      HttpResponse r = Problems.fromThrowable(new CompletionException(c.refusal()));
+      assertEquals(c.status(), r.status().intValue(), c.refusal().toString());
+      var problem = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body(r));
+      assertEquals(c.status(), problem.path("status").asInt(), body(r));
+      assertEquals(c.title(), problem.path("title").asText(), body(r));
+      // a refusal is a clause; the problem's detail is its sentence
+      assertEquals(c.refusal().getMessage() + ".", problem.path("detail").asText(), body(r));
+    }
+  }
 }
