@@ -24,8 +24,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Parsing in forked worker JVMs (RELIABILITY F7): 5 s timeout (a fresh worker on a loaded 2-core
- * machine needs more than 2 s for its first document), 64 MB worker heap.
+ * Parsing in forked worker JVMs (RELIABILITY F7), 64 MB worker heap. The shared parser has a 60 s
+ * timeout: a fresh worker's first document on a loaded 2-core machine took more than 5 s. The hang
+ * test has its own parser with a 10 s timeout, the behaviour it checks.
  */
 class DocumentParserTest {
 
@@ -37,7 +38,7 @@ class DocumentParserTest {
         DocumentParser.start(
             TikaExtractorTest.DEFAULTS
                 .withLimits(5_000_000, 1_000_000)
-                .withIsolation(Duration.ofSeconds(5), 1, "64m"));
+                .withIsolation(Duration.ofSeconds(60), 1, "64m"));
   }
 
   @AfterAll
@@ -59,19 +60,26 @@ class DocumentParserTest {
 
   @Test
   void aHangingParserIsKilledAtTheTimeoutAndTheNextDocumentParses() throws Exception {
-    long start = System.nanoTime();
-    String reason =
-        failed(
-            parser.parse(
-                "TRAMONTANE-TEST-HANG forever".getBytes(StandardCharsets.US_ASCII),
-                "hang.bin",
-                "application/x-tramontane-test-hang"));
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(reason.startsWith("parsing stopped after 5 s"), reason);
-    assertTrue(reason.contains("tramontane.retrieval.parser.timeout"), reason);
-    assertTrue(millis < 15_000, "took " + millis + " ms");
-    assertTrue(
-        text(parsed(parser.parse(Fixtures.docx(), "guide.docx", null))).contains("installer"));
+    try (DocumentParser quick =
+        DocumentParser.start(
+            TikaExtractorTest.DEFAULTS
+                .withLimits(5_000_000, 1_000_000)
+                .withIsolation(Duration.ofSeconds(10), 1, "64m"))) {
+      long start = System.nanoTime();
+      String reason =
+          failed(
+              quick.parse(
+                  "TRAMONTANE-TEST-HANG forever".getBytes(StandardCharsets.US_ASCII),
+                  "hang.bin",
+                  "application/x-tramontane-test-hang"));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(reason.startsWith("parsing stopped after 10 s"), reason);
+      assertTrue(reason.contains("tramontane.retrieval.parser.timeout"), reason);
+      // Killed, not left to run: far below "forever", with room for a loaded machine.
+      assertTrue(millis < 60_000, "took " + millis + " ms");
+      assertTrue(
+          text(parsed(quick.parse(Fixtures.docx(), "guide.docx", null))).contains("installer"));
+    }
   }
 
   @Test
