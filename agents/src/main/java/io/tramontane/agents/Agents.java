@@ -18,6 +18,7 @@ import io.tramontane.agents.tool.FileToolSettings;
 import io.tramontane.agents.tool.HttpRequestTool;
 import io.tramontane.agents.tool.HttpToolSettings;
 import io.tramontane.agents.tool.RetrieveTool;
+import io.tramontane.agents.tool.Retrievers;
 import io.tramontane.agents.tool.Tool;
 import io.tramontane.agents.tool.ToolRegistry;
 import io.tramontane.core.ConfigurationException;
@@ -26,7 +27,6 @@ import io.tramontane.core.NotFoundException;
 import io.tramontane.core.UnavailableException;
 import io.tramontane.core.definition.StoredDefinitions;
 import io.tramontane.core.system.TramontaneSystem;
-import io.tramontane.retrieval.Retrieval;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,8 +103,8 @@ public final class Agents implements AutoCloseable {
   }
 
   /** Starts agents with the configured models ({@code default}: the extractive responder). */
-  public static Agents start(TramontaneSystem node, Retrieval retrieval, Config config) {
-    return start(node, retrieval, config, Map.of(), new ToolRegistry());
+  public static Agents start(TramontaneSystem node, Retrievers retrievers, Config config) {
+    return start(node, retrievers, config, Map.of(), new ToolRegistry());
   }
 
   /**
@@ -113,10 +113,10 @@ public final class Agents implements AutoCloseable {
    * before the definitions are read, so definitions may name them.
    */
   public static Agents start(
-      TramontaneSystem node, Retrieval retrieval, Config config, List<Tool> extraTools) {
+      TramontaneSystem node, Retrievers retrievers, Config config, List<Tool> extraTools) {
     ToolRegistry tools = new ToolRegistry();
     extraTools.forEach(tools::register);
-    return start(node, retrieval, config, Map.of(), tools);
+    return start(node, retrievers, config, Map.of(), tools);
   }
 
   /**
@@ -125,12 +125,12 @@ public final class Agents implements AutoCloseable {
    */
   public static Agents start(
       TramontaneSystem node,
-      Retrieval retrieval,
+      Retrievers retrievers,
       Config config,
       Map<String, ChatModel> extraModels,
       ToolRegistry tools) {
     if (tools.find(RetrieveTool.NAME).isEmpty()) {
-      tools.register(new RetrieveTool(retrieval));
+      tools.register(new RetrieveTool(retrievers));
     }
     // Built-ins refuse everything until configured (allowed hosts, a files root).
     if (tools.find(HttpRequestTool.NAME).isEmpty()) {
@@ -377,14 +377,7 @@ public final class Agents implements AutoCloseable {
           "agent name '" + name + "' is not valid: 1-128 letters, digits, '.', '_', ':' or '-'.");
     }
     StoredDefinitions.Key key = new StoredDefinitions.Key(tenant, name);
-    boolean removed;
-    try {
-      removed = store.remove(key).toCompletableFuture().join();
-    } catch (CompletionException e) {
-      throw new UnavailableException(
-          "the definition could not be deleted (" + e.getCause().getMessage() + "); retry",
-          Duration.ofSeconds(5));
-    }
+    boolean removed = store.removeNow(key);
     if (!refresh(key)) {
       catalog.apply(tenant, name, new AgentCatalog.Stored(null, List.of(), Long.MAX_VALUE));
     }

@@ -41,7 +41,19 @@ class ExtractiveAnswerIT {
     try (InferenceRuntime inference = InferenceRuntime.start(config)) {
       TramontaneSystem node = TramontaneSystem.start(config);
       try (Retrieval retrieval = Retrieval.start(node, inference, config);
-          Agents agents = Agents.start(node, retrieval, config)) {
+          Agents agents =
+              Agents.start(
+                  node,
+                  (collection, tenant, principals, k) ->
+                      retrieval.exists(collection)
+                          ? java.util.Optional.of(
+                              retrieval.contentRetriever(
+                                  collection,
+                                  new io.tramontane.retrieval.index.Caller(tenant, principals),
+                                  io.tramontane.retrieval.index.SearchMode.HYBRID,
+                                  k))
+                          : java.util.Optional.empty(),
+                  config)) {
         try (Stream<Path> files = Files.list(HANDBOOK)) {
           for (Path f : files.toList()) {
             retrieval

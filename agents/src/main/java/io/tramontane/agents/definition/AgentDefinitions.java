@@ -1,22 +1,16 @@
 package io.tramontane.agents.definition;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tramontane.core.Sha256;
+import io.tramontane.core.yaml.YamlException;
+import io.tramontane.core.yaml.YamlLocations;
+import io.tramontane.core.yaml.YamlReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,7 +20,6 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Loads agent definitions from YAML, refusing anything doubtful with {@code file:line:column}: a
@@ -68,7 +61,6 @@ public final class AgentDefinitions {
   private final Predicate<String> toolExists;
   private final Predicate<String> modelExists;
   private final Predicate<String> approvalByDefault;
-  private final ObjectMapper yaml;
 
   /**
    * @param toolExists whether a tool name is registered
@@ -89,14 +81,6 @@ public final class AgentDefinitions {
     this.toolExists = toolExists;
     this.modelExists = modelExists;
     this.approvalByDefault = approvalByDefault;
-    LoaderOptions options = new LoaderOptions();
-    options.setMaxAliasesForCollections(20);
-    options.setAllowDuplicateKeys(false);
-    options.setCodePointLimit(MAX_BYTES);
-    options.setNestingDepthLimit(20);
-    this.yaml =
-        new ObjectMapper(YAMLFactory.builder().loaderOptions(options).build())
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   }
 
   /** Every {@code *.yaml}/{@code *.yml} in {@code dir}; names must be unique. */
@@ -150,16 +134,15 @@ public final class AgentDefinitions {
           source + ":1:1: the definition is over " + MAX_BYTES / 1024 + " KiB.");
     }
     JsonNode root;
-    Map<String, JsonLocation> where;
+    YamlLocations where = new YamlLocations();
     try {
-      root = yaml.readTree(bytes);
-      where = locations(bytes);
-    } catch (JsonProcessingException e) {
-      JsonLocation l = e.getLocation();
+      root = YamlReader.read(bytes, YAML_LIMITS, where);
+    } catch (YamlException e) {
+      String at = source + ":" + e.line() + ":" + e.column() + ": ";
       throw new DefinitionException(
-          at(source, l) + " " + firstLine(e.getOriginalMessage()) + " (YAML syntax)");
-    } catch (IOException e) {
-      throw new DefinitionException(source + ":1:1: cannot read: " + e.getMessage());
+          e.getMessage().startsWith(SYNTAX)
+              ? at + e.getMessage().substring(SYNTAX.length()) + " (YAML syntax)"
+              : at + e.getMessage() + "; " + e.hint() + ".");
     }
     Reader r = new Reader(source, where);
     if (root == null || !root.isObject()) {
@@ -232,7 +215,7 @@ public final class AgentDefinitions {
         limits,
         schema == null ? null : schema.toString(),
         source,
-        sha256(bytes));
+        Sha256.hex(bytes));
   }
 
   private static Limits limits(JsonNode node, Reader r) {
@@ -258,14 +241,13 @@ public final class AgentDefinitions {
   }
 
   /** Reads fields and reports problems at their YAML location. */
-  private record Reader(String source, Map<String, JsonLocation> where) {
+  private record Reader(String source, YamlLocations where) {
 
     DefinitionException error(String pointer, String message) {
-      JsonLocation l = where.get(pointer);
-      if (l == null) {
-        l = where.get(pointer + KEY);
-      }
-      return new DefinitionException(at(source, l) + " " + message + ".");
+      boolean key = pointer.endsWith(KEY);
+      int[] l =
+          where.find(key ? pointer.substring(0, pointer.length() - KEY.length()) : pointer, key);
+      return new DefinitionException(source + ":" + l[0] + ":" + l[1] + ": " + message + ".");
     }
 
     String string(JsonNode root, String key, boolean required) {
@@ -339,49 +321,15 @@ public final class AgentDefinitions {
   }
 
   /** Suffix of a pointer naming the key itself rather than its value. */
-  private static final String KEY = "#key";
+  private static final String KEY = YamlLocations.KEY;
 
-  /** JSON pointer of every value (and, suffixed {@link #KEY}, every key) with where it starts. */
-  private Map<String, JsonLocation> locations(byte[] bytes) throws IOException {
-    Map<String, JsonLocation> out = new HashMap<>();
-    try (JsonParser p = yaml.getFactory().createParser(bytes)) {
-      JsonToken t;
-      while ((t = p.nextToken()) != null) {
-        String pointer = p.getParsingContext().pathAsPointer().toString();
-        if (t == JsonToken.FIELD_NAME) {
-          out.putIfAbsent(pointer + KEY, p.currentTokenLocation());
-        } else if (t.isScalarValue() || t.isStructStart()) {
-          out.putIfAbsent(pointer, p.currentTokenLocation());
-        }
-      }
-    }
-    return out;
-  }
+  private static final String SYNTAX = "YAML syntax: ";
 
-  private static String at(String source, JsonLocation l) {
-    if (l == null || l.getLineNr() < 1) {
-      return source + ":1:1:";
-    }
-    return source + ":" + l.getLineNr() + ":" + Math.max(1, l.getColumnNr()) + ":";
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "invalid YAML";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
-  }
+  /** What one definition may hold (the platform's YAML reader checks it). */
+  private static final YamlReader.Limits YAML_LIMITS =
+      new YamlReader.Limits("the definition", MAX_BYTES, null, 20, null, 20, 100_000);
 
   private static List<String> sorted(Set<String> s) {
     return s.stream().sorted().toList();
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

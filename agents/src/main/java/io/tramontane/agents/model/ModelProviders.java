@@ -10,6 +10,7 @@ import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.KnownSecrets;
+import io.tramontane.core.outbound.OutboundHttp;
 import java.net.http.HttpClient;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -260,13 +260,9 @@ public final class ModelProviders {
    */
   private static JdkHttpClientBuilder httpClient(ModelSettings s) {
     HttpClient.Builder jdk =
-        HttpClient.newBuilder()
-            .executor(
-                Executors.newThreadPerTaskExecutor(
-                    Thread.ofVirtual().name("tramontane-model-" + s.name() + "-", 0).factory()));
-    if (s.baseUrl().regionMatches(true, 0, "http:", 0, 5)) {
-      jdk.version(HttpClient.Version.HTTP_1_1);
-    }
+        OutboundHttp.configuredEndpointClient(
+            "tramontane-model-" + s.name() + "-",
+            s.baseUrl().regionMatches(true, 0, "http:", 0, 5));
     return JdkHttpClient.builder()
         .httpClientBuilder(jdk)
         .connectTimeout(s.timeout())

@@ -1,6 +1,7 @@
 package io.tramontane.agents.tool;
 
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import io.tramontane.core.audit.Audit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -111,15 +112,15 @@ public final class FileReadTool implements Tool {
     } catch (InvalidPathException e) {
       throw ToolAudit.refused(call, "path refused: not a valid path");
     } catch (NoSuchFileException e) {
-      throw new ToolException("no file '" + ToolAudit.printable(raw) + "' in the folder");
+      throw new ToolException("no file '" + Audit.printable(raw) + "' in the folder");
     } catch (IOException e) {
-      throw new ToolException("'" + ToolAudit.printable(raw) + "' cannot be read", true);
+      throw new ToolException("'" + Audit.printable(raw) + "' cannot be read", true);
     }
     if (!real.startsWith(realRoot)) {
       throw ToolAudit.refused(call, "path refused: it resolves outside the root folder (link)");
     }
     if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-      throw new ToolException("'" + ToolAudit.printable(raw) + "' is not a file");
+      throw new ToolException("'" + Audit.printable(raw) + "' is not a file");
     }
     return read(raw, real);
   }
@@ -132,11 +133,11 @@ public final class FileReadTool implements Tool {
       size = Files.size(real);
       bytes = in.readNBytes((int) max);
     } catch (IOException e) {
-      throw new ToolException("'" + ToolAudit.printable(raw) + "' cannot be read", true);
+      throw new ToolException("'" + Audit.printable(raw) + "' cannot be read", true);
     }
     for (byte b : bytes) {
       if (b == 0) {
-        throw new ToolException("'" + ToolAudit.printable(raw) + "' is not a text file");
+        throw new ToolException("'" + Audit.printable(raw) + "' is not a text file");
       }
     }
     boolean truncated = size > bytes.length;

@@ -1,20 +1,22 @@
 package io.tramontane.agents.tool;
 
+import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
-import io.tramontane.retrieval.Retrieval;
-import io.tramontane.retrieval.UnknownCollectionException;
-import io.tramontane.retrieval.index.Caller;
-import io.tramontane.retrieval.index.Hit;
-import io.tramontane.retrieval.index.SearchMode;
+import dev.langchain4j.rag.content.Content;
+import dev.langchain4j.rag.content.retriever.ContentRetriever;
+import io.tramontane.retrieval.index.IndexContentRetriever;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletionException;
+import java.util.Optional;
 
 /**
  * {@code retrieve}: hybrid search over the agent's collections, as the user the agent acts for —
  * the tenant and principals come from the session, never from the model, so an agent finds only
- * what its user may read. Returns numbered passages with citations.
+ * what its user may read. Searches through LangChain4j's {@link ContentRetriever} port ({@link
+ * Retrievers}): each retriever is bound to the caller, and the query carries the same tenant and
+ * principals (a retriever refuses a query for another caller). Returns numbered passages with
+ * citations.
  */
 public final class RetrieveTool implements Tool {
 
@@ -22,10 +24,10 @@ public final class RetrieveTool implements Tool {
   static final int DEFAULT_K = 4;
   static final int MAX_K = 10;
 
-  private final Retrieval retrieval;
+  private final Retrievers retrievers;
 
-  public RetrieveTool(Retrieval retrieval) {
-    this.retrieval = retrieval;
+  public RetrieveTool(Retrievers retrievers) {
+    this.retrievers = retrievers;
   }
 
   @Override
@@ -64,35 +66,42 @@ public final class RetrieveTool implements Tool {
     if (call.collections().isEmpty()) {
       throw new ToolException("this agent has no collections to search");
     }
-    Caller caller = new Caller(call.tenant(), call.principals());
-    List<Hit> hits = new ArrayList<>();
+    List<Content> hits = new ArrayList<>();
     for (String collection : call.collections()) {
+      Optional<ContentRetriever> retriever;
       try {
-        hits.addAll(
-            retrieval
-                .search(collection, caller, SearchMode.HYBRID, query, k)
-                .toCompletableFuture()
-                .join());
-      } catch (CompletionException e) {
-        if (!(e.getCause() instanceof UnknownCollectionException)) {
-          throw new ToolException("search failed: " + e.getCause().getMessage(), true);
+        retriever = retrievers.over(collection, call.tenant(), call.principals(), k);
+        if (retriever.isPresent()) {
+          hits.addAll(
+              retriever
+                  .get()
+                  .retrieve(IndexContentRetriever.query(query, call.tenant(), call.principals())));
         }
+      } catch (RuntimeException e) {
+        throw new ToolException("search failed: " + e.getMessage(), true);
       }
     }
-    hits.sort(Comparator.comparingInt(Hit::rank));
-    List<Hit> top = hits.subList(0, Math.min(k, hits.size()));
+    hits.sort(Comparator.comparingInt(c -> c.textSegment().metadata().getInteger("rank")));
+    List<Content> top = hits.subList(0, Math.min(k, hits.size()));
     if (top.isEmpty()) {
       return ToolResult.of("No passage the user may read matches this query.");
     }
     StringBuilder text = new StringBuilder();
     List<Citation> citations = new ArrayList<>();
     for (int i = 0; i < top.size(); i++) {
-      Hit h = top.get(i);
+      String passage = top.get(i).textSegment().text();
+      Metadata m = top.get(i).textSegment().metadata();
       Citation c =
-          new Citation(h.documentId(), h.title(), h.sourceUri(), h.section(), h.page(), h.text());
+          new Citation(
+              m.getString("document_id"),
+              m.getString("title"),
+              m.getString("source_uri"),
+              m.getString("section"),
+              m.getInteger("page"),
+              passage);
       citations.add(c);
       text.append('[').append(i + 1).append("] ").append(label(c)).append('\n');
-      text.append(h.text().strip()).append("\n\n");
+      text.append(passage.strip()).append("\n\n");
     }
     return new ToolResult(text.toString().strip(), citations);
   }

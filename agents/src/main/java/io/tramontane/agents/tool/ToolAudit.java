@@ -1,48 +1,36 @@
 package io.tramontane.agents.tool;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.tramontane.core.audit.Audit;
 
 /**
- * Audit records for tool refusals, on the SLF4J logger {@value #LOGGER} at WARN (RELIABILITY S3,
- * S4). A record names the tool, the session and the reason; callers pass reasons that carry no
- * secrets and no bodies (a host rather than a URL with its query, a path rather than content).
+ * Audit records of tool calls, written by the platform's {@link Audit} (logger {@value #LOGGER}): a
+ * refusal at WARN, an executed side-effecting call at INFO. A record names the tool, the session
+ * and the reason; callers pass reasons that carry no bodies (a host rather than a URL with its
+ * query, a path rather than content); {@link Audit} removes control characters and known secrets.
  */
 final class ToolAudit {
 
-  static final String LOGGER = "tramontane.audit";
-
-  private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
-  private static final int MAX_REASON_CHARS = 300;
+  static final String LOGGER = Audit.LOGGER;
 
   private ToolAudit() {}
 
   /** Records that {@code call} was refused, and returns the exception to throw for the model. */
   static ToolException refused(ToolCall call, String reason) {
-    AUDIT.warn(
-        "tool call refused: tool={} session={} reason={}",
-        call.tool(),
-        call.sessionId(),
-        printable(reason));
+    Audit.refused(
+        "tool call refused",
+        Audit.field("tool", call.tool()),
+        Audit.field("session", call.sessionId()),
+        Audit.field("reason", reason));
     return new ToolException(reason, false);
   }
 
   /** Records an executed call of a side-effecting tool (INFO): what was done, never payloads. */
   static void executed(ToolCall call, String summary) {
-    AUDIT.info(
-        "tool call executed: tool={} session={} {}",
-        call.tool(),
-        call.sessionId(),
-        printable(summary));
-  }
-
-  /** Control characters replaced and length capped, so a reason cannot forge log lines. */
-  static String printable(String text) {
-    StringBuilder out = new StringBuilder();
-    text.codePoints()
-        .limit(MAX_REASON_CHARS)
-        .forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-    return text.codePointCount(0, text.length()) > MAX_REASON_CHARS ? out + "…" : out.toString();
+    Audit.done(
+        "tool call executed",
+        Audit.field("tool", call.tool()),
+        Audit.field("session", call.sessionId()),
+        Audit.field("did", summary));
   }
 
   /**

@@ -5,10 +5,10 @@
  * {@link io.tramontane.agents.tool.HttpRequestTool} ({@code http.request}, settings {@link
  * io.tramontane.agents.tool.HttpToolSettings}) and {@link io.tramontane.agents.tool.FileReadTool}
  * ({@code files.read}, settings {@link io.tramontane.agents.tool.FileToolSettings}). Refusals are
- * audited on the {@code tramontane.audit} logger. {@link io.tramontane.agents.tool.AddressPolicy}
- * (which resolved addresses may be reached) and {@link
- * io.tramontane.agents.tool.PinnedHttpExchange} (one HTTP exchange over a connection to the vetted
- * address, so DNS rebinding cannot redirect it) are shared with the workflows' {@code call: http}.
- * The package-private classes ({@code ToolAudit}, {@code UntrustedText}) are not API.
+ * audited through {@link io.tramontane.core.audit.Audit}. {@code http.request} goes out through the
+ * platform's one outbound-HTTP component ({@link io.tramontane.core.outbound.OutboundHttp}), like
+ * the workflows' {@code call: http}; {@code retrieve} searches through LangChain4j's {@code
+ * ContentRetriever} port. The package-private classes ({@code ToolAudit}, {@code UntrustedText},
+ * {@code HttpAnswer}) are not API.
  */
 package io.tramontane.agents.tool;

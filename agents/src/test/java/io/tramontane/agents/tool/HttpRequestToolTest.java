@@ -439,8 +439,8 @@ class HttpRequestToolTest {
     assertEquals(2048, custom.maxResponseBytes());
     assertEquals(Duration.ofSeconds(2), custom.timeout());
     assertEquals(1, custom.maxRedirects());
-    assertTrue(custom.allows("api.example.com"));
-    assertFalse(custom.allows("example.com"));
-    assertFalse(custom.allows("badexample.com"));
+    assertTrue(custom.policy().allows("api.example.com", 443));
+    assertFalse(custom.policy().allows("example.com", 443));
+    assertFalse(custom.policy().allows("badexample.com", 443));
   }
 }

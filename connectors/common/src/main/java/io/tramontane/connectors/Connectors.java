@@ -7,7 +7,7 @@ import com.typesafe.config.ConfigValueType;
 import io.tramontane.agents.tool.Tool;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.InvalidRequestException;
-import io.tramontane.retrieval.ingest.Ingestion;
+import io.tramontane.retrieval.ingest.SourceDocument;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -122,7 +122,7 @@ public final class Connectors {
 
   private static void checkName(String name, String key, String value) {
     try {
-      Ingestion.checkName(key, value);
+      SourceDocument.checkName(key, value);
     } catch (InvalidRequestException e) {
       throw new ConfigurationException(PATH + "." + name + "." + key + ": " + e.getMessage());
     }

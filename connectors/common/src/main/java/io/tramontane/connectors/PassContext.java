@@ -112,7 +112,7 @@ final class PassContext implements SyncContext {
     long backoff = 25;
     while (result == null) {
       try {
-        result = await(resources.retrieval().ingestion().ingest(doc));
+        result = await(resources.ingestion().ingest(doc));
       } catch (UnavailableException busy) {
         // Ingestion is at capacity: its back-pressure. Wait a little and offer it again.
         long wait = Math.min(backoff, Math.max(25, busy.retryAfter().toMillis()));
@@ -137,7 +137,6 @@ final class PassContext implements SyncContext {
       known =
           await(
               resources
-                  .retrieval()
                   .ingestion()
                   .delete(settings.tenant(), settings.collection(), sourceId, sourceCheckpoint()));
     } catch (InvalidRequestException invalid) {
@@ -153,7 +152,7 @@ final class PassContext implements SyncContext {
   @Override
   public Set<String> sourceIds(String prefix) {
     return await(
-        resources.retrieval().documentIds(settings.collection(), settings.tenant(), prefix));
+        resources.ingestion().documentIds(settings.collection(), settings.tenant(), prefix));
   }
 
   @Override

@@ -3,10 +3,8 @@ package io.tramontane.retrieval.ingest;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.tramontane.core.CborSerializable;
+import io.tramontane.core.Sha256;
 import io.tramontane.core.persistence.PersistenceSettings;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -49,17 +47,12 @@ public final class DocumentEntity
    * are paths or URLs of any length; the state keeps the id itself).
    */
   public static String entityId(String tenant, String collection, String sourceId) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(sourceId.getBytes(StandardCharsets.UTF_8));
-      return tenant
-          + "/"
-          + collection
-          + "/"
-          + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
-    }
+    byte[] digest = Sha256.digest(sourceId);
+    return tenant
+        + "/"
+        + collection
+        + "/"
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
   }
 
   /** Commands. */

@@ -1,6 +1,7 @@
 package io.tramontane.retrieval.ingest;
 
 import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.Sha256;
 import io.tramontane.core.UnavailableException;
 import io.tramontane.inference.InferenceRuntime;
 import io.tramontane.inference.Priority;
@@ -13,7 +14,6 @@ import io.tramontane.retrieval.parse.ParseResult;
 import io.tramontane.retrieval.parse.ParsedDocument;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -48,7 +48,7 @@ public final class Ingestion implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Ingestion.class);
 
   /** Tenant and collection names: letters, digits, dot, dash, underscore; 1-64 characters. */
-  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  public static final Pattern NAME = SourceDocument.NAME;
 
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
 
@@ -106,14 +106,7 @@ public final class Ingestion implements AutoCloseable {
 
   /** Validates a tenant or collection name; the message says what is allowed. */
   public static void checkName(String what, String value) {
-    if (value == null || !NAME.matcher(value).matches()) {
-      throw new InvalidRequestException(
-          what
-              + " '"
-              + value
-              + "' is not valid: use 1-64 letters, digits, '.', '-' or '_', starting with a letter"
-              + " or digit.");
-    }
+    SourceDocument.checkName(what, value);
   }
 
   private void validate(SourceDocument doc) {
@@ -332,23 +325,19 @@ public final class Ingestion implements AutoCloseable {
    * permission change alone is a new version (the index must forget the old ACL).
    */
   static String contentHash(SourceDocument doc) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(doc.content());
-      StringBuilder meta = new StringBuilder();
-      meta.append('\u0000').append(doc.publicToTenant());
-      for (String p : new TreeSet<>(doc.acl())) {
-        meta.append('\u0000').append("acl:").append(p);
-      }
-      meta.append('\u0000').append(doc.sourceUri());
-      meta.append('\u0000').append(doc.fileName());
-      new TreeMap<>(doc.metadata())
-          .forEach((k, v) -> meta.append('\u0000').append(k).append('=').append(v));
-      md.update(meta.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    MessageDigest md = Sha256.newDigest();
+    md.update(doc.content());
+    StringBuilder meta = new StringBuilder();
+    meta.append('\u0000').append(doc.publicToTenant());
+    for (String p : new TreeSet<>(doc.acl())) {
+      meta.append('\u0000').append("acl:").append(p);
     }
+    meta.append('\u0000').append(doc.sourceUri());
+    meta.append('\u0000').append(doc.fileName());
+    new TreeMap<>(doc.metadata())
+        .forEach((k, v) -> meta.append('\u0000').append(k).append('=').append(v));
+    md.update(meta.toString().getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(md.digest());
   }
 
   @Override

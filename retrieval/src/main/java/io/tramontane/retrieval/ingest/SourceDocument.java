@@ -1,9 +1,11 @@
 package io.tramontane.retrieval.ingest;
 
+import io.tramontane.core.InvalidRequestException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A document handed to {@link Ingestion#ingest}: who owns it, who may see it, and its bytes.
@@ -35,6 +37,23 @@ public record SourceDocument(
     Instant modified,
     SourceCheckpoint checkpoint,
     Map<String, String> metadata) {
+
+  /**
+   * Tenant and collection names: 1-64 letters, digits, '.', '-' or '_', first a letter or digit.
+   */
+  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  /** Validates a tenant or collection name; the message says what is allowed. */
+  public static void checkName(String what, String value) {
+    if (value == null || !NAME.matcher(value).matches()) {
+      throw new InvalidRequestException(
+          what
+              + " '"
+              + value
+              + "' is not valid: use 1-64 letters, digits, '.', '-' or '_', starting with a letter"
+              + " or digit.");
+    }
+  }
 
   public SourceDocument {
     Objects.requireNonNull(content, "content");

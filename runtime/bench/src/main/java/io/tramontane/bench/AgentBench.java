@@ -133,7 +133,7 @@ public final class AgentBench implements Callable<Integer> {
             Agents agents =
                 Agents.start(
                     node,
-                    retrieval,
+                    io.tramontane.server.SearchRetrievers.of(retrieval),
                     config,
                     Map.of("scripted", new Scripted()),
                     new ToolRegistry().register(new Noop()))) {

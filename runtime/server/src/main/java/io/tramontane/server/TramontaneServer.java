@@ -20,6 +20,7 @@ import io.tramontane.retrieval.Retrieval;
 import io.tramontane.server.http.ApiKeys;
 import io.tramontane.server.http.HttpEdge;
 import io.tramontane.server.logging.SecretRedactingFilter;
+import io.tramontane.workflows.call.CallHandler;
 import io.tramontane.workflows.node.Workflows;
 import java.io.IOException;
 import java.net.BindException;
@@ -155,9 +156,14 @@ public final class TramontaneServer implements AutoCloseable {
       // definitions are read, so a definition may name them.
       Connectors connectors =
           Connectors.start(
-              new ConnectorResources(node, retrieval, events, env, clock), config, kinds());
-      Agents agents = Agents.start(node, retrieval, config, connectors.tools());
-      Workflows workflows = Workflows.start(node, agents, retrieval, events, config);
+              new ConnectorResources(node, new RetrievalIngestion(retrieval), events, env, clock),
+              config,
+              kinds());
+      Agents agents =
+          Agents.start(node, SearchRetrievers.of(retrieval), config, connectors.tools());
+      // Workflows know neither agents nor retrieval: `call: agent` and `call: retrieve` are
+      // handlers given here.
+      Workflows workflows = Workflows.start(node, workflowCalls(agents, retrieval), events, config);
       // Projections commit and parser workers stop before the actor system goes; the model last.
       CoordinatedShutdown.get(node.system())
           .addTask(
@@ -224,6 +230,11 @@ public final class TramontaneServer implements AutoCloseable {
       inference.close();
       throw e;
     }
+  }
+
+  /** What workflows' {@code call: agent} and {@code call: retrieve} do on this node. */
+  public static List<CallHandler> workflowCalls(Agents agents, Retrieval retrieval) {
+    return List.of(new AgentCall(agents), new RetrieveCall(retrieval));
   }
 
   private static final String HTTP_PORT_HINT =

@@ -1,17 +1,26 @@
 package io.tramontane.server;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.tramontane.retrieval.index.IndexContentRetriever;
+import io.tramontane.retrieval.ingest.IngestResult;
+import io.tramontane.retrieval.ingest.SourceCheckpoint;
+import io.tramontane.retrieval.ingest.SourceDocument;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module table of ARCHITECTURE.md, checked: dependencies point down the table, never up; no
- * util/common/helpers packages; no Java serialization. Add a layer here when a module appears.
+ * The module table of ARCHITECTURE.md, checked: dependencies point down the table, never up;
+ * domains meet through their ports (workflows' call handlers, the connectors' ingestion port, the
+ * agents' content-retriever port, core's one outbound-HTTP component); no util/common/helpers
+ * packages; no Java serialization. Add a layer here when a module appears.
  */
 class ArchitectureTest {
 
@@ -52,11 +61,11 @@ class ArchitectureTest {
         .whereLayer("connectors")
         .mayOnlyBeAccessedByLayers("server")
         .whereLayer("agents")
-        .mayOnlyBeAccessedByLayers("connectors", "workflows", "server")
+        .mayOnlyBeAccessedByLayers("connectors", "server")
         .whereLayer("workflows")
         .mayOnlyBeAccessedByLayers("server")
         .whereLayer("retrieval")
-        .mayOnlyBeAccessedByLayers("agents", "connectors", "workflows", "server")
+        .mayOnlyBeAccessedByLayers("agents", "connectors", "server")
         .whereLayer("inference")
         .mayOnlyBeAccessedByLayers("retrieval", "agents", "connectors", "workflows", "server")
         .whereLayer("core")
@@ -153,6 +162,64 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.apache.pekko.http..")
+        .check(classes);
+  }
+
+  @Test
+  void workflowsKnowNeitherAgentsNorRetrieval() {
+    // `call: agent` and `call: retrieve` are CallHandlers the server wires.
+    noClasses()
+        .that()
+        .resideInAPackage("io.tramontane.workflows..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.tramontane.agents..", "io.tramontane.retrieval..")
+        .check(classes);
+  }
+
+  @Test
+  void connectorsReachRetrievalOnlyThroughTheIngestionPort() {
+    // DocumentIngestion (connectors) is the port; the documents' value types cross it.
+    noClasses()
+        .that()
+        .resideInAPackage("io.tramontane.connectors..")
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage("io.tramontane.retrieval..")
+                .and(
+                    not(
+                        belongToAnyOf(
+                            SourceDocument.class, IngestResult.class, SourceCheckpoint.class))))
+        .check(classes);
+  }
+
+  @Test
+  void agentsReachRetrievalOnlyThroughTheContentRetrieverPort() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.tramontane.agents..")
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage("io.tramontane.retrieval..")
+                .and(not(belongToAnyOf(IndexContentRetriever.class))))
+        .check(classes);
+  }
+
+  @Test
+  void onlyCoresOutboundComponentOpensHttpConnections() {
+    // The agent tool, workflow calls and connectors send through io.tramontane.core.outbound;
+    // the server's own edge (and its CLI client) is the only other place with an HTTP client.
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.tramontane.core.outbound..", "io.tramontane.server..")
+        .should()
+        .callMethod(java.net.http.HttpClient.class, "newBuilder")
+        .orShould()
+        .callMethod(java.net.http.HttpClient.class, "newHttpClient")
+        .orShould()
+        .callConstructor(java.net.Socket.class)
+        .orShould()
+        .callMethod(java.net.URL.class, "openConnection")
         .check(classes);
   }
 }

@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.serverlessworkflow.api.WorkflowFormat;
 import io.serverlessworkflow.api.WorkflowReader;
 import io.serverlessworkflow.api.types.Workflow;
+import io.tramontane.core.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -102,7 +100,7 @@ public final class WorkflowDefinitions {
         document.path("version").asText(),
         workflow,
         tree,
-        sha256(yaml),
+        Sha256.hex(yaml),
         source);
   }
 
@@ -131,13 +129,5 @@ public final class WorkflowDefinitions {
     problems.addAll(DslSchema.check(tree, where, tasks, claimed));
     problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
     return new Analysis(tree, List.copyOf(new LinkedHashSet<>(problems)));
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

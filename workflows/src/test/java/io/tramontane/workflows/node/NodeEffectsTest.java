@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.tramontane.core.outbound.OutboundHttp;
+import io.tramontane.core.outbound.OutboundPolicy;
+import io.tramontane.workflows.call.HttpCall;
 import io.tramontane.workflows.run.WorkflowError;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -18,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -67,30 +71,24 @@ class NodeEffectsTest {
       WorkflowError notListed =
           assertThrows(
               WorkflowError.class,
-              () ->
-                  new NodeEffects("t/w/r1", "t", null, null, List.of(), false)
-                      .call("/do/0/pay#1", "http", post(url)));
+              () -> effects(List.of(), false).call("/do/0/pay#1", "http", post(url)));
       assertTrue(notListed.detail().contains("allowed-hosts"), notListed.detail());
       WorkflowError privateAddress =
           assertThrows(
               WorkflowError.class,
-              () ->
-                  new NodeEffects("t/w/r1", "t", null, null, List.of("127.0.0.1"), false)
-                      .call("/do/0/pay#1", "http", post(url)));
+              () -> effects(List.of("127.0.0.1"), false).call("/do/0/pay#1", "http", post(url)));
       assertEquals("Address not allowed", privateAddress.title());
       WorkflowError metadata =
           assertThrows(
               WorkflowError.class,
               () ->
-                  new NodeEffects("t/w/r1", "t", null, null, List.of("169.254.169.254"), true)
+                  effects(List.of("169.254.169.254"), true)
                       .call(
                           "/do/0/pay#1", "http", post("http://169.254.169.254/latest/meta-data")));
       assertEquals("Address not allowed", metadata.title(), "metadata stays refused");
       assertEquals(List.of(), received);
 
-      var ok =
-          new NodeEffects("t/w/r1", "t", null, null, List.of("127.0.0.1"), true)
-              .call("/do/0/pay#1", "http", post(url));
+      var ok = effects(List.of("127.0.0.1"), true).call("/do/0/pay#1", "http", post(url));
       assertEquals("applied", ok.get("status").asText());
       assertEquals(List.of("t/w/r1//do/0/pay#1 {\"amount\":5}"), received);
     } finally {
@@ -126,16 +124,29 @@ class NodeEffectsTest {
     return server;
   }
 
-  static NodeEffects effects(String host, NodeEffects.Resolver resolver) {
-    return new NodeEffects(
-        "t/w/r1",
-        "t",
-        null,
-        null,
-        List.of(host),
-        true,
-        resolver,
+  /** Effects with {@code call: http} under a policy allowing {@code hosts}. */
+  static NodeEffects effects(List<String> hosts, boolean allowPrivate) {
+    return effects(
+        hosts,
+        allowPrivate,
+        InetAddress::getAllByName,
         (SSLSocketFactory) SSLSocketFactory.getDefault());
+  }
+
+  static NodeEffects effects(
+      List<String> hosts,
+      boolean allowPrivate,
+      OutboundHttp.Resolver resolver,
+      SSLSocketFactory tls) {
+    OutboundPolicy policy =
+        new OutboundPolicy(
+            HttpCall.KEY, hosts, allowPrivate, 1 << 20, 1 << 20, Duration.ofSeconds(30), 0);
+    return new NodeEffects(
+        "t/w/r1", "t", List.of(new HttpCall(new OutboundHttp(policy, resolver, tls))));
+  }
+
+  static NodeEffects effects(String host, OutboundHttp.Resolver resolver) {
+    return effects(List.of(host), true, resolver, (SSLSocketFactory) SSLSocketFactory.getDefault());
   }
 
   @Test
@@ -146,7 +157,7 @@ class NodeEffectsTest {
     AtomicInteger lookups = new AtomicInteger();
     // First answer: the loopback test server (allowed: private networks are on). Every later
     // answer: the cloud metadata address, which a re-resolving client would connect to.
-    NodeEffects.Resolver rebinding =
+    OutboundHttp.Resolver rebinding =
         host ->
             new InetAddress[] {
               InetAddress.getByName(
@@ -174,7 +185,7 @@ class NodeEffectsTest {
     HttpServer server = loopbackServer(received);
     int port = server.getAddress().getPort();
     AtomicInteger lookups = new AtomicInteger();
-    NodeEffects.Resolver rebinding =
+    OutboundHttp.Resolver rebinding =
         host ->
             new InetAddress[] {
               InetAddress.getByName(
@@ -200,7 +211,7 @@ class NodeEffectsTest {
     HttpServer server = loopbackServer(received);
     int port = server.getAddress().getPort();
     List<String> resolved = new CopyOnWriteArrayList<>();
-    NodeEffects.Resolver resolver =
+    OutboundHttp.Resolver resolver =
         host -> {
           resolved.add(host);
           return new InetAddress[] {InetAddress.getByName("127.0.0.1")};
@@ -222,7 +233,7 @@ class NodeEffectsTest {
     List<String> received = new CopyOnWriteArrayList<>();
     HttpServer server = loopbackServer(received);
     int port = server.getAddress().getPort();
-    NodeEffects.Resolver loopback = host -> new InetAddress[] {InetAddress.getByName("127.0.0.1")};
+    OutboundHttp.Resolver loopback = host -> new InetAddress[] {InetAddress.getByName("127.0.0.1")};
     try {
       for (String[] header :
           new String[][] {
@@ -308,18 +319,10 @@ class NodeEffectsTest {
         });
     server.start();
     int port = server.getAddress().getPort();
-    NodeEffects.Resolver loopback = host -> new InetAddress[] {InetAddress.getByName("127.0.0.1")};
+    OutboundHttp.Resolver loopback = host -> new InetAddress[] {InetAddress.getByName("127.0.0.1")};
     try {
       JsonNode ok =
-          new NodeEffects(
-                  "t/w/r1",
-                  "t",
-                  null,
-                  null,
-                  List.of("tls.test", "other.test"),
-                  true,
-                  loopback,
-                  clientTls.getSocketFactory())
+          effects(List.of("tls.test", "other.test"), true, loopback, clientTls.getSocketFactory())
               .call("/do/0/get#1", "http", post("https://tls.test:" + port + "/"));
       assertTrue(ok.get("secure").asBoolean(), ok.toString());
       assertEquals(1, requests.get());
@@ -327,11 +330,7 @@ class NodeEffectsTest {
           assertThrows(
               WorkflowError.class,
               () ->
-                  new NodeEffects(
-                          "t/w/r1",
-                          "t",
-                          null,
-                          null,
+                  effects(
                           List.of("tls.test", "other.test"),
                           true,
                           loopback,

@@ -7,6 +7,7 @@ import io.tramontane.connectors.ConnectorSettings;
 import io.tramontane.connectors.SyncContext;
 import io.tramontane.connectors.SyncSource;
 import io.tramontane.connectors.email.MailCheckpoint.Mark;
+import io.tramontane.core.Sha256;
 import io.tramontane.core.event.EventTypes;
 import io.tramontane.retrieval.ingest.IngestResult;
 import io.tramontane.retrieval.ingest.SourceCheckpoint;
@@ -21,12 +22,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -373,13 +371,7 @@ public final class ImapSource implements SyncSource {
   }
 
   static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
-    }
+    return Sha256.hex(text);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.tramontane.connectors.email;
 
+import io.tramontane.core.Sha256;
 import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
@@ -17,7 +18,6 @@ import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -186,32 +186,24 @@ final class MimeReader {
 
   /** Without a Message-ID: a hash of From, To, Cc, Date, Subject and the body bytes. */
   private static String headerHash(MimeMessage m, byte[] raw) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (String h : List.of("From", "To", "Cc", "Date", "Subject")) {
-        String[] v;
-        try {
-          v = m.getHeader(h);
-        } catch (MessagingException e) {
-          v = null;
-        }
-        md.update(
-            (h + ":" + (v == null ? "" : String.join(",", v)) + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+    MessageDigest md = Sha256.newDigest();
+    for (String h : List.of("From", "To", "Cc", "Date", "Subject")) {
+      String[] v;
+      try {
+        v = m.getHeader(h);
+      } catch (MessagingException e) {
+        v = null;
       }
-      md.update(body(raw));
-      return "sha256:" + HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+      md.update(
+          (h + ":" + (v == null ? "" : String.join(",", v)) + "\n")
+              .getBytes(StandardCharsets.UTF_8));
     }
+    md.update(body(raw));
+    return "sha256:" + HexFormat.of().formatHex(md.digest());
   }
 
   private static String hashKey(byte[] raw) {
-    try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
-    }
+    return "sha256:" + Sha256.hex(raw);
   }
 
   /** The bytes after the header block (servers add trace headers; the body stays the same). */

@@ -7,6 +7,7 @@ import io.tramontane.connectors.SyncException;
 import io.tramontane.connectors.email.ImapSettings.Tls;
 import io.tramontane.connectors.email.SentLedger.Entry;
 import io.tramontane.connectors.email.SentLedger.State;
+import io.tramontane.core.audit.Audit;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Flags;
@@ -41,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Outbox {
 
-  static final Logger AUDIT = LoggerFactory.getLogger("tramontane.audit");
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
   private final String instance;
@@ -122,12 +122,12 @@ final class Outbox {
     }
     ledger.record(key, State.SENT, messageId);
     fileInSentFolder(message);
-    AUDIT.info(
-        "tool call executed: tool={} session={} sent {} to {} recipient(s)",
-        call.tool(),
-        call.sessionId(),
-        messageId,
-        draft.to().size() + draft.cc().size());
+    Audit.done(
+        "tool call executed",
+        Audit.field("tool", call.tool()),
+        Audit.field("session", call.sessionId()),
+        Audit.field("sent", messageId),
+        Audit.field("recipients", draft.to().size() + draft.cc().size()));
     return ToolResult.of(
         "Sent to "
             + join(draft.to())
@@ -371,21 +371,21 @@ final class Outbox {
   }
 
   private ToolResult alreadySent(ToolCall call, String messageId) {
-    AUDIT.info(
-        "tool call deduplicated: tool={} session={} {} was already sent",
-        call.tool(),
-        call.sessionId(),
-        messageId);
+    Audit.done(
+        "tool call deduplicated",
+        Audit.field("tool", call.tool()),
+        Audit.field("session", call.sessionId()),
+        Audit.field("already-sent", messageId));
     return ToolResult.of(
         "Already sent earlier for this request (Message-ID " + messageId + "); not sent again.");
   }
 
   static ToolException refused(ToolCall call, String reason) {
-    AUDIT.warn(
-        "tool call refused: tool={} session={} reason={}",
-        call.tool(),
-        call.sessionId(),
-        reason.replaceAll("\\p{Cntrl}", "?"));
+    Audit.refused(
+        "tool call refused",
+        Audit.field("tool", call.tool()),
+        Audit.field("session", call.sessionId()),
+        Audit.field("reason", reason));
     return new ToolException(reason, false);
   }
 

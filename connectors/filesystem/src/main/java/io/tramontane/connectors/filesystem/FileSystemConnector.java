@@ -25,8 +25,8 @@ public final class FileSystemConnector implements ConnectorKind {
   @Override
   public SyncSource source(ConnectorSettings settings, ConnectorResources resources) {
     long limit =
-        resources != null && resources.retrieval() != null
-            ? resources.retrieval().maxDocumentBytes()
+        resources != null && resources.ingestion() != null
+            ? resources.ingestion().maxDocumentBytes()
             : DEFAULT_PARSER_LIMIT;
     Clock clock =
         resources != null && resources.clock() != null ? resources.clock() : Clock.systemUTC();

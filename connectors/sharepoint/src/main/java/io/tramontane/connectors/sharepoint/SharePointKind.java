@@ -4,7 +4,6 @@ import io.tramontane.connectors.ConnectorKind;
 import io.tramontane.connectors.ConnectorResources;
 import io.tramontane.connectors.ConnectorSettings;
 import io.tramontane.connectors.SyncSource;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -13,24 +12,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The {@code sharepoint} connector kind: SharePoint document libraries through Microsoft Graph.
  * Keeps the sources it made by instance name so the server's notification route can reach an
- * instance's {@link ChangeNotifications} ({@link #notifications(String)}). All instances share one
- * HTTP client (one connection pool).
+ * instance's {@link ChangeNotifications} ({@link #notifications(String)}). Each instance sends
+ * through the platform's outbound-HTTP component under its own policy (graph, authority, download
+ * hosts).
  */
 public final class SharePointKind implements ConnectorKind {
 
   public static final String KIND = "sharepoint";
 
-  private final HttpClient http;
   private final Map<String, SharePointSource> sources = new ConcurrentHashMap<>();
-
-  public SharePointKind() {
-    this(GraphClient.defaultHttpClient());
-  }
-
-  /** With a given HTTP client (it must not follow redirects). */
-  public SharePointKind(HttpClient http) {
-    this.http = http;
-  }
 
   @Override
   public String kind() {
@@ -41,7 +31,7 @@ public final class SharePointKind implements ConnectorKind {
   public SyncSource source(ConnectorSettings settings, ConnectorResources resources) {
     SharePointSettings sp = SharePointSettings.fromConfig(settings, resources.env());
     Clock clock = resources.clock() == null ? Clock.systemUTC() : resources.clock();
-    SharePointSource source = new SharePointSource(settings, sp, http, clock);
+    SharePointSource source = new SharePointSource(settings, sp, clock);
     sources.put(settings.name(), source);
     return source;
   }

@@ -5,8 +5,10 @@ import com.typesafe.config.ConfigException;
 import io.tramontane.connectors.ConnectorSettings;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.SecretReference;
+import io.tramontane.core.outbound.OutboundPolicy;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -31,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * @param clientState the resolved client state (null: notifications are refused)
  * @param initialBackoff first wait after a 503/429 without Retry-After (doubles, jittered)
  * @param maxRetries attempts per request before the pass fails
+ * @param downloadHosts where a file's pre-authenticated download URL may point (default {@code
+ *     *.sharepoint.com}); Graph and the authority are always allowed
+ * @param allowPrivateNetworks let Graph, the authority and downloads be on loopback or private
+ *     addresses (an on-premise gateway, a test's fake); cloud metadata stays refused
  */
 public record SharePointSettings(
     URI authority,
@@ -46,12 +52,45 @@ public record SharePointSettings(
     String clientStateRef,
     String clientState,
     Duration initialBackoff,
-    int maxRetries) {
+    int maxRetries,
+    List<String> downloadHosts,
+    boolean allowPrivateNetworks) {
 
   private static final Logger LOG = LoggerFactory.getLogger(SharePointSettings.class);
 
+  /** Longest Graph answer read besides file contents (JSON pages, errors). */
+  private static final long MAX_PAGE_BYTES = 32L << 20;
+
   public SharePointSettings {
     drives = List.copyOf(drives);
+    downloadHosts = List.copyOf(downloadHosts);
+  }
+
+  /**
+   * What the instance's requests may reach, for the platform's outbound-HTTP component: the Graph
+   * and authority origins and the download hosts; redirects are handled here, not followed.
+   *
+   * @param at the instance's configuration path, named in refusals
+   */
+  public OutboundPolicy outboundPolicy(String at) {
+    List<String> hosts = new ArrayList<>(downloadHosts);
+    hosts.add(hostAndPort(authority));
+    hosts.add(hostAndPort(graph));
+    return new OutboundPolicy(
+        at,
+        hosts,
+        allowPrivateNetworks,
+        64 * 1024,
+        Math.max(MAX_PAGE_BYTES, maxFileBytes + 1),
+        Duration.ofMinutes(5),
+        0);
+  }
+
+  private static String hostAndPort(URI uri) {
+    int port =
+        uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    String host = uri.getHost();
+    return host + ":" + port;
   }
 
   /**
@@ -90,6 +129,8 @@ public record SharePointSettings(
           stateRef == null ? null : SecretReference.resolve(at + ".client-state", stateRef, env);
       Duration backoff = c.getDuration("initial-backoff");
       int maxRetries = c.getInt("max-retries");
+      List<String> downloadHosts = c.getStringList("download-hosts");
+      boolean allowPrivate = c.getBoolean("allow-private-networks");
       if (c.hasPath("state-dir")) {
         // Kept accepted so that existing configurations still start; it has no effect.
         LOG.warn(
@@ -115,7 +156,9 @@ public record SharePointSettings(
           stateRef,
           state,
           backoff,
-          maxRetries);
+          maxRetries,
+          downloadHosts,
+          allowPrivate);
     } catch (ConfigException e) {
       throw new ConfigurationException(at + ": " + e.getMessage());
     }

@@ -8,10 +8,10 @@ import io.tramontane.connectors.SyncContext;
 import io.tramontane.connectors.SyncException;
 import io.tramontane.connectors.SyncSource;
 import io.tramontane.core.event.EventTypes;
+import io.tramontane.core.outbound.OutboundHttp;
 import io.tramontane.retrieval.ingest.SourceDocument;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -73,15 +73,14 @@ public final class SharePointSource implements SyncSource {
   private final ChangeNotifications notifications;
   private final Clock clock;
 
-  public SharePointSource(
-      ConnectorSettings instance, SharePointSettings settings, HttpClient http, Clock clock) {
+  public SharePointSource(ConnectorSettings instance, SharePointSettings settings, Clock clock) {
     this.instance = instance;
     this.settings = settings;
     this.clock = clock;
     this.graph =
         new GraphClient(
             settings,
-            http,
+            new OutboundHttp(settings.outboundPolicy("tramontane.connectors." + instance.name())),
             RequestBudget.forTenant(
                 settings.authority() + "/" + settings.tenantId(), settings.requestsPerMinute()),
             clock);

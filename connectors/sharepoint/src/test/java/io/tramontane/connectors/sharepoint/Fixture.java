@@ -41,6 +41,7 @@ final class Fixture {
     c.put("site", FakeGraph.HOST + ":" + FakeGraph.SITE_PATH);
     c.put("requests-per-minute", 1_000_000);
     c.put("initial-backoff", "50ms");
+    c.put("allow-private-networks", true); // the fake Graph listens on loopback
     c.putAll(extra);
     return ConnectorSettings.fromConfig("finance-docs", ConfigFactory.parseMap(c));
   }
@@ -48,7 +49,7 @@ final class Fixture {
   static SharePointSource source(ConnectorSettings instance, String secret, Clock clock) {
     Map<String, String> env = Map.of(SECRET_ENV, secret, STATE_ENV, CLIENT_STATE);
     SharePointSettings settings = SharePointSettings.fromConfig(instance, env::get);
-    return new SharePointSource(instance, settings, GraphClient.defaultHttpClient(), clock);
+    return new SharePointSource(instance, settings, clock);
   }
 
   /** A clock the test moves. */

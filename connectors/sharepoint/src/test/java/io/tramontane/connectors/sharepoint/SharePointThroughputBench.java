@@ -67,7 +67,7 @@ class SharePointThroughputBench {
 
   /** The same exchanges, nothing done with them: docs/s. */
   private static double baseline(FakeGraph fake) throws Exception {
-    HttpClient http = GraphClient.defaultHttpClient();
+    HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     String token =
         GraphClient.JSON
             .readTree(

@@ -1,12 +1,14 @@
 package io.tramontane.core.definition;
 
 import io.tramontane.core.CborSerializable;
+import io.tramontane.core.UnavailableException;
 import io.tramontane.core.persistence.PersistenceSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -171,6 +173,20 @@ public final class StoredDefinitions {
               }
               return removed;
             });
+  }
+
+  /**
+   * {@link #remove}, waited for: whether a version was deployed. A store that does not answer is an
+   * {@link UnavailableException} (503, retry), and nothing was removed.
+   */
+  public boolean removeNow(Key key) {
+    try {
+      return remove(key).toCompletableFuture().join();
+    } catch (CompletionException e) {
+      throw new UnavailableException(
+          "the definition could not be deleted (" + e.getCause().getMessage() + "); retry",
+          Duration.ofSeconds(5));
+    }
   }
 
   private JdbcReadJournal journal() {

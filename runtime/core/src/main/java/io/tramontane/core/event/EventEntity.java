@@ -1,11 +1,8 @@
 package io.tramontane.core.event;
 
 import io.tramontane.core.CborSerializable;
+import io.tramontane.core.Sha256;
 import io.tramontane.core.persistence.PersistenceSettings;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -47,14 +44,7 @@ final class EventEntity
   }
 
   static String entityId(PlatformEvent e) {
-    try {
-      byte[] h =
-          MessageDigest.getInstance("SHA-256")
-              .digest((e.source() + "\n" + e.id()).getBytes(StandardCharsets.UTF_8));
-      return e.tenant() + "/" + HexFormat.of().formatHex(h);
-    } catch (NoSuchAlgorithmException ex) {
-      throw new IllegalStateException(ex);
-    }
+    return e.tenant() + "/" + Sha256.hex(e.source() + "\n" + e.id());
   }
 
   static void init(ActorSystem<?> system, PersistenceSettings persistence) {

@@ -8,6 +8,7 @@ import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.inference.InferenceRuntime;
 import io.tramontane.retrieval.Retrieval;
 import io.tramontane.server.DataDirLock;
+import io.tramontane.server.SearchRetrievers;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -147,7 +148,7 @@ final class RetrievalNode implements AutoCloseable {
   /** Agents on this node, started on first use. */
   synchronized Agents agents() {
     if (agents == null) {
-      agents = Agents.start(node, retrieval, config);
+      agents = Agents.start(node, SearchRetrievers.of(retrieval), config);
     }
     return agents;
   }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tramontane.core.InvalidRequestException;
 import io.tramontane.retrieval.ingest.Ingestion;
+import io.tramontane.server.TramontaneServer;
+import io.tramontane.workflows.call.CallHandler;
+import io.tramontane.workflows.call.HttpCall;
 import io.tramontane.workflows.definition.WorkflowDefinition;
 import io.tramontane.workflows.definition.WorkflowDefinitions;
 import io.tramontane.workflows.node.NodeEffects;
@@ -96,18 +99,18 @@ final class RunCommand implements Callable<Integer> {
     }
     var config = options.load(overrides);
     List<String> hosts =
-        new java.util.ArrayList<>(config.getStringList("tramontane.workflows.http.allowed-hosts"));
+        new java.util.ArrayList<>(config.getStringList(HttpCall.KEY + ".allowed-hosts"));
     hosts.addAll(allowHosts);
+    var withHosts =
+        com.typesafe.config.ConfigFactory.parseMap(Map.of(HttpCall.KEY + ".allowed-hosts", hosts))
+            .withFallback(config);
     String runId = tenant + "/" + d.name() + "/local-" + UUID.randomUUID();
     try (RetrievalNode node = RetrievalNode.start(config, "run")) {
-      NodeEffects live =
-          new NodeEffects(
-              runId,
-              tenant,
-              node.agents(),
-              node.retrieval(),
-              hosts,
-              config.getBoolean("tramontane.workflows.http.allow-private-networks"));
+      List<CallHandler> calls =
+          new java.util.ArrayList<>(
+              TramontaneServer.workflowCalls(node.agents(), node.retrieval()));
+      calls.add(HttpCall.fromConfig(withHosts));
+      NodeEffects live = new NodeEffects(runId, tenant, calls);
       Replay.Live printing =
           new Replay.Live() {
             @Override

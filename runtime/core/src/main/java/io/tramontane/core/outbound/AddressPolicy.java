@@ -1,4 +1,4 @@
-package io.tramontane.agents.tool;
+package io.tramontane.core.outbound;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,4 +1,4 @@
-package io.tramontane.agents.tool;
+package io.tramontane.core.outbound;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.tramontane.agents.tool;
+package io.tramontane.core.outbound;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

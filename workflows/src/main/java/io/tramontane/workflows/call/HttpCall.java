@@ -1,0 +1,148 @@
+package io.tramontane.workflows.call;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import io.tramontane.core.audit.Audit;
+import io.tramontane.core.outbound.OutboundException;
+import io.tramontane.core.outbound.OutboundHttp;
+import io.tramontane.core.outbound.OutboundPolicy;
+import io.tramontane.core.outbound.PinnedHttpExchange;
+import io.tramontane.workflows.run.WorkflowError;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code call: http}, through the platform's one outbound-HTTP component ({@link OutboundHttp} with
+ * the {@value #KEY} policy: allowlist of hosts and ports, every resolved address checked, the
+ * connection pinned to the vetted address, TLS verified against the host name, redirects as the
+ * policy says, size and time caps). The run's idempotency key goes on every request; a JSON body
+ * gets {@code Content-Type: application/json}; a JSON answer is parsed, any other text is returned
+ * as a string. Refusals are audited with the host, never the URL.
+ */
+public final class HttpCall implements CallHandler {
+
+  /** The configuration block of the policy. */
+  public static final String KEY = "tramontane.workflows.http";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
+
+  private final OutboundHttp http;
+
+  public HttpCall(OutboundHttp http) {
+    this.http = http;
+  }
+
+  /** With the policy under {@value #KEY} in {@code config}. */
+  public static HttpCall fromConfig(Config config) {
+    return new HttpCall(new OutboundHttp(OutboundPolicy.fromConfig(config, KEY)));
+  }
+
+  @Override
+  public String function() {
+    return "http";
+  }
+
+  @Override
+  public JsonNode call(Call call, JsonNode with) {
+    String ref = call.task();
+    JsonNode endpoint = with.path("endpoint");
+    String url = endpoint.isTextual() ? endpoint.asText() : endpoint.path("uri").asText();
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new WorkflowError(WorkflowError.RUNTIME, 400, "Bad endpoint", url, ref);
+    }
+    String method = with.path("method").asText("get").toUpperCase(Locale.ROOT);
+    JsonNode body = with.get("body");
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    headers.add(Map.entry("Idempotency-Key", call.idempotencyKey()));
+    boolean contentType = false;
+    for (Map.Entry<String, JsonNode> h : with.path("headers").properties()) {
+      String name = h.getKey();
+      String value = h.getValue().asText();
+      Optional<String> refusal = OutboundHttp.headerRefusal(name, value);
+      if (refusal.isPresent()) {
+        throw new WorkflowError(WorkflowError.RUNTIME, 400, "Bad header", refusal.get(), ref);
+      }
+      contentType |= "content-type".equalsIgnoreCase(name);
+      headers.add(Map.entry(name, value));
+    }
+    if (body != null && !body.isNull() && !body.isTextual() && !contentType) {
+      headers.add(Map.entry("Content-Type", "application/json"));
+    }
+    byte[] bytes =
+        body == null || body.isNull()
+            ? (BODY_METHODS.contains(method) ? new byte[0] : null)
+            : (body.isTextual() ? body.asText() : body.toString()).getBytes(StandardCharsets.UTF_8);
+    PinnedHttpExchange.Response response;
+    try {
+      response = http.send(new OutboundHttp.Request(method, uri, headers, bytes));
+    } catch (OutboundException e) {
+      throw failure(call, method, e);
+    }
+    String host = OutboundHttp.hostOf(uri);
+    if (response.truncated()) {
+      throw new WorkflowError(
+          WorkflowError.COMMUNICATION,
+          502,
+          "Response too large",
+          "more than "
+              + http.policy().maxResponseBytes()
+              + " bytes ("
+              + KEY
+              + ".max-response-bytes)",
+          ref);
+    }
+    if (response.status() >= 400) {
+      throw new WorkflowError(
+          WorkflowError.COMMUNICATION,
+          response.status(),
+          "HTTP " + response.status(),
+          method + " " + host,
+          ref);
+    }
+    String text = new String(response.body(), StandardCharsets.UTF_8);
+    try {
+      return text.isBlank() ? JSON.nullNode() : JSON.readTree(text);
+    } catch (IOException notJson) {
+      return JSON.getNodeFactory().textNode(text);
+    }
+  }
+
+  private static WorkflowError failure(Call call, String method, OutboundException e) {
+    if (e.refused()) {
+      Audit.refused(
+          "workflow http refused",
+          Audit.field("run", call.runId()),
+          Audit.field("task", call.task()),
+          Audit.field("host", e.host()),
+          Audit.field("reason", e.getMessage()));
+    }
+    String detail = method + " " + e.host() + ": " + e.getMessage();
+    return switch (e.kind()) {
+      case BAD_REQUEST ->
+          new WorkflowError(WorkflowError.RUNTIME, 400, "Bad request", detail, call.task());
+      case HOST_REFUSED ->
+          new WorkflowError(
+              WorkflowError.COMMUNICATION, 403, "Host not allowed", e.getMessage(), call.task());
+      case ADDRESS_REFUSED ->
+          new WorkflowError(
+              WorkflowError.COMMUNICATION, 403, "Address not allowed", e.getMessage(), call.task());
+      case UNKNOWN_HOST ->
+          new WorkflowError(
+              WorkflowError.COMMUNICATION, 503, "Unknown host", e.host(), call.task());
+      case TIMED_OUT, TLS, FAILED, REDIRECT ->
+          new WorkflowError(WorkflowError.COMMUNICATION, 503, "Unreachable", detail, call.task());
+    };
+  }
+}

@@ -1,0 +1,71 @@
+package io.tramontane.workflows.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tramontane.core.event.PlatformEvent;
+import io.tramontane.core.event.PlatformEvents;
+import io.tramontane.workflows.run.Replay;
+import io.tramontane.workflows.run.WorkflowError;
+import java.time.Instant;
+import java.util.concurrent.CompletionException;
+import java.util.function.UnaryOperator;
+
+/**
+ * A run's effects with {@code emit} publishing a platform event first (id: run and effect key;
+ * source {@code tramontane://workflow/<workflow>/<run>} unless the task gives one); everything else
+ * goes to the wrapped effects.
+ */
+final class EmittingEffects implements Replay.Live {
+
+  private final String runId;
+  private final Replay.Live live;
+  private final PlatformEvents events;
+
+  EmittingEffects(String runId, Replay.Live live, PlatformEvents events) {
+    this.runId = runId;
+    this.live = live;
+    this.events = events;
+  }
+
+  @Override
+  public JsonNode call(String key, String function, JsonNode with) {
+    return live.call(key, function, with);
+  }
+
+  @Override
+  public void emit(String key, JsonNode event) {
+    JsonNode with = event.path("with");
+    String[] parts = runId.split("/", 3);
+    PlatformEvent e =
+        new PlatformEvent(
+            runId + "/" + key,
+            with.hasNonNull("source")
+                ? with.get("source").asText()
+                : "tramontane://workflow/" + parts[1] + "/" + parts[2],
+            with.path("type").asText(null),
+            with.hasNonNull("subject") ? with.get("subject").asText() : null,
+            Instant.now(),
+            parts[0],
+            with.has("data") ? with.get("data").toString() : null);
+    try {
+      events.publish(e).toCompletableFuture().join();
+    } catch (CompletionException ex) {
+      throw new WorkflowError(
+          WorkflowError.COMMUNICATION,
+          503,
+          "Emit failed",
+          "the event could not be stored: " + ex.getCause().getMessage(),
+          key);
+    }
+    live.emit(key, event);
+  }
+
+  @Override
+  public JsonNode listen(String key, JsonNode to, Instant deadline, UnaryOperator<JsonNode> view) {
+    return live.listen(key, to, deadline, view);
+  }
+
+  @Override
+  public void sleepUntil(Instant instant) {
+    live.sleepUntil(instant);
+  }
+}
