@@ -59,6 +59,8 @@ public final class Main implements Runnable {
     for (PluginCommand plugin : ServiceLoader.load(PluginCommand.class)) {
       cli.addSubcommand(plugin);
     }
+    versionEverywhere(cli);
+    cli.setParameterExceptionHandler(new UsageErrors());
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
@@ -84,6 +86,12 @@ public final class Main implements Runnable {
           return 1;
         });
     return cli.execute(args);
+  }
+
+  /** {@code tramontane <any command> -V} prints the product's version, as {@code tramontane -V}. */
+  private static void versionEverywhere(CommandLine command) {
+    command.getCommandSpec().versionProvider(new VersionCommand.Provider());
+    command.getSubcommands().values().forEach(Main::versionEverywhere);
   }
 
   /**
