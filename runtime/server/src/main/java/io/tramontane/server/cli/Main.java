@@ -16,6 +16,11 @@ import picocli.CommandLine.Command;
     name = "tramontane",
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
+    footer = {
+      "",
+      "Benchmarks: ./tramontane bench --help (module runtime/bench, on the launcher's classpath"
+          + " for bench only)."
+    },
     description =
         "On-premise agent platform: signed webhooks, document retrieval, workflows, agents.",
     subcommands = {
