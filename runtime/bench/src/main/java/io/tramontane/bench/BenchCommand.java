@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       JournalBench.class,
       WebhookBench.class,
       WorkflowBench.class,
+      ImapBench.class,
       RecoveryBench.class
     })
 public final class BenchCommand implements Runnable, PluginCommand {

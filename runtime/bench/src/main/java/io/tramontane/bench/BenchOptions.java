@@ -25,8 +25,9 @@ final class BenchOptions {
       names = "--db",
       paramLabel = "h2|postgres|both",
       description =
-          "Journal database(s) to measure (default: ${DEFAULT-VALUE}). PostgreSQL comes from"
-              + " TRAMONTANE_DB_URL, TRAMONTANE_DB_USER and TRAMONTANE_DB_PASSWORD.")
+          "Journal database(s) to measure (default: both for journal and recovery, h2 for the"
+              + " others). PostgreSQL comes from TRAMONTANE_DB_URL, TRAMONTANE_DB_USER and"
+              + " TRAMONTANE_DB_PASSWORD.")
   String db;
 
   @Option(

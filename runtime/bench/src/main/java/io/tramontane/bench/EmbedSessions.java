@@ -65,12 +65,12 @@ final class EmbedSessions {
 
   static List<Row> measure(
       InferenceSettings base,
-      List<EmbedBench.Variant> variants,
-      EmbedBench.Plan plan,
+      List<EmbedResults.Variant> variants,
+      EmbedResults.Plan plan,
       PrintWriter progress)
       throws Exception {
     List<Row> rows = new ArrayList<>();
-    for (EmbedBench.Variant v : variants) {
+    for (EmbedResults.Variant v : variants) {
       EmbedBench.say(
           progress,
           "%s: session options, loading %d combinations...",
@@ -123,7 +123,7 @@ final class EmbedSessions {
                 progress,
                 "  %s %s: raw %.1f/s, callers %.1f/s, bulk %.1f/s",
                 v.label,
-                EmbedBench.sessionLine(c.session()),
+                EmbedTables.sessionLine(c.session()),
                 c.raws().getLast(),
                 c.callers().getLast(),
                 c.bulks().getLast());
@@ -220,7 +220,7 @@ final class EmbedSessions {
     }
     t.note(
         "≈ default: the shipped defaults ("
-            + EmbedBench.sessionLine(current)
+            + EmbedTables.sessionLine(current)
             + "; intra-op 0 lets ORT use one thread per physical core, "
             + nproc
             + " here).");

@@ -2,30 +2,15 @@ package io.tramontane.bench;
 
 import io.tramontane.inference.Priority;
 import io.tramontane.inference.TextEmbedding;
-import io.tramontane.retrieval.chunk.Block;
 import io.tramontane.retrieval.chunk.Chunker;
 import io.tramontane.retrieval.chunk.Piece;
-import io.tramontane.retrieval.index.Chunk;
 import io.tramontane.retrieval.index.CollectionIndex;
 import io.tramontane.retrieval.parse.DocumentParser;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.IntFunction;
-import org.apache.lucene.analysis.standard.StandardAnalyzer;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.TextField;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.store.FSDirectory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -172,28 +157,31 @@ public final class IngestBench implements Callable<Integer> {
 
       say(progress, "warming up on %d documents...", plan.warmupDocuments());
       List<RetrievalCorpus.Document> warm = textSet.subList(0, plan.warmupDocuments());
-      plainLucene(scratch.resolve("warm-plain"), warm);
+      IngestTextPath.plainLucene(scratch.resolve("warm-plain"), warm);
       List<List<Piece>> warmPieces = new ArrayList<>();
-      textPath(scratch.resolve("warm-text"), warm, parser, chunker, dimension, warmPieces);
+      IngestTextPath.textPath(
+          scratch.resolve("warm-text"), warm, parser, chunker, dimension, warmPieces);
       node.inference.embedAll(model, texts(warmPieces), Priority.BULK).toCompletableFuture().join();
 
       say(progress, "plain Lucene: %d documents...", textSet.size());
       long t0 = System.nanoTime();
-      plainLucene(scratch.resolve("plain"), textSet);
+      IngestTextPath.plainLucene(scratch.resolve("plain"), textSet);
       double plainSeconds = EmbedBench.seconds(t0);
       rows.add(row(Route.PLAIN_LUCENE, textSet, textSet.size(), plainSeconds, null, null));
 
       say(progress, "text path, constant vector: %d documents...", textSet.size());
       List<List<Piece>> pieces = new ArrayList<>();
       double[] stages =
-          textPath(scratch.resolve("text-constant"), textSet, parser, chunker, dimension, pieces);
+          IngestTextPath.textPath(
+              scratch.resolve("text-constant"), textSet, parser, chunker, dimension, pieces);
       long chunks = pieces.stream().mapToLong(List::size).sum();
       double textSeconds = stages[0] + stages[1] + stages[2];
       Row plain = rows.getFirst();
       rows.add(row(Route.TEXT_CONSTANT, textSet, chunks, textSeconds, plain, Route.PLAIN_LUCENE));
 
       say(progress, "text path, random vectors: indexing %d chunks...", chunks);
-      double randomIndex = indexRandom(scratch.resolve("text-random"), textSet, pieces, dimension);
+      double randomIndex =
+          IngestTextPath.indexRandom(scratch.resolve("text-random"), textSet, pieces, dimension);
       rows.add(
           row(
               Route.TEXT_RANDOM,
@@ -252,7 +240,7 @@ public final class IngestBench implements Callable<Integer> {
     }
   }
 
-  private static List<String> texts(List<List<Piece>> pieces) {
+  static List<String> texts(List<List<Piece>> pieces) {
     List<String> out = new ArrayList<>();
     for (List<Piece> doc : pieces) {
       for (Piece p : doc) {
@@ -262,7 +250,7 @@ public final class IngestBench implements Callable<Integer> {
     return out;
   }
 
-  private static Row row(
+  static Row row(
       Route route,
       List<RetrievalCorpus.Document> docs,
       long chunks,
@@ -283,115 +271,6 @@ public final class IngestBench implements Callable<Integer> {
         chunks / seconds,
         baseline == null ? null : perSecond / baseline.documentsPerSecond(),
         baselineRoute == null ? null : baselineRoute.label);
-  }
-
-  /** Plain Lucene: one TextField (stored) and an id per document, one commit, one thread. */
-  static void plainLucene(Path dir, List<RetrievalCorpus.Document> docs) throws IOException {
-    try (FSDirectory directory = FSDirectory.open(dir);
-        IndexWriter writer =
-            new IndexWriter(directory, new IndexWriterConfig(new StandardAnalyzer()))) {
-      for (RetrievalCorpus.Document d : docs) {
-        Document doc = new Document();
-        doc.add(new StringField("id", d.id(), Field.Store.YES));
-        doc.add(new TextField("text", d.text(), Field.Store.YES));
-        writer.addDocument(doc);
-      }
-      writer.commit();
-    }
-  }
-
-  /**
-   * Our text path on one thread: parse, chunk with the model's tokenizer, and replace the
-   * document's chunks in a {@link CollectionIndex} with a constant unit vector in place of an
-   * embedding; one commit at the end. Fills {@code pieces} with each document's chunks and returns
-   * the seconds spent parsing, chunking and indexing.
-   */
-  static double[] textPath(
-      Path dir,
-      List<RetrievalCorpus.Document> docs,
-      DocumentParser parser,
-      Chunker chunker,
-      int dimension,
-      List<List<Piece>> pieces) {
-    float[] constant = new float[dimension];
-    constant[0] = 1;
-    long parse = 0;
-    long chunk = 0;
-    long index = 0;
-    try (CollectionIndex target = CollectionIndex.open("bench-text", dir)) {
-      for (RetrievalCorpus.Document d : docs) {
-        long t0 = System.nanoTime();
-        List<Block> blocks = BenchRetrieval.blocks(parser, d);
-        long t1 = System.nanoTime();
-        List<Piece> ps = chunker.chunk(blocks);
-        long t2 = System.nanoTime();
-        target.replace(BenchRetrieval.TENANT, chunks(d, ps, i -> constant));
-        long t3 = System.nanoTime();
-        parse += t1 - t0;
-        chunk += t2 - t1;
-        index += t3 - t2;
-        pieces.add(ps);
-      }
-      long t0 = System.nanoTime();
-      target.commit(Map.of());
-      index += System.nanoTime() - t0;
-    }
-    return new double[] {parse / 1e9, chunk / 1e9, index / 1e9};
-  }
-
-  /**
-   * Indexes already-cut chunks with seeded random unit vectors: what the vector graph costs without
-   * an embedding model (random vectors are a hard case for HNSW). Returns seconds.
-   */
-  static double indexRandom(
-      Path dir, List<RetrievalCorpus.Document> docs, List<List<Piece>> pieces, int dimension) {
-    Random random = new Random(SEED);
-    long t0 = System.nanoTime();
-    try (CollectionIndex target = CollectionIndex.open("bench-random", dir)) {
-      for (int i = 0; i < docs.size(); i++) {
-        target.replace(
-            BenchRetrieval.TENANT,
-            chunks(docs.get(i), pieces.get(i), o -> unit(random, dimension)));
-      }
-      target.commit(Map.of());
-    }
-    return EmbedBench.seconds(t0);
-  }
-
-  private static float[] unit(Random random, int dimension) {
-    float[] v = new float[dimension];
-    double norm = 0;
-    for (int i = 0; i < dimension; i++) {
-      v[i] = (float) random.nextGaussian();
-      norm += (double) v[i] * v[i];
-    }
-    float scale = (float) (1 / Math.sqrt(norm));
-    for (int i = 0; i < dimension; i++) {
-      v[i] *= scale;
-    }
-    return v;
-  }
-
-  private static List<Chunk> chunks(
-      RetrievalCorpus.Document d, List<Piece> ps, IntFunction<float[]> vector) {
-    List<Chunk> out = new ArrayList<>(ps.size());
-    for (Piece p : ps) {
-      out.add(
-          new Chunk(
-              d.id(),
-              p.ordinal(),
-              "",
-              d.id(),
-              p.section(),
-              p.page(),
-              p.text(),
-              vector.apply(p.ordinal()),
-              Set.of(),
-              true,
-              "",
-              null));
-    }
-    return out;
   }
 
   static Table table(Report r) {

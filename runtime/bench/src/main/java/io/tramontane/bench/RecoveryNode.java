@@ -20,11 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.ClusterEvent;
-import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
@@ -145,7 +141,7 @@ public final class RecoveryNode {
     System.exit(code);
   }
 
-  private static int run(Path jobFile, Path configFile) throws Exception {
+  static int run(Path jobFile, Path configFile) throws Exception {
     Job job = JSON.readValue(jobFile.toFile(), Job.class);
     Config config = TramontaneConfig.load(Optional.of(configFile), Map.of());
     TramontaneSystem node = TramontaneSystem.start(config);
@@ -196,8 +192,8 @@ public final class RecoveryNode {
     }
   }
 
-  private static List<JournalLoad.Result> load(
-      TramontaneSystem node, ClusterSharding sharding, Job job) throws InterruptedException {
+  static List<JournalLoad.Result> load(TramontaneSystem node, ClusterSharding sharding, Job job)
+      throws InterruptedException {
     String output =
         JournalBench.outputFor(SerializationExtension.get(node.system().classicSystem()));
     JournalLoad load = new JournalLoad(sharding, JournalBench.TOOL, output, Duration.ofSeconds(10));
@@ -215,8 +211,7 @@ public final class RecoveryNode {
    * again until all answered from the survivors, then until the restarted host is Up. Each step's
    * outcome is written to the report as soon as it is known; the benchmark acts on it.
    */
-  private static void failover(
-      TramontaneSystem node, ClusterSharding sharding, Job job, NodeReport report)
+  static void failover(TramontaneSystem node, ClusterSharding sharding, Job job, NodeReport report)
       throws IOException, InterruptedException {
     FailoverPlan plan = job.failover();
     Map<String, Integer> byNode;
@@ -244,7 +239,8 @@ public final class RecoveryNode {
       return;
     }
     long killedAt = signal.get().killedAtMs();
-    MembershipWatch watch = new MembershipWatch(Cluster.get(node.system()), plan.members());
+    RecoveryMembership.MembershipWatch watch =
+        new RecoveryMembership.MembershipWatch(Cluster.get(node.system()), plan.members());
     Thread watcher = Thread.ofVirtual().name("recovery-bench-membership").start(watch);
     RecoveryCheck.Result check =
         RecoveryCheck.untilDeadline(
@@ -262,7 +258,7 @@ public final class RecoveryNode {
     FailoverReport answered =
         new FailoverReport(byNode, killedAt, answeringAt, check, membership, 0, problem);
     write(job, withFailover(report, answered));
-    long rejoinedAt = awaitMembers(node, plan.members(), plan.deadline());
+    long rejoinedAt = RecoveryMembership.awaitMembers(node, plan.members(), plan.deadline());
     String rejoinProblem =
         rejoinedAt > 0
             ? problem
@@ -279,7 +275,7 @@ public final class RecoveryNode {
                 byNode, killedAt, answeringAt, check, membership, rejoinedAt, rejoinProblem)));
   }
 
-  private static NodeReport withFailover(NodeReport r, FailoverReport failover) {
+  static NodeReport withFailover(NodeReport r, FailoverReport failover) {
     return new NodeReport(
         r.node(), r.readyAtMs(), r.recoveredAtMs(), r.recovery(), r.loads(), r.error(), failover);
   }
@@ -288,7 +284,7 @@ public final class RecoveryNode {
    * The benchmark entities per node ("host:port"), from the shard coordinator's allocation and the
    * entity-to-shard mapping sharding uses by default (hash of the id modulo the number of shards).
    */
-  private static Map<String, Integer> entitiesByNode(TramontaneSystem node, Job job)
+  static Map<String, Integer> entitiesByNode(TramontaneSystem node, Job job)
       throws ExecutionException, TimeoutException, InterruptedException {
     Duration timeout = Duration.ofSeconds(10);
     ShardRegion.ClusterShardingStats stats =
@@ -327,7 +323,7 @@ public final class RecoveryNode {
     return byNode;
   }
 
-  private static Optional<KillSignal> awaitSignal(Path signal, Duration timeout)
+  static Optional<KillSignal> awaitSignal(Path signal, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -343,69 +339,8 @@ public final class RecoveryNode {
     return Optional.empty();
   }
 
-  /** Polls this node's view of the cluster until interrupted; {@link #seen()} when it changed. */
-  private static final class MembershipWatch implements Runnable {
-    private final Cluster cluster;
-    private final int members;
-    private volatile long unreachableAt;
-    private volatile long downedAt;
-    private volatile long removedAt;
-
-    MembershipWatch(Cluster cluster, int members) {
-      this.cluster = cluster;
-      this.members = members;
-    }
-
-    @Override
-    public void run() {
-      while (!Thread.currentThread().isInterrupted()) {
-        ClusterEvent.CurrentClusterState state = cluster.state();
-        long now = System.currentTimeMillis();
-        if (unreachableAt == 0 && !state.getUnreachable().isEmpty()) {
-          unreachableAt = now;
-        }
-        List<Member> all = StreamSupport.stream(state.getMembers().spliterator(), false).toList();
-        if (downedAt == 0 && all.stream().anyMatch(m -> m.status() == MemberStatus.down())) {
-          downedAt = now;
-        }
-        if (removedAt == 0 && all.size() < members) {
-          removedAt = now;
-          downedAt = downedAt == 0 ? now : downedAt; // Down and removal between two polls
-        }
-        try {
-          TimeUnit.MILLISECONDS.sleep(20);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }
-
-    Membership seen() {
-      return new Membership(unreachableAt, downedAt, removedAt);
-    }
-  }
-
-  /** When this node saw {@code members} members Up and none unreachable; 0 if not in time. */
-  private static long awaitMembers(TramontaneSystem node, int members, Duration timeout)
-      throws InterruptedException {
-    Cluster cluster = Cluster.get(node.system());
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      ClusterEvent.CurrentClusterState state = cluster.state();
-      long up =
-          StreamSupport.stream(state.getMembers().spliterator(), false)
-              .filter(m -> m.status() == MemberStatus.up())
-              .count();
-      if (up == members && state.getUnreachable().isEmpty()) {
-        return System.currentTimeMillis();
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
-    return 0;
-  }
-
   /** Replaces the report file in one move, so the benchmark never reads half of it. */
-  private static void write(Job job, NodeReport report) throws IOException {
+  static void write(Job job, NodeReport report) throws IOException {
     Path target = Path.of(job.report());
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     JSON.writeValue(tmp.toFile(), report);

@@ -1,10 +1,7 @@
 package io.tramontane.bench;
 
-import io.tramontane.inference.Priority;
-import io.tramontane.inference.TextEmbedding;
 import io.tramontane.retrieval.index.Hit;
 import io.tramontane.retrieval.index.SearchMode;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,16 +19,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.FloatVectorValues;
-import org.apache.lucene.index.KnnVectorValues;
-import org.apache.lucene.index.LeafReader;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.store.FSDirectory;
-import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.QueryBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,7 +53,7 @@ public final class SearchBench implements Callable<Integer> {
   static final double TARGET_P99 = 1.5;
   static final double TARGET_RECALL = 0.95;
   static final long SEED = 20_261_202L;
-  private static final String MARKER = "bench-index.properties";
+  static final String MARKER = "bench-index.properties";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -229,7 +219,7 @@ public final class SearchBench implements Callable<Integer> {
           }
         }
         say(progress, "recall@%d: exact kNN over every stored vector...", K);
-        Recall recall = recall(node, reader, qs);
+        Recall recall = SearchRecall.recall(node, reader, qs);
         Report report =
             new Report(
                 NAME,
@@ -249,7 +239,7 @@ public final class SearchBench implements Callable<Integer> {
                 TARGET_P99,
                 TARGET_RECALL,
                 EmbedBench.seconds(started));
-        table(report).print(out);
+        SearchRecall.table(report).print(out);
         Path json = options.writeJson(NAME, report);
         out.printf("Finished in %.0f s. JSON: %s%n", report.elapsedSeconds(), json);
         out.flush();
@@ -263,7 +253,7 @@ public final class SearchBench implements Callable<Integer> {
     void search(int query) throws Exception;
   }
 
-  private static Searcher searcher(
+  static Searcher searcher(
       Route r, BenchRetrieval node, IndexSearcher plain, List<Query> parsed, List<String> qs) {
     return switch (r) {
       case PLAIN -> i -> plain.search(parsed.get(i), K);
@@ -273,7 +263,7 @@ public final class SearchBench implements Callable<Integer> {
     };
   }
 
-  private static List<Hit> ours(BenchRetrieval node, SearchMode mode, String q) {
+  static List<Hit> ours(BenchRetrieval node, SearchMode mode, String q) {
     return node.retrieval
         .search(BenchRetrieval.COLLECTION, BenchRetrieval.CALLER, mode, q, K)
         .toCompletableFuture()
@@ -284,7 +274,7 @@ public final class SearchBench implements Callable<Integer> {
    * Each client runs every query {@code rounds} times, starting at its own offset. Returns
    * queries/s over the wall time, then p50 and p99 latency in ms.
    */
-  private static double[] measure(Searcher s, int n, int clients, int rounds) throws Exception {
+  static double[] measure(Searcher s, int n, int clients, int rounds) throws Exception {
     long[][] latencies = new long[clients][n * rounds];
     long t0;
     List<Future<?>> futures = new ArrayList<>();
@@ -313,7 +303,7 @@ public final class SearchBench implements Callable<Integer> {
     return new double[] {all.length / seconds, percentile(all, 0.50), percentile(all, 0.99)};
   }
 
-  private static double percentile(long[] sortedNanos, double p) {
+  static double percentile(long[] sortedNanos, double p) {
     int i = (int) Math.ceil(p * sortedNanos.length) - 1;
     return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, i))] / 1e6;
   }
@@ -351,148 +341,6 @@ public final class SearchBench implements Callable<Integer> {
       out.add(String.join(" ", query));
     }
     return out;
-  }
-
-  /** A stored chunk vector and its identity (document id and ordinal). */
-  private record Stored(String key, float[] vector) {}
-
-  /** Field names of {@link io.tramontane.retrieval.index.CollectionIndex}'s chunk documents. */
-  private static final String DOC_ID = "doc_id";
-
-  private static final String ORDINAL = "ordinal";
-  private static final String VECTOR = "vector";
-
-  private static Recall recall(BenchRetrieval node, DirectoryReader reader, List<String> qs)
-      throws IOException {
-    List<Stored> stored = new ArrayList<>();
-    for (LeafReaderContext ctx : reader.leaves()) {
-      LeafReader leaf = ctx.reader();
-      FloatVectorValues values = leaf.getFloatVectorValues(VECTOR);
-      if (values == null) {
-        continue;
-      }
-      Bits live = leaf.getLiveDocs();
-      StoredFields fields = leaf.storedFields();
-      KnnVectorValues.DocIndexIterator it = values.iterator();
-      for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-        if (live != null && !live.get(doc)) {
-          continue;
-        }
-        var d = fields.document(doc);
-        stored.add(
-            new Stored(
-                d.get(DOC_ID) + "#" + d.getField(ORDINAL).numericValue().intValue(),
-                values.vectorValue(it.index()).clone()));
-      }
-    }
-    double sum = 0;
-    double min = 1;
-    for (String q : qs) {
-      float[] v =
-          node.inference
-              .embed(node.model(), q, Priority.INTERACTIVE)
-              .toCompletableFuture()
-              .join()
-              .vector();
-      List<Stored> sorted = new ArrayList<>(stored);
-      double[] scores = new double[sorted.size()];
-      Integer[] order = new Integer[sorted.size()];
-      for (int i = 0; i < scores.length; i++) {
-        scores[i] = TextEmbedding.cosine(v, sorted.get(i).vector());
-        order[i] = i;
-      }
-      Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
-      Set<String> exact = new HashSet<>();
-      for (int i = 0; i < Math.min(K, order.length); i++) {
-        exact.add(sorted.get(order[i]).key());
-      }
-      Set<String> ours = new HashSet<>();
-      for (Hit h : ours(node, SearchMode.KNN, q)) {
-        ours.add(h.documentId() + "#" + h.ordinal());
-      }
-      ours.retainAll(exact);
-      double r = exact.isEmpty() ? 1 : (double) ours.size() / exact.size();
-      sum += r;
-      min = Math.min(min, r);
-    }
-    return new Recall(qs.size(), stored.size(), sum / qs.size(), min);
-  }
-
-  static Table table(Report r) {
-    Table t =
-        new Table(
-            "P3 search — "
-                + r.chunks()
-                + " chunks of "
-                + r.plan().documents()
-                + " europarl documents, k="
-                + K
-                + ", "
-                + r.plan().queries()
-                + " queries × "
-                + r.plan().rounds()
-                + " round(s) per client"
-                + (r.quick() ? " (--quick)" : ""),
-            "clients · path",
-            "queries",
-            "QPS",
-            "p50",
-            "p99",
-            "QPS ÷ plain",
-            "p99 ÷ plain");
-    for (Row row : r.rows()) {
-      t.row(
-          row.clients() + " · " + row.path(),
-          String.format("%,d", row.queries()),
-          String.format("%,.1f", row.qps()),
-          Table.millis(row.p50Millis()),
-          Table.millis(row.p99Millis()),
-          row.qpsOverPlain() == null ? "-" : Table.ratio(row.qpsOverPlain()),
-          row.p99OverPlain() == null ? "-" : Table.ratio(row.p99OverPlain()));
-    }
-    for (Row row : r.rows()) {
-      if (row.path().equals(Route.BM25.label)) {
-        t.note(
-            String.format(
-                "BM25 at %d client(s): QPS %s (target ≥ %s: %s), p99 %s (target ≤ %s: %s).",
-                row.clients(),
-                Table.ratio(row.qpsOverPlain()),
-                Table.ratio(r.targetQps()),
-                row.qpsOverPlain() >= r.targetQps() ? "met" : "NOT met",
-                Table.ratio(row.p99OverPlain()),
-                Table.ratio(r.targetP99()),
-                row.p99OverPlain() <= r.targetP99() ? "met" : "NOT met"));
-      }
-    }
-    Recall rc = r.recall();
-    t.note(
-        String.format(
-            "recall@%d of the filtered HNSW kNN vs exact kNN over all %,d stored vectors: %.3f"
-                + " (worst query %.1f; target ≥ %.2f: %s).",
-            K,
-            rc.vectors(),
-            rc.recallAt10(),
-            rc.minRecall(),
-            r.targetRecall(),
-            rc.recallAt10() >= r.targetRecall() ? "met" : "NOT met"));
-    t.note(
-        "ours = Retrieval.search (tenant/ACL filter in the query, hits with stored fields and"
-            + " snippets, a hop to the blocking dispatcher; kNN and hybrid also embed the query on"
-            + " the interactive lane); plain = IndexSearcher.search(BM25 over text, k) on the same"
-            + " index, no filter, top docs only.");
-    t.note(
-        "queries: 2-3 words of ≥4 letters from a random indexed document (seed "
-            + r.seed()
-            + "), e.g. \""
-            + String.join(
-                "\", \"", r.sampleQueries().subList(0, Math.min(3, r.sampleQueries().size())))
-            + "\"; one warm-up pass per path first. Index "
-            + (r.indexReused()
-                ? "reused from an earlier run"
-                : String.format("built in %.0f s", r.indexBuildSeconds()))
-            + ".");
-    t.note(r.machine().line());
-    return t;
   }
 
   static void say(PrintWriter progress, String format, Object... args) {

@@ -152,7 +152,7 @@ public final class WebhookBench implements Callable<Integer> {
               runs,
               TARGET_RATIO,
               TARGET_P99_MS);
-      table(report).print(out);
+      WebhookTables.table(report).print(out);
       out.println("JSON: " + options.writeJson(NAME, report));
       out.flush();
       boolean lost =
@@ -235,7 +235,7 @@ public final class WebhookBench implements Callable<Integer> {
         deleted);
   }
 
-  private static DatabaseRun measure(
+  static DatabaseRun measure(
       Wrk wrk,
       TramontaneServer server,
       String label,
@@ -326,7 +326,7 @@ public final class WebhookBench implements Callable<Integer> {
    * The run's persistence ids once the journal stops growing: requests that were in flight when wrk
    * stopped are still being persisted for a moment.
    */
-  private static Set<String> settledJournal(TramontaneServer server, String pidPrefix)
+  static Set<String> settledJournal(TramontaneServer server, String pidPrefix)
       throws SQLException, InterruptedException {
     Set<String> ids = BenchNode.persistenceIds(server.node().database(), pidPrefix);
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -348,108 +348,9 @@ public final class WebhookBench implements Callable<Integer> {
         throws IOException, InterruptedException;
   }
 
-  private static String randomBase64(int bytes) {
+  static String randomBase64(int bytes) {
     byte[] b = new byte[bytes];
     new SecureRandom().nextBytes(b);
     return Base64.getEncoder().encodeToString(b);
-  }
-
-  static Table table(Report r) {
-    Table t =
-        new Table(
-            "P6 webhook — signed "
-                + r.bodyBytes()
-                + " B Standard Webhooks POST → dedup entity → journal → 202, wrk on loopback"
-                + (r.quick() ? " (--quick)" : ""),
-            "run",
-            "wrk -t/-c",
-            "seconds",
-            "requests",
-            "req/s",
-            "p50",
-            "p99",
-            "202",
-            "other");
-    for (DatabaseRun run : r.databases()) {
-      if (run.skipped() != null) {
-        t.row(run.database(), "-", "-", "-", "skipped", "-", "-", "-", "-");
-        continue;
-      }
-      row(t, run.database() + " · GET /health (baseline)", run.get(), false);
-      row(t, run.database() + " · POST /hooks/" + TRIGGER, run.post(), true);
-      row(t, run.database() + " · POST, reduced load", run.reduced(), true);
-    }
-    for (DatabaseRun run : r.databases()) {
-      if (run.skipped() != null) {
-        t.note(run.database() + ": skipped: " + run.skipped());
-        continue;
-      }
-      String p = run.database() + ": ";
-      t.note(
-          p
-              + "POST ÷ GET = "
-              + Table.ratio(run.postOverGet())
-              + " (target ≥ "
-              + Table.ratio(r.targetRatio())
-              + ": "
-              + (run.postOverGet() >= r.targetRatio() ? "met" : "NOT met")
-              + ")");
-      Wrk.Run q = run.reduced();
-      t.note(
-          p
-              + "p99 at reduced load ("
-              + q.connections()
-              + " connections, "
-              + Table.rate(q.perSecond())
-              + " req/s = "
-              + String.format("%.0f%%", 100 * q.perSecond() / run.post().perSecond())
-              + " of the max POST rate) = "
-              + Table.millis(q.p99Ms())
-              + " (target ≤ "
-              + Table.millis(r.targetP99Ms())
-              + " at half the max rate: "
-              + (q.p99Ms() <= r.targetP99Ms() ? "met" : "NOT met")
-              + ")");
-      JournalCheck j = run.journalCheck();
-      t.note(
-          p
-              + "journal check: "
-              + String.format("%,d", j.accepted())
-              + " × 202 (incl. warm-up), "
-              + String.format("%,d", j.acceptedFoundInJournal())
-              + " of them in the journal: "
-              + (j.ok() ? "match" : "MISMATCH — acknowledged deliveries are missing")
-              + "; journal rows "
-              + String.format("%,d", j.journalRows())
-              + " (+"
-              + (j.journalRows() - j.accepted())
-              + " in flight when wrk stopped, persisted but not counted)");
-      for (Wrk.Run w : List.of(run.get(), run.post(), run.reduced())) {
-        if (w.ranOutOfRequests()) {
-          t.note(p + "a wrk thread ran out of pre-signed requests; that run ended early.");
-        }
-        if (w.socketErrors() + w.timeouts() > 0) {
-          t.note(
-              p + w.socketErrors() + " socket errors, " + w.timeouts() + " timeouts in one run.");
-        }
-      }
-    }
-    t.note(
-        "wrk latencies are closed-loop (no coordinated-omission correction); 'other' = any status but 202.");
-    t.note(r.machine().line());
-    return t;
-  }
-
-  private static void row(Table t, String label, Wrk.Run w, boolean post) {
-    t.row(
-        label,
-        w.threads() + "/" + w.connections(),
-        String.format("%.1f", w.seconds()),
-        String.format("%,d", w.requests()),
-        Table.rate(w.perSecond()),
-        Table.millis(w.p50Ms()),
-        Table.millis(w.p99Ms()),
-        post ? String.format("%,d", w.accepted()) : "-",
-        post ? String.format("%,d", w.other()) : String.format("%,d", w.non2xx3xx()));
   }
 }

@@ -29,8 +29,8 @@ class RecoveryBenchClusterIT {
   @Test
   void threeFreshNodesRecoverEveryEntity(@TempDir Path dir) throws Exception {
     TestDatabase db = TestDatabase.postgres(Files.createDirectories(dir.resolve("data")));
-    RecoveryBench.Plan plan =
-        new RecoveryBench.Plan(
+    RecoveryResults.Plan plan =
+        new RecoveryResults.Plan(
             200,
             5,
             3,
@@ -42,7 +42,7 @@ class RecoveryBenchClusterIT {
             Duration.ofMinutes(1),
             true);
     StringWriter progress = new StringWriter();
-    RecoveryBench.Report report =
+    RecoveryResults.Report report =
         RecoveryBench.measure(
             plan,
             true,
@@ -51,10 +51,10 @@ class RecoveryBenchClusterIT {
             db.overrides(),
             new PrintWriter(progress, true));
 
-    RecoveryBench.DatabaseRun run = report.databases().getFirst();
+    RecoveryResults.DatabaseRun run = report.databases().getFirst();
     assertNull(run.skipped(), run.skipped());
     assertEquals(2, run.coldStarts().size(), progress.toString());
-    for (RecoveryBench.ColdStart c : run.coldStarts()) {
+    for (RecoveryResults.ColdStart c : run.coldStarts()) {
       assertTrue(c.verified(), c + "\n" + progress);
       assertEquals(1_000, c.recovery().eventsReplayed());
       assertEquals(c.nodes(), c.nodeLaunchToReadyMs().size());
@@ -62,9 +62,9 @@ class RecoveryBenchClusterIT {
       assertTrue(c.loads().getFirst().events() > 0, c.toString());
     }
     assertNull(run.coldStarts().get(0).failover(), "no failover on a single node");
-    RecoveryBench.ColdStart cluster = run.coldStarts().get(1);
+    RecoveryResults.ColdStart cluster = run.coldStarts().get(1);
     assertEquals(3, cluster.nodes());
-    RecoveryBench.Failover failover = cluster.failover();
+    RecoveryResults.Failover failover = cluster.failover();
     assertTrue(failover != null && failover.verified(), cluster + "\n" + progress);
     assertEquals(3, failover.killedNode());
     assertEquals(1_000, failover.check().eventsReplayed(), failover.toString());

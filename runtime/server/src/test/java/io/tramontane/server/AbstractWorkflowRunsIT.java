@@ -256,9 +256,11 @@ abstract class AbstractWorkflowRunsIT {
       assertEquals(0, list.exit(), list.err());
       assertTrue(list.out().lines().anyMatch(l -> l.matches("a1 +completed .*")), list.out());
       assertTrue(list.out().lines().anyMatch(l -> l.matches("a2 +running .*")), list.out());
+      // Another tenant's workflow is unknown to globex: exit 2, and nothing of acme is named.
       Cli none = runs(server, TestServer.GLOBEX_KEY, "list", "approval");
-      assertEquals(0, none.exit(), none.err());
-      assertTrue(none.out().startsWith("No runs of workflow 'approval'"), none.out());
+      assertEquals(2, none.exit(), none.out());
+      assertTrue(none.err().contains("no workflow 'approval' is deployed"), none.err());
+      assertFalse(none.err().contains("refuse"), none.err());
 
       Cli show = runs(server, ACME, "show", "approval", "a1");
       assertEquals(0, show.exit(), show.err());

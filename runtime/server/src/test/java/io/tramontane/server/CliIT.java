@@ -26,18 +26,37 @@ class CliIT {
 
   @Test
   void demoWalksThroughASignedWebhookOnTheEmbeddedDefaults(@TempDir Path dir) {
-    Run r =
-        run(
-            "demo",
-            "--exit",
-            "--port",
-            "0",
-            "--cluster-port",
-            "0",
-            "--data-dir",
-            dir.toString(),
-            "--corpus",
-            HANDBOOK.toString());
+    // The server's log lines go to a file during the demo: the console shows the walk-through.
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    System.setOut(new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
+    Run r;
+    try {
+      r =
+          run(
+              "demo",
+              "--exit",
+              "--port",
+              "0",
+              "--cluster-port",
+              "0",
+              "--data-dir",
+              dir.toString(),
+              "--corpus",
+              HANDBOOK.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+    String logged = console.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertFalse(logged.matches("(?s).*\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (INFO|WARN) .*"), logged);
+    assertTrue(r.out().contains("Server log: " + dir.resolve("server.log")), r.out());
+    // The demo key can try the README's workflow and agent commands, and says so.
+    assertTrue(
+        r.out()
+            .matches("(?s).*API key: .*scopes: .*workflows:read workflows:write workflows:run.*"),
+        r.out());
+    // Every curl it prints can be pasted as is: no file that does not exist.
+    assertFalse(r.out().contains("@notes.txt"), r.out());
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("POST /hooks/demo -> 202"), r.out());
     assertTrue(r.out().contains("\"duplicate\":true"), r.out());

@@ -73,7 +73,8 @@ final class AskCommand implements Callable<Integer> {
       overrides.put("tramontane.agents.tenant", tenant); // the directory's agents are --tenant's
     }
     String sessionId = session != null ? session : "cli-" + UUID.randomUUID();
-    try (RetrievalNode node = RetrievalNode.start(options.load(overrides), "ask")) {
+    try (RetrievalNode node =
+        RetrievalNode.start(options.load(overrides), "ask", spec.commandLine().getErr())) {
       Agents agents = node.agents();
       Agents.Answer answer =
           agents

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** Options shared by the commands that start a node. */
+/** Options shared by the commands that start a node (the HTTP port is serve's alone). */
 final class ConfigOptions {
 
   @Option(
@@ -16,12 +16,6 @@ final class ConfigOptions {
       paramLabel = "FILE",
       description = "HOCON file layered over the defaults (see README, Configuration).")
   Path config;
-
-  @Option(
-      names = "--port",
-      paramLabel = "PORT",
-      description = "HTTP port (tramontane.server.port, env TRAMONTANE_HTTP_PORT).")
-  Integer port;
 
   @Option(
       names = "--data-dir",
@@ -37,9 +31,6 @@ final class ConfigOptions {
 
   Config load(Map<String, Object> extra) {
     Map<String, Object> overrides = new HashMap<>(extra);
-    if (port != null) {
-      overrides.put("tramontane.server.port", port);
-    }
     if (dataDir != null) {
       overrides.put("tramontane.data-dir", dataDir.toString());
     }

@@ -1,14 +1,7 @@
 package io.tramontane.server.cli;
 
 import com.typesafe.config.Config;
-import io.tramontane.agents.Agents;
-import io.tramontane.inference.InferenceRuntime;
 import io.tramontane.intake.signature.StandardWebhooksScheme;
-import io.tramontane.retrieval.Retrieval;
-import io.tramontane.retrieval.index.Caller;
-import io.tramontane.retrieval.index.Hit;
-import io.tramontane.retrieval.index.SearchMode;
-import io.tramontane.retrieval.ingest.SourceDocument;
 import io.tramontane.server.TramontaneServer;
 import io.tramontane.server.http.HttpEdge;
 import java.io.IOException;
@@ -26,10 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -72,6 +63,29 @@ final class DemoCommand implements Callable<Integer> {
           "Folder kept in sync by the demo's file-system connector (default: ${DEFAULT-VALUE}).")
   Path corpus = Path.of("examples", "handbook");
 
+  /**
+   * Every scope the walk-through and the README's examples use (workflows, agents, documents,
+   * connectors, events, cluster), except {@code principals:assert}: the demo key acts as no user.
+   */
+  static final List<String> SCOPES =
+      List.of(
+          HttpEdge.SCOPE_DELIVERIES_READ,
+          HttpEdge.SCOPE_TRIGGERS_READ,
+          "documents:read",
+          "documents:write",
+          "search",
+          "agents:read",
+          "agents:write",
+          "agents:use",
+          "agents:approve",
+          "workflows:read",
+          "workflows:write",
+          "workflows:run",
+          "events:publish",
+          "connectors:read",
+          "connectors:write",
+          "cluster:read");
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -79,6 +93,14 @@ final class DemoCommand implements Callable<Integer> {
     Files.createDirectories(dir);
     Path hookSecret = secretFile(dir.resolve("hook-secret"), () -> "whsec_" + randomBase64(24));
     Path apiKey = secretFile(dir.resolve("api-key"), () -> "demo_" + randomHex(24));
+    Path log = dir.resolve("server.log");
+    Runnable consoleLog = DemoLog.toFile(log);
+    if (consoleLog != null) {
+      out.println("Server log: " + log + " (the console shows the walk-through).");
+    }
+    out.println(
+        "API key: $(cat " + apiKey + "), tenant 'demo', scopes: " + String.join(" ", SCOPES));
+    out.flush();
 
     // Step 7's callback receiver, and the workflow that posts to it.
     DemoCallback callback = DemoCallback.start();
@@ -124,23 +146,7 @@ final class DemoCommand implements Callable<Integer> {
                     "scheme", "standard-webhooks",
                     "secrets", List.of("file:" + hookSecret)),
             "tramontane.server.api-keys.demo",
-                Map.of(
-                    "tenant",
-                    "demo",
-                    "scopes",
-                    List.of(
-                        HttpEdge.SCOPE_DELIVERIES_READ,
-                        HttpEdge.SCOPE_TRIGGERS_READ,
-                        "documents:read",
-                        "documents:write",
-                        "search",
-                        "agents:read",
-                        "agents:use",
-                        "agents:approve",
-                        "connectors:read",
-                        "connectors:write"),
-                    "key",
-                    "file:" + apiKey)));
+                Map.of("tenant", "demo", "scopes", SCOPES, "key", "file:" + apiKey)));
     if (clusterPort != null) {
       overrides.put("tramontane.cluster.port", clusterPort);
     }
@@ -167,7 +173,7 @@ final class DemoCommand implements Callable<Integer> {
           apiKey,
           hookSecret,
           callback);
-      showConnector(out, server, withCorpus ? folder : null, apiKey);
+      DemoSteps.showConnector(out, server, withCorpus ? folder : null, corpus, apiKey);
       if (exit) {
         Thread.sleep(1500); // let the feed print the delivery
         subscription.stop();
@@ -183,6 +189,10 @@ final class DemoCommand implements Callable<Integer> {
     } catch (RuntimeException | IOException | InterruptedException e) {
       server.close();
       throw e;
+    } finally {
+      if (consoleLog != null) {
+        consoleLog.run();
+      }
     }
   }
 
@@ -247,9 +257,9 @@ final class DemoCommand implements Callable<Integer> {
             + st.statusCode()
             + " "
             + st.body());
-    showRetrieval(out, server);
-    showAgent(out, server);
-    showWorkflow(out, port, secret, callback);
+    DemoSteps.showRetrieval(out, server);
+    DemoSteps.showAgent(out, server);
+    DemoSteps.showWorkflow(out, port, secret, callback);
     out.println();
     out.println("Do it yourself with openssl and curl (examples/webhooks has the scripts):");
     out.println(
@@ -273,167 +283,11 @@ final class DemoCommand implements Callable<Integer> {
     out.println(
         "  curl -s -H \"Authorization: Bearer $(cat "
             + apiKey
-            + ")\" -X PUT -H 'Content-Type: text/plain' --data-binary @notes.txt \""
+            + ")\" -X PUT -H 'Content-Type: text/plain'"
+            + " --data-binary 'The office is closed on 24 December.' \""
             + base
             + "/collections/demo/documents?id=notes.txt&public=true\"");
     out.flush();
-  }
-
-  /**
-   * The shipped embedding model and the retrieval pipeline, on this machine, with nothing
-   * downloaded: three short documents are ingested (parsed, chunked, embedded, logged, indexed) and
-   * searched in hybrid mode.
-   */
-  private static void showRetrieval(PrintWriter out, TramontaneServer server) {
-    Map<String, String> documents = new LinkedHashMap<>();
-    documents.put("invoices.txt", "Invoices are paid within 30 days of receipt by bank transfer.");
-    documents.put(
-        "sailings.txt", "The cargo ship leaves Marseille for Genoa every Tuesday at dawn.");
-    documents.put("leave.txt", "Employees book their annual leave in the HR portal.");
-    String query = "When will my invoice be paid?";
-    long started = System.nanoTime();
-    Retrieval retrieval = server.retrieval();
-    for (Map.Entry<String, String> d : documents.entrySet()) {
-      retrieval
-          .ingestion()
-          .ingest(
-              SourceDocument.of(
-                  "demo",
-                  "demo",
-                  d.getKey(),
-                  Set.of(),
-                  true,
-                  d.getKey(),
-                  d.getValue().getBytes(StandardCharsets.UTF_8)))
-          .toCompletableFuture()
-          .join();
-    }
-    retrieval.awaitIndexed("demo").toCompletableFuture().join();
-    List<Hit> hits =
-        retrieval
-            .search("demo", new Caller("demo", Set.of()), SearchMode.HYBRID, query, 3)
-            .toCompletableFuture()
-            .join();
-    InferenceRuntime.ModelInfo model =
-        server.inference().model(retrieval.settings().embeddingModel());
-    out.printf(
-        "5. Shipped model         %s (%d dimensions) on %s; 3 documents ingested and searched in"
-            + " %d ms; \"%s\" ranks:%n",
-        model.name(),
-        model.dimension(),
-        model.device(),
-        (System.nanoTime() - started) / 1_000_000,
-        query);
-    for (Hit h : hits) {
-      out.printf("     %d. %s  (%s)%n", h.rank(), h.text(), h.documentId());
-    }
-  }
-
-  /**
-   * A signed webhook on the {@code tickets} trigger starts the {@code demo-ticket} workflow, which
-   * asks the demo agent and posts the cited answer to a callback on loopback.
-   */
-  private static void showWorkflow(PrintWriter out, int port, String secret, DemoCallback callback)
-      throws IOException, InterruptedException {
-    String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
-    long ts = Instant.now().getEpochSecond();
-    String body = "{\"ticket\": {\"id\": 42, \"question\": \"When will my invoice be paid?\"}}";
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    HttpRequest hook =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hooks/tickets"))
-            .header("content-type", "application/json")
-            .header("webhook-id", id)
-            .header("webhook-timestamp", Long.toString(ts))
-            .header(
-                "webhook-signature",
-                StandardWebhooksScheme.sign(
-                    StandardWebhooksScheme.decodeSecret(secret), id, ts, bytes))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
-            .build();
-    HttpResponse<String> r =
-        HttpClient.newHttpClient().send(hook, HttpResponse.BodyHandlers.ofString());
-    String reply = callback.await(Duration.ofSeconds(60));
-    out.printf(
-        "7. Workflow 'demo-ticket'  POST /hooks/tickets -> %d; the run asked agent 'demo' and"
-            + " posted to the callback:%n     %s%n",
-        r.statusCode(),
-        reply == null
-            ? "(no callback within 60 s)"
-            : reply.length() > 300 ? reply.substring(0, 300) + "…" : reply);
-  }
-
-  /**
-   * The demo corpus, indexed by the {@code handbook} file-system connector: its status once the
-   * initial pass is done, and a search over what it brought.
-   */
-  private void showConnector(PrintWriter out, TramontaneServer server, Path folder, Path apiKey)
-      throws InterruptedException {
-    if (folder == null) {
-      out.printf(
-          "8. Folder connector      skipped: there is no folder %s here (--corpus <folder>)%n",
-          corpus);
-      out.flush();
-      return;
-    }
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    io.tramontane.connectors.ConnectorStatus st =
-        server.connectors().status("handbook").toCompletableFuture().join();
-    while (st.lastSuccess() == null && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      st = server.connectors().status("handbook").toCompletableFuture().join();
-    }
-    server.retrieval().awaitIndexed("handbook").toCompletableFuture().join();
-    String query = "how many days of holiday do I get";
-    List<Hit> hits =
-        server
-            .retrieval()
-            .search("handbook", new Caller("demo", Set.of()), SearchMode.HYBRID, query, 1)
-            .toCompletableFuture()
-            .join();
-    out.printf(
-        "8. Folder connector      %s -> collection 'handbook': %s, %d document(s) synced, %d"
-            + " failed; \"%s\" -> %s%n",
-        folder,
-        st.state(),
-        st.documentsSynced(),
-        st.itemsFailed(),
-        query,
-        hits.isEmpty() ? "-" : hits.getFirst().documentId());
-    out.println(
-        "     Add, edit or delete a file there: the connector's watch re-syncs it within a second.");
-    out.println(
-        "     curl -s -H \"Authorization: Bearer $(cat "
-            + apiKey
-            + ")\" http://127.0.0.1:"
-            + server.port()
-            + "/connectors/handbook");
-    out.flush();
-  }
-
-  /** An agent over the demo documents answers with citations, with no language model. */
-  private static void showAgent(PrintWriter out, TramontaneServer server) {
-    Agents agents = server.agents();
-    agents.define(
-        "demo",
-        "demo agent",
-        ("name: demo\n"
-                + "description: Answers from the demo documents.\n"
-                + "instructions: Answer from the documents and cite them.\n"
-                + "tools: [retrieve]\n"
-                + "collections: [demo]\n")
-            .getBytes(StandardCharsets.UTF_8));
-    Agents.Answer answer =
-        agents
-            .ask(
-                "demo", "demo", "demo-" + UUID.randomUUID(), "When is the ship to Genoa?", Set.of())
-            .toCompletableFuture()
-            .join();
-    String first = answer.text().lines().findFirst().orElse("");
-    out.printf(
-        "6. Agent 'demo' (no LLM)  \"When is the ship to Genoa?\" -> %d citation(s), first: %s%n",
-        answer.citations().size(),
-        answer.citations().isEmpty() ? "-" : answer.citations().getFirst().documentId());
-    out.println("     " + first);
   }
 
   private static Path secretFile(Path file, java.util.function.Supplier<String> generate)

@@ -95,7 +95,8 @@ final class IngestCommand implements Callable<Integer> {
     }
     long started = System.nanoTime();
     try (RetrievalNode node =
-        RetrievalNode.start(options.load(RetrievalNode.overrides()), "ingest")) {
+        RetrievalNode.start(
+            options.load(RetrievalNode.overrides()), "ingest", spec.commandLine().getErr())) {
       Retrieval retrieval = node.retrieval();
       Progress progress = new Progress(sources.size(), System.console() != null ? err : null);
       Semaphore inFlight =

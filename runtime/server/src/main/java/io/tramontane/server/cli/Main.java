@@ -16,6 +16,11 @@ import picocli.CommandLine.Command;
     name = "tramontane",
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
+    footer = {
+      "",
+      "Benchmarks: ./tramontane bench --help (module runtime/bench, on the launcher's classpath"
+          + " for bench only)."
+    },
     description =
         "On-premise agent platform: signed webhooks, document retrieval, workflows, agents.",
     subcommands = {
@@ -59,6 +64,8 @@ public final class Main implements Runnable {
     for (PluginCommand plugin : ServiceLoader.load(PluginCommand.class)) {
       cli.addSubcommand(plugin);
     }
+    versionEverywhere(cli);
+    cli.setParameterExceptionHandler(new UsageErrors());
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
@@ -84,6 +91,12 @@ public final class Main implements Runnable {
           return 1;
         });
     return cli.execute(args);
+  }
+
+  /** {@code tramontane <any command> -V} prints the product's version, as {@code tramontane -V}. */
+  private static void versionEverywhere(CommandLine command) {
+    command.getCommandSpec().versionProvider(new VersionCommand.Provider());
+    command.getSubcommands().values().forEach(Main::versionEverywhere);
   }
 
   /**

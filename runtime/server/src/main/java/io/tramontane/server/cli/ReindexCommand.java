@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
     name = "reindex",
     mixinStandardHelpOptions = true,
     description = {
-      "Throw a collection's local index away and rebuild it from the document log: no parsing,",
-      "no embedding. Use after index corruption, a lost disk, or a Lucene upgrade."
+      "Rebuild a collection's local index from the document log (no parsing, no embedding).",
+      "Use after index corruption, a lost disk, or a Lucene upgrade."
     })
 final class ReindexCommand implements Callable<Integer> {
 
@@ -32,7 +32,8 @@ final class ReindexCommand implements Callable<Integer> {
     Ingestion.checkName("collection", collection);
     long started = System.nanoTime();
     try (RetrievalNode node =
-        RetrievalNode.start(options.load(RetrievalNode.overrides()), "reindex")) {
+        RetrievalNode.start(
+            options.load(RetrievalNode.overrides()), "reindex", spec.commandLine().getErr())) {
       var progress = node.retrieval().reindex(collection).toCompletableFuture().join();
       out.printf(
           "Rebuilt collection '%s' from the log up to offset %d in %.1f s (%s).%n",

@@ -33,8 +33,9 @@ import picocli.CommandLine.Parameters;
     name = "replay",
     mixinStandardHelpOptions = true,
     description = {
-      "Replay a recorded agent session against the agent's current definition, without calling",
-      "any model or tool, and report where it would diverge (exit code 3 when it does)."
+      "Replay a recorded agent session against the agent's current definition.",
+      "No model or tool is called; reports where the session would diverge (exit code 3 when it",
+      "does)."
     })
 final class ReplayCommand implements Callable<Integer> {
 
@@ -79,6 +80,7 @@ final class ReplayCommand implements Callable<Integer> {
                 "replay",
                 holder -> RetrievalNode.advice("replay", holder))
             : null;
+    RetrievalNode.starting(spec.commandLine().getErr(), "replay", config, "reading the journal");
     Config local =
         ConfigFactory.parseMap(
                 Map.of(

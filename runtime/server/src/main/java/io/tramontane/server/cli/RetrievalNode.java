@@ -9,6 +9,7 @@ import io.tramontane.inference.InferenceRuntime;
 import io.tramontane.retrieval.Retrieval;
 import io.tramontane.server.DataDirLock;
 import io.tramontane.server.SearchRetrievers;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -49,18 +50,36 @@ final class RetrievalNode implements AutoCloseable {
    * Starts the node for {@code command} once the data directory is this process's: beside a running
    * server (or another offline command) it stops at once with one line saying what to do instead.
    */
-  static RetrievalNode start(Config config, String command) {
+  static RetrievalNode start(Config config, String command, PrintWriter err) {
     DataDirLock lock =
         DataDirLock.acquire(
             Path.of(config.getString("tramontane.data-dir")),
             command,
             holder -> advice(command, holder));
+    // After the lock: beside a running server the refusal stays the only line.
+    starting(err, command, config, "starting the local node and the embedding model");
     try {
       return start(config, lock);
     } catch (RuntimeException e) {
       lock.close();
       throw e;
     }
+  }
+
+  /**
+   * One line on stderr before the seconds a local node takes to start, so the user knows what is
+   * happening (stdout stays the command's output).
+   */
+  static void starting(PrintWriter err, String command, Config config, String what) {
+    err.println(
+        "tramontane "
+            + command
+            + ": opening "
+            + config.getString("tramontane.data-dir")
+            + ", "
+            + what
+            + "...");
+    err.flush();
   }
 
   /** What to do instead of running {@code command} while {@code holder} has the data directory. */

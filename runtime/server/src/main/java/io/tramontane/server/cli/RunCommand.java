@@ -40,8 +40,9 @@ import picocli.CommandLine.Parameters;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Validate a workflow file and run it locally, printing each call, wait and event, then the",
-      "output. Exit code 0 on success, 3 when the workflow raises an error, 2 when it is invalid."
+      "Validate a workflow file and run it here, printing each call, wait and event.",
+      "Then prints the output. Exit code 0 on success, 3 when the workflow raises an error, 2",
+      "when it is invalid."
     })
 final class RunCommand implements Callable<Integer> {
 
@@ -78,12 +79,7 @@ final class RunCommand implements Callable<Integer> {
     Main.quietLogs();
     PrintWriter out = spec.commandLine().getOut();
     Ingestion.checkName("tenant", tenant);
-    JsonNode in;
-    try {
-      in = JSON.readTree(input);
-    } catch (IOException e) {
-      throw new InvalidRequestException("--input is not valid JSON: " + e.getMessage());
-    }
+    JsonNode in = JsonArgument.parse("--input", input);
     if (!Files.isRegularFile(file)) {
       throw new InvalidRequestException("no such file: " + file);
     }
@@ -105,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
         com.typesafe.config.ConfigFactory.parseMap(Map.of(HttpCall.KEY + ".allowed-hosts", hosts))
             .withFallback(config);
     String runId = tenant + "/" + d.name() + "/local-" + UUID.randomUUID();
-    try (RetrievalNode node = RetrievalNode.start(config, "run")) {
+    try (RetrievalNode node = RetrievalNode.start(config, "run", spec.commandLine().getErr())) {
       List<CallHandler> calls =
           new java.util.ArrayList<>(
               TramontaneServer.workflowCalls(node.agents(), node.retrieval()));

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tramontane.core.InvalidRequestException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -27,12 +25,12 @@ import picocli.CommandLine.Parameters;
     name = "runs",
     mixinStandardHelpOptions = true,
     description = {
-      "Workflow runs on a running server (over HTTP, with an API key): list, show, watch, cancel,",
-      "approve. Exit code 2 when the request is refused as sent (unknown run, bad key), 1 when",
-      "the server cannot be reached or asks to retry."
+      "List, show, watch, cancel or approve workflow runs on a running server.",
+      "Over HTTP, with an API key. Exit code 2 when the request is refused as sent (unknown",
+      "workflow or run, bad key), 1 when the server cannot be reached or asks to retry."
     },
     subcommands = {
-      RunsCommand.ListRuns.class,
+      RunsList.class,
       RunsCommand.Show.class,
       RunsCommand.Watch.class,
       RunsCommand.Cancel.class,
@@ -166,77 +164,6 @@ final class RunsCommand implements Runnable {
         out.println("The run was cancelled" + (by == null ? "." : " by " + by + "."));
         return RUN_DID_NOT_COMPLETE;
       }
-    }
-  }
-
-  @Command(
-      name = "list",
-      mixinStandardHelpOptions = true,
-      description = "List the runs of a workflow (by run name; a page at a time).")
-  static final class ListRuns implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @Mixin ServerOptions server;
-
-    @Parameters(index = "0", paramLabel = "WORKFLOW")
-    String workflow;
-
-    @Option(
-        names = "--limit",
-        paramLabel = "N",
-        description = "At most N runs (default: ${DEFAULT-VALUE}, at most 500).")
-    int limit = 50;
-
-    @Option(names = "--after", paramLabel = "RUN", description = "Start after this run name.")
-    String after;
-
-    @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      String path = "/workflows/" + name("workflow name", workflow) + "/runs?limit=" + limit;
-      if (after != null) {
-        path += "&after=" + name("run name", after);
-      }
-      JsonNode page = server.client().get(path);
-      JsonNode runs = page.path("runs");
-      if (runs.isEmpty()) {
-        out.println(
-            "No runs of workflow '"
-                + workflow
-                + "'"
-                + (after == null ? "." : " after '" + after + "'."));
-        return 0;
-      }
-      List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"RUN", "STATUS", "STARTED", "ENDED", "EFFECTS"});
-      for (JsonNode r : runs) {
-        rows.add(
-            new String[] {
-              r.path("name").asText(),
-              r.path("status").asText(),
-              seconds(r.path("startedAt").asText("")),
-              seconds(r.path("endedAt").asText("")),
-              r.path("effects").asText()
-            });
-      }
-      int[] widths = new int[5];
-      for (String[] row : rows) {
-        for (int i = 0; i < row.length; i++) {
-          widths[i] = Math.max(widths[i], row[i].length());
-        }
-      }
-      for (String[] row : rows) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < row.length; i++) {
-          b.append(
-              i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
-        }
-        out.println(b.toString().stripTrailing());
-      }
-      if (page.hasNonNull("next")) {
-        out.println("(more: --after " + page.get("next").asText() + ")");
-      }
-      out.flush();
-      return 0;
     }
   }
 
@@ -389,8 +316,8 @@ final class RunsCommand implements Runnable {
       name = "approve",
       mixinStandardHelpOptions = true,
       description = {
-        "Deliver an event to a run, for its listen tasks: by default the approval",
-        "io.tramontane.approval.granted. An event id is delivered once."
+        "Deliver an event to a run's listen tasks (by default an approval).",
+        "The default type is io.tramontane.approval.granted. An event id is delivered once."
       })
   static final class Approve implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -427,12 +354,7 @@ final class RunsCommand implements Runnable {
         event.put("id", id);
       }
       if (data != null) {
-        try {
-          event.set("data", JSON.readTree(data));
-        } catch (IOException e) {
-          throw new InvalidRequestException(
-              "--data is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
+        event.set("data", JsonArgument.parse("--data", data));
       }
       server.client().post(runPath(workflow, run) + "/events", event.toString());
       spec.commandLine()

@@ -33,8 +33,8 @@ import picocli.CommandLine.Parameters;
     name = "search",
     mixinStandardHelpOptions = true,
     description = {
-      "Search a collection as a user: only documents public to the tenant or listing one of the",
-      "--as principals can match. Prints each hit's title, source, section/page and snippet."
+      "Search a collection as a user and print each hit's title, source, section and snippet.",
+      "Only documents public to the tenant or listing one of the --as principals can match."
     })
 final class SearchCommand implements Callable<Integer> {
 
@@ -92,6 +92,11 @@ final class SearchCommand implements Callable<Integer> {
     if (!Files.isDirectory(dir)) {
       throw new UnknownCollectionException(collection);
     }
+    RetrievalNode.starting(
+        spec.commandLine().getErr(),
+        "search",
+        config,
+        searchMode == SearchMode.BM25 ? "reading the index" : "loading the embedding model");
     Caller caller = new Caller(tenant, new LinkedHashSet<>(principals));
     List<Hit> hits;
     try (CollectionIndex index = CollectionIndex.openReadOnly(collection, dir)) {

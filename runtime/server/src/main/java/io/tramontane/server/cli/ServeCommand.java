@@ -26,6 +26,12 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
 
   @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "HTTP port (tramontane.server.port, env TRAMONTANE_HTTP_PORT).")
+  Integer port;
+
+  @Option(
       names = "--cluster-port",
       paramLabel = "PORT",
       description = {
@@ -39,6 +45,9 @@ final class ServeCommand implements Callable<Integer> {
     Map<String, Object> extra = new HashMap<>();
     if (clusterPort != null) {
       extra.put("tramontane.cluster.port", clusterPort);
+    }
+    if (port != null) {
+      extra.put("tramontane.server.port", port);
     }
     TramontaneServer server = TramontaneServer.start(options.load(extra));
     server.node().system().getWhenTerminated().toCompletableFuture().join();

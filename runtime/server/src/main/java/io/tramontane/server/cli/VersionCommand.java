@@ -5,7 +5,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code tramontane version}. */
-@Command(name = "version", description = "Print the version of Tramontane and of the JVM.")
+@Command(
+    name = "version",
+    mixinStandardHelpOptions = true,
+    description = "Print the version of Tramontane and of the JVM.")
 final class VersionCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

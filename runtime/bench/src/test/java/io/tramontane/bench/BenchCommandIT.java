@@ -1,0 +1,53 @@
+package io.tramontane.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tramontane.server.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code tramontane bench} as the CLI finds it: through the bench jar on the classpath. */
+class BenchCommandIT {
+
+  record Run(int exit, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void benchIsACommandWithEveryScenario() {
+    Run r = run("bench", "--help");
+    assertEquals(0, r.exit(), r.err());
+    for (String scenario :
+        List.of(
+            "agent",
+            "embed",
+            "ingest",
+            "search",
+            "quality",
+            "tika",
+            "journal",
+            "webhook",
+            "workflow",
+            "recovery")) {
+      assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  " + scenario + " ")), r.out());
+    }
+  }
+
+  @Test
+  void everyOptionDefaultIsShownAsAValue() {
+    for (String scenario : List.of("workflow", "journal", "ingest")) {
+      Run r = run("bench", scenario, "--help");
+      assertEquals(0, r.exit(), r.err());
+      assertFalse(r.out().contains("default: null"), r.out());
+    }
+  }
+}
