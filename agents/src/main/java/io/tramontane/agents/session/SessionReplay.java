@@ -154,7 +154,7 @@ public final class SessionReplay {
           for (SessionEvents.RequestedCall call : a.calls()) {
             String key = keyOf(recorded, i, index++);
             String was = key == null ? "?" : outcome.getOrDefault(key, "pending");
-            Optional<String> refusal = AgentSessionEntity.policy(definition, tools, call);
+            Optional<String> refusal = ToolPolicy.check(definition, tools, call);
             String now =
                 refusal.isPresent()
                     ? "denied"
