@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
@@ -175,34 +177,45 @@ final class Passes {
 
   /** Pause: the running pass stops at its next safe point, the watch closes; no pass is due. */
   ReplyEffect<Event, State> pause(ConnectorSyncEntity.Pause c, SourceWatch watch) {
-    return effect
-        .persist(new ConnectorSyncEntity.SyncPaused(runtime.clock().instant()))
-        .thenRun(
-            st -> {
-              LOG.info("Connector {} paused", name);
-              stopping.set(true);
-              followUp = false;
-              timers.cancel(NEXT);
-              watch.close();
-            })
-        .thenReply(c.replyTo(), st -> StatusReply.ack());
+    Runnable then =
+        () -> {
+          stopping.set(true);
+          followUp = false;
+          timers.cancel(NEXT);
+          watch.close();
+        };
+    return persisted(new ConnectorSyncEntity.SyncPaused(runtime.clock().instant()), then, c);
   }
 
   /** Resume: watch again, and a pass now or right after the stopping one. */
   ReplyEffect<Event, State> resume(ConnectorSyncEntity.Resume c, SourceWatch watch) {
+    Runnable then =
+        () -> {
+          watch.open();
+          if (running) {
+            followUp = true; // the stopping pass ends first
+          } else {
+            context.getSelf().tell(ConnectorSyncEntity.Tick.INSTANCE);
+          }
+        };
+    return persisted(new ConnectorSyncEntity.SyncResumed(runtime.clock().instant()), then, c);
+  }
+
+  private ReplyEffect<Event, State> persisted(
+      Event e, Runnable then, ConnectorSyncEntity.Command c) {
+    String what = e instanceof ConnectorSyncEntity.SyncPaused ? "paused" : "resumed";
+    ActorRef<StatusReply<Done>> replyTo =
+        c instanceof ConnectorSyncEntity.Pause p
+            ? p.replyTo()
+            : ((ConnectorSyncEntity.Resume) c).replyTo();
     return effect
-        .persist(new ConnectorSyncEntity.SyncResumed(runtime.clock().instant()))
+        .persist(e)
         .thenRun(
             st -> {
-              LOG.info("Connector {} resumed", name);
-              watch.open();
-              if (running) {
-                followUp = true; // the stopping pass ends first
-              } else {
-                context.getSelf().tell(ConnectorSyncEntity.Tick.INSTANCE);
-              }
+              LOG.info("Connector {} {}", name, what);
+              then.run();
             })
-        .thenReply(c.replyTo(), st -> StatusReply.ack());
+        .thenReply(replyTo, st -> StatusReply.ack());
   }
 
   /** Where the connector stands, for its status. */

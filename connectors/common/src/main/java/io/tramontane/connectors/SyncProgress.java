@@ -18,27 +18,32 @@ final class SyncProgress {
   private SyncProgress() {}
 
   static State paused(State s, Boolean paused) {
-    return new State(
+    return with(
+        s,
         s.checkpoint(),
         paused,
         s.lastSyncStarted(),
         s.lastSuccess(),
         s.lastError(),
-        s.failuresInARow(),
-        s.documentsSynced(),
-        s.documentsDeleted(),
-        s.itemsFailed(),
-        s.throttledWaits(),
-        s.throttledMillis(),
-        s.recentFailures(),
-        s.manifest());
+        s.failuresInARow());
   }
 
   static State pass(
       State s, String checkpoint, Instant started, Instant success, String error, int inARow) {
+    return with(s, checkpoint, s.paused(), started, success, error, inARow);
+  }
+
+  private static State with(
+      State s,
+      String checkpoint,
+      Boolean paused,
+      Instant started,
+      Instant success,
+      String error,
+      int inARow) {
     return new State(
         checkpoint,
-        s.paused(),
+        paused,
         started,
         success,
         error,
