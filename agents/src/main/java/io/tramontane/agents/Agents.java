@@ -21,15 +21,8 @@ import io.tramontane.agents.tool.RetrieveTool;
 import io.tramontane.agents.tool.Retrievers;
 import io.tramontane.agents.tool.Tool;
 import io.tramontane.agents.tool.ToolRegistry;
-import io.tramontane.core.ConfigurationException;
-import io.tramontane.core.InvalidRequestException;
-import io.tramontane.core.NotFoundException;
-import io.tramontane.core.UnavailableException;
 import io.tramontane.core.definition.StoredDefinitions;
 import io.tramontane.core.system.TramontaneSystem;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,21 +31,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
-import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,23 +49,13 @@ import org.slf4j.LoggerFactory;
 public final class Agents implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Agents.class);
-  private static final Pattern SESSION = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-  private static final Duration ASK = Duration.ofSeconds(30);
-
-  /** The journal's entity type of stored agent definitions. */
-  static final String KIND = "AgentDefinition";
-
-  /** How long a node waits for the journal when it reads a definition it has not seen. */
-  private static final long READ_SECONDS = 10;
-
-  private final ActorSystem<?> system;
   private final AgentCatalog catalog;
   private final ToolRegistry tools;
   private final Map<String, ChatModel> models;
   private final ExecutorService executor;
-  private final Duration answerTimeout;
-  private final AgentDefinitions loader;
-  private final StoredDefinitions store;
+  private final AgentStore store;
+  private final AgentSessions sessions;
+  private final SessionJournal journal;
 
   private Agents(
       ActorSystem<?> system,
@@ -92,14 +66,13 @@ public final class Agents implements AutoCloseable {
       Duration answerTimeout,
       AgentDefinitions loader,
       StoredDefinitions store) {
-    this.system = system;
     this.catalog = catalog;
     this.tools = tools;
     this.models = models;
     this.executor = executor;
-    this.answerTimeout = answerTimeout;
-    this.loader = loader;
-    this.store = store;
+    this.store = new AgentStore(loader, store, catalog);
+    this.sessions = new AgentSessions(system, catalog, executor, answerTimeout);
+    this.journal = new SessionJournal(system, catalog, tools, sessions);
   }
 
   /** Starts agents with the configured models ({@code default}: the extractive responder). */
@@ -158,26 +131,27 @@ public final class Agents implements AutoCloseable {
             n -> tools.find(n).isPresent(),
             models::containsKey,
             n -> tools.find(n).map(Tool::approvalByDefault).orElse(false));
-    StoredDefinitions store = StoredDefinitions.start(node.system(), node.persistence(), KIND);
-    AgentCatalog catalog = new AgentCatalog((t, n) -> read(store, loader, t, n));
+    StoredDefinitions store =
+        StoredDefinitions.start(node.system(), node.persistence(), AgentStore.KIND);
+    AgentCatalog catalog = new AgentCatalog((t, n) -> AgentStore.read(store, loader, t, n));
     store.onChange(
         k ->
             store
                 .read(k)
-                .thenAccept(s -> catalog.apply(k.tenant(), k.name(), parsed(loader, s)))
+                .thenAccept(s -> catalog.apply(k.tenant(), k.name(), AgentStore.parsed(loader, s)))
                 .whenComplete(
                     (ok, e) -> {
                       if (e != null) {
                         LOG.warn("Agent {}: change not read: {}", k, e.toString());
                       }
                     }));
-    loadStored(store, loader, catalog);
-    Path dir = dir(config);
-    String tenant = filesTenant(config);
+    AgentStore.loadStored(store, loader, catalog);
+    Path dir = AgentStore.dir(config);
+    String tenant = AgentStore.filesTenant(config);
     int files = 0;
     for (AgentDefinition d : loader.loadDirectory(dir).values()) {
       catalog.put(tenant, d);
-      storeFile(store, loader, tenant, d);
+      AgentStore.storeFile(store, loader, tenant, d);
       files++;
     }
     LOG.info("Agents: {} definition(s) from {}, tenant {}", files, dir, tenant);
@@ -200,116 +174,6 @@ public final class Agents implements AutoCloseable {
         config.getDuration("tramontane.agents.answer-timeout"),
         loader,
         store);
-  }
-
-  /** {@code tramontane.agents.tenant}: the tenant the definitions directory belongs to. */
-  static String filesTenant(Config config) {
-    String t = config.getString("tramontane.agents.tenant");
-    if (!StoredDefinitions.validTenant(t)) {
-      throw new ConfigurationException(
-          "tramontane.agents.tenant must be a tenant name (1-128 characters, no '/'), not '"
-              + t
-              + "'.");
-    }
-    return t;
-  }
-
-  /** Stores a file's definition for other nodes and for sessions pinned to it (not awaited). */
-  private static void storeFile(
-      StoredDefinitions store, AgentDefinitions loader, String tenant, AgentDefinition d) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(Path.of(d.source()));
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("Agent {}: {} not stored: {}", d.name(), d.source(), e.toString());
-      return;
-    }
-    if (!loader.parse(d.source(), bytes).version().equals(d.version())) {
-      LOG.warn(
-          "Agent {}: {} changed while it was read; stored at the next start", d.name(), d.source());
-      return;
-    }
-    store
-        .deploy(
-            new StoredDefinitions.Key(tenant, d.name()),
-            d.version(),
-            d.source(),
-            new String(bytes, StandardCharsets.UTF_8))
-        .whenComplete(
-            (ok, e) -> {
-              if (e != null) {
-                LOG.warn("Agent {}: not stored for other nodes yet: {}", d.name(), e.toString());
-              }
-            });
-  }
-
-  /**
-   * Every stored definition of every tenant (deployed over REST, on any node, before this start).
-   */
-  private static void loadStored(
-      StoredDefinitions store, AgentDefinitions loader, AgentCatalog catalog) {
-    List<StoredDefinitions.Stored> all;
-    try {
-      all = store.all().toCompletableFuture().get(READ_SECONDS * 3, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // the journal is not reachable yet: each stored definition is read when first asked for
-      LOG.warn(
-          "Agents: stored definitions not loaded at start ({}); read on first use", e.toString());
-      return;
-    }
-    for (StoredDefinitions.Stored s : all) {
-      catalog.apply(s.key().tenant(), s.key().name(), parsed(loader, s));
-    }
-    if (!all.isEmpty()) {
-      LOG.info("Agents: {} stored definition(s) loaded", all.size());
-    }
-  }
-
-  /** Reads one stored definition (the catalog's store); null for a name that cannot be stored. */
-  private static AgentCatalog.Stored read(
-      StoredDefinitions store, AgentDefinitions loader, String tenant, String name) {
-    if (!StoredDefinitions.validTenant(tenant) || !StoredDefinitions.valid(name)) {
-      return null;
-    }
-    try {
-      return parsed(
-          loader,
-          store
-              .read(new StoredDefinitions.Key(tenant, name))
-              .toCompletableFuture()
-              .get(READ_SECONDS, TimeUnit.SECONDS));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot read the stored definition: " + e, e);
-    }
-  }
-
-  /** Parses every stored version; one that no longer parses here (a tool gone) is left out. */
-  static AgentCatalog.Stored parsed(AgentDefinitions loader, StoredDefinitions.Stored s) {
-    List<AgentDefinition> versions = new java.util.ArrayList<>();
-    AgentDefinition current = null;
-    for (StoredDefinitions.Version v : s.versions().values()) {
-      try {
-        AgentDefinition d = loader.parse(v.source(), v.text().getBytes(StandardCharsets.UTF_8));
-        versions.add(d);
-        if (v.hash().equals(s.current())) {
-          current = d;
-        }
-      } catch (RuntimeException e) {
-        LOG.warn(
-            "Agent {}: stored version {} no longer loads: {}", s.key(), v.hash(), e.getMessage());
-      }
-    }
-    return new AgentCatalog.Stored(current, versions, s.seqNr());
-  }
-
-  static Path dir(Config config) {
-    String d = config.getString("tramontane.agents.dir");
-    return d.isBlank()
-        ? Path.of(config.getString("tramontane.data-dir")).resolve("agents")
-        : Path.of(d);
   }
 
   public AgentCatalog catalog() {
@@ -337,34 +201,7 @@ public final class Agents implements AutoCloseable {
    * not null) is refused — so a refused definition changes nothing.
    */
   public AgentDefinition define(String tenant, String expectedName, String source, byte[] yaml) {
-    AgentDefinition d = loader.parse(source, yaml);
-    if (expectedName != null && !d.name().equals(expectedName)) {
-      throw new InvalidRequestException(
-          "the definition's name '"
-              + d.name()
-              + "' differs from the path's '"
-              + expectedName
-              + "': upload it to /agents/"
-              + d.name()
-              + " or change its 'name' to '"
-              + expectedName
-              + "'; nothing was deployed.");
-    }
-    StoredDefinitions.Key key = new StoredDefinitions.Key(tenant, d.name());
-    try {
-      store
-          .deploy(key, d.version(), source, new String(yaml, StandardCharsets.UTF_8))
-          .toCompletableFuture()
-          .join();
-    } catch (CompletionException e) {
-      throw new UnavailableException(
-          "the definition could not be stored (" + e.getCause().getMessage() + "); retry",
-          Duration.ofSeconds(5));
-    }
-    if (!refresh(key)) {
-      catalog.put(tenant, d);
-    }
-    return d;
+    return store.define(tenant, expectedName, source, yaml);
   }
 
   /**
@@ -372,52 +209,7 @@ public final class Agents implements AutoCloseable {
    * already pinned to one of its versions continue. Idempotent: true when a version was deployed.
    */
   public boolean remove(String tenant, String name) {
-    if (!StoredDefinitions.valid(name)) {
-      throw new InvalidRequestException(
-          "agent name '" + name + "' is not valid: 1-128 letters, digits, '.', '_', ':' or '-'.");
-    }
-    StoredDefinitions.Key key = new StoredDefinitions.Key(tenant, name);
-    boolean removed = store.removeNow(key);
-    if (!refresh(key)) {
-      catalog.apply(tenant, name, new AgentCatalog.Stored(null, List.of(), Long.MAX_VALUE));
-    }
-    return removed;
-  }
-
-  /** Reads {@code key} from the store into the catalog; false when it cannot be read. */
-  private boolean refresh(StoredDefinitions.Key key) {
-    try {
-      catalog.apply(
-          key.tenant(),
-          key.name(),
-          parsed(
-              loader, store.read(key).toCompletableFuture().get(READ_SECONDS, TimeUnit.SECONDS)));
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (Exception e) {
-      LOG.warn("Agent {}: stored, but not read back yet: {}", key, e.toString());
-      return false;
-    }
-  }
-
-  private static NotFoundException noSuchAgent(String agent) {
-    return new NotFoundException(
-        "No agent '" + agent + "' in this tenant; GET /agents lists the tenant's agents.");
-  }
-
-  private EntityRef<AgentSessionEntity.Command> session(String tenant, String agent, String id) {
-    if (!SESSION.matcher(id).matches()) {
-      throw new InvalidRequestException(
-          "session id '" + id + "' is not valid: 1-128 letters, digits, '.', '_', ':' or '-'.");
-    }
-    if (!catalog.known(tenant, agent)) {
-      throw noSuchAgent(agent);
-    }
-    return ClusterSharding.get(system)
-        .entityRefFor(
-            AgentSessionEntity.ENTITY_KEY, AgentSessionEntity.entityId(tenant, agent, id));
+    return store.remove(tenant, name);
   }
 
   /**
@@ -426,7 +218,7 @@ public final class Agents implements AutoCloseable {
    */
   public CompletionStage<AgentSessionEntity.TurnStarted> send(
       String tenant, String agent, String sessionId, String text, Set<String> principals) {
-    return send(tenant, agent, sessionId, text, principals, null);
+    return sessions.send(tenant, agent, sessionId, text, principals, null);
   }
 
   /**
@@ -441,57 +233,11 @@ public final class Agents implements AutoCloseable {
       String text,
       Set<String> principals,
       String idempotencyKey) {
-    try {
-      AgentSessionEntity.checkMessage(text)
-          .ifPresent(
-              problem -> {
-                throw new InvalidRequestException(problem);
-              });
-      String hash = idempotencyKey == null ? null : requestHash(text, principals);
-      EntityRef<AgentSessionEntity.Command> session = session(tenant, agent, sessionId);
-      CompletionStage<Boolean> open =
-          catalog.current(tenant, agent).isPresent()
-              ? CompletableFuture.completedFuture(true)
-              : session
-                  .<SessionState>askWithStatus(AgentSessionEntity.Get::new, ASK)
-                  .thenApply(s -> s.turn() > 0);
-      return open.thenCompose(
-          ok -> {
-            if (!ok) {
-              throw noSuchAgent(agent);
-            }
-            return session.<AgentSessionEntity.TurnStarted>askWithStatus(
-                r ->
-                    new AgentSessionEntity.SendMessage(
-                        tenant, text, principals, idempotencyKey, hash, r),
-                ASK);
-          });
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  /** SHA-256 over the text and the sorted principals: what a repeated message must match. */
-  static String requestHash(String text, Set<String> principals) {
-    try {
-      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-      sha.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      for (String p : new java.util.TreeSet<>(principals == null ? Set.of() : principals)) {
-        sha.update((byte) 0);
-        sha.update(p.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      }
-      return java.util.HexFormat.of().formatHex(sha.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return sessions.send(tenant, agent, sessionId, text, principals, idempotencyKey);
   }
 
   public CompletionStage<SessionState> get(String tenant, String agent, String sessionId) {
-    try {
-      return session(tenant, agent, sessionId).askWithStatus(AgentSessionEntity.Get::new, ASK);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return sessions.ask(tenant, agent, sessionId, AgentSessionEntity.Get::new);
   }
 
   public CompletionStage<Done> decide(
@@ -502,37 +248,14 @@ public final class Agents implements AutoCloseable {
       boolean approve,
       String by,
       String reason) {
-    try {
-      return session(tenant, agent, sessionId)
-          .askWithStatus(r -> new AgentSessionEntity.Decide(key, approve, by, reason, r), ASK);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return sessions.ask(
+        tenant, agent, sessionId, r -> new AgentSessionEntity.Decide(key, approve, by, reason, r));
   }
 
   /** Cancels the running turn; the reply lists the calls whose outcome is now unknown. */
   public CompletionStage<AgentSessionEntity.Cancelled> cancel(
       String tenant, String agent, String sessionId, String by) {
-    try {
-      return session(tenant, agent, sessionId)
-          .askWithStatus(r -> new AgentSessionEntity.Cancel(by, r), ASK);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  /** The journal id of a session, after checking the ids and that the agent exists. */
-  private String persistenceId(String tenant, String agent, String sessionId) {
-    session(tenant, agent, sessionId);
-    return PersistenceId.of(
-            AgentSessionEntity.ENTITY_KEY.name(),
-            AgentSessionEntity.entityId(tenant, agent, sessionId))
-        .id();
-  }
-
-  private JdbcReadJournal journal() {
-    return PersistenceQuery.get(system.classicSystem())
-        .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    return sessions.ask(tenant, agent, sessionId, r -> new AgentSessionEntity.Cancel(by, r));
   }
 
   /** One persisted step of a session, with its sequence number (for resuming a stream). */
@@ -544,21 +267,13 @@ public final class Agents implements AutoCloseable {
    */
   public Source<Step, NotUsed> steps(
       String tenant, String agent, String sessionId, long afterSequenceNr) {
-    return journal()
-        .eventsByPersistenceId(
-            persistenceId(tenant, agent, sessionId), afterSequenceNr + 1, Long.MAX_VALUE)
-        .filter(e -> e.event() instanceof SessionEvents.Event)
-        .map(e -> new Step(e.sequenceNr(), (SessionEvents.Event) e.event()));
+    return journal.steps(tenant, agent, sessionId, afterSequenceNr);
   }
 
   /** The session's recorded steps so far (a finite read of the journal). */
   public CompletionStage<List<SessionEvents.Event>> recorded(
       String tenant, String agent, String sessionId) {
-    return journal()
-        .currentEventsByPersistenceId(persistenceId(tenant, agent, sessionId), 0, Long.MAX_VALUE)
-        .filter(e -> e.event() instanceof SessionEvents.Event)
-        .map(e -> (SessionEvents.Event) e.event())
-        .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system);
+    return journal.recorded(tenant, agent, sessionId);
   }
 
   /**
@@ -567,23 +282,7 @@ public final class Agents implements AutoCloseable {
    */
   public CompletionStage<SessionReplay.Report> replay(
       String tenant, String agent, String sessionId) {
-    return recorded(tenant, agent, sessionId)
-        .thenApply(
-            events -> {
-              if (events.isEmpty()) {
-                throw new InvalidRequestException(
-                    "no session '" + sessionId + "' of agent '" + agent + "' is recorded.");
-              }
-              String pinned = ((SessionEvents.MessageReceived) events.getFirst()).agentVersion();
-              Optional<AgentDefinition> recorded = catalog.exact(tenant, agent, pinned);
-              // A deleted agent is replayed against the version its session ran.
-              AgentDefinition current =
-                  catalog
-                      .current(tenant, agent)
-                      .or(() -> recorded)
-                      .orElseThrow(() -> noSuchAgent(agent));
-              return SessionReplay.replay(events, current, recorded, tools);
-            });
+    return journal.replay(tenant, agent, sessionId);
   }
 
   /** Where a turn stands when an {@link Answer} is given. */
@@ -645,8 +344,7 @@ public final class Agents implements AutoCloseable {
   /** Sends a message and waits until the turn answers (or waits for an approval). */
   public CompletionStage<Answer> ask(
       String tenant, String agent, String sessionId, String text, Set<String> principals) {
-    return send(tenant, agent, sessionId, text, principals)
-        .thenCompose(started -> awaitAnswer(tenant, agent, sessionId, started.turn()));
+    return sessions.ask(tenant, agent, sessionId, text, principals);
   }
 
   /**
@@ -655,29 +353,7 @@ public final class Agents implements AutoCloseable {
    */
   public CompletionStage<Answer> awaitAnswer(
       String tenant, String agent, String sessionId, int turn) {
-    long deadline = System.nanoTime() + answerTimeout.toNanos();
-    return CompletableFuture.supplyAsync(
-        () -> {
-          while (true) {
-            SessionState s;
-            try {
-              s =
-                  session(tenant, agent, sessionId)
-                      .<SessionState>askWithStatus(
-                          r -> new AgentSessionEntity.AwaitTurn(turn, r), ASK)
-                      .toCompletableFuture()
-                      .join();
-            } catch (java.util.concurrent.CompletionException e) {
-              if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)
-                  || System.nanoTime() > deadline) {
-                throw e;
-              }
-              continue;
-            }
-            return answerOf(s, turn);
-          }
-        },
-        executor);
+    return sessions.awaitAnswer(tenant, agent, sessionId, turn);
   }
 
   /**
@@ -686,115 +362,12 @@ public final class Agents implements AutoCloseable {
    */
   public CompletionStage<Answer> awaitAnswer(
       String tenant, String agent, String sessionId, int turn, Duration wait) {
-    long deadline = System.nanoTime() + wait.toNanos();
-    return CompletableFuture.supplyAsync(
-        () -> {
-          while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-              return working(turn);
-            }
-            try {
-              SessionState s =
-                  session(tenant, agent, sessionId)
-                      .<SessionState>askWithStatus(
-                          r -> new AgentSessionEntity.AwaitTurn(turn, r),
-                          Duration.ofNanos(Math.min(left, ASK.toNanos())))
-                      .toCompletableFuture()
-                      .join();
-              return answerOf(s, turn);
-            } catch (java.util.concurrent.CompletionException e) {
-              if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
-                throw e;
-              }
-            }
-          }
-        },
-        executor);
-  }
-
-  private static Answer working(int turn) {
-    return new Answer(turn, "", List.of(), false, List.of(), Outcome.WORKING, null, List.of());
+    return sessions.awaitAnswer(tenant, agent, sessionId, turn, wait);
   }
 
   /** Where {@code turn} stands in the session {@code s}. */
   public static Answer answerOf(SessionState s, int turn) {
-    SessionEvents.AnswerProduced answer = null;
-    SessionEvents.ModelCallFailed failed = null;
-    boolean budget = false;
-    boolean cancelled = false;
-    boolean seen = false;
-    List<SessionEvents.ToolCallOutcomeUnknown> unknown = new java.util.ArrayList<>();
-    for (SessionEvents.Event e : s.transcript()) {
-      if (e.turn() != turn) {
-        continue;
-      }
-      seen = true;
-      switch (e) {
-        case SessionEvents.AnswerProduced a -> answer = a;
-        case SessionEvents.ModelCallFailed f -> failed = f;
-        case SessionEvents.BudgetExceeded b -> budget = true;
-        case SessionEvents.TurnCancelled c -> cancelled = true;
-        case SessionEvents.ToolCallOutcomeUnknown u -> unknown.add(u);
-        default -> {}
-      }
-    }
-    if (failed != null) {
-      return new Answer(
-          turn,
-          "The language model could not answer: " + failed.detail() + ".",
-          List.of(),
-          false,
-          List.of(),
-          Outcome.FAILED,
-          failed,
-          unknown);
-    }
-    if (answer != null) {
-      return new Answer(
-          turn,
-          answer.text(),
-          answer.citations(),
-          false,
-          List.of(),
-          budget ? Outcome.BUDGET_EXCEEDED : Outcome.ANSWERED,
-          null,
-          unknown);
-    }
-    if (cancelled) {
-      return new Answer(
-          turn,
-          "(the turn was cancelled)",
-          List.of(),
-          false,
-          List.of(),
-          Outcome.CANCELLED,
-          null,
-          unknown);
-    }
-    if (s.turn() == turn && s.phase() == SessionState.Phase.AWAITING_APPROVAL) {
-      return new Answer(
-          turn,
-          "",
-          List.of(),
-          true,
-          s.pending().stream().map(SessionState.Pending::key).toList(),
-          Outcome.AWAITING_APPROVAL,
-          null,
-          unknown);
-    }
-    if (s.turn() == turn || seen) {
-      return working(turn);
-    }
-    return new Answer(
-        turn,
-        "(this turn ended earlier; its steps are no longer kept in the session)",
-        List.of(),
-        false,
-        List.of(),
-        Outcome.EARLIER,
-        null,
-        List.of());
+    return Answers.of(s, turn);
   }
 
   @Override

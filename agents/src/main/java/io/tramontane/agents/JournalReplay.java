@@ -17,7 +17,6 @@ import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.definition.StoredDefinitions;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -58,14 +57,14 @@ public final class JournalReplay {
     }
     // The versions a server stored in the journal (the one the session pinned among them), then
     // the files of the agents directory when they belong to this tenant.
-    return StoredDefinitions.read(system, Agents.KIND, new StoredDefinitions.Key(tenant, agent))
+    return StoredDefinitions.read(system, AgentStore.KIND, new StoredDefinitions.Key(tenant, agent))
         .thenCompose(
             stored -> {
               AgentCatalog catalog = new AgentCatalog();
-              catalog.apply(tenant, agent, Agents.parsed(loader, stored));
-              if (tenant.equals(Agents.filesTenant(config))
-                  && Files.isDirectory(Agents.dir(config))) {
-                for (AgentDefinition d : loader.loadDirectory(Agents.dir(config)).values()) {
+              catalog.apply(tenant, agent, AgentStore.parsed(loader, stored));
+              if (tenant.equals(AgentStore.filesTenant(config))
+                  && Files.isDirectory(AgentStore.dir(config))) {
+                for (AgentDefinition d : loader.loadDirectory(AgentStore.dir(config)).values()) {
                   // The directory's file is the definition to compare against (what-if).
                   if (d.name().equals(agent)) {
                     catalog.put(tenant, d);
@@ -109,24 +108,22 @@ public final class JournalReplay {
                         + tenant
                         + "'.");
               }
-              String pinned = ((SessionEvents.MessageReceived) events.getFirst()).agentVersion();
-              Optional<AgentDefinition> recorded = catalog.exact(tenant, agent, pinned);
-              // A deleted agent is replayed against the version its session ran.
-              AgentDefinition current =
-                  catalog
-                      .current(tenant, agent)
-                      .or(() -> recorded)
-                      .orElseThrow(
-                          () ->
-                              new InvalidRequestException(
-                                  "there is no agent named '"
-                                      + agent
-                                      + "' for tenant '"
-                                      + tenant
-                                      + "' in the journal or in "
-                                      + Agents.dir(config)
-                                      + "; point --agents at the directory of its definition."));
-              SessionReplay.Report report = SessionReplay.replay(events, current, recorded, tools);
+              SessionReplay.Report report =
+                  SessionReplay.replay(
+                      events,
+                      catalog,
+                      tenant,
+                      agent,
+                      () ->
+                          new InvalidRequestException(
+                              "there is no agent named '"
+                                  + agent
+                                  + "' for tenant '"
+                                  + tenant
+                                  + "' in the journal or in "
+                                  + AgentStore.dir(config)
+                                  + "; point --agents at the directory of its definition."),
+                      tools);
               return catalog.current(tenant, agent).isPresent() ? report : report.ofDeletedAgent();
             });
   }

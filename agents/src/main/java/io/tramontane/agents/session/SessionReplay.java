@@ -78,6 +78,24 @@ public final class SessionReplay {
     }
   }
 
+  /**
+   * Replays a recorded session against the current definition of its agent (a deleted agent:
+   * against the version the session ran), and the version it ran when the catalog still has it.
+   */
+  public static Report replay(
+      List<Event> events,
+      io.tramontane.agents.definition.AgentCatalog catalog,
+      String tenant,
+      String agent,
+      java.util.function.Supplier<? extends RuntimeException> noAgent,
+      io.tramontane.agents.tool.ToolRegistry tools) {
+    String pinned = ((SessionEvents.MessageReceived) events.getFirst()).agentVersion();
+    Optional<AgentDefinition> recorded = catalog.exact(tenant, agent, pinned);
+    AgentDefinition current =
+        catalog.current(tenant, agent).or(() -> recorded).orElseThrow(noAgent);
+    return replay(events, current, recorded, tools);
+  }
+
   public static Report replay(
       List<Event> recorded,
       AgentDefinition definition,
@@ -154,7 +172,7 @@ public final class SessionReplay {
           for (SessionEvents.RequestedCall call : a.calls()) {
             String key = keyOf(recorded, i, index++);
             String was = key == null ? "?" : outcome.getOrDefault(key, "pending");
-            Optional<String> refusal = AgentSessionEntity.policy(definition, tools, call);
+            Optional<String> refusal = ToolPolicy.check(definition, tools, call);
             String now =
                 refusal.isPresent()
                     ? "denied"

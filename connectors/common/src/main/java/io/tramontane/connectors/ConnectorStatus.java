@@ -1,6 +1,7 @@
 package io.tramontane.connectors;
 
 import io.tramontane.core.CborSerializable;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -45,4 +46,32 @@ public record ConnectorStatus(
 
   /** One item a pass could not take, and why. */
   public record ItemFailure(String item, String reason, Instant at) implements CborSerializable {}
+
+  /**
+   * The status of connector {@code name} ({@code settings} null: not configured) at {@code now}.
+   */
+  static ConnectorStatus of(
+      String name,
+      ConnectorSettings settings,
+      String state,
+      ConnectorSyncEntity.State s,
+      Instant now) {
+    return new ConnectorStatus(
+        name,
+        settings == null ? null : settings.kind(),
+        settings == null ? null : settings.collection(),
+        state,
+        s.lastSyncStarted(),
+        s.lastSuccess(),
+        s.lastError(),
+        s.lastSuccess() == null
+            ? -1
+            : Math.max(0, Duration.between(s.lastSuccess(), now).toSeconds()),
+        s.documentsSynced(),
+        s.documentsDeleted(),
+        s.itemsFailed(),
+        s.throttledWaits(),
+        s.throttledMillis(),
+        s.recentFailures());
+  }
 }

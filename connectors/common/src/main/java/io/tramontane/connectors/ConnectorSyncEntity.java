@@ -6,18 +6,11 @@ import io.tramontane.core.CborSerializable;
 import io.tramontane.core.persistence.PersistenceSettings;
 import io.tramontane.core.system.ResumableSharding;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -25,7 +18,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -70,12 +62,6 @@ public final class ConnectorSyncEntity
   static final int RECENT_FAILURES = 20;
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectorSyncEntity.class);
-  private static final String NEXT = "next-pass";
-  private static final Duration SAVE_TIMEOUT = Duration.ofSeconds(60);
-  private static final AtomicLong PASSES = new AtomicLong();
-  private static final Pattern SECRETISH =
-      Pattern.compile(
-          "(?i)((?:password|passwd|secret|token|key|sig|signature|code)=)[^&\\s\"']+|(\\?)[^\\s\"']+");
 
   /** One configured instance: its settings, its source, the node's resources. */
   public record Instance(
@@ -244,83 +230,37 @@ public final class ConnectorSyncEntity
       manifest = manifest == null ? Map.of() : Map.copyOf(manifest);
     }
 
-    State withPaused(Boolean p) {
-      return new State(
-          checkpoint,
-          p,
-          lastSyncStarted,
-          lastSuccess,
-          lastError,
-          failuresInARow,
-          documentsSynced,
-          documentsDeleted,
-          itemsFailed,
-          throttledWaits,
-          throttledMillis,
-          recentFailures,
-          manifest);
+    State apply(Event event) {
+      return switch (event) {
+        case PassStarted e -> withPass(checkpoint, e.at(), lastSuccess, lastError, failuresInARow);
+        case Progressed e -> SyncProgress.progressed(this, e.changes());
+        case PassCompleted e -> withPass(after(e.checkpoint()), lastSyncStarted, e.at(), null, 0);
+        case PassStopped e ->
+            withPass(
+                after(e.checkpoint()), lastSyncStarted, lastSuccess, lastError, failuresInARow);
+        case PassFailed e ->
+            withPass(checkpoint, lastSyncStarted, lastSuccess, e.reason(), failuresInARow + 1);
+        case SyncPaused e -> SyncProgress.paused(this, true);
+        case SyncResumed e -> SyncProgress.paused(this, false);
+      };
     }
 
-    State withPass(String cp, Instant started, Instant success, String error, int inARow) {
-      return new State(
-          cp,
-          paused,
-          started,
-          success,
-          error,
-          inARow,
-          documentsSynced,
-          documentsDeleted,
-          itemsFailed,
-          throttledWaits,
-          throttledMillis,
-          recentFailures,
-          manifest);
+    private String after(String cp) {
+      return cp != null ? cp : checkpoint;
     }
 
-    State with(Changes c) {
-      Map<String, String> m = manifest;
-      if (!c.remembered().isEmpty() || !c.forgotten().isEmpty()) {
-        Map<String, String> changed = new HashMap<>(manifest);
-        changed.putAll(c.remembered());
-        c.forgotten().forEach(changed::remove);
-        m = changed;
-      }
-      List<ConnectorStatus.ItemFailure> recent = recentFailures;
-      if (!c.failures().isEmpty()) {
-        List<ConnectorStatus.ItemFailure> r = new ArrayList<>(c.failures().reversed());
-        r.addAll(recentFailures);
-        recent = r.subList(0, Math.min(RECENT_FAILURES, r.size()));
-      }
-      return new State(
-          c.checkpoint() != null ? c.checkpoint() : checkpoint,
-          paused,
-          lastSyncStarted,
-          lastSuccess,
-          lastError,
-          failuresInARow,
-          documentsSynced + c.synced(),
-          documentsDeleted + c.deleted(),
-          itemsFailed + c.failed(),
-          throttledWaits + c.throttledWaits(),
-          throttledMillis + c.throttledMillis(),
-          recent,
-          m);
+    private State withPass(String cp, Instant started, Instant success, String error, int inARow) {
+      return SyncProgress.pass(this, cp, started, success, error, inARow);
     }
   }
 
   private final ActorContext<Command> context;
-  private final TimerScheduler<Command> timers;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final String name;
   private final Runtime runtime;
   private final Instance instance;
-  private long pass;
-  private boolean running;
-  private Thread worker;
-  private AtomicBoolean stopping = new AtomicBoolean();
-  private boolean followUp;
-  private AutoCloseable watch;
+  private final Passes passes;
+  private final SourceWatch watch;
 
   private ConnectorSyncEntity(
       ActorContext<Command> context,
@@ -330,11 +270,12 @@ public final class ConnectorSyncEntity
       Runtime runtime) {
     super(PersistenceId.of(ENTITY_KEY.name(), name), runtime.persistence().onPersistFailure());
     this.context = context;
-    this.timers = timers;
     this.shard = shard;
     this.name = name;
     this.runtime = runtime;
     this.instance = runtime.instances().apply(name).orElse(null);
+    this.passes = new Passes(name, instance, runtime, context, timers, Effect(), this::paused);
+    this.watch = new SourceWatch(name, instance, context.getSelf());
   }
 
   /** An entity outside sharding (tests). */
@@ -364,6 +305,11 @@ public final class ConnectorSyncEntity
   }
 
   @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+  }
+
+  @Override
   public RetentionCriteria retentionCriteria() {
     // A few events per pass, forever: keep recovery short and the journal bounded.
     return RetentionCriteria.snapshotEvery(100, 2).withDeleteEventsOnSnapshot();
@@ -371,10 +317,6 @@ public final class ConnectorSyncEntity
 
   private boolean paused(State s) {
     return s.paused() != null ? s.paused() : instance != null && instance.settings().paused();
-  }
-
-  private boolean running() {
-    return running;
   }
 
   @Override
@@ -398,7 +340,7 @@ public final class ConnectorSyncEntity
                 LOG.info("Connector {} is paused", name);
                 return;
               }
-              startWatch();
+              watch.open();
               context.getSelf().tell(Tick.INSTANCE);
             })
         .onSignal(PreRestart.instance(), state -> stopAll())
@@ -406,354 +348,53 @@ public final class ConnectorSyncEntity
         .build();
   }
 
+  /** Handlers per phase: not configured, paused, syncing (or idle); then those of every phase. */
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
+    var handlers = newCommandHandlerWithReplyBuilder();
+    handlers
+        .forState(s -> instance == null)
+        .onCommand(SyncNow.class, (s, c) -> notConfigured(c.replyTo()))
+        .onCommand(Resume.class, (s, c) -> notConfigured(c.replyTo()));
+    handlers
+        .forState(s -> instance == null || paused(s))
+        .onCommand(Tick.class, (s, c) -> Effect().noReply())
+        .onCommand(Changed.class, (s, c) -> Effect().noReply());
+    handlers
+        .forState(this::paused)
+        .onCommand(SyncNow.class, (s, c) -> Effect().reply(c.replyTo(), pausedError()))
+        .onCommand(Pause.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.ack()))
+        .onCommand(Resume.class, (s, c) -> passes.resume(c, watch));
+    handlers
+        .forState(s -> !paused(s))
+        .onCommand(SyncNow.class, (s, c) -> passes.syncNow(c))
+        .onCommand(Pause.class, (s, c) -> passes.pause(c, watch))
+        .onCommand(Resume.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.ack()))
+        .onCommand(Tick.class, (s, c) -> passes.requested(false))
+        .onCommand(Changed.class, (s, c) -> passes.requested(true));
+    handlers
         .forAnyState()
-        .onCommand(SyncNow.class, this::onSyncNow)
-        .onCommand(Pause.class, this::onPause)
-        .onCommand(Resume.class, this::onResume)
         .onCommand(
-            GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(status(s))))
+            GetStatus.class,
+            (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(passes.status(s))))
         .onCommand(Activate.class, (s, c) -> Effect().noReply())
-        .onCommand(Tick.class, (s, c) -> requested(s, false))
-        .onCommand(Changed.class, (s, c) -> requested(s, true))
-        .onCommand(Save.class, this::onSave)
-        .onCommand(Finished.class, this::onFinished)
-        .build();
+        .onCommand(Save.class, (s, c) -> passes.save(c))
+        .onCommand(Finished.class, (s, c) -> passes.finished(c));
+    return handlers.build();
   }
 
-  private ReplyEffect<Event, State> onSyncNow(State s, SyncNow c) {
-    if (instance == null) {
-      return Effect()
-          .reply(c.replyTo(), StatusReply.error("connector '" + name + "' is not configured"));
-    }
-    if (paused(s)) {
-      return Effect()
-          .reply(
-              c.replyTo(),
-              StatusReply.error(
-                  "connector '"
-                      + name
-                      + "' is paused; resume it first (POST /connectors/"
-                      + name
-                      + "/resume)"));
-    }
-    if (running()) {
-      followUp = true;
-      return Effect().reply(c.replyTo(), StatusReply.ack());
-    }
-    return launch().thenReply(c.replyTo(), st -> StatusReply.ack());
+  private ReplyEffect<Event, State> notConfigured(ActorRef<StatusReply<Done>> replyTo) {
+    return Effect().reply(replyTo, StatusReply.error("connector '" + name + "' is not configured"));
   }
 
-  /** A pass is wanted (timer, watch): run it now, or once the running one ends. */
-  private ReplyEffect<Event, State> requested(State s, boolean change) {
-    if (instance == null || paused(s)) {
-      return Effect().noReply();
-    }
-    if (running()) {
-      followUp = followUp || change;
-      return Effect().noReply();
-    }
-    return launch().thenNoReply();
-  }
-
-  private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<Event, State> launch() {
-    timers.cancel(NEXT);
-    followUp = false;
-    long mine = PASSES.incrementAndGet();
-    pass = mine;
-    stopping = new AtomicBoolean();
-    // Running from now, before the persist completes, so requests in between coalesce.
-    running = true;
-    return Effect()
-        .persist(new PassStarted(runtime.clock().instant()))
-        .thenRun(st -> startWorker(st, mine));
-  }
-
-  private void startWorker(State state, long mine) {
-    if (pass != mine) {
-      return;
-    }
-    ActorRef<Command> self = context.getSelf();
-    ActorSystem<?> system = context.getSystem();
-    AtomicBoolean stop = stopping;
-    if (stop.get()) {
-      // Paused between the request and the persist: end the pass at once.
-      self.tell(new Finished(mine, null, Changes.NONE, true, null));
-      return;
-    }
-    PassContext ctx =
-        new PassContext(
-            instance.settings(),
-            instance.resources(),
-            state.checkpoint(),
-            state.manifest(),
-            stop,
-            changes -> {
-              StatusReply<Done> saved =
-                  PassContext.await(
-                      AskPattern.<Command, StatusReply<Done>>ask(
-                          self, r -> new Save(mine, changes, r), SAVE_TIMEOUT, system.scheduler()));
-              if (saved.isError()) {
-                throw new IllegalStateException(saved.getError().getMessage());
-              }
-            },
-            runtime.clock());
-    SyncSource source = instance.source();
-    String from = state.checkpoint();
-    worker =
-        Thread.ofVirtual()
-            .name("connector-" + name)
-            .start(
-                () -> {
-                  String checkpoint = null;
-                  String error = null;
-                  try {
-                    checkpoint = source.sync(from, ctx);
-                    ctx.flush();
-                  } catch (SyncException e) {
-                    error = e.getMessage();
-                    LOG.warn("Connector {}: pass failed: {}", name, error);
-                  } catch (Exception | Error e) {
-                    if (stop.get() || Thread.currentThread().isInterrupted()) {
-                      LOG.debug("Connector {}: pass stopped ({})", name, e.toString());
-                    } else {
-                      error = summary(e);
-                      // The trace may quote a URL or a credential: only at debug level.
-                      LOG.warn("Connector {}: pass failed: {}", name, error);
-                      LOG.debug("Connector {}: pass failure", name, e);
-                    }
-                  }
-                  Changes rest;
-                  try {
-                    rest = ctx.drain();
-                  } catch (RuntimeException e) {
-                    rest = Changes.NONE;
-                  }
-                  self.tell(new Finished(mine, checkpoint, rest, stop.get(), error));
-                });
-  }
-
-  private ReplyEffect<Event, State> onSave(State s, Save c) {
-    if (c.pass() != pass) {
-      return Effect().reply(c.replyTo(), StatusReply.error("this pass is no longer current"));
-    }
-    return Effect()
-        .persist(new Progressed(c.changes()))
-        .thenReply(c.replyTo(), st -> StatusReply.ack());
-  }
-
-  private ReplyEffect<Event, State> onFinished(State s, Finished f) {
-    if (f.pass() != pass) {
-      return Effect().noReply();
-    }
-    running = false;
-    worker = null;
-    Instant now = runtime.clock().instant();
-    List<Event> events = new ArrayList<>();
-    if (!f.changes().isEmpty()) {
-      events.add(new Progressed(f.changes()));
-    }
-    String checkpoint = f.checkpoint() != null ? f.checkpoint() : null;
-    if (f.error() != null) {
-      events.add(new PassFailed(f.error(), now));
-    } else if (f.stopped()) {
-      events.add(new PassStopped(checkpoint, now));
-    } else {
-      events.add(new PassCompleted(checkpoint, now));
-    }
-    return Effect().persist(events).thenRun(this::next).thenNoReply();
-  }
-
-  /** After a pass: the follow-up, or the timer for the next one. */
-  private void next(State st) {
-    if (paused(st) || running()) {
-      return;
-    }
-    if (st.lastError() != null) {
-      followUp = false;
-      Duration retry = instance.source().retryAfter(st.failuresInARow());
-      LOG.info(
-          "Connector {}: retrying in {} ({} failure(s) in a row)",
-          name,
-          retry,
-          st.failuresInARow());
-      timers.startSingleTimer(NEXT, Tick.INSTANCE, retry);
-    } else if (followUp) {
-      context.getSelf().tell(Tick.INSTANCE);
-    } else {
-      timers.startSingleTimer(NEXT, Tick.INSTANCE, instance.settings().interval());
-    }
-  }
-
-  private ReplyEffect<Event, State> onPause(State s, Pause c) {
-    if (paused(s)) {
-      return Effect().reply(c.replyTo(), StatusReply.ack());
-    }
-    return Effect()
-        .persist(new SyncPaused(runtime.clock().instant()))
-        .thenRun(
-            st -> {
-              LOG.info("Connector {} paused", name);
-              stopping.set(true);
-              followUp = false;
-              timers.cancel(NEXT);
-              closeWatch();
-            })
-        .thenReply(c.replyTo(), st -> StatusReply.ack());
-  }
-
-  private ReplyEffect<Event, State> onResume(State s, Resume c) {
-    if (instance == null) {
-      return Effect()
-          .reply(c.replyTo(), StatusReply.error("connector '" + name + "' is not configured"));
-    }
-    if (!paused(s)) {
-      return Effect().reply(c.replyTo(), StatusReply.ack());
-    }
-    return Effect()
-        .persist(new SyncResumed(runtime.clock().instant()))
-        .thenRun(
-            st -> {
-              LOG.info("Connector {} resumed", name);
-              startWatch();
-              if (running()) {
-                followUp = true; // the stopping pass ends first
-              } else {
-                context.getSelf().tell(Tick.INSTANCE);
-              }
-            })
-        .thenReply(c.replyTo(), st -> StatusReply.ack());
-  }
-
-  private ConnectorStatus status(State s) {
-    ConnectorSettings settings = instance == null ? null : instance.settings();
-    Instant now = runtime.clock().instant();
-    String state =
-        paused(s) ? "paused" : running() ? "syncing" : s.lastError() != null ? "failing" : "idle";
-    return new ConnectorStatus(
-        name,
-        settings == null ? null : settings.kind(),
-        settings == null ? null : settings.collection(),
-        state,
-        s.lastSyncStarted(),
-        s.lastSuccess(),
-        s.lastError(),
-        s.lastSuccess() == null
-            ? -1
-            : Math.max(0, Duration.between(s.lastSuccess(), now).toSeconds()),
-        s.documentsSynced(),
-        s.documentsDeleted(),
-        s.itemsFailed(),
-        s.throttledWaits(),
-        s.throttledMillis(),
-        s.recentFailures());
-  }
-
-  private void startWatch() {
-    if (watch != null || instance == null) {
-      return;
-    }
-    ActorRef<Command> self = context.getSelf();
-    try {
-      watch = instance.source().watch(() -> self.tell(Changed.INSTANCE));
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "Connector {}: cannot watch the source ({}); passes run every {}",
-          name,
-          summary(e),
-          instance.settings().interval());
-    }
-  }
-
-  private void closeWatch() {
-    if (watch == null) {
-      return;
-    }
-    try {
-      watch.close();
-    } catch (Exception e) {
-      LOG.debug("Connector {}: closing the watch: {}", name, e.toString());
-    }
-    watch = null;
+  private StatusReply<Done> pausedError() {
+    String how = "resume it first (POST /connectors/" + name + "/resume)";
+    return StatusReply.error("connector '" + name + "' is paused; " + how);
   }
 
   /** The actor stops or restarts (journal failure): end the pass and the watch. */
   private void stopAll() {
-    stopping.set(true);
-    running = false;
-    followUp = false;
-    pass = -1;
-    closeWatch();
-    if (worker != null) {
-      worker.interrupt();
-      worker = null;
-    }
-  }
-
-  /**
-   * A failure that is not a {@link SyncException}, in one line for the status: its type and
-   * message, without URL queries or anything shaped like a credential, and never a stack trace.
-   */
-  static String summary(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof CompletionException
-            || t instanceof java.util.concurrent.ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    String message = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
-    message =
-        SECRETISH.matcher(message).replaceAll(m -> m.group(1) != null ? m.group(1) + "***" : "?…");
-    if (message.length() > 300) {
-      message = message.substring(0, 300) + "…";
-    }
-    return "the pass failed unexpectedly ("
-        + t.getClass().getSimpleName()
-        + (message.isBlank() ? "" : ": " + message)
-        + "); the server log has the details";
-  }
-
-  @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(
-            PassStarted.class,
-            (s, e) ->
-                s.withPass(
-                    s.checkpoint(), e.at(), s.lastSuccess(), s.lastError(), s.failuresInARow()))
-        .onEvent(Progressed.class, (s, e) -> s.with(e.changes()))
-        .onEvent(
-            PassCompleted.class,
-            (s, e) ->
-                s.withPass(
-                    e.checkpoint() != null ? e.checkpoint() : s.checkpoint(),
-                    s.lastSyncStarted(),
-                    e.at(),
-                    null,
-                    0))
-        .onEvent(
-            PassStopped.class,
-            (s, e) ->
-                s.withPass(
-                    e.checkpoint() != null ? e.checkpoint() : s.checkpoint(),
-                    s.lastSyncStarted(),
-                    s.lastSuccess(),
-                    s.lastError(),
-                    s.failuresInARow()))
-        .onEvent(
-            PassFailed.class,
-            (s, e) ->
-                s.withPass(
-                    s.checkpoint(),
-                    s.lastSyncStarted(),
-                    s.lastSuccess(),
-                    e.reason(),
-                    s.failuresInARow() + 1))
-        .onEvent(SyncPaused.class, (s, e) -> s.withPaused(true))
-        .onEvent(SyncResumed.class, (s, e) -> s.withPaused(false))
-        .build();
+    passes.stopAll();
+    watch.close();
   }
 }

@@ -75,7 +75,9 @@ class SerializationTest {
         new ConnectorSyncEntity.SyncPaused(AT),
         new ConnectorSyncEntity.SyncResumed(AT),
         ConnectorSyncEntity.State.EMPTY,
-        ConnectorSyncEntity.State.EMPTY.with(CHANGES).withPaused(true),
+        ConnectorSyncEntity.State.EMPTY
+            .apply(new ConnectorSyncEntity.Progressed(CHANGES))
+            .apply(new ConnectorSyncEntity.SyncPaused(AT)),
         new ConnectorStatus(
             "docs",
             "filesystem",

@@ -325,7 +325,7 @@ class CollectionIndexTest {
         List.of(
             new org.apache.lucene.search.ScoreDoc(2, 0.9f),
             new org.apache.lucene.search.ScoreDoc(3, 0.8f));
-    var fused = CollectionIndex.fuse(a, b, 3);
+    var fused = IndexSearch.fuse(a, b, 3);
     assertEquals(2, fused.getFirst().doc, "in both lists beats first in one");
     assertEquals(3, fused.size());
   }

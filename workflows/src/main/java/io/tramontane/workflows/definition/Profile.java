@@ -1,22 +1,14 @@
 package io.tramontane.workflows.definition;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import net.thisptr.jackson.jq.JsonQuery;
-import net.thisptr.jackson.jq.Versions;
-import net.thisptr.jackson.jq.exception.JsonQueryException;
 
 /**
  * Tramontane's profile of the DSL: what the runtime supports, and the checks the JSON schema cannot
@@ -53,13 +45,6 @@ final class Profile {
       Set.of("document", "input", "use", "do", "timeout", "output", "schedule");
   private static final Set<String> FLOW = Set.of("continue", "exit", "end");
   private static final Set<String> UNSUPPORTED_USE = Set.of("functions", "catalogs", "extensions");
-  private static final Set<String> HTTP_METHODS =
-      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-  private static final Set<String> AGENT_ARGS = Set.of("agent", "message", "session");
-  private static final Set<String> RETRIEVE_ARGS = Set.of("collection", "query", "k");
-
-  /** Fields holding a runtime expression even when written without {@code ${ }}. */
-  private static final Set<String> BARE_EXPRESSIONS = Set.of("if", "when", "while");
 
   private final Locations where;
   private final List<Problem> problems = new ArrayList<>();
@@ -68,8 +53,13 @@ final class Profile {
   private Set<String> retries = Set.of();
   private Set<String> timeouts = Set.of();
 
+  private final ProfileCalls calls;
+  private final ProfileValues values;
+
   private Profile(Locations where) {
     this.where = where;
+    this.calls = new ProfileCalls(where, problems, claimed, tasks);
+    this.values = new ProfileValues(where, problems, claimed);
   }
 
   /**
@@ -100,7 +90,7 @@ final class Profile {
       p.timeout("/timeout", root.get("timeout"));
       p.taskList("/do", root.get("do"));
     }
-    p.expressions("", root);
+    p.values.expressions("", root);
     claimed.addAll(p.claimed);
     tasks.putAll(p.tasks);
     return p.problems;
@@ -147,8 +137,8 @@ final class Profile {
     if (schedule == null || !schedule.isObject()) {
       return;
     }
-    duration("/schedule/every", schedule.get("every"));
-    duration("/schedule/after", schedule.get("after"));
+    values.duration("/schedule/every", schedule.get("every"));
+    values.duration("/schedule/after", schedule.get("after"));
     ScheduleSpec.check(schedule, where, problems, claimed);
   }
 
@@ -251,7 +241,7 @@ final class Profile {
                 "task '" + name + "': 'run' (shell, script, container, workflow) is not supported",
                 "call a service with call: http, or an agent with call: agent"));
       }
-      case "call" -> call(pointer, name, task);
+      case "call" -> calls.check(pointer, name, task);
       case "do", "for" -> taskList(pointer + "/do", task.get("do"));
       case "fork" -> taskList(pointer + "/fork/branches", task.path("fork").get("branches"));
       case "try" -> {
@@ -266,8 +256,9 @@ final class Profile {
                   "define it under use.retries, or write it inline: retry: {delay: …, limit: …}"));
         }
         if (retry != null && retry.isObject()) {
-          duration(pointer + "/catch/retry/delay", retry.get("delay"));
-          duration(pointer + "/catch/retry/limit/duration", retry.path("limit").get("duration"));
+          values.duration(pointer + "/catch/retry/delay", retry.get("delay"));
+          values.duration(
+              pointer + "/catch/retry/limit/duration", retry.path("limit").get("duration"));
         }
       }
       case "switch" -> {
@@ -285,7 +276,7 @@ final class Profile {
           }
         }
       }
-      case "wait" -> duration(pointer + "/wait", task.get("wait"));
+      case "wait" -> values.duration(pointer + "/wait", task.get("wait"));
       default -> {
         // emit, listen, raise, set: the schema covers their shape.
       }
@@ -306,7 +297,7 @@ final class Profile {
       return;
     }
     if (timeout.isObject()) {
-      duration(pointer + "/after", timeout.get("after"));
+      values.duration(pointer + "/after", timeout.get("after"));
     } else if (timeout.isTextual() && !timeouts.contains(timeout.asText())) {
       problems.add(
           where.at(
@@ -327,205 +318,6 @@ final class Profile {
               pointer,
               "then: '" + target + "' is not a task in this 'do' list",
               "use continue, exit, end, or one of " + siblings.stream().distinct().toList()));
-    }
-  }
-
-  private void call(String pointer, String name, JsonNode task) {
-    JsonNode call = task.get("call");
-    if (call == null || !call.isTextual()) {
-      return;
-    }
-    String function = call.asText();
-    JsonNode with = task.get("with");
-    tasks.put(pointer, DslSchema.callBranch(function));
-    switch (function) {
-      case "http" -> http(pointer + "/with", with);
-      case "agent" ->
-          arguments(pointer, name, "agent", with, AGENT_ARGS, List.of("agent", "message"));
-      case "retrieve" ->
-          arguments(pointer, name, "retrieve", with, RETRIEVE_ARGS, List.of("collection", "query"));
-      case "grpc", "openapi", "asyncapi", "a2a" -> {
-        claimed.add(pointer);
-        problems.add(
-            where.at(
-                pointer + "/call",
-                "task '" + name + "': call: " + function + " is not supported",
-                "use call: http against the service's HTTP endpoint"));
-      }
-      default -> {
-        claimed.add(pointer);
-        problems.add(
-            where.at(
-                pointer + "/call",
-                "task '" + name + "': unknown function '" + function + "'",
-                "supported calls are http, agent and retrieve (use.functions is not supported)"));
-      }
-    }
-  }
-
-  private void arguments(
-      String pointer,
-      String name,
-      String function,
-      JsonNode with,
-      Set<String> known,
-      List<String> required) {
-    if (with == null || !with.isObject()) {
-      claimed.add(pointer);
-      problems.add(
-          where.at(
-              pointer + "/call",
-              "task '" + name + "': call: " + function + " needs 'with' " + required,
-              "add with: {" + String.join(": …, ", required) + ": …}"));
-      return;
-    }
-    for (String r : required) {
-      if (!with.has(r)) {
-        claimed.add(pointer);
-        problems.add(
-            where.at(
-                pointer + "/with",
-                "task '" + name + "': call: " + function + " needs 'with." + r + "'",
-                "add " + r + " under with"));
-      }
-    }
-    for (Iterator<String> it = with.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!known.contains(key)) {
-        claimed.add(pointer);
-        problems.add(
-            where.atKey(
-                pointer + "/with/" + Locations.escape(key),
-                "task '" + name + "': call: " + function + " has no argument '" + key + "'",
-                "known arguments: " + known.stream().sorted().toList()));
-      }
-    }
-  }
-
-  private void http(String pointer, JsonNode with) {
-    if (with == null || !with.isObject()) {
-      return;
-    }
-    JsonNode method = with.get("method");
-    if (method != null
-        && method.isTextual()
-        && !HTTP_METHODS.contains(method.asText().toUpperCase(Locale.ROOT))) {
-      problems.add(
-          where.at(
-              pointer + "/method",
-              "HTTP method '" + method.asText() + "' is not supported",
-              "use one of " + HTTP_METHODS.stream().sorted().toList()));
-    }
-    JsonNode endpoint = with.get("endpoint");
-    String endpointPointer = pointer + "/endpoint";
-    if (endpoint != null && endpoint.isObject()) {
-      endpoint = endpoint.get("uri");
-      endpointPointer += "/uri";
-    }
-    if (endpoint == null || !endpoint.isTextual() || isExpression(endpoint.asText())) {
-      return;
-    }
-    String text = endpoint.asText();
-    String problem = null;
-    try {
-      URI uri = new URI(text.replace("{", "%7B").replace("}", "%7D"));
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https")) {
-        problem = "endpoint '" + text + "' is not an http or https URI";
-      } else if (uri.getHost() == null || uri.getHost().isBlank()) {
-        problem = "endpoint '" + text + "' has no host";
-      }
-    } catch (URISyntaxException e) {
-      problem = "endpoint '" + text + "' is not a valid URI: " + e.getReason();
-    }
-    if (problem != null) {
-      claimed.add(endpointPointer);
-      problems.add(
-          where.at(
-              endpointPointer,
-              problem,
-              "write an absolute URI like https://api.example.com/orders, or an expression ${ … }"));
-    }
-  }
-
-  private void duration(String pointer, JsonNode value) {
-    if (value == null) {
-      return;
-    }
-    if (value.isTextual()) {
-      String text = value.asText().strip();
-      if (isExpression(text)) {
-        return;
-      }
-      try {
-        Duration d = Duration.parse(text);
-        if (d.isNegative()) {
-          throw new DateTimeParseException("negative", text, 0);
-        }
-      } catch (DateTimeParseException e) {
-        claimed.add(pointer);
-        problems.add(
-            where.at(
-                pointer,
-                "'" + text + "' is not a duration",
-                "write ISO 8601 like PT30S, PT5M or P1DT2H (no years, months or weeks),"
-                    + " or {minutes: 5}"));
-      }
-      return;
-    }
-    if (value.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (e.getValue().isIntegralNumber() && e.getValue().asLong() < 0) {
-          claimed.add(pointer);
-          problems.add(
-              where.at(
-                  pointer + "/" + Locations.escape(e.getKey()),
-                  "a duration's " + e.getKey() + " must not be negative",
-                  "use a whole number of 0 or more"));
-        }
-      }
-    }
-  }
-
-  /** Compiles every {@code ${ … }} string (and bare if/when/while expressions) with jackson-jq. */
-  private void expressions(String pointer, JsonNode node) {
-    if (node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        String child = pointer + "/" + Locations.escape(e.getKey());
-        if (BARE_EXPRESSIONS.contains(e.getKey())
-            && e.getValue().isTextual()
-            && !isExpression(e.getValue().asText())) {
-          compile(child, e.getValue().asText());
-        } else {
-          expressions(child, e.getValue());
-        }
-      }
-    } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        expressions(pointer + "/" + i, node.get(i));
-      }
-    } else if (node.isTextual() && isExpression(node.asText())) {
-      String text = node.asText().strip();
-      compile(pointer, text.substring(2, text.length() - 1));
-    }
-  }
-
-  private void compile(String pointer, String expression) {
-    try {
-      JsonQuery.compile(expression, Versions.JQ_1_6);
-    } catch (JsonQueryException | RuntimeException e) {
-      String why = String.valueOf(e.getMessage()).strip();
-      if (e.getCause() != null && e.getCause().getMessage() != null) {
-        why = e.getCause().getMessage().strip();
-      }
-      int nl = why.indexOf('\n');
-      problems.add(
-          where.at(
-              pointer,
-              "jq expression does not compile: " + (nl < 0 ? why : why.substring(0, nl)),
-              "check brackets, quotes and pipes in '" + expression.strip() + "'"));
     }
   }
 

@@ -226,7 +226,10 @@ public final class Interpreter {
       } else if (task.has("listen")) {
         JsonNode listen = task.get("listen");
         String read = listen.path("read").asText("data");
-        output = read(effects.listen(ref, expectations(listen.get("to"), input, vars), read), read);
+        output =
+            Listens.read(
+                effects.listen(ref, Listens.expectations(listen.get("to"), input, vars), read),
+                read);
       } else {
         throw new WorkflowError(
             WorkflowError.RUNTIME,
@@ -271,48 +274,6 @@ public final class Interpreter {
           ref);
     }
     return effects.timeout(ref, after);
-  }
-
-  /**
-   * The listen strategy with each correlation's {@code expect} resolved against the task input
-   * (filters' {@code with} and {@code from} stay: they are evaluated on the events).
-   */
-  private static JsonNode expectations(JsonNode to, JsonNode input, Map<String, JsonNode> vars) {
-    JsonNode copy = to.deepCopy();
-    java.util.List<JsonNode> filters = new java.util.ArrayList<>();
-    collectFilters(copy, filters);
-    for (JsonNode f : filters) {
-      for (JsonNode c : f.path("correlate")) {
-        if (c.isObject() && Expressions.isExpression(c.get("expect"))) {
-          ((ObjectNode) c).set("expect", Expressions.resolve(c.get("expect"), input, vars));
-        }
-      }
-    }
-    return copy;
-  }
-
-  private static void collectFilters(JsonNode strategy, java.util.List<JsonNode> out) {
-    if (strategy.has("one")) {
-      out.add(strategy.get("one"));
-    }
-    strategy.path("any").forEach(out::add);
-    strategy.path("all").forEach(out::add);
-    if (strategy.path("until").isObject()) {
-      collectFilters(strategy.get("until"), out);
-    }
-  }
-
-  /**
-   * Consumed events as the task's {@code read} says: {@code data} (default) their data, {@code
-   * envelope} the whole CloudEvents, {@code raw} the data as sent.
-   */
-  static JsonNode read(JsonNode events, String read) {
-    if ("envelope".equals(read) || events == null || !events.isArray()) {
-      return events;
-    }
-    ArrayNode out = F.arrayNode();
-    events.forEach(e -> out.add(e.has("data") ? e.get("data") : F.nullNode()));
-    return out;
   }
 
   /** The first case whose {@code when} holds (a case without {@code when} is the default). */

@@ -133,7 +133,7 @@ public final class Replay implements Interpreter.Effects {
             key,
             to,
             deadline == null ? null : deadline.due(),
-            consumed -> Interpreter.read(consumed, read));
+            consumed -> Listens.read(consumed, read));
     JsonNode outcome =
         events == null ? F.objectNode().set("error", timedOut(deadline).toJson()) : events;
     journal.record(key, outcome);

@@ -37,7 +37,7 @@ class InboxTest {
   }
 
   static JsonNode await(Inbox inbox, JsonNode to) throws InterruptedException {
-    return inbox.await(to, null, Clock.systemUTC(), events -> Interpreter.read(events, "data"));
+    return inbox.await(to, null, Clock.systemUTC(), events -> Listens.read(events, "data"));
   }
 
   @Test

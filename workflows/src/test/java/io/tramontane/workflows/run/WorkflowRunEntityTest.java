@@ -12,6 +12,7 @@ import io.tramontane.core.persistence.PersistenceSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,6 +27,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -270,5 +272,74 @@ class WorkflowRunEntityTest {
         shard.expectMessageClass(
             org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.Passivate.class);
     assertEquals(ended, passivate.entity());
+  }
+
+  /** A run that waits for an event, with {@code effects} recorded effects in its journal. */
+  static String journaled(int effects) throws Exception {
+    String id = "run-" + UUID.randomUUID();
+    String definition =
+        json(
+            """
+            document: {dsl: '1.0.0', namespace: t, name: waits, version: '1.0.0'}
+            do:
+              - approve:
+                  listen: {to: {one: {with: {type: io.tramontane.approval.granted}}}}
+            """);
+    List<Object> events = new ArrayList<>(effects + 1);
+    events.add(new WorkflowRunEntity.RunStarted("v1", definition, "{}", Instant.now()));
+    for (int i = 0; i < effects; i++) {
+      events.add(new WorkflowRunEntity.EffectRecorded("/do/" + i + "/call#1", "{\"n\":" + i + "}"));
+    }
+    PersistenceTestKit.create(testKit.system()).persistForRecovery("WorkflowRun|" + id, events);
+    return id;
+  }
+
+  /** Nanoseconds from spawning the run to its first answer (given after recovery). */
+  static long recover(String id, int effects) {
+    TestProbe<StatusReply<WorkflowRunEntity.State>> probe = testKit.createTestProbe();
+    long t0 = System.nanoTime();
+    var ref =
+        testKit.spawn(
+            WorkflowRunEntity.create(
+                id,
+                new WorkflowRunEntity.Runtime(
+                    run -> new Ledger(), Clock.systemUTC(), persistence)));
+    ref.tell(new WorkflowRunEntity.Get(probe.ref()));
+    WorkflowRunEntity.State state =
+        probe.receiveMessage(java.time.Duration.ofMinutes(5)).getValue();
+    long took = System.nanoTime() - t0;
+    assertEquals(WorkflowRunEntity.Status.RUNNING, state.status());
+    assertEquals(effects, state.effects().size());
+    assertEquals(
+        "{\"n\":" + (effects - 1) + "}", state.effects().get("/do/" + (effects - 1) + "/call#1"));
+    testKit.stop(ref);
+    return took;
+  }
+
+  /**
+   * Recovering a long run is linear in its recorded effects: each recorded effect adds to the
+   * effects it follows instead of copying them (which made a run of N effects recover in N²/2
+   * copies).
+   */
+  @Test
+  void recoveringTenTimesTheEffectsTakesAboutTenTimesAsLong() throws Exception {
+    int n = 20_000;
+    int small = n / 10;
+    String shortRun = journaled(small);
+    String longRun = journaled(n);
+    recover(longRun, n); // warm up the JIT on the same path, at both sizes
+    recover(shortRun, small);
+    long smallTook = Long.MAX_VALUE;
+    long longTook = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      smallTook = Math.min(smallTook, recover(shortRun, small));
+      longTook = Math.min(longTook, recover(longRun, n));
+    }
+    double ratio = (double) longTook / smallTook;
+    System.out.printf(
+        "Run recovery: %d effects recovered in %d ms, %d in %d ms, ratio %.1f%n",
+        small, smallTook / 1_000_000, n, longTook / 1_000_000, ratio);
+    // Linear: about 10. Copying the effects on every event (n²/2 entries): above 100.
+    assertTrue(ratio < 40, "recovery of " + n + " effects is not linear: ratio " + ratio);
   }
 }

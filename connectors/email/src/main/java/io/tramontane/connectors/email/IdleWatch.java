@@ -111,7 +111,7 @@ final class IdleWatch implements AutoCloseable {
         }
         if (store != null) {
           stores.remove(store);
-          closeQuietly(store);
+          MailSessions.closeQuietly(store);
         }
       }
       reconnected = true;
@@ -149,19 +149,11 @@ final class IdleWatch implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(IMAPStore store) {
-    try {
-      store.close();
-    } catch (MessagingException | RuntimeException e) {
-      LOG.debug("closing an IDLE connection failed", e);
-    }
-  }
-
   @Override
   public void close() {
     closed = true;
     for (IMAPStore s : stores) {
-      closeQuietly(s);
+      MailSessions.closeQuietly(s);
     }
     for (Thread t : threads) {
       t.interrupt();

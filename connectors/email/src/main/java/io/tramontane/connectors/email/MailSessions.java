@@ -15,12 +15,16 @@ import java.time.Duration;
 import java.util.Properties;
 import javax.net.ssl.SSLException;
 import org.eclipse.angus.mail.imap.IMAPStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Jakarta Mail sessions for one instance, and the translation of their failures into messages a
  * user can act on. Messages name the mailbox ({@code user@host}) and never the password.
  */
 final class MailSessions {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MailSessions.class);
 
   private MailSessions() {}
 
@@ -144,5 +148,16 @@ final class MailSessions {
       return "";
     }
     return secret == null || secret.isEmpty() ? text : text.replace(secret, "***");
+  }
+
+  /** Closes an IMAP connection; a failure to close is only logged. */
+  static void closeQuietly(IMAPStore store) {
+    if (store != null) {
+      try {
+        store.close();
+      } catch (MessagingException | RuntimeException e) {
+        LOG.debug("closing an IMAP connection failed", e);
+      }
+    }
   }
 }

@@ -10,7 +10,6 @@ import io.tramontane.connectors.email.SentLedger.State;
 import io.tramontane.core.audit.Audit;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
-import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -49,6 +48,7 @@ final class Outbox {
   private final SmtpSettings smtp;
   private final SentLedger ledger;
   private final Clock clock;
+  private final SentFolder sent;
 
   Outbox(String instance, ImapSettings imap, SentLedger ledger, Clock clock) {
     this.instance = instance;
@@ -56,6 +56,7 @@ final class Outbox {
     this.smtp = imap.smtp();
     this.ledger = ledger;
     this.clock = clock;
+    this.sent = new SentFolder(imap);
   }
 
   SmtpSettings smtp() {
@@ -99,7 +100,7 @@ final class Outbox {
       return alreadySent(call, entry.messageId());
     }
     boolean interrupted = entry != null && entry.state() == State.PENDING;
-    if (smtp.sentFolder() != null && inSentFolder(messageId)) {
+    if (smtp.sentFolder() != null && sent.contains(messageId)) {
       ledger.record(key, State.SENT, messageId);
       return alreadySent(call, messageId);
     }
@@ -121,7 +122,7 @@ final class Outbox {
       throw failed(call, e);
     }
     ledger.record(key, State.SENT, messageId);
-    fileInSentFolder(message);
+    sent.file(message);
     Audit.done(
         "tool call executed",
         Audit.field("tool", call.tool()),
@@ -171,7 +172,7 @@ final class Outbox {
               + "); try again later",
           true);
     } finally {
-      closeQuietly(store);
+      MailSessions.closeQuietly(store);
     }
   }
 
@@ -295,56 +296,6 @@ final class Outbox {
     }
   }
 
-  private boolean inSentFolder(String messageId) {
-    IMAPStore store = null;
-    try {
-      store = MailSessions.connect(imap);
-      Folder f = store.getFolder(smtp.sentFolder());
-      if (!f.exists()) {
-        return false;
-      }
-      f.open(Folder.READ_ONLY);
-      try {
-        return f.search(new HeaderTerm("Message-ID", messageId)).length > 0;
-      } finally {
-        f.close(false);
-      }
-    } catch (MessagingException | RuntimeException e) {
-      LOG.warn(
-          "could not search {} of {} for an earlier send: {}",
-          smtp.sentFolder(),
-          imap.mailbox(),
-          MailSessions.redact(e.getMessage(), imap.password()));
-      return false;
-    } finally {
-      closeQuietly(store);
-    }
-  }
-
-  private void fileInSentFolder(MimeMessage m) {
-    if (smtp.sentFolder() == null) {
-      return;
-    }
-    IMAPStore store = null;
-    try {
-      store = MailSessions.connect(imap);
-      Folder f = store.getFolder(smtp.sentFolder());
-      if (!f.exists()) {
-        f.create(Folder.HOLDS_MESSAGES);
-      }
-      m.setFlag(Flags.Flag.SEEN, true);
-      f.appendMessages(new Message[] {m});
-    } catch (MessagingException | RuntimeException e) {
-      LOG.warn(
-          "sent, but could not file the message in {} of {}: {}",
-          smtp.sentFolder(),
-          imap.mailbox(),
-          MailSessions.redact(e.getMessage(), imap.password()));
-    } finally {
-      closeQuietly(store);
-    }
-  }
-
   private ToolException failed(ToolCall call, MessagingException e) {
     String where = smtp.host() + ":" + smtp.port();
     if (e instanceof AuthenticationFailedException) {
@@ -397,15 +348,5 @@ final class Outbox {
 
   private static String join(List<InternetAddress> as) {
     return String.join(", ", as.stream().map(InternetAddress::getAddress).toList());
-  }
-
-  private static void closeQuietly(IMAPStore store) {
-    if (store != null) {
-      try {
-        store.close();
-      } catch (MessagingException | RuntimeException e) {
-        LOG.debug("closing an IMAP connection failed", e);
-      }
-    }
   }
 }

@@ -11,16 +11,12 @@ import io.tramontane.retrieval.ingest.IngestResult;
 import io.tramontane.retrieval.ingest.SourceDocument;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -299,88 +295,7 @@ final class FileSystemSource implements SyncSource {
    */
   @Override
   public AutoCloseable watch(Runnable syncNow) {
-    WatchService service;
-    try {
-      service = settings.root().getFileSystem().newWatchService();
-      register(service, settings.root());
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot watch " + settings.root() + ": " + reason(e), e);
-    }
-    long debounce = Math.max(10, settings.debounce().toMillis());
-    Thread watcher =
-        Thread.ofVirtual()
-            .name("connector-watch-" + connector.name())
-            .start(
-                () -> {
-                  long firstChange = 0;
-                  try {
-                    while (!Thread.currentThread().isInterrupted()) {
-                      WatchKey key =
-                          firstChange == 0
-                              ? service.take()
-                              : service.poll(debounce, TimeUnit.MILLISECONDS);
-                      long now = System.nanoTime();
-                      if (key != null) {
-                        Path dir = (Path) key.watchable();
-                        for (var event : key.pollEvents()) {
-                          if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE
-                              && event.context() instanceof Path name
-                              && Files.isDirectory(dir.resolve(name))) {
-                            register(service, dir.resolve(name));
-                          }
-                        }
-                        key.reset();
-                        firstChange = firstChange == 0 ? now : firstChange;
-                      }
-                      boolean quiet = key == null;
-                      boolean overdue =
-                          firstChange != 0
-                              && now - firstChange > TimeUnit.MILLISECONDS.toNanos(debounce * 10);
-                      if (firstChange != 0 && (quiet || overdue)) {
-                        firstChange = 0;
-                        syncNow.run();
-                      }
-                    }
-                  } catch (InterruptedException | ClosedWatchServiceException e) {
-                    // closed: the connector stopped or was paused
-                  } catch (IOException | RuntimeException e) {
-                    LOG.warn(
-                        "Connector {}: the watch on {} stopped ({}); passes run every {}",
-                        connector.name(),
-                        settings.root(),
-                        reason(e),
-                        connector.interval());
-                  }
-                });
-    return () -> {
-      service.close();
-      watcher.interrupt();
-    };
-  }
-
-  private void register(WatchService service, Path top) throws IOException {
-    Files.walkFileTree(
-        top,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-              throws IOException {
-            if (!dir.equals(settings.root()) && excluded(id(settings.root(), dir))) {
-              return FileVisitResult.SKIP_SUBTREE;
-            }
-            dir.register(
-                service,
-                StandardWatchEventKinds.ENTRY_CREATE,
-                StandardWatchEventKinds.ENTRY_DELETE,
-                StandardWatchEventKinds.ENTRY_MODIFY);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) {
-            return FileVisitResult.CONTINUE; // the pass reports it
-          }
-        });
+    return FolderWatch.start(connector, settings, this::excluded, syncNow);
   }
 
   private boolean included(String id) {
@@ -433,7 +348,7 @@ final class FileSystemSource implements SyncSource {
     }
   }
 
-  private static String reason(Exception e) {
+  static String reason(Exception e) {
     String m = e.getMessage();
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }

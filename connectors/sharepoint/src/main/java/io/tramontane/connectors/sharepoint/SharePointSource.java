@@ -1,35 +1,27 @@
 package io.tramontane.connectors.sharepoint;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tramontane.connectors.ConnectorSettings;
 import io.tramontane.connectors.SyncContext;
 import io.tramontane.connectors.SyncException;
 import io.tramontane.connectors.SyncSource;
+import io.tramontane.connectors.sharepoint.SiteDrives.Drive;
+import io.tramontane.connectors.sharepoint.SiteDrives.Site;
 import io.tramontane.core.event.EventTypes;
 import io.tramontane.core.outbound.OutboundHttp;
 import io.tramontane.retrieval.ingest.SourceDocument;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,14 +55,11 @@ public final class SharePointSource implements SyncSource {
           "Prefer",
           "deltashowremovedasdeleted, deltatraversepermissiongaps, deltashowsharingchanges");
 
-  private record Site(String id, String name) {}
-
-  private record Drive(String id, String name) {}
-
   private final ConnectorSettings instance;
   private final SharePointSettings settings;
   private final GraphClient graph;
   private final ChangeNotifications notifications;
+  private final SiteDrives sites;
   private final Clock clock;
 
   public SharePointSource(ConnectorSettings instance, SharePointSettings settings, Clock clock) {
@@ -85,6 +74,7 @@ public final class SharePointSource implements SyncSource {
                 settings.authority() + "/" + settings.tenantId(), settings.requestsPerMinute()),
             clock);
     this.notifications = new ChangeNotifications(instance.name(), settings.clientState());
+    this.sites = new SiteDrives(instance, settings, graph);
   }
 
   /** The change-notification endpoint of this instance (for the server's route). */
@@ -109,20 +99,20 @@ public final class SharePointSource implements SyncSource {
   @Override
   public String sync(String checkpoint, SyncContext context) throws Exception {
     graph.onThrottle(context::throttled);
-    Map<String, String> links = readCheckpoint(checkpoint);
-    Site site = resolveSite();
-    List<Drive> drives = selectDrives(site);
+    Map<String, String> links = DeltaLinks.readCheckpoint(checkpoint);
+    Site site = sites.resolve();
+    List<Drive> drives = sites.select(site);
     Set<String> selected = new HashSet<>();
     drives.forEach(d -> selected.add(d.id()));
     Set<String> left = new LinkedHashSet<>(links.keySet());
     left.removeAll(selected);
     for (String driveId : left) {
       if (context.stopping()) {
-        return writeCheckpoint(links);
+        return DeltaLinks.writeCheckpoint(links);
       }
       removeDrive(driveId, links.get(driveId), context);
       links.remove(driveId);
-      context.checkpoint(writeCheckpoint(links));
+      context.checkpoint(DeltaLinks.writeCheckpoint(links));
     }
     for (Drive drive : drives) {
       if (context.stopping()) {
@@ -130,20 +120,20 @@ public final class SharePointSource implements SyncSource {
       }
       syncDrive(site, drive, links, context);
     }
-    return writeCheckpoint(links);
+    return DeltaLinks.writeCheckpoint(links);
   }
 
   private void syncDrive(Site site, Drive drive, Map<String, String> links, SyncContext context)
       throws InterruptedException {
     String link = links.get(drive.id());
     boolean full = link == null || link.isEmpty();
-    String url = full ? rootDelta(drive) : link;
+    String url = full ? DriveItems.rootDelta(drive) : link;
     // Versions the deletion events of this cycle: the same on a pass repeated after a crash.
-    String cycle = cycle(link);
+    String cycle = DeltaLinks.cycle(link);
     if (link == null) {
       // Before its first document: a library dropped while it has no deltaLink is still cleaned.
       links.put(drive.id(), "");
-      context.checkpoint(writeCheckpoint(links));
+      context.checkpoint(DeltaLinks.writeCheckpoint(links));
     }
     Set<String> seen = new HashSet<>();
     Map<String, String> applied = new HashMap<>();
@@ -169,10 +159,10 @@ public final class SharePointSource implements SyncSource {
           url =
               location != null && location.startsWith(settings.graph().toString())
                   ? location
-                  : rootDelta(drive);
+                  : DriveItems.rootDelta(drive);
           continue;
         }
-        throw failure(e, "reading the changes of library '" + drive.name() + "'");
+        throw sites.failure(e, "reading the changes of library '" + drive.name() + "'");
       }
       pages++;
       Map<String, JsonNode> changes = new LinkedHashMap<>();
@@ -204,7 +194,7 @@ public final class SharePointSource implements SyncSource {
         return; // stopped mid-way: the next pass enumerates the drive again
       }
       links.put(drive.id(), delta);
-      context.checkpoint(writeCheckpoint(links));
+      context.checkpoint(DeltaLinks.writeCheckpoint(links));
       LOG.debug(
           "Connector {}: library '{}' in sync after {} page(s)",
           instance.name(),
@@ -236,7 +226,7 @@ public final class SharePointSource implements SyncSource {
         if (seen != null) {
           seen.add(id);
         }
-        if (!etag(item).equals(applied.get(id))) {
+        if (!DriveItems.etag(item).equals(applied.get(id))) {
           files.add(item);
         }
       }
@@ -247,7 +237,7 @@ public final class SharePointSource implements SyncSource {
         return;
       }
       if (file(site, drive, file, context)) {
-        applied.put(file.get("id").asText(), etag(file));
+        applied.put(file.get("id").asText(), DriveItems.etag(file));
       }
     }
   }
@@ -256,7 +246,7 @@ public final class SharePointSource implements SyncSource {
   private boolean file(Site site, Drive drive, JsonNode item, SyncContext context)
       throws InterruptedException {
     String id = item.get("id").asText();
-    String sourceId = sourceId(drive, id);
+    String sourceId = DriveItems.sourceId(drive, id);
     String name = item.path("name").asText(id);
     long size = item.path("size").asLong(-1);
     try {
@@ -282,7 +272,7 @@ public final class SharePointSource implements SyncSource {
       }
       acl.addAll(context.settings().acl());
       String contentType = item.path("file").path("mimeType").asText(null);
-      Instant modified = instant(item.path("lastModifiedDateTime").asText(null));
+      Instant modified = DriveItems.instant(item.path("lastModifiedDateTime").asText(null));
       String webUrl = item.path("webUrl").asText("");
       ConnectorSettings s = context.settings();
       context.ingest(
@@ -306,13 +296,14 @@ public final class SharePointSource implements SyncSource {
       data.put("source", webUrl);
       data.put("contentType", contentType);
       data.put("modified", modified == null ? null : modified.toString());
-      context.publish(EventTypes.DOCUMENT_CHANGED, sourceId + "@" + etag(item), sourceId, data);
+      context.publish(
+          EventTypes.DOCUMENT_CHANGED, sourceId + "@" + DriveItems.etag(item), sourceId, data);
       return true;
     } catch (GraphException e) {
       boolean passFails =
           e.status() == 401 || (e.status() >= 500 && !"badRedirect".equals(e.code()));
       if (passFails) {
-        throw failure(e, "reading '" + name + "' in library '" + drive.name() + "'");
+        throw sites.failure(e, "reading '" + name + "' in library '" + drive.name() + "'");
       }
       // Gone since the delta (404), too large, blocked (403), a bad redirect: its old version
       // and old permissions must not stay searchable.
@@ -323,7 +314,7 @@ public final class SharePointSource implements SyncSource {
                 ? "Graph refuses to serve it (" + e.getMessage() + ")"
                 : e.getMessage());
       }
-      deleted(drive, id, true, etag(item), context);
+      deleted(drive, id, true, DriveItems.etag(item), context);
       return false;
     }
   }
@@ -335,7 +326,7 @@ public final class SharePointSource implements SyncSource {
    */
   private void deleted(
       Drive drive, String id, boolean isFile, String version, SyncContext context) {
-    String sourceId = sourceId(drive, id);
+    String sourceId = DriveItems.sourceId(drive, id);
     // Always delete: it is idempotent, and only the collection knows whether it held the item.
     boolean held = context.delete(sourceId);
     if (held || isFile) {
@@ -348,7 +339,7 @@ public final class SharePointSource implements SyncSource {
    * did not return. False when the pass was asked to stop before the end.
    */
   private boolean reconcile(Drive drive, Set<String> seen, String cycle, SyncContext context) {
-    String prefix = prefix(drive.id());
+    String prefix = DeltaLinks.prefix(drive.id());
     int removed = 0;
     for (String sourceId : context.sourceIds(prefix)) {
       if (!sourceId.startsWith(prefix) || seen.contains(sourceId.substring(prefix.length()))) {
@@ -373,8 +364,8 @@ public final class SharePointSource implements SyncSource {
   }
 
   private void removeDrive(String driveId, String link, SyncContext context) {
-    String version = cycle(link);
-    for (String sourceId : context.sourceIds(prefix(driveId))) {
+    String version = DeltaLinks.cycle(link);
+    for (String sourceId : context.sourceIds(DeltaLinks.prefix(driveId))) {
       publishDeleted(sourceId, version, context);
       context.delete(sourceId);
     }
@@ -392,194 +383,6 @@ public final class SharePointSource implements SyncSource {
     context.publish(EventTypes.DOCUMENT_DELETED, sourceId + v + "#deleted", sourceId, data);
   }
 
-  // ---- site and drives
-
-  private Site resolveSite() throws InterruptedException {
-    String s = settings.site();
-    int colon = s.indexOf(':');
-    String path;
-    if (colon < 0) {
-      path = "/sites/" + GraphClient.segment(s);
-    } else {
-      StringBuilder b =
-          new StringBuilder("/sites/")
-              .append(GraphClient.segment(s.substring(0, colon)))
-              .append(':');
-      for (String part : s.substring(colon + 1).split("/")) {
-        if (!part.isEmpty()) {
-          b.append('/').append(GraphClient.segment(part));
-        }
-      }
-      path = b.toString();
-    }
-    try {
-      JsonNode site = graph.get(path, Map.of());
-      String id = site.path("id").asText("");
-      if (id.isEmpty()) {
-        throw new SyncException("Graph answered site " + s + " without an id; check site.");
-      }
-      return new Site(id, site.path("displayName").asText(s));
-    } catch (GraphException e) {
-      if (e.status() == 404 || e.status() == 400) {
-        throw new SyncException(
-            "SharePoint site '"
-                + s
-                + "' was not found ("
-                + e.getMessage()
-                + "): set site to hostname:/server-relative path as in the site's address, e.g."
-                + " contoso.sharepoint.com:/sites/finance.");
-      }
-      throw failure(e, "opening site '" + s + "'");
-    }
-  }
-
-  private List<Drive> selectDrives(Site site) throws InterruptedException {
-    List<Drive> all = new ArrayList<>();
-    String next = "/sites/" + GraphClient.segment(site.id()) + "/drives";
-    try {
-      while (next != null) {
-        JsonNode page = graph.get(next, Map.of());
-        for (JsonNode d : page.path("value")) {
-          String type = d.path("driveType").asText("documentLibrary");
-          if ("documentLibrary".equals(type)) {
-            all.add(new Drive(d.path("id").asText(), d.path("name").asText()));
-          }
-        }
-        next = page.path("@odata.nextLink").asText(null);
-      }
-    } catch (GraphException e) {
-      throw failure(e, "listing the document libraries of site '" + settings.site() + "'");
-    }
-    if (settings.drives().isEmpty()) {
-      return all;
-    }
-    List<Drive> chosen = new ArrayList<>();
-    for (String name : settings.drives()) {
-      Drive match =
-          all.stream()
-              .filter(d -> d.name().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new SyncException(
-                          "Site '"
-                              + settings.site()
-                              + "' has no document library named '"
-                              + name
-                              + "'; it has: "
-                              + String.join(", ", all.stream().map(Drive::name).toList())
-                              + ". Fix drives in connector "
-                              + instance.name()
-                              + "."));
-      chosen.add(match);
-    }
-    return chosen;
-  }
-
-  private SyncException failure(GraphException e, String doing) {
-    String app = "app " + settings.clientId() + " (tenant " + settings.tenantId() + ")";
-    return switch (e.status()) {
-      case 401 ->
-          new SyncException(
-              "Graph refused the token of "
-                  + app
-                  + " while "
-                  + doing
-                  + " ("
-                  + e.getMessage()
-                  + "); check that tenant-id and authority match the app registration.");
-      case 403 ->
-          new SyncException(
-              app
-                  + " may not read site '"
-                  + settings.site()
-                  + "' ("
-                  + e.getMessage()
-                  + " while "
-                  + doing
-                  + "): grant it the application permissions Sites.Read.All (or Sites.Selected"
-                  + " with a read grant on this site) and Files.Read.All, then grant admin"
-                  + " consent.");
-      default ->
-          new SyncException(
-              "Graph failed while "
-                  + doing
-                  + " ("
-                  + e.getMessage()
-                  + "); the next pass tries again.",
-              e);
-    };
-  }
-
   // ---- helpers
 
-  private String rootDelta(Drive drive) {
-    return "/drives/" + GraphClient.segment(drive.id()) + "/root/delta";
-  }
-
-  private static String sourceId(Drive drive, String itemId) {
-    return prefix(drive.id()) + itemId;
-  }
-
-  /**
-   * The start of every source id of a drive. Graph drive ids contain no {@code /}, so the prefix of
-   * one drive never selects another's documents.
-   */
-  static String prefix(String driveId) {
-    return driveId + "/";
-  }
-
-  /**
-   * The version of the deletions made while following {@code link}: a short digest of it, or {@code
-   * full} for an enumeration without one. A pass repeated from the same checkpoint publishes the
-   * same event ids (stored once); a later cycle has another link, so other ids.
-   */
-  static String cycle(String link) {
-    if (link == null || link.isEmpty()) {
-      return "full";
-    }
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(link.getBytes(StandardCharsets.UTF_8));
-      return "delta-" + HexFormat.of().formatHex(h, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String etag(JsonNode item) {
-    String etag = item.path("eTag").asText("");
-    return etag.isEmpty() ? item.path("cTag").asText("") : etag;
-  }
-
-  private static Instant instant(String s) {
-    if (s == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(s);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  static Map<String, String> readCheckpoint(String checkpoint) {
-    if (checkpoint == null || checkpoint.isBlank()) {
-      return new TreeMap<>();
-    }
-    try {
-      return new TreeMap<>(
-          GraphClient.JSON.readValue(checkpoint, new TypeReference<Map<String, String>>() {}));
-    } catch (IOException e) {
-      LOG.warn("Unreadable SharePoint checkpoint; every library is enumerated again");
-      return new TreeMap<>();
-    }
-  }
-
-  private static String writeCheckpoint(Map<String, String> links) {
-    try {
-      return GraphClient.JSON.writeValueAsString(new TreeMap<>(links));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -1,0 +1,154 @@
+package io.tramontane.workflows.definition;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The profile's checks of {@code call} tasks: the supported functions, the arguments of {@code
+ * call: agent} and {@code call: retrieve}, and a literal {@code call: http} method and endpoint.
+ */
+final class ProfileCalls {
+
+  private static final Set<String> HTTP_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+  private static final Set<String> AGENT_ARGS = Set.of("agent", "message", "session");
+  private static final Set<String> RETRIEVE_ARGS = Set.of("collection", "query", "k");
+
+  private final Locations where;
+  private final List<Problem> problems;
+  private final Set<String> claimed;
+  private final Map<String, String> tasks;
+
+  ProfileCalls(
+      Locations where, List<Problem> problems, Set<String> claimed, Map<String, String> tasks) {
+    this.where = where;
+    this.problems = problems;
+    this.claimed = claimed;
+    this.tasks = tasks;
+  }
+
+  /** A {@code call} task: http, agent and retrieve, with their arguments. */
+  void check(String pointer, String name, JsonNode task) {
+    JsonNode call = task.get("call");
+    if (call == null || !call.isTextual()) {
+      return;
+    }
+    String function = call.asText();
+    JsonNode with = task.get("with");
+    tasks.put(pointer, DslSchema.callBranch(function));
+    switch (function) {
+      case "http" -> http(pointer + "/with", with);
+      case "agent" ->
+          arguments(pointer, name, "agent", with, AGENT_ARGS, List.of("agent", "message"));
+      case "retrieve" ->
+          arguments(pointer, name, "retrieve", with, RETRIEVE_ARGS, List.of("collection", "query"));
+      case "grpc", "openapi", "asyncapi", "a2a" -> {
+        claimed.add(pointer);
+        problems.add(
+            where.at(
+                pointer + "/call",
+                "task '" + name + "': call: " + function + " is not supported",
+                "use call: http against the service's HTTP endpoint"));
+      }
+      default -> {
+        claimed.add(pointer);
+        problems.add(
+            where.at(
+                pointer + "/call",
+                "task '" + name + "': unknown function '" + function + "'",
+                "supported calls are http, agent and retrieve (use.functions is not supported)"));
+      }
+    }
+  }
+
+  private void arguments(
+      String pointer,
+      String name,
+      String function,
+      JsonNode with,
+      Set<String> known,
+      List<String> required) {
+    if (with == null || !with.isObject()) {
+      claimed.add(pointer);
+      problems.add(
+          where.at(
+              pointer + "/call",
+              "task '" + name + "': call: " + function + " needs 'with' " + required,
+              "add with: {" + String.join(": …, ", required) + ": …}"));
+      return;
+    }
+    for (String r : required) {
+      if (!with.has(r)) {
+        claimed.add(pointer);
+        problems.add(
+            where.at(
+                pointer + "/with",
+                "task '" + name + "': call: " + function + " needs 'with." + r + "'",
+                "add " + r + " under with"));
+      }
+    }
+    for (Iterator<String> it = with.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!known.contains(key)) {
+        claimed.add(pointer);
+        problems.add(
+            where.atKey(
+                pointer + "/with/" + Locations.escape(key),
+                "task '" + name + "': call: " + function + " has no argument '" + key + "'",
+                "known arguments: " + known.stream().sorted().toList()));
+      }
+    }
+  }
+
+  private void http(String pointer, JsonNode with) {
+    if (with == null || !with.isObject()) {
+      return;
+    }
+    JsonNode method = with.get("method");
+    if (method != null
+        && method.isTextual()
+        && !HTTP_METHODS.contains(method.asText().toUpperCase(Locale.ROOT))) {
+      problems.add(
+          where.at(
+              pointer + "/method",
+              "HTTP method '" + method.asText() + "' is not supported",
+              "use one of " + HTTP_METHODS.stream().sorted().toList()));
+    }
+    JsonNode endpoint = with.get("endpoint");
+    String endpointPointer = pointer + "/endpoint";
+    if (endpoint != null && endpoint.isObject()) {
+      endpoint = endpoint.get("uri");
+      endpointPointer += "/uri";
+    }
+    if (endpoint == null || !endpoint.isTextual() || Profile.isExpression(endpoint.asText())) {
+      return;
+    }
+    String text = endpoint.asText();
+    String problem = null;
+    try {
+      URI uri = new URI(text.replace("{", "%7B").replace("}", "%7D"));
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        problem = "endpoint '" + text + "' is not an http or https URI";
+      } else if (uri.getHost() == null || uri.getHost().isBlank()) {
+        problem = "endpoint '" + text + "' has no host";
+      }
+    } catch (URISyntaxException e) {
+      problem = "endpoint '" + text + "' is not a valid URI: " + e.getReason();
+    }
+    if (problem != null) {
+      claimed.add(endpointPointer);
+      problems.add(
+          where.at(
+              endpointPointer,
+              problem,
+              "write an absolute URI like https://api.example.com/orders, or an expression ${ … }"));
+    }
+  }
+}
