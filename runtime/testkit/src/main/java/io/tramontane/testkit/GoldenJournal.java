@@ -1,6 +1,7 @@
 package io.tramontane.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,12 +33,15 @@ import org.apache.pekko.serialization.Serializers;
 public final class GoldenJournal {
 
   private static final ObjectMapper JSON =
-      SerializationContract.TREES.copy().enable(SerializationFeature.INDENT_OUTPUT);
+      SerializationContract.TREES
+          .copy()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
   private GoldenJournal() {}
 
   /** One stored event. */
-  public record Entry(int serializerId, String manifest, byte[] payload) {}
+  public record Entry(int serializerId, String manifest, byte[] payload, JsonNode readable) {}
 
   /**
    * The entries of the fixture on the classpath at {@code resource} (e.g. {@code /golden/x.json}).
@@ -52,7 +56,8 @@ public final class GoldenJournal {
             new Entry(
                 e.path("serializerId").asInt(),
                 e.path("manifest").asText(),
-                Base64.getDecoder().decode(e.path("payload").asText())));
+                Base64.getDecoder().decode(e.path("payload").asText()),
+                e.path("readable")));
       }
       return out;
     } catch (IOException e) {
@@ -67,11 +72,72 @@ public final class GoldenJournal {
   public static List<Object> replay(ActorSystem<?> system, Class<?> owner, String resource) {
     Serialization serialization = SerializationExtension.get(system.classicSystem());
     List<Object> events = new ArrayList<>();
+    int i = 0;
     for (Entry e : read(owner, resource)) {
       // Try.get rethrows the decoding failure: the message names the class and the field
-      events.add(serialization.deserialize(e.payload(), e.serializerId(), e.manifest()).get());
+      Object event = serialization.deserialize(e.payload(), e.serializerId(), e.manifest()).get();
+      // Every recorded field comes back with its recorded value (a renamed or retyped field
+      // would be dropped or changed silently); fields added since are allowed.
+      String where = resource + " event " + i++ + " (" + e.manifest() + ")";
+      assertContains(where, e.readable(), readable(event));
+      events.add(event);
     }
     return events;
+  }
+
+  /** The JSON form written to fixtures (through text, as a fixture is read back). */
+  private static JsonNode readable(Object event) {
+    try {
+      return JSON.readTree(JSON.writeValueAsString(event));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void assertContains(String where, JsonNode recorded, JsonNode now) {
+    if (!contains(recorded, now)) {
+      fail(where + ": recorded " + recorded + ", read back today as " + now);
+    }
+  }
+
+  /**
+   * Whether {@code now} holds everything of {@code recorded}: every recorded field with its value
+   * (fields added since may be there too); arrays element by element, in any order (sets).
+   */
+  static boolean contains(JsonNode recorded, JsonNode now) {
+    if (recorded.isObject()) {
+      if (!now.isObject()) {
+        return false;
+      }
+      for (var f : recorded.properties()) {
+        if (!(f.getValue().isNull() && now.path(f.getKey()).isMissingNode())
+            && !contains(f.getValue(), now.path(f.getKey()))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (recorded.isArray()) {
+      if (!now.isArray() || now.size() != recorded.size()) {
+        return false;
+      }
+      List<JsonNode> left = new ArrayList<>();
+      now.forEach(left::add);
+      for (JsonNode r : recorded) {
+        int found = -1;
+        for (int k = 0; k < left.size() && found < 0; k++) {
+          if (contains(r, left.get(k))) {
+            found = k;
+          }
+        }
+        if (found < 0) {
+          return false;
+        }
+        left.remove(found);
+      }
+      return true;
+    }
+    return recorded.equals(now);
   }
 
   /**
