@@ -69,7 +69,8 @@ class DocumentParserTest {
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertTrue(reason.startsWith("parsing stopped after 5 s"), reason);
     assertTrue(reason.contains("tramontane.retrieval.parser.timeout"), reason);
-    assertTrue(millis < 15_000, "took " + millis + " ms");
+    // the parse hangs forever otherwise; a generous bound, so a loaded machine still passes
+    assertTrue(millis < 60_000, "took " + millis + " ms");
     assertTrue(
         text(parsed(parser.parse(Fixtures.docx(), "guide.docx", null))).contains("installer"));
   }
