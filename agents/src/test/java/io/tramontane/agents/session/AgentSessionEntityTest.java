@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.model.chat.ChatModel;
@@ -16,6 +15,7 @@ import io.tramontane.agents.session.SessionEvents.Event;
 import io.tramontane.agents.tool.ToolRegistry;
 import io.tramontane.core.TramontaneConfig;
 import io.tramontane.core.persistence.PersistenceSettings;
+import io.tramontane.testkit.TestConfigs;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -31,8 +31,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,15 +47,7 @@ class AgentSessionEntityTest {
 
   @BeforeAll
   static void start() {
-    var config =
-        PersistenceTestKitPlugin.getInstance()
-            .config()
-            .withFallback(PersistenceTestKitSnapshotPlugin.getInstance().config())
-            .withFallback(
-                ConfigFactory.parseString(
-                    "pekko.actor.provider = local\n"
-                        + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
-            .withFallback(TramontaneConfig.load(Map.of()));
+    var config = TestConfigs.inMemoryJournal(TramontaneConfig.load(Map.of()));
     testKit = ActorTestKit.create("AgentSessionEntityTest", config);
     persistence = PersistenceSettings.fromConfig(config);
   }

@@ -3,13 +3,12 @@ package io.tramontane.agents.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.typesafe.config.ConfigFactory;
 import io.tramontane.agents.session.SessionEvents.RequestedCall;
 import io.tramontane.agents.tool.Citation;
 import io.tramontane.agents.tool.ToolResult;
 import io.tramontane.core.TramontaneConfig;
+import io.tramontane.testkit.SerializationContract;
+import io.tramontane.testkit.TestConfigs;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +17,6 @@ import java.util.stream.Stream;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializer;
-import org.apache.pekko.serialization.Serializers;
-import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,18 +27,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SerializationTest {
 
   private static ActorTestKit testKit;
-  private static final ObjectMapper TREES = new ObjectMapper().registerModule(new JavaTimeModule());
   private static final Instant AT = Instant.parse("2026-12-01T10:00:00.5Z");
 
   @BeforeAll
   static void start() {
     testKit =
         ActorTestKit.create(
-            "AgentSerializationTest",
-            ConfigFactory.parseString(
-                    "pekko.actor.provider = local\n"
-                        + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off")
-                .withFallback(TramontaneConfig.load(Map.of())));
+            "AgentSerializationTest", TestConfigs.local(TramontaneConfig.load(Map.of())));
   }
 
   @AfterAll
@@ -103,15 +92,7 @@ class SerializationTest {
   }
 
   private static Object roundTrip(Object message) {
-    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
-    Serializer serializer = serialization.findSerializerFor(message);
-    assertInstanceOf(JacksonCborSerializer.class, serializer, message.getClass().getName());
-    return serialization
-        .deserialize(
-            serialization.serialize(message).get(),
-            serializer.identifier(),
-            Serializers.manifestFor(serializer, message))
-        .get();
+    return SerializationContract.roundTrip(testKit.system(), message);
   }
 
   @ParameterizedTest
@@ -119,7 +100,9 @@ class SerializationTest {
   void roundTrips(Object message) {
     Object back = roundTrip(message);
     assertEquals(message.getClass(), back.getClass());
-    assertEquals(TREES.valueToTree(message), TREES.valueToTree(back));
+    assertEquals(
+        SerializationContract.TREES.valueToTree(message),
+        SerializationContract.TREES.valueToTree(back));
   }
 
   @Test

@@ -277,7 +277,10 @@ class HttpRequestToolTest {
     // The request may have reached the receiver: the model and the user are told so.
     assertTrue(e.getMessage().contains("outcome is unknown (it may have been"), e.getMessage());
     assertTrue(e.retriable());
-    assertTrue(millis < 2500, "took " + millis + " ms");
+    // The receiver answers after 3 s: a call that waited for it would have succeeded, so the
+    // time-out message proves the 300 ms limit held. The bound only catches a hang, not the
+    // machine's speed (the suite must pass on a loaded machine).
+    assertTrue(millis < 30_000, "took " + millis + " ms");
   }
 
   @Test

@@ -200,7 +200,9 @@ class TikaExtractorTest {
     String reason = failed(extract(bomb, "bomb.docx"));
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertTrue(reason.contains("zip bomb"), reason);
-    assertTrue(millis < 10_000, "took " + millis + " ms");
+    // unpacking the bomb would take far longer (and its memory); the bound catches that, not
+    // the machine's speed
+    assertTrue(millis < 60_000, "took " + millis + " ms");
   }
 
   @Test

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tramontane.core.TramontaneConfig;
 import io.tramontane.core.persistence.PersistenceSettings;
+import io.tramontane.testkit.TestConfigs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +40,9 @@ class DeliveryEntityTest {
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create("DeliveryEntityTest", TestConfigs.inMemoryJournal());
+    testKit =
+        ActorTestKit.create(
+            "DeliveryEntityTest", TestConfigs.inMemoryJournal(TramontaneConfig.load(Map.of())));
   }
 
   @AfterAll

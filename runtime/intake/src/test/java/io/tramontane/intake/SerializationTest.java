@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 
+import io.tramontane.core.TramontaneConfig;
+import io.tramontane.testkit.TestConfigs;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -36,7 +38,9 @@ class SerializationTest {
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create("SerializationTest", TestConfigs.local());
+    testKit =
+        ActorTestKit.create(
+            "SerializationTest", TestConfigs.local(TramontaneConfig.load(Map.of())));
     acceptedReplyTo = testKit.<StatusReply<DeliveryEntity.Accepted>>createTestProbe().ref();
     statusReplyTo = testKit.<StatusReply<DeliveryEntity.Status>>createTestProbe().ref();
   }

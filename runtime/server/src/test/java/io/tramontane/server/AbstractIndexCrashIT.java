@@ -1,10 +1,12 @@
 package io.tramontane.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tramontane.retrieval.ingest.CollectionWriter;
 import io.tramontane.server.testing.ServerProcess;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
@@ -26,6 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.index.CheckIndex;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
@@ -63,23 +68,49 @@ abstract class AbstractIndexCrashIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  static void checkClean(Path index) throws IOException {
-    if (!Files.exists(index)) {
-      return;
-    }
+  /**
+   * The index after a kill: it exists (a dozen acknowledged uploads with a commit every three
+   * events must have committed), checks clean, and its last commit names a log offset that is at
+   * least {@code previous} (a commit the node reported is durable) and covers every document the
+   * commit holds (no document is ahead of the offset it resumes from). Returns that offset.
+   */
+  static long checkClean(Path index, long previous) throws IOException {
+    assertTrue(Files.isDirectory(index), "no index at " + index + " after a dozen uploads");
     try (Directory dir = FSDirectory.open(index)) {
-      if (!DirectoryReader.indexExists(dir)) {
-        return;
-      }
+      assertTrue(DirectoryReader.indexExists(dir), "no commit in " + index);
       try (CheckIndex check = new CheckIndex(dir)) {
         CheckIndex.Status status = check.checkIndex();
         assertTrue(status.clean, "index not clean after kill -9");
       }
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
         Map<String, String> data = reader.getIndexCommit().getUserData();
+        String named = data.get(CollectionWriter.OFFSET_KEY);
+        assertNotNull(named, "the commit names its log offset: " + data);
+        long offset = Long.parseLong(named);
+        assertTrue(offset > 0, "the commit holds documents, so an offset past 0: " + data);
         assertTrue(
-            Long.parseLong(data.getOrDefault("tramontane.offset", "0")) >= 0,
-            "commit names its log offset: " + data);
+            offset >= previous,
+            "the node reported offset "
+                + previous
+                + " committed, the disk holds less"
+                + ": "
+                + data);
+        long highest = 0;
+        for (LeafReaderContext leaf : reader.leaves()) {
+          // CollectionIndex stores each document's log offset as numeric doc values
+          NumericDocValues offsets = leaf.reader().getNumericDocValues("log_offset");
+          if (offsets == null) {
+            continue;
+          }
+          while (offsets.nextDoc() != DocIdSetIterator.NO_MORE_DOCS) {
+            highest = Math.max(highest, offsets.longValue());
+          }
+        }
+        assertTrue(highest > 0, "the committed documents carry their log offsets");
+        assertTrue(
+            highest <= offset,
+            "a committed document is at log offset " + highest + ", past the commit's " + offset);
+        return offset;
       }
     }
   }
@@ -98,6 +129,7 @@ abstract class AbstractIndexCrashIT {
             3,
             "tramontane.retrieval.index.commit-interval",
             "100ms");
+    long committed = 0;
     try (ServerProcess server = new ServerProcess(dir, db, extra)) {
       for (int round = 0; round < 3; round++) {
         server.start();
@@ -126,10 +158,27 @@ abstract class AbstractIndexCrashIT {
           Thread.sleep(20);
         }
         assertTrue(acknowledged.size() >= target, "uploads stalled:\n" + server.logTail());
+        // Acknowledged means logged; wait (uploads going on) until the index has committed past
+        // the last round, so the kill lands among commits and the commit below is this round's.
+        long reported = committed;
+        while (reported <= committed && System.nanoTime() < deadline) {
+          HttpResponse<String> r =
+              http.send(
+                  HttpRequest.newBuilder(server.uri("/collections/kb/stats"))
+                      .header("Authorization", "Bearer " + TestServer.ACME_KEY)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() == 200) {
+            reported = JSON.readTree(r.body()).path("logOffsetCommitted").asLong();
+          }
+          Thread.sleep(20);
+        }
+        assertTrue(reported > committed, "the index never committed:\n" + server.logTail());
         server.kill();
         uploaders.shutdownNow();
         uploaders.awaitTermination(30, TimeUnit.SECONDS);
-        checkClean(index);
+        // What the node reported committed is on disk after the kill, and not less.
+        committed = checkClean(index, reported);
       }
 
       server.start();

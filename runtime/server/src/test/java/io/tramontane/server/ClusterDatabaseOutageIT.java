@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tramontane.server.testing.PrivatePostgres;
-import io.tramontane.server.testing.Requirements;
 import io.tramontane.server.testing.ServerCluster;
 import io.tramontane.server.testing.ServerProcess;
 import io.tramontane.server.testing.TestDatabase;
+import io.tramontane.testkit.Requirements;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -109,7 +109,8 @@ class WorkflowDefinitionsTest {
     Problem p = only(yaml.toString());
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertTrue(p.message().contains("aliases"), p.toString());
-    assertTrue(millis < 2_000, "refused in " + millis + " ms");
+    // an expansion would take minutes or exhaust memory; the bound does not measure the machine
+    assertTrue(millis < 30_000, "refused in " + millis + " ms");
   }
 
   @Test
@@ -125,7 +126,8 @@ class WorkflowDefinitionsTest {
     Problem p = only(yaml.toString());
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertTrue(p.message().contains("expands"), p.toString());
-    assertTrue(millis < 2_000, "refused in " + millis + " ms");
+    // an expansion would take minutes or exhaust memory; the bound does not measure the machine
+    assertTrue(millis < 30_000, "refused in " + millis + " ms");
   }
 
   @Test

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.typesafe.config.ConfigFactory;
 import io.tramontane.core.TramontaneConfig;
 import io.tramontane.core.persistence.PersistenceSettings;
+import io.tramontane.testkit.TestConfigs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,8 +25,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,15 +43,7 @@ class WorkflowRunEntityTest {
 
   @BeforeAll
   static void start() {
-    var config =
-        PersistenceTestKitPlugin.getInstance()
-            .config()
-            .withFallback(PersistenceTestKitSnapshotPlugin.getInstance().config())
-            .withFallback(
-                ConfigFactory.parseString(
-                    "pekko.actor.provider = local\n"
-                        + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
-            .withFallback(TramontaneConfig.load(Map.of()));
+    var config = TestConfigs.inMemoryJournal(TramontaneConfig.load(Map.of()));
     testKit = ActorTestKit.create("WorkflowRunEntityTest", config);
     persistence = PersistenceSettings.fromConfig(config);
   }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.tramontane.core.TramontaneConfig;
 import io.tramontane.core.persistence.PersistenceSettings;
+import io.tramontane.testkit.TestConfigs;
 import io.tramontane.workflows.definition.ScheduleSpec;
 import io.tramontane.workflows.run.WorkflowRunEntity.Status;
 import io.tramontane.workflows.schedule.ScheduleSettings.Missed;
@@ -30,8 +30,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,15 +53,7 @@ class ScheduleEntityTest {
 
   @BeforeAll
   static void start() {
-    var config =
-        PersistenceTestKitPlugin.getInstance()
-            .config()
-            .withFallback(PersistenceTestKitSnapshotPlugin.getInstance().config())
-            .withFallback(
-                ConfigFactory.parseString(
-                    "pekko.actor.provider = local\n"
-                        + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
-            .withFallback(TramontaneConfig.load(Map.of()));
+    var config = TestConfigs.inMemoryJournal(TramontaneConfig.load(Map.of()));
     testKit = ActorTestKit.create("ScheduleEntityTest", config);
     persistence = PersistenceSettings.fromConfig(config);
     journal = PersistenceTestKit.create(testKit.system());

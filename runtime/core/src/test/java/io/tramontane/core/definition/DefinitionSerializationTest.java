@@ -1,21 +1,16 @@
 package io.tramontane.core.definition;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import com.typesafe.config.ConfigFactory;
 import io.tramontane.core.TramontaneConfig;
+import io.tramontane.testkit.SerializationContract;
+import io.tramontane.testkit.TestConfigs;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializer;
-import org.apache.pekko.serialization.Serializers;
-import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,11 +28,7 @@ class DefinitionSerializationTest {
   static void start() {
     testKit =
         ActorTestKit.create(
-            "DefinitionSerializationTest",
-            ConfigFactory.parseString(
-                    "pekko.actor.provider = local\n"
-                        + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off")
-                .withFallback(TramontaneConfig.load(Map.of())));
+            "DefinitionSerializationTest", TestConfigs.local(TramontaneConfig.load(Map.of())));
   }
 
   @AfterAll
@@ -46,15 +37,7 @@ class DefinitionSerializationTest {
   }
 
   private static Object roundTrip(Object message) {
-    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
-    Serializer serializer = serialization.findSerializerFor(message);
-    assertInstanceOf(JacksonCborSerializer.class, serializer, message.getClass().getName());
-    return serialization
-        .deserialize(
-            serialization.serialize(message).get(),
-            serializer.identifier(),
-            Serializers.manifestFor(serializer, message))
-        .get();
+    return SerializationContract.roundTrip(testKit.system(), message);
   }
 
   @Test

@@ -1,9 +1,9 @@
 package io.tramontane.core.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tramontane.core.TramontaneConfig;
+import io.tramontane.testkit.Requirements;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Several nodes starting at once on a real PostgreSQL create the schema once, without errors. */
@@ -21,13 +20,7 @@ class SchemaInitializerPostgresIT {
 
   @Test
   void concurrentStartsCreateTheSchemaOnce() throws Exception {
-    String base = System.getenv("TRAMONTANE_TEST_PG_URL");
-    if (base == null || base.isBlank()) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail("TRAMONTANE_TEST_PG_URL is not set under CI");
-      }
-      Assumptions.abort("needs TRAMONTANE_TEST_PG_URL (set by .ci/run)");
-    }
+    String base = Requirements.env("TRAMONTANE_TEST_PG_URL", "set by .ci/run");
     String user = envOr("TRAMONTANE_TEST_PG_USER", "tramontane");
     String password = envOr("TRAMONTANE_TEST_PG_PASSWORD", "tramontane");
     String schema = "it_schema_" + UUID.randomUUID().toString().substring(0, 8);

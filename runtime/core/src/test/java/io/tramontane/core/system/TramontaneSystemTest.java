@@ -87,6 +87,7 @@ class TramontaneSystemTest {
                     TramontaneConfig.load(
                         Map.of(
                             "tramontane.data-dir", dir.toString(),
+                            "tramontane.cluster.port", 0,
                             "tramontane.cluster.seed-nodes",
                                 List.of(
                                     "pekko://tramontane@10.0.0.1:25520",
@@ -104,6 +105,7 @@ class TramontaneSystemTest {
                     TramontaneConfig.load(
                         Map.of(
                             "tramontane.data-dir", dir.toString(),
+                            "tramontane.cluster.port", 0,
                             "tramontane.cluster.seed-nodes",
                                 List.of("pekko://tramontane@127.0.0.1:25521")))));
     assertTrue(e.getMessage().contains("H2 cannot be shared"), e.getMessage());
