@@ -60,6 +60,7 @@ public final class Retrieval implements AutoCloseable {
   private final Database database;
   private final Executor blocking;
   private final Map<String, CollectionProjection> collections = new ConcurrentHashMap<>();
+  private final LoggedCollections loggedCollections;
 
   private Retrieval(TramontaneSystem node, InferenceRuntime inference, Config config) {
     this.system = node.system();
@@ -78,6 +79,7 @@ public final class Retrieval implements AutoCloseable {
     this.journal =
         PersistenceQuery.get(system.classicSystem())
             .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    this.loggedCollections = new LoggedCollections(journal, system);
     this.database = node.database();
     this.blocking = Dispatchers.blockingIo(system);
     DocumentEntity.init(system, node.persistence());
@@ -159,7 +161,7 @@ public final class Retrieval implements AutoCloseable {
         || Files.isDirectory(settings.indexDir().resolve(collection))) {
       return true;
     }
-    if (!inLog(collection)) {
+    if (!loggedCollections.contains(collection)) {
       return false;
     }
     LOG.info(
@@ -167,46 +169,6 @@ public final class Retrieval implements AutoCloseable {
         collection);
     projection(collection);
     return true;
-  }
-
-  /** Negative answers of {@link #inLog}, for a moment: an unknown name asked again is cheap. */
-  private final Map<String, Long> absentUntil = new ConcurrentHashMap<>();
-
-  private boolean inLog(String collection) {
-    try {
-      Ingestion.checkName("collection", collection);
-    } catch (RuntimeException e) {
-      return false;
-    }
-    Long until = absentUntil.get(collection);
-    if (until != null && until > System.nanoTime()) {
-      return false;
-    }
-    try {
-      boolean found =
-          journal
-              .currentEventsByTag(
-                  io.tramontane.retrieval.ingest.DocumentEntity.tag(collection),
-                  org.apache.pekko.persistence.query.Offset.sequence(0))
-              .take(1)
-              .runWith(org.apache.pekko.stream.javadsl.Sink.headOption(), system)
-              .toCompletableFuture()
-              .get(10, java.util.concurrent.TimeUnit.SECONDS)
-              .isPresent();
-      if (!found) {
-        if (absentUntil.size() > 10_000) {
-          absentUntil.clear();
-        }
-        absentUntil.put(collection, System.nanoTime() + 2_000_000_000L);
-      }
-      return found;
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      LOG.warn("Collection {}: cannot ask the log whether it exists: {}", collection, e.toString());
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   private CollectionProjection projection(String collection) {
