@@ -20,13 +20,13 @@ class OutboundPolicyTest {
 
   @Test
   void anEntryWithAPortAllowsThatPortOnly() {
-    OutboundPolicy p = allowing("api.example.com:8443", "*.example.org", "[fd00::1]:8080");
+    OutboundPolicy p = allowing("api.example.com:8443", "*.example.org", "[fd00::1]:9443");
     assertTrue(p.allows("api.example.com", 8443));
     assertFalse(p.allows("api.example.com", 443));
     assertTrue(p.allows("a.example.org", 443));
     assertTrue(p.allows("a.example.org", 9999), "no port in the entry: any port");
     assertFalse(p.allows("example.org", 443), "*.suffix does not match the suffix itself");
-    assertTrue(p.allows("fd00::1", 8080));
+    assertTrue(p.allows("fd00::1", 9443));
     assertFalse(p.allows("fd00::1", 80));
   }
 
