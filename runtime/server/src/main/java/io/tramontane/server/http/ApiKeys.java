@@ -4,9 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.SecretReference;
-import java.nio.charset.StandardCharsets;
+import io.tramontane.core.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -87,10 +86,6 @@ public final class ApiKeys {
   }
 
   private static byte[] digest(String key) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
-    }
+    return Sha256.digest(key);
   }
 }
