@@ -43,8 +43,7 @@ final class SessionRoutes extends AllDirectives {
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
   private final Agents agents;
-  private final Materializer materializer;
-  private final long bodyTimeoutMillis;
+  private final RequestBodies bodies;
 
   /**
    * How long {@code "wait": true} waits for a turn: {@code tramontane.agents.message-wait}, but
@@ -56,8 +55,7 @@ final class SessionRoutes extends AllDirectives {
   SessionRoutes(
       Agents agents, Materializer materializer, long bodyTimeoutMillis, Duration messageWait) {
     this.agents = agents;
-    this.materializer = materializer;
-    this.bodyTimeoutMillis = bodyTimeoutMillis;
+    this.bodies = new RequestBodies(AgentRoutes.MAX_BODY, bodyTimeoutMillis, materializer);
     this.messageWait = messageWait(messageWait, Duration.ofMillis(bodyTimeoutMillis));
   }
 
@@ -101,10 +99,6 @@ final class SessionRoutes extends AllDirectives {
             this::cancel);
   }
 
-  private CompletionStage<byte[]> body(HttpRequest request) {
-    return Bodies.strict(request, AgentRoutes.MAX_BODY, bodyTimeoutMillis, materializer);
-  }
-
   /**
    * {@code POST /agents/{a}/sessions/{s}/messages}. With {@code "wait": true} (the default) the
    * answer comes within {@link #messageWait}, which is below the server's request timeout: 200 with
@@ -122,7 +116,8 @@ final class SessionRoutes extends AllDirectives {
                 request ->
                     completeWithFuture(
                         idempotencyKey(request)
-                            .thenCompose(key -> body(request).thenApply(b -> Map.entry(key, b)))
+                            .thenCompose(
+                                key -> bodies.read(request).thenApply(b -> Map.entry(key, b)))
                             .thenCompose(
                                 kb ->
                                     send(
@@ -263,24 +258,20 @@ final class SessionRoutes extends AllDirectives {
   }
 
   private Route decide(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                body(request)
-                    .thenCompose(
-                        bytes -> {
-                          DecisionRequest d = Json.read(bytes, DecisionRequest.class, "the body");
-                          return agents.decide(
-                              caller.tenant(),
-                              vars.get("agent"),
-                              vars.get("session"),
-                              d.key(),
-                              d.approve(),
-                              caller.keyId(),
-                              d.reason());
-                        })
-                    .thenApply(d -> Json.response(StatusCodes.OK, new Status("recorded")))
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) -> {
+          DecisionRequest d = Json.read(bytes, DecisionRequest.class, "the body");
+          return agents
+              .decide(
+                  caller.tenant(),
+                  vars.get("agent"),
+                  vars.get("session"),
+                  d.key(),
+                  d.approve(),
+                  caller.keyId(),
+                  d.reason())
+              .thenApply(r -> Json.response(StatusCodes.OK, new Status("recorded")));
+        });
   }
 
   private Route cancel(Principal caller, Map<String, String> vars) {
