@@ -18,16 +18,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
-import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
@@ -227,9 +224,7 @@ final class SessionRoutes extends AllDirectives {
     return extractRequest(
         request -> {
           long after =
-              request
-                  .getHeader("Last-Event-ID")
-                  .map(h -> h.value().strip())
+              EventStreams.lastEventId(request)
                   .filter(v -> v.matches("\\d{1,18}"))
                   .map(Long::parseLong)
                   .orElse(0L);
@@ -241,18 +236,15 @@ final class SessionRoutes extends AllDirectives {
                 if (state.turn() == 0) {
                   throw noSession(session);
                 }
-                return completeOK(
+                return EventStreams.complete(
                     agents
                         .steps(caller.tenant(), agent, session, after)
                         .map(
                             step ->
-                                ServerSentEvent.create(
+                                EventStreams.event(
                                     Json.MAPPER.writeValueAsString(SessionStep.of(step.event())),
-                                    Optional.of(step.event().getClass().getSimpleName()),
-                                    Optional.of(Long.toString(step.sequenceNr())),
-                                    OptionalInt.empty()))
-                        .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat),
-                    EventStreamMarshalling.toEventStream());
+                                    step.event().getClass().getSimpleName(),
+                                    step.sequenceNr())));
               });
         });
   }
