@@ -18,22 +18,7 @@ public final class DefinitionException extends TramontaneException implements In
   private static final Pattern LOCATED = Pattern.compile("(?s)(.+?):(\\d+):(\\d+):\\s*(.*)");
 
   public DefinitionException(String message) {
-    super(message);
-  }
-
-  @Override
-  public boolean retriable() {
-    return false;
-  }
-
-  @Override
-  public ErrorKind kind() {
-    return ErrorKind.INVALID;
-  }
-
-  @Override
-  public String title() {
-    return "Invalid Definition";
+    super(ErrorKind.INVALID, false, message);
   }
 
   @Override

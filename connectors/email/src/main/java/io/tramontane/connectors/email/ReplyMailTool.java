@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
-import io.tramontane.agents.tool.Tool;
 import io.tramontane.agents.tool.ToolCall;
 import io.tramontane.agents.tool.ToolException;
 import io.tramontane.agents.tool.ToolResult;
@@ -21,7 +20,7 @@ import java.util.Locale;
  * Reply-To (else From), with "Re: subject", {@code In-Reply-To} and {@code References} set so mail
  * clients thread it. Once per idempotency key, recipients checked like {@code mail.send}.
  */
-final class ReplyMailTool implements Tool {
+final class ReplyMailTool extends OutgoingMailTool {
 
   private static final JsonObjectSchema PARAMETERS =
       JsonObjectSchema.builder()
@@ -37,17 +36,8 @@ final class ReplyMailTool implements Tool {
           .required("messageId", "body")
           .build();
 
-  private final String name;
-  private final Outbox outbox;
-
   ReplyMailTool(Outbox outbox) {
-    this.outbox = outbox;
-    this.name = outbox.smtp().toolPrefix() + ".reply";
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(outbox, "reply", PARAMETERS);
   }
 
   @Override
@@ -57,24 +47,7 @@ final class ReplyMailTool implements Tool {
   }
 
   @Override
-  public JsonObjectSchema parameters() {
-    return PARAMETERS;
-  }
-
-  @Override
-  public boolean approvalByDefault() {
-    return true; // it writes to people on the mailbox's behalf
-  }
-
-  @Override
-  public boolean sideEffecting() {
-    return true;
-  }
-
-  @Override
-  public ToolResult execute(ToolCall call) throws ToolException {
-    SendMailTool.checkArguments(this, call);
-    JsonNode a = call.arguments();
+  ToolResult send(ToolCall call, JsonNode a) throws ToolException {
     String id = a.get("messageId").asText().strip();
     if (!id.startsWith("<")) {
       id = "<" + id + ">";
@@ -113,7 +86,7 @@ final class ReplyMailTool implements Tool {
           call,
           new Outbox.Draft(
               to,
-              outbox.recipients(call, SendMailTool.strings(a.get("cc")), "cc"),
+              outbox.recipients(call, strings(a.get("cc")), "cc"),
               subject,
               a.get("body").asText(),
               messageId,

@@ -4,20 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
-import io.tramontane.agents.tool.ArgumentValidator;
-import io.tramontane.agents.tool.Tool;
 import io.tramontane.agents.tool.ToolCall;
 import io.tramontane.agents.tool.ToolException;
 import io.tramontane.agents.tool.ToolResult;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code mail.send}: sends a new plain-text mail from the instance's address to allowed recipients,
  * once per idempotency key ({@link Outbox}). Side-effecting: agent definitions should list it under
  * {@code approval}.
  */
-final class SendMailTool implements Tool {
+final class SendMailTool extends OutgoingMailTool {
 
   private static final JsonObjectSchema PARAMETERS =
       JsonObjectSchema.builder()
@@ -38,17 +34,8 @@ final class SendMailTool implements Tool {
           .required("to", "subject", "body")
           .build();
 
-  private final String name;
-  private final Outbox outbox;
-
   SendMailTool(Outbox outbox) {
-    this.outbox = outbox;
-    this.name = outbox.smtp().toolPrefix() + ".send";
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(outbox, "send", PARAMETERS);
   }
 
   @Override
@@ -61,24 +48,7 @@ final class SendMailTool implements Tool {
   }
 
   @Override
-  public JsonObjectSchema parameters() {
-    return PARAMETERS;
-  }
-
-  @Override
-  public boolean approvalByDefault() {
-    return true; // it writes to people on the mailbox's behalf
-  }
-
-  @Override
-  public boolean sideEffecting() {
-    return true;
-  }
-
-  @Override
-  public ToolResult execute(ToolCall call) throws ToolException {
-    checkArguments(this, call);
-    JsonNode a = call.arguments();
+  ToolResult send(ToolCall call, JsonNode a) throws ToolException {
     return outbox.send(
         call,
         new Outbox.Draft(
@@ -88,20 +58,5 @@ final class SendMailTool implements Tool {
             a.get("body").asText(),
             null,
             null));
-  }
-
-  static void checkArguments(Tool tool, ToolCall call) throws ToolException {
-    var problem = ArgumentValidator.validate(tool.parameters(), call.arguments());
-    if (problem.isPresent()) {
-      throw Outbox.refused(call, "bad arguments: " + problem.get());
-    }
-  }
-
-  static List<String> strings(JsonNode array) {
-    List<String> out = new ArrayList<>();
-    if (array != null && array.isArray()) {
-      array.forEach(n -> out.add(n.asText()));
-    }
-    return out;
   }
 }

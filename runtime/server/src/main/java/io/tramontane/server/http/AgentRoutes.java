@@ -28,15 +28,13 @@ final class AgentRoutes extends AllDirectives {
   static final int MAX_BODY = 256 * 1024;
 
   private final Agents agents;
-  private final Materializer materializer;
-  private final long bodyTimeoutMillis;
+  private final RequestBodies bodies;
   private final SessionRoutes sessions;
 
   AgentRoutes(
       Agents agents, Materializer materializer, long bodyTimeoutMillis, Duration messageWait) {
     this.agents = agents;
-    this.materializer = materializer;
-    this.bodyTimeoutMillis = bodyTimeoutMillis;
+    this.bodies = new RequestBodies(MAX_BODY, bodyTimeoutMillis, materializer);
     this.sessions = new SessionRoutes(agents, materializer, bodyTimeoutMillis, messageWait);
   }
 
@@ -57,20 +55,14 @@ final class AgentRoutes extends AllDirectives {
   }
 
   private Route define(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                Bodies.strict(request, MAX_BODY, bodyTimeoutMillis, materializer)
-                    .thenApply(
-                        bytes -> {
-                          String name = vars.get("agent");
-                          // checked whole (the name too) before anything is stored
-                          AgentDefinition d =
-                              agents.define(caller.tenant(), name, "PUT /agents/" + name, bytes);
-                          return Json.response(
-                              StatusCodes.OK, new AgentDeployed(d.name(), d.version()));
-                        })
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) -> {
+          String name = vars.get("agent");
+          // checked whole (the name too) before anything is stored
+          AgentDefinition d = agents.define(caller.tenant(), name, "PUT /agents/" + name, bytes);
+          return CompletableFuture.completedFuture(
+              Json.response(StatusCodes.OK, new AgentDeployed(d.name(), d.version())));
+        });
   }
 
   private Route delete(Principal caller, Map<String, String> vars) {

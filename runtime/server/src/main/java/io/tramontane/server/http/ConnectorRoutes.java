@@ -84,32 +84,28 @@ final class ConnectorRoutes extends AllDirectives {
       throw new NotFoundException(
           "There is no connector named '" + name + "' taking notifications.");
     }
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                Bodies.strict(request, MAX_NOTIFICATION_BODY, bodyTimeoutMillis, materializer)
-                    .thenApply(
-                        bytes -> {
-                          var reply =
-                              endpoint
-                                  .get()
-                                  .handle(request.getUri().rawQueryString().orElse(null), bytes);
-                          if (reply.status() >= 400) {
-                            // A refusal is a problem like any other; the source reads the status.
-                            StatusCode status = StatusCodes.get(reply.status());
-                            return Problems.of(status, status.reason(), reply.body());
-                          }
-                          return HttpResponse.create()
-                              .withStatus(reply.status())
-                              .withEntity(
-                                  org.apache.pekko.http.javadsl.model.ContentTypes.parse(
-                                      reply.contentType().contains("charset")
-                                              || !reply.contentType().startsWith("text/")
-                                          ? reply.contentType()
-                                          : reply.contentType() + "; charset=UTF-8"),
-                                  reply.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                        })
-                    .exceptionally(Problems::fromThrowable)));
+    return new RequestBodies(MAX_NOTIFICATION_BODY, bodyTimeoutMillis, materializer)
+        .answer(
+            (request, bytes) -> {
+              var reply =
+                  endpoint.get().handle(request.getUri().rawQueryString().orElse(null), bytes);
+              if (reply.status() >= 400) {
+                // A refusal is a problem like any other; the source reads the status.
+                StatusCode status = StatusCodes.get(reply.status());
+                return CompletableFuture.completedFuture(
+                    Problems.of(status, status.reason(), reply.body()));
+              }
+              return CompletableFuture.completedFuture(
+                  HttpResponse.create()
+                      .withStatus(reply.status())
+                      .withEntity(
+                          org.apache.pekko.http.javadsl.model.ContentTypes.parse(
+                              reply.contentType().contains("charset")
+                                      || !reply.contentType().startsWith("text/")
+                                  ? reply.contentType()
+                                  : reply.contentType() + "; charset=UTF-8"),
+                          reply.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            });
   }
 
   /** The instance, if it exists and belongs to the caller's tenant. */

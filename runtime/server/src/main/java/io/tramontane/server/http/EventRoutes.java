@@ -28,13 +28,11 @@ final class EventRoutes extends AllDirectives {
       Json.MAPPER.copy().setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
 
   private final Workflows workflows;
-  private final Materializer materializer;
-  private final long bodyTimeoutMillis;
+  private final RequestBodies bodies;
 
   EventRoutes(Workflows workflows, Materializer materializer, long bodyTimeoutMillis) {
     this.workflows = workflows;
-    this.materializer = materializer;
-    this.bodyTimeoutMillis = bodyTimeoutMillis;
+    this.bodies = new RequestBodies(MAX_BODY, bodyTimeoutMillis, materializer);
   }
 
   void register(RouteTable table) {
@@ -55,16 +53,14 @@ final class EventRoutes extends AllDirectives {
   }
 
   private Route publish(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                Bodies.strict(request, MAX_BODY, bodyTimeoutMillis, materializer)
-                    .thenCompose(bytes -> workflows.publish(caller.tenant(), event(bytes, false)))
-                    .thenApply(
-                        duplicate ->
-                            Json.response(
-                                StatusCodes.ACCEPTED,
-                                new Status(duplicate ? "duplicate" : "published")))
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) ->
+            workflows
+                .publish(caller.tenant(), event(bytes, false))
+                .thenApply(
+                    duplicate ->
+                        Json.response(
+                            StatusCodes.ACCEPTED,
+                            new Status(duplicate ? "duplicate" : "published"))));
   }
 }

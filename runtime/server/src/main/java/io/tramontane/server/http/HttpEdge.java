@@ -222,21 +222,19 @@ public final class HttpEdge extends AllDirectives {
               "No trigger named '" + name + "' is configured (tramontane.intake.triggers)."));
     }
     TriggerSettings trigger = found.get();
-    return extractRequest(
-        request -> {
-          // Every copy of every header: the intake refuses one it reads that came twice.
-          List<Map.Entry<String, String>> headers = new ArrayList<>();
-          for (HttpHeader h : request.getHeaders()) {
-            headers.add(Map.entry(h.lowercaseName(), h.value()));
-          }
-          headers.add(Map.entry("content-type", request.entity().getContentType().toString()));
-          CompletionStage<HttpResponse> response =
-              Bodies.strict(request, trigger.maxBodyBytes(), bodyTimeoutMillis, materializer)
-                  .thenCompose(bytes -> intake.receive(trigger, headers, bytes))
-                  .thenApply(outcome -> webhookResponse(trigger, outcome))
-                  .exceptionally(Problems::fromThrowable);
-          return completeWithFuture(response);
-        });
+    return new RequestBodies(trigger.maxBodyBytes(), bodyTimeoutMillis, materializer)
+        .answer(
+            (request, bytes) -> {
+              // Every copy of every header: the intake refuses one it reads that came twice.
+              List<Map.Entry<String, String>> headers = new ArrayList<>();
+              for (HttpHeader h : request.getHeaders()) {
+                headers.add(Map.entry(h.lowercaseName(), h.value()));
+              }
+              headers.add(Map.entry("content-type", request.entity().getContentType().toString()));
+              return intake
+                  .receive(trigger, headers, bytes)
+                  .thenApply(outcome -> webhookResponse(trigger, outcome));
+            });
   }
 
   private HttpResponse webhookResponse(TriggerSettings trigger, WebhookIntake.Outcome outcome) {

@@ -100,17 +100,13 @@ final class RetrievalRoutes extends AllDirectives {
   }
 
   private Route upload(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request -> {
-          long limit = retrieval.maxDocumentBytes();
-          CompletionStage<HttpResponse> response =
-              Bodies.strict(request, limit, bodyTimeoutMillis, materializer)
-                  .thenCompose(
-                      bytes -> retrieval.ingestion().ingest(document(caller, vars, request, bytes)))
-                  .thenApply(RetrievalRoutes::ingested)
-                  .exceptionally(Problems::fromThrowable);
-          return completeWithFuture(response);
-        });
+    return new RequestBodies(retrieval.maxDocumentBytes(), bodyTimeoutMillis, materializer)
+        .answer(
+            (request, bytes) ->
+                retrieval
+                    .ingestion()
+                    .ingest(document(caller, vars, request, bytes))
+                    .thenApply(RetrievalRoutes::ingested));
   }
 
   /** Builds the document from the request, validating its parameters. */
@@ -198,34 +194,27 @@ final class RetrievalRoutes extends AllDirectives {
   }
 
   private Route search(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request -> {
-          CompletionStage<HttpResponse> response =
-              Bodies.strict(request, MAX_SEARCH_BODY, bodyTimeoutMillis, materializer)
-                  .thenCompose(
-                      bytes -> {
-                        SearchRequest s = Json.read(bytes, SearchRequest.class, "the search body");
-                        SearchMode mode = s.searchMode();
-                        return retrieval
-                            .search(
-                                vars.get("collection"),
-                                new Caller(
-                                    caller.tenant(),
-                                    caller.actingAs(new LinkedHashSet<>(s.principals()))),
-                                mode,
-                                s.query(),
-                                s.k() == null ? retrieval.settings().defaultK() : s.k())
-                            .thenApply(
-                                hits ->
-                                    Json.response(
-                                        StatusCodes.OK,
-                                        new SearchResults(
-                                            mode.name().toLowerCase(Locale.ROOT),
-                                            hits.stream().map(SearchHit::of).toList())));
-                      })
-                  .exceptionally(Problems::fromThrowable);
-          return completeWithFuture(response);
-        });
+    return new RequestBodies(MAX_SEARCH_BODY, bodyTimeoutMillis, materializer)
+        .answer(
+            (request, bytes) -> {
+              SearchRequest s = Json.read(bytes, SearchRequest.class, "the search body");
+              SearchMode mode = s.searchMode();
+              return retrieval
+                  .search(
+                      vars.get("collection"),
+                      new Caller(
+                          caller.tenant(), caller.actingAs(new LinkedHashSet<>(s.principals()))),
+                      mode,
+                      s.query(),
+                      s.k() == null ? retrieval.settings().defaultK() : s.k())
+                  .thenApply(
+                      hits ->
+                          Json.response(
+                              StatusCodes.OK,
+                              new SearchResults(
+                                  mode.name().toLowerCase(Locale.ROOT),
+                                  hits.stream().map(SearchHit::of).toList())));
+            });
   }
 
   private Route stats(Principal caller, Map<String, String> vars) {

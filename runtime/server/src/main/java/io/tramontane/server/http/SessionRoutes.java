@@ -18,16 +18,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
-import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
@@ -43,8 +40,7 @@ final class SessionRoutes extends AllDirectives {
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
   private final Agents agents;
-  private final Materializer materializer;
-  private final long bodyTimeoutMillis;
+  private final RequestBodies bodies;
 
   /**
    * How long {@code "wait": true} waits for a turn: {@code tramontane.agents.message-wait}, but
@@ -56,8 +52,7 @@ final class SessionRoutes extends AllDirectives {
   SessionRoutes(
       Agents agents, Materializer materializer, long bodyTimeoutMillis, Duration messageWait) {
     this.agents = agents;
-    this.materializer = materializer;
-    this.bodyTimeoutMillis = bodyTimeoutMillis;
+    this.bodies = new RequestBodies(AgentRoutes.MAX_BODY, bodyTimeoutMillis, materializer);
     this.messageWait = messageWait(messageWait, Duration.ofMillis(bodyTimeoutMillis));
   }
 
@@ -101,10 +96,6 @@ final class SessionRoutes extends AllDirectives {
             this::cancel);
   }
 
-  private CompletionStage<byte[]> body(HttpRequest request) {
-    return Bodies.strict(request, AgentRoutes.MAX_BODY, bodyTimeoutMillis, materializer);
-  }
-
   /**
    * {@code POST /agents/{a}/sessions/{s}/messages}. With {@code "wait": true} (the default) the
    * answer comes within {@link #messageWait}, which is below the server's request timeout: 200 with
@@ -122,7 +113,8 @@ final class SessionRoutes extends AllDirectives {
                 request ->
                     completeWithFuture(
                         idempotencyKey(request)
-                            .thenCompose(key -> body(request).thenApply(b -> Map.entry(key, b)))
+                            .thenCompose(
+                                key -> bodies.read(request).thenApply(b -> Map.entry(key, b)))
                             .thenCompose(
                                 kb ->
                                     send(
@@ -232,9 +224,7 @@ final class SessionRoutes extends AllDirectives {
     return extractRequest(
         request -> {
           long after =
-              request
-                  .getHeader("Last-Event-ID")
-                  .map(h -> h.value().strip())
+              EventStreams.lastEventId(request)
                   .filter(v -> v.matches("\\d{1,18}"))
                   .map(Long::parseLong)
                   .orElse(0L);
@@ -246,41 +236,34 @@ final class SessionRoutes extends AllDirectives {
                 if (state.turn() == 0) {
                   throw noSession(session);
                 }
-                return completeOK(
+                return EventStreams.complete(
                     agents
                         .steps(caller.tenant(), agent, session, after)
                         .map(
                             step ->
-                                ServerSentEvent.create(
+                                EventStreams.event(
                                     Json.MAPPER.writeValueAsString(SessionStep.of(step.event())),
-                                    Optional.of(step.event().getClass().getSimpleName()),
-                                    Optional.of(Long.toString(step.sequenceNr())),
-                                    OptionalInt.empty()))
-                        .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat),
-                    EventStreamMarshalling.toEventStream());
+                                    step.event().getClass().getSimpleName(),
+                                    step.sequenceNr())));
               });
         });
   }
 
   private Route decide(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                body(request)
-                    .thenCompose(
-                        bytes -> {
-                          DecisionRequest d = Json.read(bytes, DecisionRequest.class, "the body");
-                          return agents.decide(
-                              caller.tenant(),
-                              vars.get("agent"),
-                              vars.get("session"),
-                              d.key(),
-                              d.approve(),
-                              caller.keyId(),
-                              d.reason());
-                        })
-                    .thenApply(d -> Json.response(StatusCodes.OK, new Status("recorded")))
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) -> {
+          DecisionRequest d = Json.read(bytes, DecisionRequest.class, "the body");
+          return agents
+              .decide(
+                  caller.tenant(),
+                  vars.get("agent"),
+                  vars.get("session"),
+                  d.key(),
+                  d.approve(),
+                  caller.keyId(),
+                  d.reason())
+              .thenApply(r -> Json.response(StatusCodes.OK, new Status("recorded")));
+        });
   }
 
   private Route cancel(Principal caller, Map<String, String> vars) {

@@ -20,8 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletionStage;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -40,14 +39,12 @@ final class WorkflowRoutes extends AllDirectives {
   private static final int MAX_BODY = 1024 * 1024;
 
   private final Workflows workflows;
-  private final Materializer materializer;
-  private final long bodyTimeoutMillis;
+  private final RequestBodies bodies;
   private final WorkflowRunRoutes runs;
 
   WorkflowRoutes(Workflows workflows, Materializer materializer, long bodyTimeoutMillis) {
     this.workflows = workflows;
-    this.materializer = materializer;
-    this.bodyTimeoutMillis = bodyTimeoutMillis;
+    this.bodies = new RequestBodies(MAX_BODY, bodyTimeoutMillis, materializer);
     this.runs = new WorkflowRunRoutes(new WorkflowRuns(workflows, materializer.system()));
   }
 
@@ -85,10 +82,6 @@ final class WorkflowRoutes extends AllDirectives {
     runs.register(table);
   }
 
-  private CompletionStage<byte[]> body(HttpRequest request) {
-    return Bodies.strict(request, MAX_BODY, bodyTimeoutMillis, materializer);
-  }
-
   private Route list(Principal caller, Map<String, String> vars) {
     return complete(
         Json.response(
@@ -101,43 +94,32 @@ final class WorkflowRoutes extends AllDirectives {
 
   /** A definition that cannot be used is a problem like any other (kind invalid, its problems). */
   private Route validate(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                body(request)
-                    .thenApply(
-                        bytes -> {
-                          List<Problem> ps = new WorkflowDefinitions().validate("body", bytes);
-                          if (!ps.isEmpty()) {
-                            throw new WorkflowDefinitionException(ps);
-                          }
-                          return Json.response(StatusCodes.OK, new Validated(true));
-                        })
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) -> {
+          List<Problem> ps = new WorkflowDefinitions().validate("body", bytes);
+          if (!ps.isEmpty()) {
+            throw new WorkflowDefinitionException(ps);
+          }
+          return CompletableFuture.completedFuture(
+              Json.response(StatusCodes.OK, new Validated(true)));
+        });
   }
 
   private Route deploy(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                body(request)
-                    .thenApply(
-                        bytes -> {
-                          String name = vars.get("workflow");
-                          // checked whole (the name too) before anything is stored
-                          WorkflowDefinition d =
-                              workflows.deploy(
-                                  caller.tenant(), name, "PUT /workflows/" + name, bytes);
-                          return Json.response(
-                              StatusCodes.OK,
-                              new WorkflowDeployed(d.name(), d.version(), d.hash()));
-                        })
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) -> {
+          String name = vars.get("workflow");
+          // checked whole (the name too) before anything is stored
+          WorkflowDefinition d =
+              workflows.deploy(caller.tenant(), name, "PUT /workflows/" + name, bytes);
+          return CompletableFuture.completedFuture(
+              Json.response(StatusCodes.OK, new WorkflowDeployed(d.name(), d.version(), d.hash())));
+        });
   }
 
   private Route delete(Principal caller, Map<String, String> vars) {
     return completeWithFuture(
-        java.util.concurrent.CompletableFuture.supplyAsync(
+        CompletableFuture.supplyAsync(
                 () -> {
                   String name = vars.get("workflow");
                   boolean removed = workflows.remove(caller.tenant(), name);
@@ -148,21 +130,16 @@ final class WorkflowRoutes extends AllDirectives {
   }
 
   private Route start(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                body(request)
-                    .thenCompose(
-                        bytes -> {
-                          JsonNode input =
-                              bytes.length == 0
-                                  ? Json.MAPPER.createObjectNode()
-                                  : Json.read(bytes, "the run's input");
-                          return workflows.start(
-                              caller.tenant(), vars.get("workflow"), vars.get("run"), input);
-                        })
-                    .thenApply(s -> Json.response(StatusCodes.ACCEPTED, view(s)))
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) -> {
+          JsonNode input =
+              bytes.length == 0
+                  ? Json.MAPPER.createObjectNode()
+                  : Json.read(bytes, "the run's input");
+          return workflows
+              .start(caller.tenant(), vars.get("workflow"), vars.get("run"), input)
+              .thenApply(s -> Json.response(StatusCodes.ACCEPTED, view(s)));
+        });
   }
 
   private Route get(Principal caller, Map<String, String> vars) {
@@ -180,20 +157,15 @@ final class WorkflowRoutes extends AllDirectives {
   }
 
   private Route deliver(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                body(request)
-                    .thenCompose(
-                        bytes -> {
-                          return workflows.deliver(
-                              caller.tenant(),
-                              vars.get("workflow"),
-                              vars.get("run"),
-                              EventRoutes.event(bytes, true));
-                        })
-                    .thenApply(d -> Json.response(StatusCodes.ACCEPTED, new Status("delivered")))
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) ->
+            workflows
+                .deliver(
+                    caller.tenant(),
+                    vars.get("workflow"),
+                    vars.get("run"),
+                    EventRoutes.event(bytes, true))
+                .thenApply(d -> Json.response(StatusCodes.ACCEPTED, new Status("delivered"))));
   }
 
   private Route cancel(Principal caller, Map<String, String> vars) {

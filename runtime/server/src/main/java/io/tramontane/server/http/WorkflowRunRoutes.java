@@ -5,14 +5,10 @@ import io.tramontane.core.NotFoundException;
 import io.tramontane.server.http.body.WorkflowBodies.RunList;
 import io.tramontane.server.http.body.WorkflowBodies.RunSummary;
 import io.tramontane.workflows.node.WorkflowRuns;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -91,9 +87,7 @@ final class WorkflowRunRoutes extends AllDirectives {
     return extractRequest(
         request -> {
           long after =
-              request
-                  .getHeader("Last-Event-ID")
-                  .map(h -> h.value().strip())
+              EventStreams.lastEventId(request)
                   .filter(v -> !v.isEmpty())
                   .or(() -> query(request, "after"))
                   .map(v -> number("after", v, Long.MAX_VALUE - 1))
@@ -109,18 +103,10 @@ final class WorkflowRunRoutes extends AllDirectives {
                 if (found.isEmpty()) {
                   throw new NotFoundException("No run '" + run + "'.");
                 }
-                return completeOK(
+                return EventStreams.complete(
                     found
                         .get()
-                        .map(
-                            e ->
-                                ServerSentEvent.create(
-                                    e.json().toString(),
-                                    Optional.of(e.type()),
-                                    Optional.of(Long.toString(e.seq())),
-                                    OptionalInt.empty()))
-                        .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat),
-                    EventStreamMarshalling.toEventStream());
+                        .map(e -> EventStreams.event(e.json().toString(), e.type(), e.seq())));
               });
         });
   }
