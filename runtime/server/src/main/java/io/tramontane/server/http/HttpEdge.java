@@ -3,6 +3,7 @@ package io.tramontane.server.http;
 import io.tramontane.agents.Agents;
 import io.tramontane.connectors.Connectors;
 import io.tramontane.core.NotFoundException;
+import io.tramontane.core.audit.Audit;
 import io.tramontane.core.error.ErrorKind;
 import io.tramontane.core.system.ClusterStatus;
 import io.tramontane.core.system.TramontaneSystem;
@@ -47,7 +48,6 @@ public final class HttpEdge extends AllDirectives {
   static final java.time.Duration CLUSTER_STATS_TIMEOUT = java.time.Duration.ofSeconds(3);
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpEdge.class);
-  private static final Logger AUDIT = LoggerFactory.getLogger("tramontane.audit");
 
   private final TramontaneSystem node;
   private final WebhookIntake intake;
@@ -162,16 +162,16 @@ public final class HttpEdge extends AllDirectives {
     }
     Optional<Principal> principal = apiKeys.authenticate(token.get());
     if (principal.isEmpty()) {
-      AUDIT.warn("api-key rejected route={} {}", spec.method(), spec.template());
+      Audit.refused(
+          "api-key rejected", Audit.field("route", spec.method() + " " + spec.template()));
       return complete(Problems.unauthorized("The API key is not valid."));
     }
     if (spec.scope() != null && !principal.get().has(spec.scope())) {
-      AUDIT.warn(
-          "scope missing key={} scope={} route={} {}",
-          principal.get().keyId(),
-          spec.scope(),
-          spec.method(),
-          spec.template());
+      Audit.refused(
+          "scope missing",
+          Audit.field("key", principal.get().keyId()),
+          Audit.field("scope", spec.scope()),
+          Audit.field("route", spec.method() + " " + spec.template()));
       return complete(
           Problems.forbidden(
               "The API key '"
@@ -251,11 +251,11 @@ public final class HttpEdge extends AllDirectives {
                 "/hooks/" + a.trigger() + "/deliveries/" + a.deliveryId()));
       }
       case WebhookIntake.Refused(Verification.Rejected r) -> {
-        AUDIT.warn(
-            "webhook refused trigger={} reason={} detail={}",
-            trigger.name(),
-            r.reason(),
-            r.detail());
+        Audit.refused(
+            "webhook refused",
+            Audit.field("trigger", trigger.name()),
+            Audit.field("reason", r.reason()),
+            Audit.field("detail", r.detail()));
         yield r.reason() == Verification.Reason.MALFORMED
             ? Problems.of(ErrorKind.INVALID, null, r.detail())
             : Problems.unauthorized("Signature check failed: " + r.detail() + ".");
@@ -271,7 +271,8 @@ public final class HttpEdge extends AllDirectives {
       return complete(Problems.notFound("No trigger named '" + name + "' is configured."));
     }
     if (!trigger.get().tenant().equals(caller.tenant())) {
-      AUDIT.warn("tenant denied key={} trigger={}", caller.keyId(), name);
+      Audit.refused(
+          "tenant denied", Audit.field("key", caller.keyId()), Audit.field("trigger", name));
       return complete(
           Problems.forbidden(
               "The API key '" + caller.keyId() + "' may not read deliveries of this trigger."));
