@@ -206,9 +206,9 @@ class RouteSecurityIT {
           Map.entry("GET /workflows/{workflow}/runs", 200), // the caller's runs: none
           Map.entry("POST /workflows/{workflow}/runs/{run}", 404),
           Map.entry("GET /workflows/{workflow}/runs/{run}", 404),
-          // answered from the caller's own (empty) run, as for any name: "the run is not running"
-          Map.entry("POST /workflows/{workflow}/runs/{run}/events", 409),
-          Map.entry("POST /workflows/{workflow}/runs/{run}/cancel", 409),
+          // answered from the caller's own run, which never started: "No run 'r1'", as for any name
+          Map.entry("POST /workflows/{workflow}/runs/{run}/events", 404),
+          Map.entry("POST /workflows/{workflow}/runs/{run}/cancel", 404),
           Map.entry("GET /workflows/{workflow}/runs/{run}/stream", 404));
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.tramontane.core.CborSerializable;
 import io.tramontane.core.ConflictException;
+import io.tramontane.core.NotFoundException;
 import io.tramontane.core.persistence.PersistenceSettings;
 import io.tramontane.core.system.ResumableSharding;
 import java.time.Clock;
@@ -322,8 +323,8 @@ public final class WorkflowRunEntity
                     .reply(
                         c.replyTo(),
                         StatusReply.error(new ConflictException("the run is " + s.status()))))
-        .onCommand(Deliver.class, (s, c) -> notRunning(c.replyTo()))
-        .onCommand(Cancel.class, (s, c) -> notRunning(c.replyTo()))
+        .onCommand(Deliver.class, (s, c) -> notRunning(s, c.replyTo()))
+        .onCommand(Cancel.class, (s, c) -> notRunning(s, c.replyTo()))
         .onCommand(Finished.class, (s, c) -> Effect().noReply())
         .onCommand(Notify.class, (s, c) -> Effect().noReply());
     handlers
@@ -334,9 +335,13 @@ public final class WorkflowRunEntity
     return handlers.build();
   }
 
-  private ReplyEffect<Event, State> notRunning(ActorRef<StatusReply<Done>> replyTo) {
-    return Effect()
-        .reply(replyTo, StatusReply.error(new ConflictException("the run is not running")));
+  /** A run that ended refuses (409); one that never started does not exist (404). */
+  private ReplyEffect<Event, State> notRunning(State s, ActorRef<StatusReply<Done>> replyTo) {
+    RuntimeException refusal =
+        s.status() == Status.NEW
+            ? new NotFoundException("No run '" + runId.substring(runId.lastIndexOf('/') + 1) + "'.")
+            : new ConflictException("the run is not running");
+    return Effect().reply(replyTo, StatusReply.error(refusal));
   }
 
   private ReplyEffect<Event, State> onStart(State s, Start cmd) {
