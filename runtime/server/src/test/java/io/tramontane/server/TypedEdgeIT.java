@@ -266,4 +266,18 @@ class TypedEdgeIT {
         404,
         "an event for a run that never started");
   }
+
+  @Test
+  void jsonNestedTooDeeplyIsRefusedInWords() throws Exception {
+    String workflow =
+        "document: {dsl: '1.0.0', namespace: t, name: known, version: '1.0.0'}\n"
+            + "do:\n  - sum:\n      set: {total: 1}\n";
+    assertEquals(200, send("PUT", "/workflows/known", "application/yaml", workflow).statusCode());
+    String deep = "[".repeat(1100) + "]".repeat(1100);
+    JsonNode p =
+        problem(send("POST", "/workflows/known/runs/deep", "application/json", deep), 400, "deep");
+    String detail = p.path("detail").asText();
+    assertTrue(detail.contains("nested too deeply"), detail);
+    assertFalse(detail.contains("StreamReadConstraints"), detail);
+  }
 }

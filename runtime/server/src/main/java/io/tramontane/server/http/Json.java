@@ -1,6 +1,7 @@
 package io.tramontane.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -121,6 +122,13 @@ final class Json {
                 + ", column "
                 + e.getLocation().getColumnNr()
                 + ")";
+    if (e instanceof StreamConstraintsException) {
+      return new InvalidRequestException(
+          what
+              + " is nested too deeply or holds a value too long"
+              + where
+              + "; flatten it or shorten the value.");
+    }
     return new InvalidRequestException(
         what + " is not valid JSON" + where + ": " + e.getOriginalMessage() + ".");
   }
