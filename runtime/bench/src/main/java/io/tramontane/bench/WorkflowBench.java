@@ -25,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -195,14 +194,12 @@ public final class WorkflowBench implements Callable<Integer> {
   private static void initRuns(TramontaneSystem node) {
     var runtime =
         new WorkflowRunEntity.Runtime(run -> new Noop(), Clock.systemUTC(), node.persistence());
-    ClusterSharding.get(node.system())
-        .init(
-            Entity.of(
-                    RUNS,
-                    ctx ->
-                        WorkflowRunEntity.create(
-                            ctx.getEntityId(), runtime, ctx.getShard(), Duration.ofSeconds(10)))
-                .withSettings(ResumableSharding.settings(node.system())));
+    ResumableSharding.init(
+        node.system(),
+        RUNS,
+        ctx ->
+            WorkflowRunEntity.create(
+                ctx.getEntityId(), runtime, ctx.getShard(), Duration.ofSeconds(10)));
   }
 
   /** Closed loop: each lane starts a run and polls until it completes; latencies in ms. */

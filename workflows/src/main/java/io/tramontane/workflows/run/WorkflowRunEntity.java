@@ -23,7 +23,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -263,12 +262,10 @@ public final class WorkflowRunEntity
    * Registers runs with sharding; running runs are remembered (journal) and resume by themselves.
    */
   public static void init(ActorSystem<?> system, Runtime runtime) {
-    ClusterSharding.get(system)
-        .init(
-            Entity.of(
-                    ENTITY_KEY,
-                    ctx -> create(ctx.getEntityId(), runtime, ctx.getShard(), ENDED_PASSIVATION))
-                .withSettings(ResumableSharding.settings(system)));
+    ResumableSharding.init(
+        system,
+        ENTITY_KEY,
+        ctx -> create(ctx.getEntityId(), runtime, ctx.getShard(), ENDED_PASSIVATION));
   }
 
   @Override

@@ -14,7 +14,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tramontane runs …}: the runs of a server's workflows, over its HTTP API — list them, show
@@ -175,22 +174,18 @@ final class RunsCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
 
-    @Parameters(index = "0", paramLabel = "WORKFLOW")
-    String workflow;
-
-    @Parameters(index = "1", paramLabel = "RUN")
-    String run;
+    @Mixin RunTarget target;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      String path = runPath(workflow, run);
+      String path = target.path();
       ServerClient client = server.client();
       JsonNode state = client.get(path);
       String status = state.path("status").asText();
       out.printf(
           "Run %s of workflow %s: %s (definition %s)%n",
-          run, workflow, status, state.path("definitionHash").asText());
+          target.run, target.workflow, status, state.path("definitionHash").asText());
       String[] by = {null};
       client.events(
           path + "/stream?follow=false",
@@ -221,11 +216,7 @@ final class RunsCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
 
-    @Parameters(index = "0", paramLabel = "WORKFLOW")
-    String workflow;
-
-    @Parameters(index = "1", paramLabel = "RUN")
-    String run;
+    @Mixin RunTarget target;
 
     @Option(
         names = "--reconnect",
@@ -237,9 +228,10 @@ final class RunsCommand implements Runnable {
     @Override
     public Integer call() throws InterruptedException {
       PrintWriter out = spec.commandLine().getOut();
-      String path = runPath(workflow, run);
+      String path = target.path();
       ServerClient client = server.client();
-      out.printf("Watching run %s of workflow %s on %s%n", run, workflow, client.base());
+      out.printf(
+          "Watching run %s of workflow %s on %s%n", target.run, target.workflow, client.base());
       out.flush();
       String[] last = {null};
       JsonNode[] end = {null};
@@ -285,7 +277,11 @@ final class RunsCommand implements Runnable {
         }
         if (++failures > reconnect) {
           throw new ServerClient.ServerException(
-              "the event stream of run " + run + " keeps ending while the run is " + status + ".",
+              "the event stream of run "
+                  + target.run
+                  + " keeps ending while the run is "
+                  + status
+                  + ".",
               true);
         }
         Thread.sleep(1_000);
@@ -298,16 +294,14 @@ final class RunsCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
 
-    @Parameters(index = "0", paramLabel = "WORKFLOW")
-    String workflow;
-
-    @Parameters(index = "1", paramLabel = "RUN")
-    String run;
+    @Mixin RunTarget target;
 
     @Override
     public Integer call() {
-      server.client().post(runPath(workflow, run) + "/cancel", null);
-      spec.commandLine().getOut().printf("Cancelled run %s of workflow %s.%n", run, workflow);
+      server.client().post(target.path() + "/cancel", null);
+      spec.commandLine()
+          .getOut()
+          .printf("Cancelled run %s of workflow %s.%n", target.run, target.workflow);
       return 0;
     }
   }
@@ -323,11 +317,7 @@ final class RunsCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
 
-    @Parameters(index = "0", paramLabel = "WORKFLOW")
-    String workflow;
-
-    @Parameters(index = "1", paramLabel = "RUN")
-    String run;
+    @Mixin RunTarget target;
 
     @Option(
         names = "--type",
@@ -356,10 +346,10 @@ final class RunsCommand implements Runnable {
       if (data != null) {
         event.set("data", JsonArgument.parse("--data", data));
       }
-      server.client().post(runPath(workflow, run) + "/events", event.toString());
+      server.client().post(target.path() + "/events", event.toString());
       spec.commandLine()
           .getOut()
-          .printf("Delivered %s to run %s of workflow %s.%n", type, run, workflow);
+          .printf("Delivered %s to run %s of workflow %s.%n", type, target.run, target.workflow);
       return 0;
     }
   }
