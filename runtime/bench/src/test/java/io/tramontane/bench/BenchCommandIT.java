@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tramontane.server.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tramontane bench} as the CLI finds it: through the bench jar on the classpath. */
 class BenchCommandIT {
@@ -37,9 +41,25 @@ class BenchCommandIT {
             "journal",
             "webhook",
             "workflow",
-            "recovery")) {
+            "recovery",
+            "imap",
+            "sharepoint")) {
       assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  " + scenario + " ")), r.out());
     }
+  }
+
+  @Test
+  void sharePointBenchMeasuresTheConnectorAgainstTheBareClient(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("sharepoint.json");
+    Run r = run("bench", "sharepoint", "--quick", "--out", json.toString());
+    assertEquals(0, r.exit(), r.err() + r.out());
+    assertTrue(r.out().contains("connector"), r.out());
+    assertTrue(r.out().contains("bare HTTP (baseline)"), r.out());
+    JsonNode report = new ObjectMapper().readTree(json.toFile());
+    assertEquals(100, report.path("files").asInt(), report.toString());
+    assertEquals(3, report.path("rounds").size(), report.toString());
+    assertTrue(report.path("bestConnector").asDouble() > 0, report.toString());
+    assertTrue(report.path("bestBareHttp").asDouble() > 0, report.toString());
   }
 
   @Test
