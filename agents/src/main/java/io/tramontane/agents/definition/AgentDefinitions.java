@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -166,33 +167,27 @@ public final class AgentDefinitions {
           "/model",
           "model '" + model + "' is not configured (tramontane.agents.models), use 'default'");
     }
-    List<String> tools = r.strings(root, "tools");
-    for (int i = 0; i < tools.size(); i++) {
-      if (!toolExists.test(tools.get(i))) {
-        throw r.error("/tools/" + i, "tool '" + tools.get(i) + "' is not registered");
-      }
-    }
-    List<String> approval = r.strings(root, "approval");
-    for (int i = 0; i < approval.size(); i++) {
-      if (!tools.contains(approval.get(i))) {
-        throw r.error(
-            "/approval/" + i,
-            "'" + approval.get(i) + "' needs approval but is not in this agent's tools");
-      }
-    }
-    List<String> without = r.strings(root, "without-approval");
-    for (int i = 0; i < without.size(); i++) {
-      if (!tools.contains(without.get(i))) {
-        throw r.error(
-            "/without-approval/" + i,
-            "'" + without.get(i) + "' is listed without approval but is not in this agent's tools");
-      }
-      if (approval.contains(without.get(i))) {
-        throw r.error(
-            "/without-approval/" + i,
-            "'" + without.get(i) + "' is listed both under approval and without-approval");
-      }
-    }
+    List<String> tools =
+        r.strings(
+            root, "tools", t -> toolExists.test(t) ? null : "tool '" + t + "' is not registered");
+    List<String> approval =
+        r.strings(
+            root,
+            "approval",
+            t ->
+                tools.contains(t)
+                    ? null
+                    : "'" + t + "' needs approval but is not in this agent's tools");
+    List<String> without =
+        r.strings(
+            root,
+            "without-approval",
+            t ->
+                !tools.contains(t)
+                    ? "'" + t + "' is listed without approval but is not in this agent's tools"
+                    : approval.contains(t)
+                        ? "'" + t + "' is listed both under approval and without-approval"
+                        : null);
     Set<String> approved = new LinkedHashSet<>(approval);
     for (String tool : tools) {
       if (approvalByDefault.test(tool) && !without.contains(tool)) {
@@ -262,6 +257,21 @@ public final class AgentDefinitions {
         throw error("/" + key, "'" + key + "' must be a non-empty string");
       }
       return n.asText();
+    }
+
+    /**
+     * The strings at {@code key}; the first of which {@code problem} says something (null: nothing)
+     * is refused with that, at its index.
+     */
+    List<String> strings(JsonNode root, String key, Function<String, String> problem) {
+      List<String> values = strings(root, key);
+      for (int i = 0; i < values.size(); i++) {
+        String why = problem.apply(values.get(i));
+        if (why != null) {
+          throw error("/" + key + "/" + i, why);
+        }
+      }
+      return values;
     }
 
     List<String> strings(JsonNode root, String key) {

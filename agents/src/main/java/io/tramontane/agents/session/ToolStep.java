@@ -75,10 +75,7 @@ final class ToolStep {
     }
     JsonNode args;
     try {
-      args =
-          p.arguments() == null || p.arguments().isBlank()
-              ? JSON.createObjectNode()
-              : JSON.readTree(p.arguments());
+      args = ToolPolicy.arguments(p.arguments());
     } catch (IOException e) {
       args = JSON.createObjectNode();
     }

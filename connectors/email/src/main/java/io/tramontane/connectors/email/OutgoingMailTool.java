@@ -1,9 +1,11 @@
 package io.tramontane.connectors.email;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
-import io.tramontane.agents.tool.ArgumentValidator;
-import io.tramontane.agents.tool.Tool;
+import dev.langchain4j.model.chat.request.json.JsonStringSchema;
+import io.tramontane.agents.tool.DescribedTool;
+import io.tramontane.agents.tool.ToolAudit;
 import io.tramontane.agents.tool.ToolCall;
 import io.tramontane.agents.tool.ToolException;
 import io.tramontane.agents.tool.ToolResult;
@@ -15,30 +17,17 @@ import java.util.List;
  * <prefix>.reply}): side-effecting, under approval by default, its arguments checked against its
  * schema before {@link #send} sees them.
  */
-abstract class OutgoingMailTool implements Tool {
+abstract class OutgoingMailTool extends DescribedTool {
 
   protected final Outbox outbox;
-  private final String name;
-  private final JsonObjectSchema parameters;
 
-  OutgoingMailTool(Outbox outbox, String verb, JsonObjectSchema parameters) {
+  OutgoingMailTool(Outbox outbox, String verb, String description, JsonObjectSchema parameters) {
+    super(outbox.smtp().toolPrefix() + "." + verb, description, parameters, true);
     this.outbox = outbox;
-    this.name = outbox.smtp().toolPrefix() + "." + verb;
-    this.parameters = parameters;
   }
 
   /** Sends the mail the checked arguments {@code a} describe, once per idempotency key. */
   abstract ToolResult send(ToolCall call, JsonNode a) throws ToolException;
-
-  @Override
-  public final String name() {
-    return name;
-  }
-
-  @Override
-  public final JsonObjectSchema parameters() {
-    return parameters;
-  }
 
   @Override
   public final boolean approvalByDefault() {
@@ -46,17 +35,14 @@ abstract class OutgoingMailTool implements Tool {
   }
 
   @Override
-  public final boolean sideEffecting() {
-    return true;
+  public final ToolResult execute(ToolCall call) throws ToolException {
+    ToolAudit.checkArguments(this, call);
+    return send(call, call.arguments());
   }
 
-  @Override
-  public final ToolResult execute(ToolCall call) throws ToolException {
-    var problem = ArgumentValidator.validate(parameters, call.arguments());
-    if (problem.isPresent()) {
-      throw Outbox.refused(call, "bad arguments: " + problem.get());
-    }
-    return send(call, call.arguments());
+  /** The schema of an argument that lists mail addresses. */
+  static JsonArraySchema addresses(String description) {
+    return JsonArraySchema.builder().items(new JsonStringSchema()).description(description).build();
   }
 
   /** The texts of a JSON array argument; empty when it is absent. */

@@ -1,9 +1,8 @@
 package io.tramontane.connectors.email;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
-import dev.langchain4j.model.chat.request.json.JsonStringSchema;
+import io.tramontane.agents.tool.ToolAudit;
 import io.tramontane.agents.tool.ToolCall;
 import io.tramontane.agents.tool.ToolException;
 import io.tramontane.agents.tool.ToolResult;
@@ -27,23 +26,17 @@ final class ReplyMailTool extends OutgoingMailTool {
           .addStringProperty(
               "messageId", "Message-ID of the mail to answer (from the mail.received event)")
           .addStringProperty("body", "Plain-text body of the reply")
-          .addProperty(
-              "cc",
-              JsonArraySchema.builder()
-                  .items(new JsonStringSchema())
-                  .description("Additional copy recipients (optional)")
-                  .build())
+          .addProperty("cc", addresses("Additional copy recipients (optional)"))
           .required("messageId", "body")
           .build();
 
   ReplyMailTool(Outbox outbox) {
-    super(outbox, "reply", PARAMETERS);
-  }
-
-  @Override
-  public String description() {
-    return "Replies to an e-mail of this mailbox, given its Message-ID: to its sender, threaded"
-        + " (In-Reply-To, References). Returns the reply's Message-ID.";
+    super(
+        outbox,
+        "reply",
+        "Replies to an e-mail of this mailbox, given its Message-ID: to its sender, threaded"
+            + " (In-Reply-To, References). Returns the reply's Message-ID.",
+        PARAMETERS);
   }
 
   @Override
@@ -58,7 +51,7 @@ final class ReplyMailTool extends OutgoingMailTool {
             .find(messageId)
             .orElseThrow(
                 () ->
-                    Outbox.refused(
+                    ToolAudit.refused(
                         call,
                         "no message with Message-ID "
                             + MimeReader.cap(messageId)

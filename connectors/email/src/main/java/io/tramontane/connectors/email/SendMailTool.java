@@ -1,9 +1,7 @@
 package io.tramontane.connectors.email;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
-import dev.langchain4j.model.chat.request.json.JsonStringSchema;
 import io.tramontane.agents.tool.ToolCall;
 import io.tramontane.agents.tool.ToolException;
 import io.tramontane.agents.tool.ToolResult;
@@ -17,34 +15,23 @@ final class SendMailTool extends OutgoingMailTool {
 
   private static final JsonObjectSchema PARAMETERS =
       JsonObjectSchema.builder()
-          .addProperty(
-              "to",
-              JsonArraySchema.builder()
-                  .items(new JsonStringSchema())
-                  .description("Recipient addresses")
-                  .build())
-          .addProperty(
-              "cc",
-              JsonArraySchema.builder()
-                  .items(new JsonStringSchema())
-                  .description("Copy recipient addresses (optional)")
-                  .build())
+          .addProperty("to", addresses("Recipient addresses"))
+          .addProperty("cc", addresses("Copy recipient addresses (optional)"))
           .addStringProperty("subject", "Subject line")
           .addStringProperty("body", "Plain-text body")
           .required("to", "subject", "body")
           .build();
 
   SendMailTool(Outbox outbox) {
-    super(outbox, "send", PARAMETERS);
-  }
-
-  @Override
-  public String description() {
-    return "Sends a plain-text e-mail from "
-        + outbox.smtp().from().getAddress()
-        + " to recipients in the allowed domains "
-        + outbox.smtp().allowedRecipientDomains()
-        + ". Returns the Message-ID.";
+    super(
+        outbox,
+        "send",
+        "Sends a plain-text e-mail from "
+            + outbox.smtp().from().getAddress()
+            + " to recipients in the allowed domains "
+            + outbox.smtp().allowedRecipientDomains()
+            + ". Returns the Message-ID.",
+        PARAMETERS);
   }
 
   @Override
