@@ -157,11 +157,15 @@ class TypedEdgeIT {
         assertTrue(first.has(member), member + " in " + p);
       }
       assertTrue(first.path("line").isInt() && first.path("column").isInt(), "" + p);
+      // Every mistake says how to fix it, apart from what is wrong.
+      assertFalse(first.path("hint").asText().isBlank(), "hint in " + p);
+      assertFalse(first.path("message").asText().contains(first.path("hint").asText()), "" + p);
     }
     JsonNode agentError = problems.getFirst().path("problems").path(0);
     assertEquals("PUT /agents/kb", agentError.path("file").asText(), "" + agentError);
     assertEquals(4, agentError.path("line").asInt(), "" + agentError);
     assertTrue(agentError.path("message").asText().contains("toolz"), "" + agentError);
+    assertTrue(agentError.path("hint").asText().contains("known keys"), "" + agentError);
     JsonNode workflowError = problems.get(1).path("problems").path(0);
     assertEquals(4, workflowError.path("line").asInt(), "" + workflowError);
     assertEquals(7, workflowError.path("column").asInt(), "" + workflowError);
