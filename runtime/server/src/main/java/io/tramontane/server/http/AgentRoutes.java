@@ -5,14 +5,12 @@ import io.tramontane.agents.definition.AgentDefinition;
 import io.tramontane.server.http.body.AgentBodies.AgentDeployed;
 import io.tramontane.server.http.body.AgentBodies.AgentList;
 import io.tramontane.server.http.body.AgentBodies.AgentSummary;
-import io.tramontane.server.http.body.Status;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.stream.Materializer;
 
 /**
  * The agents API: list, define and delete agents; their sessions are {@link SessionRoutes}'. The
@@ -31,11 +29,10 @@ final class AgentRoutes extends AllDirectives {
   private final RequestBodies bodies;
   private final SessionRoutes sessions;
 
-  AgentRoutes(
-      Agents agents, Materializer materializer, long bodyTimeoutMillis, Duration messageWait) {
+  AgentRoutes(Agents agents, RequestBodies bodies, Duration messageWait) {
     this.agents = agents;
-    this.bodies = new RequestBodies(MAX_BODY, bodyTimeoutMillis, materializer);
-    this.sessions = new SessionRoutes(agents, materializer, bodyTimeoutMillis, messageWait);
+    this.bodies = bodies.upTo(MAX_BODY);
+    this.sessions = new SessionRoutes(agents, this.bodies, messageWait);
   }
 
   void register(RouteTable table) {
@@ -66,13 +63,6 @@ final class AgentRoutes extends AllDirectives {
   }
 
   private Route delete(Principal caller, Map<String, String> vars) {
-    return completeWithFuture(
-        CompletableFuture.supplyAsync(
-                () -> {
-                  boolean removed = agents.remove(caller.tenant(), vars.get("agent"));
-                  return Json.response(
-                      StatusCodes.OK, new Status(removed ? "deleted" : "not-deployed"));
-                })
-            .exceptionally(Problems::fromThrowable));
+    return Replies.removal(() -> agents.remove(caller.tenant(), vars.get("agent")));
   }
 }

@@ -52,8 +52,7 @@ public final class HttpEdge extends AllDirectives {
   private final TramontaneSystem node;
   private final WebhookIntake intake;
   private final ApiKeys apiKeys;
-  private final Materializer materializer;
-  private final long bodyTimeoutMillis;
+  private final RequestBodies bodies;
   private final RouteTable table = new RouteTable();
 
   public HttpEdge(
@@ -67,13 +66,16 @@ public final class HttpEdge extends AllDirectives {
     this.node = node;
     this.intake = intake;
     this.apiKeys = apiKeys;
-    this.materializer = Materializer.matFromSystem(node.system());
-    this.bodyTimeoutMillis =
-        node.system()
-            .settings()
-            .config()
-            .getDuration("pekko.http.server.request-timeout")
-            .toMillis();
+    Materializer materializer = Materializer.matFromSystem(node.system());
+    this.bodies =
+        new RequestBodies(
+            Bodies.serverCap(materializer),
+            node.system()
+                .settings()
+                .config()
+                .getDuration("pekko.http.server.request-timeout")
+                .toMillis(),
+            materializer);
     table
         .add("GET", "/health", RouteTable.Access.PUBLIC, null, this::health)
         .add("GET", "/ready", RouteTable.Access.PUBLIC, null, this::ready)
@@ -86,16 +88,15 @@ public final class HttpEdge extends AllDirectives {
             this::deliveryStatus)
         .add("GET", "/triggers", RouteTable.Access.API_KEY, SCOPE_TRIGGERS_READ, this::triggers)
         .add("GET", "/cluster", RouteTable.Access.API_KEY, SCOPE_CLUSTER_READ, this::cluster);
-    new RetrievalRoutes(retrieval, materializer, bodyTimeoutMillis).register(table);
+    new RetrievalRoutes(retrieval, bodies).register(table);
     new AgentRoutes(
             agents,
-            materializer,
-            bodyTimeoutMillis,
+            bodies,
             node.system().settings().config().getDuration("tramontane.agents.message-wait"))
         .register(table);
-    new WorkflowRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
-    new EventRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
-    new ConnectorRoutes(connectors, materializer, bodyTimeoutMillis).register(table);
+    new WorkflowRoutes(workflows, bodies).register(table);
+    new EventRoutes(workflows, bodies).register(table);
+    new ConnectorRoutes(connectors, bodies).register(table);
   }
 
   /** Every route with its access policy (for documentation and the route-coverage test). */
@@ -118,10 +119,10 @@ public final class HttpEdge extends AllDirectives {
    */
   private Route refuseOversizedOrDispatch(HttpRequest request) {
     OptionalLong declared = request.entity().getContentLengthOption();
-    long cap = Bodies.serverCap(materializer);
+    long cap = bodies.limit();
     if (declared.isPresent() && declared.getAsLong() > cap) {
       return completeWithFuture(
-          Bodies.discard(request, bodyTimeoutMillis, materializer)
+          Bodies.discard(request, bodies.timeoutMillis(), bodies.materializer())
               .thenApply(read -> Problems.tooLargeForTheServer(cap)));
     }
     return dispatch(request);
@@ -206,11 +207,8 @@ public final class HttpEdge extends AllDirectives {
    * only.
    */
   private Route cluster(Principal caller, Map<String, String> vars) {
-    CompletionStage<HttpResponse> response =
-        ClusterStatus.of(node.system(), CLUSTER_STATS_TIMEOUT)
-            .thenApply(status -> Json.response(StatusCodes.OK, NodeBodies.Cluster.of(status)))
-            .exceptionally(Problems::fromThrowable);
-    return completeWithFuture(response);
+    return Replies.ok(
+        ClusterStatus.of(node.system(), CLUSTER_STATS_TIMEOUT), NodeBodies.Cluster::of);
   }
 
   private Route receiveWebhook(Principal caller, Map<String, String> vars) {
@@ -222,7 +220,8 @@ public final class HttpEdge extends AllDirectives {
               "No trigger named '" + name + "' is configured (tramontane.intake.triggers)."));
     }
     TriggerSettings trigger = found.get();
-    return new RequestBodies(trigger.maxBodyBytes(), bodyTimeoutMillis, materializer)
+    return bodies
+        .upTo(trigger.maxBodyBytes())
         .answer(
             (request, bytes) -> {
               // Every copy of every header: the intake refuses one it reads that came twice.
@@ -280,27 +279,16 @@ public final class HttpEdge extends AllDirectives {
     if (!SignatureScheme.DELIVERY_ID.matcher(id).matches()) {
       return complete(Problems.notFound("No delivery '" + id + "' on trigger '" + name + "'."));
     }
-    CompletionStage<HttpResponse> response =
-        intake
-            .status(name, id)
-            .thenApply(
-                s -> {
-                  if (!s.found()) {
-                    throw new NotFoundException(
-                        "No delivery '" + id + "' has been accepted on trigger '" + name + "'.");
-                  }
-                  return Json.response(
-                      StatusCodes.OK,
-                      new NodeBodies.Delivery(
-                          s.deliveryId(),
-                          s.trigger(),
-                          s.tenant(),
-                          s.state(),
-                          s.acceptedAt(),
-                          s.payloadBytes()));
-                })
-            .exceptionally(Problems::fromThrowable);
-    return completeWithFuture(response);
+    return Replies.ok(
+        intake.status(name, id),
+        s -> {
+          if (!s.found()) {
+            throw new NotFoundException(
+                "No delivery '" + id + "' has been accepted on trigger '" + name + "'.");
+          }
+          return new NodeBodies.Delivery(
+              s.deliveryId(), s.trigger(), s.tenant(), s.state(), s.acceptedAt(), s.payloadBytes());
+        });
   }
 
   private Route triggers(Principal caller, Map<String, String> vars) {

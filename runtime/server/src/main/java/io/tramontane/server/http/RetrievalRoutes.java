@@ -26,7 +26,6 @@ import org.apache.pekko.http.javadsl.model.Query;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.stream.Materializer;
 
 /**
  * The retrieval API: upload and delete documents, search, collection statistics. The tenant is
@@ -42,13 +41,12 @@ final class RetrievalRoutes extends AllDirectives {
   private static final int MAX_SEARCH_BODY = 64 * 1024;
 
   private final Retrieval retrieval;
-  private final Materializer materializer;
-  private final long bodyTimeoutMillis;
+  private final RequestBodies bodies;
 
-  RetrievalRoutes(Retrieval retrieval, Materializer materializer, long bodyTimeoutMillis) {
+  /** {@code bodies}: the server's body reading, which each route holds to its own limit. */
+  RetrievalRoutes(Retrieval retrieval, RequestBodies bodies) {
     this.retrieval = retrieval;
-    this.materializer = materializer;
-    this.bodyTimeoutMillis = bodyTimeoutMillis;
+    this.bodies = bodies;
   }
 
   void register(RouteTable table) {
@@ -100,7 +98,8 @@ final class RetrievalRoutes extends AllDirectives {
   }
 
   private Route upload(Principal caller, Map<String, String> vars) {
-    return new RequestBodies(retrieval.maxDocumentBytes(), bodyTimeoutMillis, materializer)
+    return bodies
+        .upTo(retrieval.maxDocumentBytes())
         .answer(
             (request, bytes) ->
                 retrieval
@@ -194,7 +193,8 @@ final class RetrievalRoutes extends AllDirectives {
   }
 
   private Route search(Principal caller, Map<String, String> vars) {
-    return new RequestBodies(MAX_SEARCH_BODY, bodyTimeoutMillis, materializer)
+    return bodies
+        .upTo(MAX_SEARCH_BODY)
         .answer(
             (request, bytes) -> {
               SearchRequest s = Json.read(bytes, SearchRequest.class, "the search body");
@@ -218,10 +218,7 @@ final class RetrievalRoutes extends AllDirectives {
   }
 
   private Route stats(Principal caller, Map<String, String> vars) {
-    return completeWithFuture(
-        retrieval
-            .stats(vars.get("collection"), caller.tenant())
-            .thenApply(st -> Json.response(StatusCodes.OK, CollectionStats.of(st)))
-            .exceptionally(Problems::fromThrowable));
+    return Replies.ok(
+        retrieval.stats(vars.get("collection"), caller.tenant()), CollectionStats::of);
   }
 }

@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.stream.Materializer;
 
 /**
  * The workflows API: validate, deploy and delete definitions, list them, start, read and cancel
@@ -42,10 +41,10 @@ final class WorkflowRoutes extends AllDirectives {
   private final RequestBodies bodies;
   private final WorkflowRunRoutes runs;
 
-  WorkflowRoutes(Workflows workflows, Materializer materializer, long bodyTimeoutMillis) {
+  WorkflowRoutes(Workflows workflows, RequestBodies bodies) {
     this.workflows = workflows;
-    this.bodies = new RequestBodies(MAX_BODY, bodyTimeoutMillis, materializer);
-    this.runs = new WorkflowRunRoutes(new WorkflowRuns(workflows, materializer.system()));
+    this.bodies = bodies.upTo(MAX_BODY);
+    this.runs = new WorkflowRunRoutes(new WorkflowRuns(workflows, bodies.materializer().system()));
   }
 
   void register(RouteTable table) {
@@ -118,15 +117,7 @@ final class WorkflowRoutes extends AllDirectives {
   }
 
   private Route delete(Principal caller, Map<String, String> vars) {
-    return completeWithFuture(
-        CompletableFuture.supplyAsync(
-                () -> {
-                  String name = vars.get("workflow");
-                  boolean removed = workflows.remove(caller.tenant(), name);
-                  return Json.response(
-                      StatusCodes.OK, new Status(removed ? "deleted" : "not-deployed"));
-                })
-            .exceptionally(Problems::fromThrowable));
+    return Replies.removal(() -> workflows.remove(caller.tenant(), vars.get("workflow")));
   }
 
   private Route start(Principal caller, Map<String, String> vars) {
@@ -143,17 +134,14 @@ final class WorkflowRoutes extends AllDirectives {
   }
 
   private Route get(Principal caller, Map<String, String> vars) {
-    return completeWithFuture(
-        workflows
-            .get(caller.tenant(), vars.get("workflow"), vars.get("run"))
-            .thenApply(
-                s -> {
-                  if (s.status() == WorkflowRunEntity.Status.NEW) {
-                    throw new NotFoundException("No run '" + vars.get("run") + "'.");
-                  }
-                  return Json.response(StatusCodes.OK, view(s));
-                })
-            .exceptionally(Problems::fromThrowable));
+    return Replies.ok(
+        workflows.get(caller.tenant(), vars.get("workflow"), vars.get("run")),
+        s -> {
+          if (s.status() == WorkflowRunEntity.Status.NEW) {
+            throw new NotFoundException("No run '" + vars.get("run") + "'.");
+          }
+          return view(s);
+        });
   }
 
   private Route deliver(Principal caller, Map<String, String> vars) {
@@ -169,11 +157,9 @@ final class WorkflowRoutes extends AllDirectives {
   }
 
   private Route cancel(Principal caller, Map<String, String> vars) {
-    return completeWithFuture(
-        workflows
-            .cancel(caller.tenant(), vars.get("workflow"), vars.get("run"), caller.keyId())
-            .thenApply(d -> Json.response(StatusCodes.OK, new Status("cancelled")))
-            .exceptionally(Problems::fromThrowable));
+    return Replies.ok(
+        workflows.cancel(caller.tenant(), vars.get("workflow"), vars.get("run"), caller.keyId()),
+        d -> new Status("cancelled"));
   }
 
   private static RunView view(WorkflowRunEntity.State s) {
