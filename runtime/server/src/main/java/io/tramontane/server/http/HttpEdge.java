@@ -1,7 +1,5 @@
 package io.tramontane.server.http;
 
-import io.tramontane.agents.Agents;
-import io.tramontane.connectors.Connectors;
 import io.tramontane.core.NotFoundException;
 import io.tramontane.core.audit.Audit;
 import io.tramontane.core.error.ErrorKind;
@@ -12,10 +10,8 @@ import io.tramontane.intake.WebhookIntake;
 import io.tramontane.intake.signature.SignatureScheme;
 import io.tramontane.intake.signature.TriggerSettings;
 import io.tramontane.intake.signature.Verification;
-import io.tramontane.retrieval.Retrieval;
 import io.tramontane.server.http.body.NodeBodies;
 import io.tramontane.server.http.body.Status;
-import io.tramontane.workflows.node.Workflows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,16 +51,10 @@ public final class HttpEdge extends AllDirectives {
   private final RequestBodies bodies;
   private final RouteTable table = new RouteTable();
 
-  public HttpEdge(
-      TramontaneSystem node,
-      WebhookIntake intake,
-      Retrieval retrieval,
-      Agents agents,
-      Workflows workflows,
-      Connectors connectors,
-      ApiKeys apiKeys) {
+  public HttpEdge(NodeModules modules, ApiKeys apiKeys) {
+    TramontaneSystem node = modules.node();
     this.node = node;
-    this.intake = intake;
+    this.intake = modules.intake();
     this.apiKeys = apiKeys;
     Materializer materializer = Materializer.matFromSystem(node.system());
     this.bodies =
@@ -80,23 +70,18 @@ public final class HttpEdge extends AllDirectives {
         .add("GET", "/health", RouteTable.Access.PUBLIC, null, this::health)
         .add("GET", "/ready", RouteTable.Access.PUBLIC, null, this::ready)
         .add("POST", "/hooks/{trigger}", RouteTable.Access.SIGNED, null, this::receiveWebhook)
-        .add(
-            "GET",
-            "/hooks/{trigger}/deliveries/{id}",
-            RouteTable.Access.API_KEY,
-            SCOPE_DELIVERIES_READ,
-            this::deliveryStatus)
-        .add("GET", "/triggers", RouteTable.Access.API_KEY, SCOPE_TRIGGERS_READ, this::triggers)
-        .add("GET", "/cluster", RouteTable.Access.API_KEY, SCOPE_CLUSTER_READ, this::cluster);
-    new RetrievalRoutes(retrieval, bodies).register(table);
+        .key("GET", "/hooks/{trigger}/deliveries/{id}", SCOPE_DELIVERIES_READ, this::deliveryStatus)
+        .key("GET", "/triggers", SCOPE_TRIGGERS_READ, this::triggers)
+        .key("GET", "/cluster", SCOPE_CLUSTER_READ, this::cluster);
+    new RetrievalRoutes(modules.retrieval(), bodies).register(table);
     new AgentRoutes(
-            agents,
+            modules.agents(),
             bodies,
             node.system().settings().config().getDuration("tramontane.agents.message-wait"))
         .register(table);
-    new WorkflowRoutes(workflows, bodies).register(table);
-    new EventRoutes(workflows, bodies).register(table);
-    new ConnectorRoutes(connectors, bodies).register(table);
+    new WorkflowRoutes(modules.workflows(), bodies).register(table);
+    new EventRoutes(modules.workflows(), bodies).register(table);
+    new ConnectorRoutes(modules.connectors(), bodies).register(table);
   }
 
   /** Every route with its access policy (for documentation and the route-coverage test). */
@@ -185,7 +170,7 @@ public final class HttpEdge extends AllDirectives {
   }
 
   private Route health(Principal caller, Map<String, String> vars) {
-    return complete(Json.response(StatusCodes.OK, new Status("up")));
+    return Replies.now(new Status("up"));
   }
 
   private Route ready(Principal caller, Map<String, String> vars) {
@@ -300,6 +285,6 @@ public final class HttpEdge extends AllDirectives {
                     new NodeBodies.Trigger(
                         t.name(), t.schemeName(), t.maxBodyBytes(), "/hooks/" + t.name()))
             .toList();
-    return complete(Json.response(StatusCodes.OK, new NodeBodies.TriggerList(list)));
+    return Replies.now(new NodeBodies.TriggerList(list));
   }
 }
