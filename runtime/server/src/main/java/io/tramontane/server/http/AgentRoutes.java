@@ -37,18 +37,15 @@ final class AgentRoutes extends AllDirectives {
 
   void register(RouteTable table) {
     table
-        .add("GET", "/agents", RouteTable.Access.API_KEY, SCOPE_READ, this::list)
-        .add("PUT", "/agents/{agent}", RouteTable.Access.API_KEY, SCOPE_WRITE, this::define)
-        .add("DELETE", "/agents/{agent}", RouteTable.Access.API_KEY, SCOPE_WRITE, this::delete);
+        .key("GET", "/agents", SCOPE_READ, this::list)
+        .key("PUT", "/agents/{agent}", SCOPE_WRITE, this::define)
+        .key("DELETE", "/agents/{agent}", SCOPE_WRITE, this::delete);
     sessions.register(table);
   }
 
   private Route list(Principal caller, Map<String, String> vars) {
-    return complete(
-        Json.response(
-            StatusCodes.OK,
-            new AgentList(
-                agents.definitions(caller.tenant()).stream().map(AgentSummary::of).toList())));
+    return Replies.now(
+        new AgentList(agents.definitions(caller.tenant()).stream().map(AgentSummary::of).toList()));
   }
 
   private Route define(Principal caller, Map<String, String> vars) {

@@ -42,24 +42,21 @@ final class ConnectorRoutes extends AllDirectives {
 
   void register(RouteTable table) {
     table
-        .add("GET", "/connectors", RouteTable.Access.API_KEY, SCOPE_READ, this::list)
-        .add("GET", "/connectors/{connector}", RouteTable.Access.API_KEY, SCOPE_READ, this::get)
-        .add(
+        .key("GET", "/connectors", SCOPE_READ, this::list)
+        .key("GET", "/connectors/{connector}", SCOPE_READ, this::get)
+        .key(
             "POST",
             "/connectors/{connector}/sync",
-            RouteTable.Access.API_KEY,
             SCOPE_WRITE,
             (caller, vars) -> control(caller, vars, connectors::syncNow, "sync requested"))
-        .add(
+        .key(
             "POST",
             "/connectors/{connector}/pause",
-            RouteTable.Access.API_KEY,
             SCOPE_WRITE,
             (caller, vars) -> control(caller, vars, connectors::pause, "paused"))
-        .add(
+        .key(
             "POST",
             "/connectors/{connector}/resume",
-            RouteTable.Access.API_KEY,
             SCOPE_WRITE,
             (caller, vars) -> control(caller, vars, connectors::resume, "resumed"))
         // Pushed changes (Microsoft Graph subscriptions): no API key — the source checks the

@@ -35,7 +35,7 @@ final class EventRoutes extends AllDirectives {
   }
 
   void register(RouteTable table) {
-    table.add("POST", "/events", RouteTable.Access.API_KEY, SCOPE_PUBLISH, this::publish);
+    table.key("POST", "/events", SCOPE_PUBLISH, this::publish);
   }
 
   /**

@@ -51,40 +51,19 @@ final class RetrievalRoutes extends AllDirectives {
 
   void register(RouteTable table) {
     table
-        .add(
+        .key(
             "GET",
             "/collections",
-            RouteTable.Access.API_KEY,
             SCOPE_READ,
             (caller, vars) ->
                 complete(
                     Json.response(
                         StatusCodes.OK,
                         new CollectionList(retrieval.collections(caller.tenant())))))
-        .add(
-            "PUT",
-            "/collections/{collection}/documents",
-            RouteTable.Access.API_KEY,
-            SCOPE_WRITE,
-            this::upload)
-        .add(
-            "DELETE",
-            "/collections/{collection}/documents",
-            RouteTable.Access.API_KEY,
-            SCOPE_WRITE,
-            this::delete)
-        .add(
-            "POST",
-            "/collections/{collection}/search",
-            RouteTable.Access.API_KEY,
-            SCOPE_SEARCH,
-            this::search)
-        .add(
-            "GET",
-            "/collections/{collection}/stats",
-            RouteTable.Access.API_KEY,
-            SCOPE_READ,
-            this::stats);
+        .key("PUT", "/collections/{collection}/documents", SCOPE_WRITE, this::upload)
+        .key("DELETE", "/collections/{collection}/documents", SCOPE_WRITE, this::delete)
+        .key("POST", "/collections/{collection}/search", SCOPE_SEARCH, this::search)
+        .key("GET", "/collections/{collection}/stats", SCOPE_READ, this::stats);
   }
 
   private static String requiredParam(Query query, String name, String example) {

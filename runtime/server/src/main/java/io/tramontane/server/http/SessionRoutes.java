@@ -69,31 +69,11 @@ final class SessionRoutes extends AllDirectives {
   void register(RouteTable table) {
     String session = "/agents/{agent}/sessions/{session}";
     table
-        .add(
-            "POST",
-            session + "/messages",
-            RouteTable.Access.API_KEY,
-            AgentRoutes.SCOPE_USE,
-            this::message)
-        .add("GET", session, RouteTable.Access.API_KEY, AgentRoutes.SCOPE_USE, this::session)
-        .add(
-            "GET",
-            session + "/events",
-            RouteTable.Access.API_KEY,
-            AgentRoutes.SCOPE_USE,
-            this::events)
-        .add(
-            "POST",
-            session + "/decisions",
-            RouteTable.Access.API_KEY,
-            AgentRoutes.SCOPE_APPROVE,
-            this::decide)
-        .add(
-            "POST",
-            session + "/cancel",
-            RouteTable.Access.API_KEY,
-            AgentRoutes.SCOPE_USE,
-            this::cancel);
+        .key("POST", session + "/messages", AgentRoutes.SCOPE_USE, this::message)
+        .key("GET", session, AgentRoutes.SCOPE_USE, this::session)
+        .key("GET", session + "/events", AgentRoutes.SCOPE_USE, this::events)
+        .key("POST", session + "/decisions", AgentRoutes.SCOPE_APPROVE, this::decide)
+        .key("POST", session + "/cancel", AgentRoutes.SCOPE_USE, this::cancel);
   }
 
   /**

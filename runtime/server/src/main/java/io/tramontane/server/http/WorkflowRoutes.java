@@ -49,46 +49,21 @@ final class WorkflowRoutes extends AllDirectives {
 
   void register(RouteTable table) {
     table
-        .add("GET", "/workflows", RouteTable.Access.API_KEY, SCOPE_READ, this::list)
-        .add("POST", "/workflows/validate", RouteTable.Access.API_KEY, SCOPE_WRITE, this::validate)
-        .add("PUT", "/workflows/{workflow}", RouteTable.Access.API_KEY, SCOPE_WRITE, this::deploy)
-        .add(
-            "DELETE", "/workflows/{workflow}", RouteTable.Access.API_KEY, SCOPE_WRITE, this::delete)
-        .add(
-            "POST",
-            "/workflows/{workflow}/runs/{run}",
-            RouteTable.Access.API_KEY,
-            SCOPE_RUN,
-            this::start)
-        .add(
-            "GET",
-            "/workflows/{workflow}/runs/{run}",
-            RouteTable.Access.API_KEY,
-            SCOPE_READ,
-            this::get)
-        .add(
-            "POST",
-            "/workflows/{workflow}/runs/{run}/events",
-            RouteTable.Access.API_KEY,
-            SCOPE_RUN,
-            this::deliver)
-        .add(
-            "POST",
-            "/workflows/{workflow}/runs/{run}/cancel",
-            RouteTable.Access.API_KEY,
-            SCOPE_RUN,
-            this::cancel);
+        .key("GET", "/workflows", SCOPE_READ, this::list)
+        .key("POST", "/workflows/validate", SCOPE_WRITE, this::validate)
+        .key("PUT", "/workflows/{workflow}", SCOPE_WRITE, this::deploy)
+        .key("DELETE", "/workflows/{workflow}", SCOPE_WRITE, this::delete)
+        .key("POST", "/workflows/{workflow}/runs/{run}", SCOPE_RUN, this::start)
+        .key("GET", "/workflows/{workflow}/runs/{run}", SCOPE_READ, this::get)
+        .key("POST", "/workflows/{workflow}/runs/{run}/events", SCOPE_RUN, this::deliver)
+        .key("POST", "/workflows/{workflow}/runs/{run}/cancel", SCOPE_RUN, this::cancel);
     runs.register(table);
   }
 
   private Route list(Principal caller, Map<String, String> vars) {
-    return complete(
-        Json.response(
-            StatusCodes.OK,
-            new WorkflowList(
-                workflows.definitions(caller.tenant()).stream()
-                    .map(WorkflowSummary::of)
-                    .toList())));
+    return Replies.now(
+        new WorkflowList(
+            workflows.definitions(caller.tenant()).stream().map(WorkflowSummary::of).toList()));
   }
 
   /** A definition that cannot be used is a problem like any other (kind invalid, its problems). */

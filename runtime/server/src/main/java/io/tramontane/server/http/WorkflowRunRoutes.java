@@ -27,16 +27,10 @@ final class WorkflowRunRoutes extends AllDirectives {
 
   void register(RouteTable table) {
     table
-        .add(
-            "GET",
-            "/workflows/{workflow}/runs",
-            RouteTable.Access.API_KEY,
-            WorkflowRoutes.SCOPE_READ,
-            this::list)
-        .add(
+        .key("GET", "/workflows/{workflow}/runs", WorkflowRoutes.SCOPE_READ, this::list)
+        .key(
             "GET",
             "/workflows/{workflow}/runs/{run}/stream",
-            RouteTable.Access.API_KEY,
             WorkflowRoutes.SCOPE_READ,
             this::stream);
   }
