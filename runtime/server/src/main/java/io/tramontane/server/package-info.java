@@ -8,7 +8,7 @@
  * <pre>{@code
  * try (TramontaneServer server = TramontaneServer.start(TramontaneConfig.load(Map.of()))) {
  *   int port = server.port();               // bound; tramontane.lock under the data dir names it
- *   server.agents();  server.workflows();   // the running modules, for tests and commands
+ *   server.modules().agents();              // the running modules, for tests and commands
  * }
  * }</pre>
  *

@@ -171,14 +171,12 @@ final class RunsCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "Show a run: its status, every recorded event in order, its output or error.")
   static final class Show implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
-
     @Mixin RunTarget target;
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = server.out();
       String path = target.path();
       ServerClient client = server.client();
       JsonNode state = client.get(path);
@@ -213,9 +211,7 @@ final class RunsCommand implements Runnable {
         "Exit code 0 when it completed, 3 when it failed or was cancelled."
       })
   static final class Watch implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
-
     @Mixin RunTarget target;
 
     @Option(
@@ -227,7 +223,7 @@ final class RunsCommand implements Runnable {
 
     @Override
     public Integer call() throws InterruptedException {
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = server.out();
       String path = target.path();
       ServerClient client = server.client();
       out.printf(
@@ -291,17 +287,13 @@ final class RunsCommand implements Runnable {
 
   @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a run.")
   static final class Cancel implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
-
     @Mixin RunTarget target;
 
     @Override
     public Integer call() {
       server.client().post(target.path() + "/cancel", null);
-      spec.commandLine()
-          .getOut()
-          .printf("Cancelled run %s of workflow %s.%n", target.run, target.workflow);
+      server.out().printf("Cancelled run %s of workflow %s.%n", target.run, target.workflow);
       return 0;
     }
   }
@@ -314,9 +306,7 @@ final class RunsCommand implements Runnable {
         "The default type is io.tramontane.approval.granted. An event id is delivered once."
       })
   static final class Approve implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
-
     @Mixin RunTarget target;
 
     @Option(
@@ -347,8 +337,8 @@ final class RunsCommand implements Runnable {
         event.set("data", JsonArgument.parse("--data", data));
       }
       server.client().post(target.path() + "/events", event.toString());
-      spec.commandLine()
-          .getOut()
+      server
+          .out()
           .printf("Delivered %s to run %s of workflow %s.%n", type, target.run, target.workflow);
       return 0;
     }

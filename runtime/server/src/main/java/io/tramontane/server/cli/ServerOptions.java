@@ -4,15 +4,27 @@ import com.typesafe.config.Config;
 import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.SecretReference;
 import io.tramontane.core.TramontaneConfig;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options of the commands that talk to a running server over HTTP. */
 final class ServerOptions {
+
+  /** The command this is mixed into: where it prints. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  /** The command's output. */
+  PrintWriter out() {
+    return command.commandLine().getOut();
+  }
 
   @Option(
       names = "--server",

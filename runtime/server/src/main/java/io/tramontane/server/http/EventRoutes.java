@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.stream.Materializer;
 
 /**
  * {@code POST /events}: publish a platform event (CloudEvents 1.0 JSON, structured mode) for the
@@ -30,13 +29,13 @@ final class EventRoutes extends AllDirectives {
   private final Workflows workflows;
   private final RequestBodies bodies;
 
-  EventRoutes(Workflows workflows, Materializer materializer, long bodyTimeoutMillis) {
+  EventRoutes(Workflows workflows, RequestBodies bodies) {
     this.workflows = workflows;
-    this.bodies = new RequestBodies(MAX_BODY, bodyTimeoutMillis, materializer);
+    this.bodies = bodies.upTo(MAX_BODY);
   }
 
   void register(RouteTable table) {
-    table.add("POST", "/events", RouteTable.Access.API_KEY, SCOPE_PUBLISH, this::publish);
+    table.key("POST", "/events", SCOPE_PUBLISH, this::publish);
   }
 
   /**

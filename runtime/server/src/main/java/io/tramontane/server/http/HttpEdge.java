@@ -1,7 +1,5 @@
 package io.tramontane.server.http;
 
-import io.tramontane.agents.Agents;
-import io.tramontane.connectors.Connectors;
 import io.tramontane.core.NotFoundException;
 import io.tramontane.core.audit.Audit;
 import io.tramontane.core.error.ErrorKind;
@@ -12,10 +10,8 @@ import io.tramontane.intake.WebhookIntake;
 import io.tramontane.intake.signature.SignatureScheme;
 import io.tramontane.intake.signature.TriggerSettings;
 import io.tramontane.intake.signature.Verification;
-import io.tramontane.retrieval.Retrieval;
 import io.tramontane.server.http.body.NodeBodies;
 import io.tramontane.server.http.body.Status;
-import io.tramontane.workflows.node.Workflows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,50 +48,40 @@ public final class HttpEdge extends AllDirectives {
   private final TramontaneSystem node;
   private final WebhookIntake intake;
   private final ApiKeys apiKeys;
-  private final Materializer materializer;
-  private final long bodyTimeoutMillis;
+  private final RequestBodies bodies;
   private final RouteTable table = new RouteTable();
 
-  public HttpEdge(
-      TramontaneSystem node,
-      WebhookIntake intake,
-      Retrieval retrieval,
-      Agents agents,
-      Workflows workflows,
-      Connectors connectors,
-      ApiKeys apiKeys) {
+  public HttpEdge(NodeModules modules, ApiKeys apiKeys) {
+    TramontaneSystem node = modules.node();
     this.node = node;
-    this.intake = intake;
+    this.intake = modules.intake();
     this.apiKeys = apiKeys;
-    this.materializer = Materializer.matFromSystem(node.system());
-    this.bodyTimeoutMillis =
-        node.system()
-            .settings()
-            .config()
-            .getDuration("pekko.http.server.request-timeout")
-            .toMillis();
+    Materializer materializer = Materializer.matFromSystem(node.system());
+    this.bodies =
+        new RequestBodies(
+            Bodies.serverCap(materializer),
+            node.system()
+                .settings()
+                .config()
+                .getDuration("pekko.http.server.request-timeout")
+                .toMillis(),
+            materializer);
     table
         .add("GET", "/health", RouteTable.Access.PUBLIC, null, this::health)
         .add("GET", "/ready", RouteTable.Access.PUBLIC, null, this::ready)
         .add("POST", "/hooks/{trigger}", RouteTable.Access.SIGNED, null, this::receiveWebhook)
-        .add(
-            "GET",
-            "/hooks/{trigger}/deliveries/{id}",
-            RouteTable.Access.API_KEY,
-            SCOPE_DELIVERIES_READ,
-            this::deliveryStatus)
-        .add("GET", "/triggers", RouteTable.Access.API_KEY, SCOPE_TRIGGERS_READ, this::triggers)
-        .add("GET", "/cluster", RouteTable.Access.API_KEY, SCOPE_CLUSTER_READ, this::cluster);
-    new RetrievalRoutes(retrieval, materializer, bodyTimeoutMillis).register(table);
+        .key("GET", "/hooks/{trigger}/deliveries/{id}", SCOPE_DELIVERIES_READ, this::deliveryStatus)
+        .key("GET", "/triggers", SCOPE_TRIGGERS_READ, this::triggers)
+        .key("GET", "/cluster", SCOPE_CLUSTER_READ, this::cluster);
+    new RetrievalRoutes(modules.retrieval(), bodies).register(table);
     new AgentRoutes(
-            agents,
-            materializer,
-            bodyTimeoutMillis,
+            modules.agents(),
+            bodies,
             node.system().settings().config().getDuration("tramontane.agents.message-wait"))
         .register(table);
-    new WorkflowRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
-    new EventRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
-    new ConnectorRoutes(connectors, materializer, bodyTimeoutMillis).register(table);
+    new WorkflowRoutes(modules.workflows(), bodies).register(table);
+    new EventRoutes(modules.workflows(), bodies).register(table);
+    new ConnectorRoutes(modules.connectors(), bodies).register(table);
   }
 
   /** Every route with its access policy (for documentation and the route-coverage test). */
@@ -118,10 +104,10 @@ public final class HttpEdge extends AllDirectives {
    */
   private Route refuseOversizedOrDispatch(HttpRequest request) {
     OptionalLong declared = request.entity().getContentLengthOption();
-    long cap = Bodies.serverCap(materializer);
+    long cap = bodies.limit();
     if (declared.isPresent() && declared.getAsLong() > cap) {
       return completeWithFuture(
-          Bodies.discard(request, bodyTimeoutMillis, materializer)
+          Bodies.discard(request, bodies.timeoutMillis(), bodies.materializer())
               .thenApply(read -> Problems.tooLargeForTheServer(cap)));
     }
     return dispatch(request);
@@ -184,7 +170,7 @@ public final class HttpEdge extends AllDirectives {
   }
 
   private Route health(Principal caller, Map<String, String> vars) {
-    return complete(Json.response(StatusCodes.OK, new Status("up")));
+    return Replies.now(new Status("up"));
   }
 
   private Route ready(Principal caller, Map<String, String> vars) {
@@ -206,11 +192,8 @@ public final class HttpEdge extends AllDirectives {
    * only.
    */
   private Route cluster(Principal caller, Map<String, String> vars) {
-    CompletionStage<HttpResponse> response =
-        ClusterStatus.of(node.system(), CLUSTER_STATS_TIMEOUT)
-            .thenApply(status -> Json.response(StatusCodes.OK, NodeBodies.Cluster.of(status)))
-            .exceptionally(Problems::fromThrowable);
-    return completeWithFuture(response);
+    return Replies.ok(
+        ClusterStatus.of(node.system(), CLUSTER_STATS_TIMEOUT), NodeBodies.Cluster::of);
   }
 
   private Route receiveWebhook(Principal caller, Map<String, String> vars) {
@@ -222,7 +205,8 @@ public final class HttpEdge extends AllDirectives {
               "No trigger named '" + name + "' is configured (tramontane.intake.triggers)."));
     }
     TriggerSettings trigger = found.get();
-    return new RequestBodies(trigger.maxBodyBytes(), bodyTimeoutMillis, materializer)
+    return bodies
+        .upTo(trigger.maxBodyBytes())
         .answer(
             (request, bytes) -> {
               // Every copy of every header: the intake refuses one it reads that came twice.
@@ -280,27 +264,16 @@ public final class HttpEdge extends AllDirectives {
     if (!SignatureScheme.DELIVERY_ID.matcher(id).matches()) {
       return complete(Problems.notFound("No delivery '" + id + "' on trigger '" + name + "'."));
     }
-    CompletionStage<HttpResponse> response =
-        intake
-            .status(name, id)
-            .thenApply(
-                s -> {
-                  if (!s.found()) {
-                    throw new NotFoundException(
-                        "No delivery '" + id + "' has been accepted on trigger '" + name + "'.");
-                  }
-                  return Json.response(
-                      StatusCodes.OK,
-                      new NodeBodies.Delivery(
-                          s.deliveryId(),
-                          s.trigger(),
-                          s.tenant(),
-                          s.state(),
-                          s.acceptedAt(),
-                          s.payloadBytes()));
-                })
-            .exceptionally(Problems::fromThrowable);
-    return completeWithFuture(response);
+    return Replies.ok(
+        intake.status(name, id),
+        s -> {
+          if (!s.found()) {
+            throw new NotFoundException(
+                "No delivery '" + id + "' has been accepted on trigger '" + name + "'.");
+          }
+          return new NodeBodies.Delivery(
+              s.deliveryId(), s.trigger(), s.tenant(), s.state(), s.acceptedAt(), s.payloadBytes());
+        });
   }
 
   private Route triggers(Principal caller, Map<String, String> vars) {
@@ -312,6 +285,6 @@ public final class HttpEdge extends AllDirectives {
                     new NodeBodies.Trigger(
                         t.name(), t.schemeName(), t.maxBodyBytes(), "/hooks/" + t.name()))
             .toList();
-    return complete(Json.response(StatusCodes.OK, new NodeBodies.TriggerList(list)));
+    return Replies.now(new NodeBodies.TriggerList(list));
   }
 }

@@ -15,6 +15,11 @@ import org.apache.pekko.stream.Materializer;
  */
 record RequestBodies(long limit, long timeoutMillis, Materializer materializer) {
 
+  /** The same reading with another limit (a route's own, below the server's cap). */
+  RequestBodies upTo(long max) {
+    return new RequestBodies(max, timeoutMillis, materializer);
+  }
+
   /** The body's bytes, or a failed stage (413 over the limit, 400 when it is late). */
   CompletionStage<byte[]> read(HttpRequest request) {
     return Bodies.strict(request, limit, timeoutMillis, materializer);

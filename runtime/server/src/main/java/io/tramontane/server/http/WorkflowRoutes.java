@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.stream.Materializer;
 
 /**
  * The workflows API: validate, deploy and delete definitions, list them, start, read and cancel
@@ -42,54 +41,29 @@ final class WorkflowRoutes extends AllDirectives {
   private final RequestBodies bodies;
   private final WorkflowRunRoutes runs;
 
-  WorkflowRoutes(Workflows workflows, Materializer materializer, long bodyTimeoutMillis) {
+  WorkflowRoutes(Workflows workflows, RequestBodies bodies) {
     this.workflows = workflows;
-    this.bodies = new RequestBodies(MAX_BODY, bodyTimeoutMillis, materializer);
-    this.runs = new WorkflowRunRoutes(new WorkflowRuns(workflows, materializer.system()));
+    this.bodies = bodies.upTo(MAX_BODY);
+    this.runs = new WorkflowRunRoutes(new WorkflowRuns(workflows, bodies.materializer().system()));
   }
 
   void register(RouteTable table) {
     table
-        .add("GET", "/workflows", RouteTable.Access.API_KEY, SCOPE_READ, this::list)
-        .add("POST", "/workflows/validate", RouteTable.Access.API_KEY, SCOPE_WRITE, this::validate)
-        .add("PUT", "/workflows/{workflow}", RouteTable.Access.API_KEY, SCOPE_WRITE, this::deploy)
-        .add(
-            "DELETE", "/workflows/{workflow}", RouteTable.Access.API_KEY, SCOPE_WRITE, this::delete)
-        .add(
-            "POST",
-            "/workflows/{workflow}/runs/{run}",
-            RouteTable.Access.API_KEY,
-            SCOPE_RUN,
-            this::start)
-        .add(
-            "GET",
-            "/workflows/{workflow}/runs/{run}",
-            RouteTable.Access.API_KEY,
-            SCOPE_READ,
-            this::get)
-        .add(
-            "POST",
-            "/workflows/{workflow}/runs/{run}/events",
-            RouteTable.Access.API_KEY,
-            SCOPE_RUN,
-            this::deliver)
-        .add(
-            "POST",
-            "/workflows/{workflow}/runs/{run}/cancel",
-            RouteTable.Access.API_KEY,
-            SCOPE_RUN,
-            this::cancel);
+        .key("GET", "/workflows", SCOPE_READ, this::list)
+        .key("POST", "/workflows/validate", SCOPE_WRITE, this::validate)
+        .key("PUT", "/workflows/{workflow}", SCOPE_WRITE, this::deploy)
+        .key("DELETE", "/workflows/{workflow}", SCOPE_WRITE, this::delete)
+        .key("POST", "/workflows/{workflow}/runs/{run}", SCOPE_RUN, this::start)
+        .key("GET", "/workflows/{workflow}/runs/{run}", SCOPE_READ, this::get)
+        .key("POST", "/workflows/{workflow}/runs/{run}/events", SCOPE_RUN, this::deliver)
+        .key("POST", "/workflows/{workflow}/runs/{run}/cancel", SCOPE_RUN, this::cancel);
     runs.register(table);
   }
 
   private Route list(Principal caller, Map<String, String> vars) {
-    return complete(
-        Json.response(
-            StatusCodes.OK,
-            new WorkflowList(
-                workflows.definitions(caller.tenant()).stream()
-                    .map(WorkflowSummary::of)
-                    .toList())));
+    return Replies.now(
+        new WorkflowList(
+            workflows.definitions(caller.tenant()).stream().map(WorkflowSummary::of).toList()));
   }
 
   /** A definition that cannot be used is a problem like any other (kind invalid, its problems). */
@@ -118,15 +92,7 @@ final class WorkflowRoutes extends AllDirectives {
   }
 
   private Route delete(Principal caller, Map<String, String> vars) {
-    return completeWithFuture(
-        CompletableFuture.supplyAsync(
-                () -> {
-                  String name = vars.get("workflow");
-                  boolean removed = workflows.remove(caller.tenant(), name);
-                  return Json.response(
-                      StatusCodes.OK, new Status(removed ? "deleted" : "not-deployed"));
-                })
-            .exceptionally(Problems::fromThrowable));
+    return Replies.removal(() -> workflows.remove(caller.tenant(), vars.get("workflow")));
   }
 
   private Route start(Principal caller, Map<String, String> vars) {
@@ -143,17 +109,14 @@ final class WorkflowRoutes extends AllDirectives {
   }
 
   private Route get(Principal caller, Map<String, String> vars) {
-    return completeWithFuture(
-        workflows
-            .get(caller.tenant(), vars.get("workflow"), vars.get("run"))
-            .thenApply(
-                s -> {
-                  if (s.status() == WorkflowRunEntity.Status.NEW) {
-                    throw new NotFoundException("No run '" + vars.get("run") + "'.");
-                  }
-                  return Json.response(StatusCodes.OK, view(s));
-                })
-            .exceptionally(Problems::fromThrowable));
+    return Replies.ok(
+        workflows.get(caller.tenant(), vars.get("workflow"), vars.get("run")),
+        s -> {
+          if (s.status() == WorkflowRunEntity.Status.NEW) {
+            throw new NotFoundException("No run '" + vars.get("run") + "'.");
+          }
+          return view(s);
+        });
   }
 
   private Route deliver(Principal caller, Map<String, String> vars) {
@@ -169,11 +132,9 @@ final class WorkflowRoutes extends AllDirectives {
   }
 
   private Route cancel(Principal caller, Map<String, String> vars) {
-    return completeWithFuture(
-        workflows
-            .cancel(caller.tenant(), vars.get("workflow"), vars.get("run"), caller.keyId())
-            .thenApply(d -> Json.response(StatusCodes.OK, new Status("cancelled")))
-            .exceptionally(Problems::fromThrowable));
+    return Replies.ok(
+        workflows.cancel(caller.tenant(), vars.get("workflow"), vars.get("run"), caller.keyId()),
+        d -> new Status("cancelled"));
   }
 
   private static RunView view(WorkflowRunEntity.State s) {

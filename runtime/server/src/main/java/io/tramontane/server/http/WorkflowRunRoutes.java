@@ -8,7 +8,6 @@ import io.tramontane.workflows.node.WorkflowRuns;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -28,16 +27,10 @@ final class WorkflowRunRoutes extends AllDirectives {
 
   void register(RouteTable table) {
     table
-        .add(
-            "GET",
-            "/workflows/{workflow}/runs",
-            RouteTable.Access.API_KEY,
-            WorkflowRoutes.SCOPE_READ,
-            this::list)
-        .add(
+        .key("GET", "/workflows/{workflow}/runs", WorkflowRoutes.SCOPE_READ, this::list)
+        .key(
             "GET",
             "/workflows/{workflow}/runs/{run}/stream",
-            RouteTable.Access.API_KEY,
             WorkflowRoutes.SCOPE_READ,
             this::stream);
   }
@@ -64,17 +57,13 @@ final class WorkflowRunRoutes extends AllDirectives {
                   .orElse((long) DEFAULT_LIMIT)
                   .intValue();
           String after = query(request, "after").filter(v -> !v.isBlank()).orElse(null);
-          return completeWithFuture(
-              runs.list(caller.tenant(), vars.get("workflow"), limit, after)
-                  .thenApply(
-                      page ->
-                          Json.response(
-                              StatusCodes.OK,
-                              new RunList(
-                                  vars.get("workflow"),
-                                  page.runs().stream().map(RunSummary::of).toList(),
-                                  page.next())))
-                  .exceptionally(Problems::fromThrowable));
+          return Replies.ok(
+              runs.list(caller.tenant(), vars.get("workflow"), limit, after),
+              page ->
+                  new RunList(
+                      vars.get("workflow"),
+                      page.runs().stream().map(RunSummary::of).toList(),
+                      page.next()));
         });
   }
 
