@@ -213,10 +213,7 @@ public final class EmbedBench implements Callable<Integer> {
 
       Report report =
           new Report(
-              NAME,
-              "P1",
-              options.quick,
-              machine,
+              new ReportHeader(NAME, "P1", options.quick, machine),
               plan,
               device,
               base.session(),

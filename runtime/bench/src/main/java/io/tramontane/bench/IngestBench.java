@@ -1,5 +1,6 @@
 package io.tramontane.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.tramontane.inference.Priority;
 import io.tramontane.inference.TextEmbedding;
 import io.tramontane.retrieval.chunk.Chunker;
@@ -110,10 +111,7 @@ public final class IngestBench implements Callable<Integer> {
 
   /** Everything the run measured; written as JSON. */
   public record Report(
-      String benchmark,
-      String id,
-      boolean quick,
-      Machine machine,
+      @JsonUnwrapped ReportHeader header,
       Plan plan,
       long seed,
       String model,
@@ -218,10 +216,7 @@ public final class IngestBench implements Callable<Integer> {
 
       Report report =
           new Report(
-              NAME,
-              "P2",
-              options.quick,
-              machine,
+              new ReportHeader(NAME, "P2", options.quick, machine),
               plan,
               SEED,
               model,
@@ -279,7 +274,7 @@ public final class IngestBench implements Callable<Integer> {
             "P2 ingest — europarl documents of ~"
                 + DOCUMENT_BYTES / 1024
                 + " KB"
-                + (r.quick() ? " (--quick)" : "")
+                + r.header().quickSuffix()
                 + ", model "
                 + r.model(),
             "path",
@@ -338,7 +333,7 @@ public final class IngestBench implements Callable<Integer> {
     t.note(
         "plain Lucene: IndexWriter (StandardAnalyzer, defaults) + stored TextField and an id per"
             + " document, one commit, one thread, same documents as the text path.");
-    t.note(r.machine().line());
+    t.note(r.header().machine().line());
     return t;
   }
 

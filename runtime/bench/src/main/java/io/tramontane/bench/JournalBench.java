@@ -1,5 +1,6 @@
 package io.tramontane.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.tramontane.core.persistence.Database;
 import io.tramontane.core.persistence.DatabaseSettings;
 import io.tramontane.core.system.TramontaneSystem;
@@ -83,10 +84,7 @@ public final class JournalBench implements Callable<Integer> {
 
   /** Everything the run measured; written as JSON. */
   public record Report(
-      String benchmark,
-      String id,
-      boolean quick,
-      Machine machine,
+      @JsonUnwrapped ReportHeader header,
       Plan plan,
       int eventBytes,
       String dataDirFileSystem,
@@ -124,10 +122,7 @@ public final class JournalBench implements Callable<Integer> {
     Double h2 = ratio(runs, DatabaseSettings.Kind.H2, fsync);
     Report report =
         new Report(
-            NAME,
-            "P5",
-            options.quick,
-            machine,
+            new ReportHeader(NAME, "P5", options.quick, machine),
             plan,
             eventBytes[0],
             fileSystem,
@@ -293,7 +288,7 @@ public final class JournalBench implements Callable<Integer> {
             "P5 journal — agent steps ("
                 + r.eventBytes()
                 + " B events) persisted and confirmed, closed loop"
-                + (r.quick() ? " (--quick)" : ""),
+                + r.header().quickSuffix(),
             "writer",
             "entities",
             "events",
@@ -350,7 +345,7 @@ public final class JournalBench implements Callable<Integer> {
         t.note(run.database() + ": " + failures + " asks failed (timeouts) during measurement.");
       }
     }
-    t.note(r.machine().line());
+    t.note(r.header().machine().line());
     return t;
   }
 

@@ -1,5 +1,6 @@
 package io.tramontane.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.tramontane.retrieval.index.Hit;
 import io.tramontane.retrieval.index.SearchMode;
 import java.io.PrintWriter;
@@ -60,10 +61,7 @@ public final class QualityBench implements Callable<Integer> {
 
   /** Everything the run measured; written as JSON. */
   public record Report(
-      String benchmark,
-      String id,
-      boolean quick,
-      Machine machine,
+      @JsonUnwrapped ReportHeader header,
       long seed,
       String model,
       int documents,
@@ -105,10 +103,7 @@ public final class QualityBench implements Callable<Integer> {
       double hybrid = rows.get(2).mrrAt10();
       Report report =
           new Report(
-              NAME,
-              "P4",
-              options.quick,
-              machine,
+              new ReportHeader(NAME, "P4", options.quick, machine),
               s,
               node.model(),
               docs.size(),
@@ -182,7 +177,7 @@ public final class QualityBench implements Callable<Integer> {
                 + r.chunks()
                 + " chunks), model "
                 + r.model()
-                + (r.quick() ? " (--quick)" : ""),
+                + r.header().quickSuffix(),
             "mode",
             "MRR@10",
             "R@1",
@@ -218,7 +213,7 @@ public final class QualityBench implements Callable<Integer> {
     t.note(
         String.format(
             "passages ingested through the full path in %.1f s; %s",
-            r.indexSeconds(), r.machine().line()));
+            r.indexSeconds(), r.header().machine().line()));
     return t;
   }
 

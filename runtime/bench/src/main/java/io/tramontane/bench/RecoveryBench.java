@@ -156,10 +156,7 @@ public final class RecoveryBench implements Callable<Integer> {
       runs.add(runDatabase(kind, plan, workDir, overrides, runId, progress, eventBytes));
     }
     return new Report(
-        NAME,
-        "P8",
-        quick,
-        Machine.describe(),
+        new ReportHeader(NAME, "P8", quick, Machine.describe()),
         plan,
         eventBytes[0],
         runs,

@@ -1,5 +1,6 @@
 package io.tramontane.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.tramontane.retrieval.index.Hit;
 import io.tramontane.retrieval.index.SearchMode;
 import java.io.PrintWriter;
@@ -134,10 +135,7 @@ public final class SearchBench implements Callable<Integer> {
 
   /** Everything the run measured; written as JSON. */
   public record Report(
-      String benchmark,
-      String id,
-      boolean quick,
-      Machine machine,
+      @JsonUnwrapped ReportHeader header,
       Plan plan,
       long seed,
       String model,
@@ -222,10 +220,7 @@ public final class SearchBench implements Callable<Integer> {
         Recall recall = SearchRecall.recall(node, reader, qs);
         Report report =
             new Report(
-                NAME,
-                "P3",
-                options.quick,
-                machine,
+                new ReportHeader(NAME, "P3", options.quick, machine),
                 plan,
                 SEED,
                 node.model(),

@@ -1,5 +1,6 @@
 package io.tramontane.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.typesafe.config.Config;
 import io.tramontane.core.persistence.DatabaseSettings;
 import io.tramontane.intake.DeliveryEntity;
@@ -112,10 +113,7 @@ public final class WebhookBench implements Callable<Integer> {
 
   /** Everything the run measured; written as JSON. */
   public record Report(
-      String benchmark,
-      String id,
-      boolean quick,
-      Machine machine,
+      @JsonUnwrapped ReportHeader header,
       Plan plan,
       int bodyBytes,
       List<DatabaseRun> databases,
@@ -143,10 +141,7 @@ public final class WebhookBench implements Callable<Integer> {
       }
       Report report =
           new Report(
-              NAME,
-              "P6",
-              options.quick,
-              Machine.describe(),
+              new ReportHeader(NAME, "P6", options.quick, Machine.describe()),
               plan,
               SignedRequests.BODY_BYTES,
               runs,
