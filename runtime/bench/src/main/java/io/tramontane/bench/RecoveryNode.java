@@ -161,14 +161,14 @@ public final class RecoveryNode {
       }
       ClusterSharding sharding = ClusterSharding.get(node.system());
       RecoveryCheck.Result recovery =
-          RecoveryCheck.run(
-              sharding,
-              job.idPrefix(),
-              job.entities(),
-              job.events(),
-              job.inFlight(),
-              job.askTimeout(),
-              3);
+          new RecoveryCheck(
+                  sharding,
+                  job.idPrefix(),
+                  job.entities(),
+                  job.events(),
+                  job.inFlight(),
+                  job.askTimeout())
+              .run(3);
       long recoveredAt = System.currentTimeMillis();
       write(job, new NodeReport(job.node(), readyAt, recoveredAt, recovery, List.of(), null, null));
       List<JournalLoad.Result> loads = new ArrayList<>();
@@ -243,14 +243,14 @@ public final class RecoveryNode {
         new RecoveryMembership.MembershipWatch(Cluster.get(node.system()), plan.members());
     Thread watcher = Thread.ofVirtual().name("recovery-bench-membership").start(watch);
     RecoveryCheck.Result check =
-        RecoveryCheck.untilDeadline(
-            sharding,
-            job.idPrefix(),
-            job.entities(),
-            job.events(),
-            job.inFlight(),
-            plan.askTimeout(),
-            plan.deadline());
+        new RecoveryCheck(
+                sharding,
+                job.idPrefix(),
+                job.entities(),
+                job.events(),
+                job.inFlight(),
+                plan.askTimeout())
+            .untilDeadline(plan.deadline());
     long answeringAt = System.currentTimeMillis();
     watcher.interrupt();
     watcher.join();
