@@ -32,31 +32,17 @@ final class RecoveryTables {
             "≤ " + (int) r.targetSeconds() + " s");
     for (DatabaseRun run : r.databases()) {
       if (run.skipped() != null || run.failure() != null) {
-        t.row(
-            run.database(),
-            "-",
-            run.skipped() != null ? "skipped" : "FAILED",
-            "-",
-            "-",
-            "-",
-            "-",
-            "-",
-            "-");
+        t.rowThenDashes(run.database(), "-", run.skipped() != null ? "skipped" : "FAILED");
         continue;
       }
       for (ColdStart c : run.coldStarts()) {
         String populate = Table.rate(run.populate().perSecond());
         if (c.skipped() != null || c.failure() != null) {
-          t.row(
+          t.rowThenDashes(
               run.database(),
               Integer.toString(c.nodes()),
               populate,
-              c.skipped() != null ? "skipped" : "FAILED",
-              "-",
-              "-",
-              "-",
-              "-",
-              "-");
+              c.skipped() != null ? "skipped" : "FAILED");
           continue;
         }
         RecoveryCheck.Result v = c.recovery();
