@@ -1,6 +1,7 @@
 package io.tramontane.bench;
 
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,18 +63,15 @@ final class RecoveryPopulation {
           nextEntity();
           return;
         }
-        writer
-            .record(ref)
-            .whenComplete(
-                (accepted, error) -> {
-                  if (error == null) {
-                    written.incrementAndGet();
-                    consecutiveFailures = 0;
-                    record(accepted.step());
-                  } else {
-                    failed();
-                  }
-                });
+        goOn(
+            writer
+                .record(ref)
+                .thenApply(
+                    accepted -> {
+                      written.incrementAndGet();
+                      consecutiveFailures = 0;
+                      return accepted.step();
+                    }));
       }
 
       /** After a failed ask: ask how many steps landed, then go on from there. */
@@ -83,16 +81,19 @@ final class RecoveryPopulation {
           nextEntity(); // the recovery check reports this entity's short count
           return;
         }
-        writer
-            .count(ref)
-            .whenComplete(
-                (count, error) -> {
-                  if (error == null) {
-                    record(count.steps());
-                  } else {
-                    failed();
-                  }
-                });
+        goOn(writer.count(ref).thenApply(AgentStepEntity.StepCount::steps));
+      }
+
+      /** Goes on from the number of steps the entity holds, or from a failed ask. */
+      private void goOn(CompletionStage<Long> steps) {
+        steps.whenComplete(
+            (n, error) -> {
+              if (error == null) {
+                record(n);
+              } else {
+                failed();
+              }
+            });
       }
     }
     long t0 = System.nanoTime();
