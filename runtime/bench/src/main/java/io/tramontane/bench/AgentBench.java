@@ -17,7 +17,6 @@ import io.tramontane.core.persistence.DatabaseSettings;
 import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.inference.InferenceRuntime;
 import io.tramontane.retrieval.Retrieval;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -43,8 +41,6 @@ import picocli.CommandLine.Mixin;
         "Agent sessions with a scripted model and a no-op tool: persisted steps/s and turn"
             + " latency vs the journal's plain persist rate (AgentStepEntity) in the same run.")
 public final class AgentBench implements Callable<Integer> {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin BenchOptions options;
 
@@ -112,9 +108,7 @@ public final class AgentBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    ClosedLoopBench bench =
-        new ClosedLoopBench("agent", "session(s)", STEPS_PER_TURN, options, out);
+    ClosedLoopBench bench = new ClosedLoopBench("agent", "session(s)", STEPS_PER_TURN, options);
     List<ClosedLoopBench.Level> levels = new ArrayList<>();
     for (DatabaseSettings.Kind kind : options.kinds("h2")) {
       Path data = Files.createTempDirectory("tramontane-bench-agent");

@@ -2,7 +2,6 @@ package io.tramontane.bench;
 
 import io.tramontane.core.persistence.DatabaseSettings;
 import io.tramontane.core.system.TramontaneSystem;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,8 +21,13 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * turn, a workflow run) in a closed loop at 1, 10 and 50 lanes, against the same journal's plain
  * persist rate ({@link JournalLoad} on {@link AgentStepEntity}) at the same concurrency in the same
  * run; then one table and the JSON.
+ *
+ * @param name the scenario ({@code agent}), in progress lines and the JSON file's name
+ * @param lanesLabel what the progress lines call the lanes ({@code session(s)})
+ * @param stepsPerOperation persisted steps one operation counts for
  */
-final class ClosedLoopBench {
+record ClosedLoopBench(
+    String name, String lanesLabel, int stepsPerOperation, BenchOptions options) {
 
   /** The {@code n}th operation of lane {@code lane}; blocks until it is over. */
   interface Operation {
@@ -50,29 +54,6 @@ final class ClosedLoopBench {
     }
   }
 
-  private final String name;
-  private final String lanesLabel;
-  private final int stepsPerOperation;
-  private final BenchOptions options;
-  private final PrintWriter out;
-
-  /**
-   * @param lanesLabel what the progress line calls the lanes ("session(s)")
-   * @param stepsPerOperation persisted steps one operation counts for
-   */
-  ClosedLoopBench(
-      String name,
-      String lanesLabel,
-      int stepsPerOperation,
-      BenchOptions options,
-      PrintWriter out) {
-    this.name = name;
-    this.lanesLabel = lanesLabel;
-    this.stepsPerOperation = stepsPerOperation;
-    this.options = options;
-    this.out = out;
-  }
-
   /**
    * Warms up, then measures every level of lanes running {@code operation} on {@code node}, each
    * followed by the plain persist rate at the same concurrency.
@@ -93,8 +74,8 @@ final class ClosedLoopBench {
     closedLoop(operation, prefix + "-warm", 2, Duration.ofSeconds(2));
     List<Level> measured = new ArrayList<>();
     for (int lanes : levels) {
-      out.printf("bench %s: %s, %d %s...%n", name, kind, lanes, lanesLabel);
-      out.flush();
+      options.out().printf("bench %s: %s, %d %s...%n", name, kind, lanes, lanesLabel);
+      options.out().flush();
       double[] ms = closedLoop(operation, prefix + "-" + lanes, lanes, window);
       double seconds = window.toNanos() / 1e9;
       double steps = ms.length * (double) stepsPerOperation / seconds;
@@ -137,11 +118,11 @@ final class ClosedLoopBench {
     Machine m = Machine.describe();
     t.note(note);
     t.note(m.toString());
-    t.print(out);
+    t.print(options.out());
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("machine", m);
     json.put("rows", levels.stream().map(row).toList());
-    out.println("JSON: " + options.writeJson(name, json));
+    options.out().println("JSON: " + options.writeJson(name, json));
   }
 
   /** Closed loop: each lane repeats {@code operation} for {@code window}; latencies in ms. */

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -45,8 +44,6 @@ public final class ImapBench implements Callable<Integer> {
   static final String NAME = "imap";
   private static final String PASSWORD = "bench-imap-pw-7f3a";
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Mixin BenchOptions options;
 
   /** One batch size's passes: messages/s of each measured pass (the warm-up pass not counted). */
@@ -58,7 +55,7 @@ public final class ImapBench implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = options.out();
     long started = System.nanoTime();
     int messages = options.quick ? 100 : 500;
     GreenMail mail =

@@ -22,7 +22,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -46,8 +45,6 @@ public final class JournalBench implements Callable<Integer> {
   static final int EVENT_BYTES = 512;
   static final double TARGET = 2.0;
   static final String TOOL = "search_documents";
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin BenchOptions options;
 
@@ -96,8 +93,8 @@ public final class JournalBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter progress = spec.commandLine().getErr();
+    PrintWriter out = options.out();
+    PrintWriter progress = options.progress();
     BenchNode.quietLogs();
     Plan plan = Plan.of(options.quick);
     List<DatabaseSettings.Kind> kinds = options.kinds("both");

@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -50,8 +49,6 @@ public final class WebhookBench implements Callable<Integer> {
   static final String SECRET_VARIABLE = "BENCH_SECRET";
   static final double TARGET_RATIO = 0.3;
   static final double TARGET_P99_MS = 50;
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin BenchOptions options;
 
@@ -122,8 +119,8 @@ public final class WebhookBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter progress = spec.commandLine().getErr();
+    PrintWriter out = options.out();
+    PrintWriter progress = options.progress();
     Path workDir = BenchNode.tempDataDir(NAME);
     try {
       Optional<Wrk> wrk = Wrk.find(workDir);

@@ -22,7 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -38,8 +37,6 @@ import picocli.CommandLine.Mixin;
         "P7: 5-step durable workflows; transitions/s and p99 per run vs the journal's plain persist"
             + " rate in the same run (--db h2|postgres|both).")
 public final class WorkflowBench implements Callable<Integer> {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin BenchOptions options;
 
@@ -100,9 +97,8 @@ public final class WorkflowBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    ClosedLoopBench bench =
-        new ClosedLoopBench("workflow", "concurrent run(s)", STEPS, options, out);
+    PrintWriter out = options.out();
+    ClosedLoopBench bench = new ClosedLoopBench("workflow", "concurrent run(s)", STEPS, options);
     String definition = new ObjectMapper(new YAMLFactory()).readTree(DEFINITION).toString();
     List<ClosedLoopBench.Level> levels = new ArrayList<>();
     for (DatabaseSettings.Kind kind : options.kinds("h2")) {
