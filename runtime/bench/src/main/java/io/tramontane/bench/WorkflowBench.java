@@ -20,8 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -63,14 +65,11 @@ public final class WorkflowBench implements Callable<Integer> {
         - s5: {call: http, with: {n: 5}}
       """;
 
-  /** Effects that cost nothing: the figure is the durable machinery's. */
   /** The entity type of bench runs (their own shards and remembered-entity stores). */
-  static final org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey<
-          WorkflowRunEntity.Command>
-      RUNS =
-          org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey.create(
-              WorkflowRunEntity.Command.class, "WorkflowRunBench");
+  static final EntityTypeKey<WorkflowRunEntity.Command> RUNS =
+      EntityTypeKey.create(WorkflowRunEntity.Command.class, "WorkflowRunBench");
 
+  /** Effects that cost nothing: the figure is the durable machinery's. */
   static final class Noop implements Replay.Live {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -84,10 +83,7 @@ public final class WorkflowBench implements Callable<Integer> {
 
     @Override
     public JsonNode listen(
-        String key,
-        JsonNode to,
-        Instant deadline,
-        java.util.function.UnaryOperator<JsonNode> view) {
+        String key, JsonNode to, Instant deadline, UnaryOperator<JsonNode> view) {
       return JSON.createArrayNode();
     }
 
