@@ -71,6 +71,19 @@ final class BenchOptions {
     return command.commandLine().getErr();
   }
 
+  /** Writes {@code result} as JSON and prints {@code JSON: <file>}. */
+  void printJson(String name, Object result) {
+    out().println("JSON: " + writeJson(name, result));
+    out().flush();
+  }
+
+  /** Writes {@code result} as JSON and prints {@code Finished in <seconds> s. JSON: <file>}. */
+  void finish(String name, Object result, double elapsedSeconds) {
+    Path json = writeJson(name, result);
+    out().printf("Finished in %.0f s. JSON: %s%n", elapsedSeconds, json);
+    out().flush();
+  }
+
   /** Writes {@code result} as indented JSON and returns the file written. */
   Path writeJson(String name, Object result) {
     Path file = out != null ? out : Path.of("target", "bench", name + ".json");

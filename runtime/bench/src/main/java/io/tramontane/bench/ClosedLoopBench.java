@@ -122,7 +122,7 @@ record ClosedLoopBench(
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("machine", m);
     json.put("rows", levels.stream().map(row).toList());
-    options.out().println("JSON: " + options.writeJson(name, json));
+    options.printJson(name, json);
   }
 
   /** Closed loop: each lane repeats {@code operation} for {@code window}; latencies in ms. */

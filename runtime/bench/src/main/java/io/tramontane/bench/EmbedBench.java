@@ -15,7 +15,6 @@ import io.tramontane.inference.InferenceRuntime;
 import io.tramontane.inference.InferenceSettings;
 import io.tramontane.inference.ModelSpec;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -226,9 +225,7 @@ public final class EmbedBench implements Callable<Integer> {
       for (Table t : EmbedTables.tables(report)) {
         t.print(out);
       }
-      Path json = options.writeJson(NAME, report);
-      out.printf("Finished in %.0f s. JSON: %s%n", report.elapsedSeconds(), json);
-      out.flush();
+      options.finish(NAME, report, report.elapsedSeconds());
       return 0;
     } finally {
       closeAll(subjects);

@@ -14,7 +14,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -95,9 +94,7 @@ public final class ImapBench implements Callable<Integer> {
       }
       table.note("IMAP fetch + MIME reading + event building into a dry run: no Tika, no index.");
       table.print(out);
-      Path json = options.writeJson(NAME, report);
-      out.printf("Finished in %.0f s. JSON: %s%n", report.seconds(), json);
-      out.flush();
+      options.finish(NAME, report, report.seconds());
       return 0;
     } finally {
       mail.stop();

@@ -225,9 +225,7 @@ public final class IngestBench implements Callable<Integer> {
               TARGET_FULL,
               EmbedBench.seconds(started));
       table(report).print(out);
-      Path json = options.writeJson(NAME, report);
-      out.printf("Finished in %.0f s. JSON: %s%n", report.elapsedSeconds(), json);
-      out.flush();
+      options.finish(NAME, report, report.elapsedSeconds());
       return 0;
     }
   }

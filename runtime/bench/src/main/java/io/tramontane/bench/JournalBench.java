@@ -129,9 +129,7 @@ public final class JournalBench implements Callable<Integer> {
             h2,
             TARGET);
     table(report).print(out);
-    Path json = options.writeJson(NAME, report);
-    out.println("JSON: " + json);
-    out.flush();
+    options.printJson(NAME, report);
     return 0;
   }
 

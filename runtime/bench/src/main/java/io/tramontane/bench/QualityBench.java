@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.tramontane.retrieval.index.Hit;
 import io.tramontane.retrieval.index.SearchMode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -114,9 +113,7 @@ public final class QualityBench implements Callable<Integer> {
               hybrid >= best - TARGET_MARGIN,
               EmbedBench.seconds(started));
       table(report).print(out);
-      Path json = options.writeJson(NAME, report);
-      out.printf("Finished in %.0f s. JSON: %s%n", report.elapsedSeconds(), json);
-      out.flush();
+      options.finish(NAME, report, report.elapsedSeconds());
       return 0;
     }
   }

@@ -127,9 +127,7 @@ public final class RecoveryBench implements Callable<Integer> {
         .anyMatch(d -> d.coldStarts().stream().anyMatch(c -> !c.loads().isEmpty()))) {
       RecoveryTables.loadTable(report).print(out);
     }
-    Path json = options.writeJson(NAME, report);
-    out.println("JSON: " + json);
-    out.flush();
+    options.printJson(NAME, report);
     return report.verified() ? 0 : 1;
   }
 

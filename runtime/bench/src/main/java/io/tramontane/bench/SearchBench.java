@@ -232,9 +232,7 @@ public final class SearchBench implements Callable<Integer> {
                 TARGET_RECALL,
                 EmbedBench.seconds(started));
         SearchRecall.table(report).print(out);
-        Path json = options.writeJson(NAME, report);
-        out.printf("Finished in %.0f s. JSON: %s%n", report.elapsedSeconds(), json);
-        out.flush();
+        options.finish(NAME, report, report.elapsedSeconds());
       }
     }
     return 0;

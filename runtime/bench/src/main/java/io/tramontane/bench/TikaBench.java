@@ -11,7 +11,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -192,9 +191,7 @@ public final class TikaBench implements Callable<Integer> {
             + " check Tika turns off); Tika on DOCX also spools to a temporary file and inflates"
             + " the container once for the zip-bomb check.");
     table.print(out);
-    Path json = options.writeJson(NAME, report);
-    out.printf("Finished in %.0f s. JSON: %s%n", report.elapsedSeconds(), json);
-    out.flush();
+    options.finish(NAME, report, report.elapsedSeconds());
     return 0;
   }
 

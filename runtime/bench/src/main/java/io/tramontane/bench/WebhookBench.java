@@ -145,8 +145,7 @@ public final class WebhookBench implements Callable<Integer> {
               TARGET_RATIO,
               TARGET_P99_MS);
       WebhookTables.table(report).print(out);
-      out.println("JSON: " + options.writeJson(NAME, report));
-      out.flush();
+      options.printJson(NAME, report);
       boolean lost =
           runs.stream().anyMatch(r -> r.journalCheck() != null && !r.journalCheck().ok());
       return lost ? 1 : 0;
