@@ -146,8 +146,8 @@ public final class IngestBench implements Callable<Integer> {
         DocumentParser parser = node.parser()) {
       Chunker chunker = node.chunker();
       String model = node.model();
-      int dimension = node.inference.model(model).dimension();
-      Path scratch = node.dataDir.resolve("bench");
+      int dimension = node.inference().model(model).dimension();
+      Path scratch = node.dataDir().resolve("bench");
       List<Row> rows = new ArrayList<>();
 
       say(progress, "warming up on %d documents...", plan.warmupDocuments());
@@ -156,7 +156,10 @@ public final class IngestBench implements Callable<Integer> {
       List<List<Piece>> warmPieces = new ArrayList<>();
       IngestTextPath.textPath(
           scratch.resolve("warm-text"), warm, parser, chunker, dimension, warmPieces);
-      node.inference.embedAll(model, texts(warmPieces), Priority.BULK).toCompletableFuture().join();
+      node.inference()
+          .embedAll(model, texts(warmPieces), Priority.BULK)
+          .toCompletableFuture()
+          .join();
 
       say(progress, "plain Lucene: %d documents...", textSet.size());
       long t0 = System.nanoTime();
@@ -195,7 +198,7 @@ public final class IngestBench implements Callable<Integer> {
           fullSet.size());
       t0 = System.nanoTime();
       List<TextEmbedding> vectors =
-          node.inference.embedAll(model, fullTexts, Priority.BULK).toCompletableFuture().join();
+          node.inference().embedAll(model, fullTexts, Priority.BULK).toCompletableFuture().join();
       double embedSeconds = EmbedBench.seconds(t0);
       if (vectors.size() != fullTexts.size()) {
         throw new IllegalStateException("embedAll returned " + vectors.size() + " vectors");

@@ -125,7 +125,7 @@ public final class QualityBench implements Callable<Integer> {
     int top = 0;
     for (RetrievalCorpus.KnownItem item : items) {
       List<Hit> hits =
-          node.retrieval
+          node.retrieval()
               .search(BenchRetrieval.COLLECTION, BenchRetrieval.CALLER, mode, item.query(), DEPTH)
               .toCompletableFuture()
               .join();

@@ -254,7 +254,7 @@ public final class SearchBench implements Callable<Integer> {
   }
 
   static List<Hit> ours(BenchRetrieval node, SearchMode mode, String q) {
-    return node.retrieval
+    return node.retrieval()
         .search(BenchRetrieval.COLLECTION, BenchRetrieval.CALLER, mode, q, K)
         .toCompletableFuture()
         .join();

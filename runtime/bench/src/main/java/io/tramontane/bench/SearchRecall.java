@@ -63,7 +63,7 @@ final class SearchRecall {
     double min = 1;
     for (String q : qs) {
       float[] v =
-          node.inference
+          node.inference()
               .embed(node.model(), q, Priority.INTERACTIVE)
               .toCompletableFuture()
               .join()
