@@ -160,15 +160,7 @@ public final class RecoveryNode {
         return 0;
       }
       ClusterSharding sharding = ClusterSharding.get(node.system());
-      RecoveryCheck.Result recovery =
-          RecoveryCheck.run(
-              sharding,
-              job.idPrefix(),
-              job.entities(),
-              job.events(),
-              job.inFlight(),
-              job.askTimeout(),
-              3);
+      RecoveryCheck.Result recovery = check(sharding, job, job.askTimeout()).run(3);
       long recoveredAt = System.currentTimeMillis();
       write(job, new NodeReport(job.node(), readyAt, recoveredAt, recovery, List.of(), null, null));
       List<JournalLoad.Result> loads = new ArrayList<>();
@@ -243,14 +235,7 @@ public final class RecoveryNode {
         new RecoveryMembership.MembershipWatch(Cluster.get(node.system()), plan.members());
     Thread watcher = Thread.ofVirtual().name("recovery-bench-membership").start(watch);
     RecoveryCheck.Result check =
-        RecoveryCheck.untilDeadline(
-            sharding,
-            job.idPrefix(),
-            job.entities(),
-            job.events(),
-            job.inFlight(),
-            plan.askTimeout(),
-            plan.deadline());
+        check(sharding, job, plan.askTimeout()).untilDeadline(plan.deadline());
     long answeringAt = System.currentTimeMillis();
     watcher.interrupt();
     watcher.join();
@@ -345,5 +330,11 @@ public final class RecoveryNode {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     JSON.writeValue(tmp.toFile(), report);
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The check that every one of the job's entities replays exactly its events. */
+  private static RecoveryCheck check(ClusterSharding sharding, Job job, Duration askTimeout) {
+    return new RecoveryCheck(
+        sharding, job.idPrefix(), job.entities(), job.events(), job.inFlight(), askTimeout);
   }
 }
