@@ -16,13 +16,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -48,8 +46,6 @@ public final class SharePointBench implements Callable<Integer> {
   private static final String DRIVE = "b!bench";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Mixin BenchOptions options;
 
   /** One measured round: the connector's and the bare client's documents/s. */
@@ -69,7 +65,7 @@ public final class SharePointBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = options.out();
     long started = System.nanoTime();
     int files = options.quick ? 100 : 300;
     int rounds = options.quick ? 3 : 8;
@@ -100,9 +96,7 @@ public final class SharePointBench implements Callable<Integer> {
               best / bare,
               (System.nanoTime() - started) / 1e9);
       print(out, report);
-      Path json = options.writeJson(NAME, report);
-      out.printf("Finished in %.0f s. JSON: %s%n", report.seconds(), json);
-      out.flush();
+      options.finish(NAME, report, report.seconds());
       return 0;
     }
   }
