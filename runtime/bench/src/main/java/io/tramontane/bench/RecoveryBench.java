@@ -339,6 +339,7 @@ public final class RecoveryBench implements Callable<Integer> {
     return new RecoveryNode.Job(
         1,
         true,
+        1,
         "",
         Duration.ofSeconds(120),
         idPrefix,

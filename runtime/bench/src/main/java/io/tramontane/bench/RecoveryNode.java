@@ -53,6 +53,7 @@ public final class RecoveryNode {
   record Job(
       int node,
       boolean drive,
+      int members,
       String report,
       Duration readyTimeout,
       String idPrefix,
@@ -148,6 +149,9 @@ public final class RecoveryNode {
     try {
       AgentStepEntity.init(node.system(), node.persistence());
       Optional<String> notReady = BenchNode.awaitReady(node, job.readyTimeout());
+      if (notReady.isEmpty() && job.drive() && job.members() > 1) {
+        notReady = allMembersUp(node, job);
+      }
       long readyAt = System.currentTimeMillis();
       if (notReady.isPresent()) {
         write(job, new NodeReport(job.node(), 0, 0, null, List.of(), notReady.get(), null));
@@ -258,6 +262,24 @@ public final class RecoveryNode {
             report,
             new FailoverReport(
                 byNode, killedAt, answeringAt, check, membership, rejoinedAt, rejoinProblem)));
+  }
+
+  /**
+   * The driver measures only once every node of the cluster is Up, so that shards spread over all
+   * of them. (Not {@code pekko.cluster.min-nr-of-members}: a shard coordinator started later, after
+   * its node was killed, would wait for that many shard regions before placing any shard, and the
+   * survivors of a kill are one fewer; docs/cluster.md.)
+   */
+  private static Optional<String> allMembersUp(TramontaneSystem node, Job job)
+      throws InterruptedException {
+    return RecoveryMembership.awaitMembers(node, job.members(), job.readyTimeout()) > 0
+        ? Optional.empty()
+        : Optional.of(
+            "the cluster did not have "
+                + job.members()
+                + " members Up within "
+                + job.readyTimeout().toSeconds()
+                + " s");
   }
 
   static NodeReport withFailover(NodeReport r, FailoverReport failover) {
