@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,11 @@ final class RecoveryCluster {
       RecoveryNode.Job driverJob,
       Duration timeout)
       throws IOException, InterruptedException {
-    List<Integer> ports = size == 1 ? List.of(0) : freePorts(size);
+    List<Integer> ports = size == 1 ? List.of(0) : new ArrayList<>(freePorts(size));
+    // The last node, the failover's victim, gets the lowest port: nodes that come Up together are
+    // numbered in address order, so it is the oldest member and hosts every shard coordinator. The
+    // failover then includes the coordinator's move to a survivor, the slower case.
+    ports.sort(Comparator.reverseOrder());
     List<String> seeds = new ArrayList<>();
     if (size > 1) {
       for (int port : ports) {
