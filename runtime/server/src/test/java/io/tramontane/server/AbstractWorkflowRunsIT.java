@@ -239,9 +239,16 @@ abstract class AbstractWorkflowRunsIT {
       JsonNode second =
           JSON.readTree(server.get("/workflows/approval/runs?limit=1&after=a1", ACME).body());
       assertEquals("a2", second.get("runs").get(0).get("name").asText());
+      // Another tenant's workflow answers as a name never used: 404, the same words.
       HttpResponse<String> globex = server.get("/workflows/approval/runs", TestServer.GLOBEX_KEY);
-      assertEquals(200, globex.statusCode());
-      assertEquals(0, JSON.readTree(globex.body()).get("runs").size(), globex.body());
+      HttpResponse<String> never = server.get("/workflows/approvel/runs", ACME);
+      assertEquals(404, globex.statusCode(), globex.body());
+      assertEquals(404, never.statusCode(), never.body());
+      assertEquals(
+          JSON.readTree(never.body()).path("detail").asText().replace("approvel", "approval"),
+          JSON.readTree(globex.body()).path("detail").asText(),
+          globex.body());
+      assertFalse(globex.body().contains("a1") || globex.body().contains("acme"), globex.body());
       assertEquals(400, server.get("/workflows/approval/runs?limit=0", ACME).statusCode());
 
       // The command line.

@@ -39,7 +39,15 @@ final class RunsList implements Callable<Integer> {
     if (after != null) {
       path += "&after=" + RunsCommand.name("run name", after);
     }
-    JsonNode page = server.client().get(path);
+    JsonNode page;
+    try {
+      page = server.client().get(path);
+    } catch (ServerClient.ServerException e) {
+      if (e.status() == 404 && after == null) {
+        requireDeployed(); // names what is deployed, which the server's 404 does not
+      }
+      throw e;
+    }
     JsonNode runs = page.path("runs");
     if (runs.isEmpty()) {
       if (after == null) {
