@@ -228,7 +228,8 @@ class WorkflowEventsIT {
               "{\"id\": \"x\", \"source\": \"s\", \"type\": \"t\", \"tenant\": \"globex\"}");
       assertEquals(400, tenant.statusCode(), tenant.body());
       assertTrue(tenant.body().contains("API key"), tenant.body());
-      HttpResponse<String> noType = post(server, "/events", key, "{\"source\": \"s\"}");
+      HttpResponse<String> noType =
+          post(server, "/events", key, "{\"id\": \"n1\", \"source\": \"s\"}");
       assertEquals(400, noType.statusCode(), noType.body());
       assertTrue(noType.body().contains("'type'"), noType.body());
       assertEquals(
