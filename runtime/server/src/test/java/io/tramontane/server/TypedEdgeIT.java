@@ -283,5 +283,13 @@ class TypedEdgeIT {
     String detail = p.path("detail").asText();
     assertTrue(detail.contains("nested too deeply"), detail);
     assertFalse(detail.contains("StreamReadConstraints"), detail);
+    // Inside a typed body too: an event's data, a run's event.
+    String event = "{\"id\": \"d1\", \"source\": \"s\", \"type\": \"t\", \"data\": " + deep + "}";
+    for (String path : List.of("/events", "/workflows/known/runs/deep/events")) {
+      String d =
+          problem(send("POST", path, "application/json", event), 400, path).path("detail").asText();
+      assertTrue(d.contains("nested too deeply"), path + ": " + d);
+      assertFalse(d.contains("StreamReadConstraints"), path + ": " + d);
+    }
   }
 }

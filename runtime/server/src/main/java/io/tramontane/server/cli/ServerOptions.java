@@ -40,7 +40,8 @@ final class ServerOptions {
       paramLabel = "KEY",
       description = {
         "API key, or a reference env:NAME or file:/path (default: env TRAMONTANE_API_KEY).",
-        "Scopes: workflows:read; workflows:run to cancel or approve."
+        "Scopes: runs needs workflows:read (workflows:run to cancel or approve); cluster needs"
+            + " cluster:read."
       })
   String apiKey;
 

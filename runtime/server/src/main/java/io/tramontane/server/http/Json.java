@@ -105,12 +105,22 @@ final class Json {
     } catch (UnrecognizedPropertyException e) {
       throw unknownField(e, what);
     } catch (MismatchedInputException e) {
-      throw mismatched(e, what);
+      throw tooLarge(e) ? notJson(e, what) : mismatched(e, what);
     } catch (JsonProcessingException e) {
       throw notJson(e, what);
     } catch (IOException e) {
       throw new InvalidRequestException(what + " cannot be read: " + e.getMessage());
     }
+  }
+
+  /** The parser's nesting or length limit, possibly wrapped by the mapping of a field. */
+  private static boolean tooLarge(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StreamConstraintsException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static InvalidRequestException notJson(JsonProcessingException e, String what) {
@@ -122,7 +132,7 @@ final class Json {
                 + ", column "
                 + e.getLocation().getColumnNr()
                 + ")";
-    if (e instanceof StreamConstraintsException) {
+    if (tooLarge(e)) {
       return new InvalidRequestException(
           what
               + " is nested too deeply or holds a value too long"
