@@ -88,7 +88,7 @@ final class RecoveryCluster {
       RecoveryNode.Job driverJob,
       Duration timeout)
       throws IOException, InterruptedException {
-    List<Integer> ports = size == 1 ? List.of(0) : new ArrayList<>(freePorts(size));
+    List<Integer> ports = new ArrayList<>(size == 1 ? List.of(0) : freePorts(size));
     // The last node, the failover's victim, gets the lowest port: nodes that come Up together are
     // numbered in address order, so it is the oldest member and hosts every shard coordinator. The
     // failover then includes the coordinator's move to a survivor, the slower case.
