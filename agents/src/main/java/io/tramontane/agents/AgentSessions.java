@@ -6,6 +6,7 @@ import io.tramontane.agents.session.AgentSessionEntity.TurnStarted;
 import io.tramontane.agents.session.SessionState;
 import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.NotFoundException;
+import io.tramontane.core.Sha256;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -100,17 +101,13 @@ final class AgentSessions {
 
   /** SHA-256 over the text and the sorted principals: what a repeated message must match. */
   static String requestHash(String text, Set<String> principals) {
-    try {
-      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-      sha.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      for (String p : new java.util.TreeSet<>(principals == null ? Set.of() : principals)) {
-        sha.update((byte) 0);
-        sha.update(p.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      }
-      return java.util.HexFormat.of().formatHex(sha.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    java.security.MessageDigest sha = Sha256.newDigest();
+    sha.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    for (String p : new java.util.TreeSet<>(principals == null ? Set.of() : principals)) {
+      sha.update((byte) 0);
+      sha.update(p.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
+    return java.util.HexFormat.of().formatHex(sha.digest());
   }
 
   /** Asks the session a question (get, decide, cancel); a bad id or agent fails the stage. */

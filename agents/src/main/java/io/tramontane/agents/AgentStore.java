@@ -4,8 +4,8 @@ import com.typesafe.config.Config;
 import io.tramontane.agents.definition.AgentCatalog;
 import io.tramontane.agents.definition.AgentDefinition;
 import io.tramontane.agents.definition.AgentDefinitions;
-import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.TramontaneConfig;
 import io.tramontane.core.UnavailableException;
 import io.tramontane.core.definition.StoredDefinitions;
 import java.io.IOException;
@@ -108,14 +108,7 @@ final class AgentStore {
 
   /** {@code tramontane.agents.tenant}: the tenant the definitions directory belongs to. */
   static String filesTenant(Config config) {
-    String t = config.getString("tramontane.agents.tenant");
-    if (!StoredDefinitions.validTenant(t)) {
-      throw new ConfigurationException(
-          "tramontane.agents.tenant must be a tenant name (1-128 characters, no '/'), not '"
-              + t
-              + "'.");
-    }
-    return t;
+    return StoredDefinitions.filesTenant(config, "tramontane.agents.tenant");
   }
 
   /** Stores a file's definition for other nodes and for sessions pinned to it (not awaited). */
@@ -209,9 +202,6 @@ final class AgentStore {
   }
 
   static Path dir(Config config) {
-    String d = config.getString("tramontane.agents.dir");
-    return d.isBlank()
-        ? Path.of(config.getString("tramontane.data-dir")).resolve("agents")
-        : Path.of(d);
+    return TramontaneConfig.directory(config, "tramontane.agents.dir", "agents");
   }
 }

@@ -3,6 +3,7 @@ package io.tramontane.retrieval;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.tramontane.core.ConfigurationException;
+import io.tramontane.core.TramontaneConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -33,11 +34,7 @@ public record RetrievalSettings(
   public static RetrievalSettings fromConfig(Config config) {
     try {
       Config r = config.getConfig("tramontane.retrieval");
-      String dir = r.getString("index-dir");
-      Path indexDir =
-          dir.isBlank()
-              ? Path.of(config.getString("tramontane.data-dir")).resolve("index")
-              : Path.of(dir);
+      Path indexDir = TramontaneConfig.directory(config, "tramontane.retrieval.index-dir", "index");
       String model = r.getString("embedding-model");
       if (model.isBlank()) {
         model = config.getString("tramontane.inference.default-embedding-model");

@@ -10,6 +10,8 @@ public final class UnknownCollectionException extends TramontaneException {
 
   public UnknownCollectionException(String collection) {
     super(
+        ErrorKind.NOT_FOUND,
+        false,
         "there is no collection named '"
             + collection
             + "'; ingest a document into it first (tramontane ingest … --collection "
@@ -20,15 +22,5 @@ public final class UnknownCollectionException extends TramontaneException {
 
   public String collection() {
     return collection;
-  }
-
-  @Override
-  public boolean retriable() {
-    return false;
-  }
-
-  @Override
-  public ErrorKind kind() {
-    return ErrorKind.NOT_FOUND;
   }
 }

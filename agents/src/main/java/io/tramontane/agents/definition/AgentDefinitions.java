@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -96,14 +97,17 @@ public final class AgentDefinitions {
               .sorted()
               .toList();
     } catch (IOException e) {
-      throw new DefinitionException(dir + ": cannot list agent definitions: " + e.getMessage());
+      throw new DefinitionException(
+          dir + ":1:1: cannot list agent definitions: " + e.getMessage(),
+          "check that the directory exists and this node may read it");
     }
     for (Path f : files) {
       AgentDefinition d = load(f);
       AgentDefinition previous = out.putIfAbsent(d.name(), d);
       if (previous != null) {
         throw new DefinitionException(
-            f + ":1:1: agent name '" + d.name() + "' is already used by " + previous.source());
+            f + ":1:1: agent name '" + d.name() + "' is already used by " + previous.source(),
+            "give one of the two agents another name");
       }
     }
     return out;
@@ -114,15 +118,13 @@ public final class AgentDefinitions {
     try {
       if (Files.size(file) > MAX_BYTES) {
         throw new DefinitionException(
-            file
-                + ":1:1: the file is over "
-                + MAX_BYTES / 1024
-                + " KiB; an agent definition is"
-                + " a short YAML file.");
+            file + ":1:1: the file is over " + MAX_BYTES / 1024 + " KiB",
+            "an agent definition is a short YAML file; move long texts into a collection");
       }
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new DefinitionException(file + ":1:1: cannot read: " + e.getMessage());
+      throw new DefinitionException(
+          file + ":1:1: cannot read: " + e.getMessage(), "check that this node may read the file");
     }
     return parse(file.toString(), bytes);
   }
@@ -131,7 +133,8 @@ public final class AgentDefinitions {
   public AgentDefinition parse(String source, byte[] bytes) {
     if (bytes.length > MAX_BYTES) {
       throw new DefinitionException(
-          source + ":1:1: the definition is over " + MAX_BYTES / 1024 + " KiB.");
+          source + ":1:1: the definition is over " + MAX_BYTES / 1024 + " KiB",
+          "an agent definition is a short YAML file; move long texts into a collection");
     }
     JsonNode root;
     YamlLocations where = new YamlLocations();
@@ -139,60 +142,65 @@ public final class AgentDefinitions {
       root = YamlReader.read(bytes, YAML_LIMITS, where);
     } catch (YamlException e) {
       String at = source + ":" + e.line() + ":" + e.column() + ": ";
-      throw new DefinitionException(
-          e.getMessage().startsWith(SYNTAX)
-              ? at + e.getMessage().substring(SYNTAX.length()) + " (YAML syntax)"
-              : at + e.getMessage() + "; " + e.hint() + ".");
+      throw e.getMessage().startsWith(SYNTAX)
+          ? new DefinitionException(
+              at + e.getMessage().substring(SYNTAX.length()) + " (YAML syntax)",
+              "check the indentation, the colons and the quoting at this place")
+          : new DefinitionException(at + e.getMessage(), e.hint());
     }
     Reader r = new Reader(source, where);
     if (root == null || !root.isObject()) {
-      throw new DefinitionException(source + ":1:1: an agent definition is a YAML mapping.");
+      throw new DefinitionException(
+          source + ":1:1: an agent definition is a YAML mapping",
+          "start with keys such as 'name:' and 'instructions:', one per line");
     }
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!KEYS.contains(key)) {
-        throw r.error("/" + key + KEY, "unknown key '" + key + "'; known keys: " + sorted(KEYS));
+        throw r.error("/" + key + KEY, "unknown key '" + key + "'", "known keys: " + sorted(KEYS));
       }
     }
     String name = r.string(root, "name", true);
     if (!NAME.matcher(name).matches()) {
       throw r.error(
-          "/name", "name '" + name + "' must be 1-64 lower-case letters, digits, '-' or '_'");
+          "/name",
+          "name '" + name + "' is not a valid agent name",
+          "use 1-64 lower-case letters, digits, '-' or '_'");
     }
     String model = r.string(root, "model", false);
     model = model == null ? "default" : model;
     if (!modelExists.test(model)) {
       throw r.error(
           "/model",
-          "model '" + model + "' is not configured (tramontane.agents.models), use 'default'");
+          "model '" + model + "' is not configured",
+          "use 'default' or a model configured under tramontane.agents.models");
     }
-    List<String> tools = r.strings(root, "tools");
-    for (int i = 0; i < tools.size(); i++) {
-      if (!toolExists.test(tools.get(i))) {
-        throw r.error("/tools/" + i, "tool '" + tools.get(i) + "' is not registered");
-      }
-    }
-    List<String> approval = r.strings(root, "approval");
-    for (int i = 0; i < approval.size(); i++) {
-      if (!tools.contains(approval.get(i))) {
-        throw r.error(
-            "/approval/" + i,
-            "'" + approval.get(i) + "' needs approval but is not in this agent's tools");
-      }
-    }
-    List<String> without = r.strings(root, "without-approval");
-    for (int i = 0; i < without.size(); i++) {
-      if (!tools.contains(without.get(i))) {
-        throw r.error(
-            "/without-approval/" + i,
-            "'" + without.get(i) + "' is listed without approval but is not in this agent's tools");
-      }
-      if (approval.contains(without.get(i))) {
-        throw r.error(
-            "/without-approval/" + i,
-            "'" + without.get(i) + "' is listed both under approval and without-approval");
-      }
-    }
+    List<String> tools =
+        r.strings(
+            root,
+            "tools",
+            t -> toolExists.test(t) ? null : "tool '" + t + "' is not registered",
+            "check the spelling against the tools this node registers (agents/README.md lists the built-in ones)");
+    List<String> approval =
+        r.strings(
+            root,
+            "approval",
+            t ->
+                tools.contains(t)
+                    ? null
+                    : "'" + t + "' needs approval but is not in this agent's tools",
+            "add it to 'tools' or remove it from 'approval'");
+    List<String> without =
+        r.strings(
+            root,
+            "without-approval",
+            t ->
+                !tools.contains(t)
+                    ? "'" + t + "' is listed without approval but is not in this agent's tools"
+                    : approval.contains(t)
+                        ? "'" + t + "' is listed both under approval and without-approval"
+                        : null,
+            "list a tool in 'tools', then in at most one of 'approval' and 'without-approval'");
     Set<String> approved = new LinkedHashSet<>(approval);
     for (String tool : tools) {
       if (approvalByDefault.test(tool) && !without.contains(tool)) {
@@ -202,7 +210,10 @@ public final class AgentDefinitions {
     Limits limits = limits(root.get("limits"), r);
     JsonNode schema = root.get("output-schema");
     if (schema != null && !schema.isObject()) {
-      throw r.error("/output-schema", "output-schema must be a JSON schema object");
+      throw r.error(
+          "/output-schema",
+          "output-schema must be a JSON schema object",
+          "write a mapping, e.g. output-schema: {type: object, required: [answer]}");
     }
     return new AgentDefinition(
         name,
@@ -224,13 +235,15 @@ public final class AgentDefinitions {
       return d;
     }
     if (!node.isObject()) {
-      throw r.error("/limits", "limits is a mapping of " + sorted(LIMIT_KEYS));
+      throw r.error("/limits", "limits must be a mapping", "known limits: " + sorted(LIMIT_KEYS));
     }
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!LIMIT_KEYS.contains(key)) {
         throw r.error(
-            "/limits/" + key + KEY, "unknown limit '" + key + "'; known: " + sorted(LIMIT_KEYS));
+            "/limits/" + key + KEY,
+            "unknown limit '" + key + "'",
+            "known limits: " + sorted(LIMIT_KEYS));
       }
     }
     return new Limits(
@@ -243,25 +256,43 @@ public final class AgentDefinitions {
   /** Reads fields and reports problems at their YAML location. */
   private record Reader(String source, YamlLocations where) {
 
-    DefinitionException error(String pointer, String message) {
+    DefinitionException error(String pointer, String message, String hint) {
       boolean key = pointer.endsWith(KEY);
       int[] l =
           where.find(key ? pointer.substring(0, pointer.length() - KEY.length()) : pointer, key);
-      return new DefinitionException(source + ":" + l[0] + ":" + l[1] + ": " + message + ".");
+      return new DefinitionException(source + ":" + l[0] + ":" + l[1] + ": " + message, hint);
     }
 
     String string(JsonNode root, String key, boolean required) {
       JsonNode n = root.get(key);
       if (n == null || n.isNull()) {
         if (required) {
-          throw new DefinitionException(source + ":1:1: '" + key + "' is required.");
+          throw new DefinitionException(
+              source + ":1:1: '" + key + "' is required",
+              "add a top-level line '" + key + ": ...'");
         }
         return null;
       }
       if (!n.isTextual() || n.asText().isBlank()) {
-        throw error("/" + key, "'" + key + "' must be a non-empty string");
+        throw error(
+            "/" + key, "'" + key + "' must be a non-empty string", "write it as " + key + ": text");
       }
       return n.asText();
+    }
+
+    /**
+     * The strings at {@code key}; the first of which {@code problem} says something (null: nothing)
+     * is refused with that, at its index.
+     */
+    List<String> strings(JsonNode root, String key, Function<String, String> problem, String hint) {
+      List<String> values = strings(root, key);
+      for (int i = 0; i < values.size(); i++) {
+        String why = problem.apply(values.get(i));
+        if (why != null) {
+          throw error("/" + key + "/" + i, why, hint);
+        }
+      }
+      return values;
     }
 
     List<String> strings(JsonNode root, String key) {
@@ -270,12 +301,12 @@ public final class AgentDefinitions {
         return List.of();
       }
       if (!n.isArray()) {
-        throw error("/" + key, "'" + key + "' must be a list, e.g. [a, b]");
+        throw error("/" + key, "'" + key + "' must be a list", "write it as " + key + ": [a, b]");
       }
       List<String> out = new ArrayList<>();
       for (int i = 0; i < n.size(); i++) {
         if (!n.get(i).isTextual()) {
-          throw error("/" + key + "/" + i, "'" + key + "' items must be strings");
+          throw error("/" + key + "/" + i, "'" + key + "' items must be strings", "quote the item");
         }
         out.add(n.get(i).asText());
       }
@@ -288,7 +319,10 @@ public final class AgentDefinitions {
         return fallback;
       }
       if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1) {
-        throw error(base + "/" + key, "'" + key + "' must be a positive whole number");
+        throw error(
+            base + "/" + key,
+            "'" + key + "' must be a positive whole number",
+            "e.g. " + key + ": 10");
       }
       return n.asInt();
     }
@@ -315,7 +349,8 @@ public final class AgentDefinitions {
         }
         return d;
       } catch (DateTimeParseException | NumberFormatException e) {
-        throw error(base + "/" + key, "'" + key + "' must be a duration like 90s, 2m or 500ms");
+        throw error(
+            base + "/" + key, "'" + key + "' must be a positive duration", "e.g. 90s, 2m or 500ms");
       }
     }
   }

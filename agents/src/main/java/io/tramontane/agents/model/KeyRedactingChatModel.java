@@ -20,6 +20,7 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import io.tramontane.core.KnownSecrets;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The provider's chat model, except that no exception it throws carries the API key. LangChain4j
@@ -44,26 +45,23 @@ final class KeyRedactingChatModel implements ChatModel {
 
   @Override
   public ChatResponse chat(ChatRequest request) {
-    try {
-      return delegate.chat(request);
-    } catch (RuntimeException e) {
-      throw redact(e);
-    }
+    return redacting(() -> delegate.chat(request));
   }
 
   @Override
   public ChatResponse chat(ChatRequest request, ChatRequestOptions options) {
-    try {
-      return delegate.chat(request, options);
-    } catch (RuntimeException e) {
-      throw redact(e);
-    }
+    return redacting(() -> delegate.chat(request, options));
   }
 
   @Override
   public ChatResponse doChat(ChatRequest request) {
+    return redacting(() -> delegate.doChat(request));
+  }
+
+  /** The delegate's answer, or its failure with the key taken out. */
+  private ChatResponse redacting(Supplier<ChatResponse> call) {
     try {
-      return delegate.doChat(request);
+      return call.get();
     } catch (RuntimeException e) {
       throw redact(e);
     }

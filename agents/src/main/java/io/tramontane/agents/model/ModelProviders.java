@@ -151,46 +151,36 @@ public final class ModelProviders {
     String mistralKey = env(env, "MISTRAL_API_KEY");
     if (mistralKey != null) {
       String model = env(env, "TRAMONTANE_MISTRAL_MODEL");
-      return Optional.of(
-          new ModelSettings(
-              DEFAULT,
-              Provider.MISTRAL,
-              null,
-              model == null ? DEFAULT_MISTRAL_MODEL : model,
-              mistralKey,
-              null,
-              ModelSettings.DEFAULT_TIMEOUT,
-              null));
+      return fromEnvironment(
+          Provider.MISTRAL, null, model == null ? DEFAULT_MISTRAL_MODEL : model, mistralKey);
     }
     String openAiUrl = env(env, "TRAMONTANE_OPENAI_BASE_URL");
     if (openAiUrl != null) {
       ModelSettings.checkUrl("TRAMONTANE_OPENAI_BASE_URL", openAiUrl);
-      return Optional.of(
-          new ModelSettings(
-              DEFAULT,
-              Provider.OPENAI,
-              openAiUrl,
-              required(env, "TRAMONTANE_OPENAI_MODEL", "TRAMONTANE_OPENAI_BASE_URL"),
-              env(env, "TRAMONTANE_OPENAI_API_KEY"),
-              null,
-              ModelSettings.DEFAULT_TIMEOUT,
-              null));
+      return fromEnvironment(
+          Provider.OPENAI,
+          openAiUrl,
+          required(env, "TRAMONTANE_OPENAI_MODEL", "TRAMONTANE_OPENAI_BASE_URL"),
+          env(env, "TRAMONTANE_OPENAI_API_KEY"));
     }
     String ollamaUrl = env(env, "OLLAMA_BASE_URL");
     if (ollamaUrl != null) {
       ModelSettings.checkUrl("OLLAMA_BASE_URL", ollamaUrl);
-      return Optional.of(
-          new ModelSettings(
-              DEFAULT,
-              Provider.OLLAMA,
-              ollamaUrl,
-              required(env, "TRAMONTANE_OLLAMA_MODEL", "OLLAMA_BASE_URL"),
-              null,
-              null,
-              ModelSettings.DEFAULT_TIMEOUT,
-              null));
+      return fromEnvironment(
+          Provider.OLLAMA,
+          ollamaUrl,
+          required(env, "TRAMONTANE_OLLAMA_MODEL", "OLLAMA_BASE_URL"),
+          null);
     }
     return Optional.empty();
+  }
+
+  /** The default model set by environment variables: the default timeout, no sampling limits. */
+  private static Optional<ModelSettings> fromEnvironment(
+      Provider provider, String baseUrl, String model, String apiKey) {
+    return Optional.of(
+        new ModelSettings(
+            DEFAULT, provider, baseUrl, model, apiKey, null, ModelSettings.DEFAULT_TIMEOUT, null));
   }
 
   private static String env(Function<String, String> env, String var) {

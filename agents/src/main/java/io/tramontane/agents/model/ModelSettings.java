@@ -8,7 +8,9 @@ import io.tramontane.core.SecretReference;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One entry of {@code tramontane.agents.models}, read and checked. The API key is already resolved
@@ -178,53 +180,67 @@ public record ModelSettings(
   }
 
   private static Double temperature(Config c, String prefix) {
-    if (!c.hasPath("temperature")) {
-      return null;
-    }
-    String key = prefix + ".temperature";
-    double t;
-    try {
-      t = c.getDouble("temperature");
-    } catch (ConfigException.WrongType e) {
-      throw new ConfigurationException(key + " must be a number between 0 and 2.", e);
-    }
-    if (!(t >= 0 && t <= 2)) {
-      throw new ConfigurationException(key + " must be between 0 and 2, was " + t + ".");
-    }
-    return t;
+    return bounded(
+        c,
+        prefix,
+        "temperature",
+        null,
+        Config::getDouble,
+        "a number between 0 and 2",
+        t -> t >= 0 && t <= 2,
+        "between 0 and 2");
   }
 
   private static Duration timeout(Config c, String prefix) {
-    if (!c.hasPath("timeout")) {
-      return DEFAULT_TIMEOUT;
-    }
-    String key = prefix + ".timeout";
-    Duration d;
-    try {
-      d = c.getDuration("timeout");
-    } catch (ConfigException.WrongType | ConfigException.BadValue e) {
-      throw new ConfigurationException(key + " must be a duration, e.g. 60s or 2m.", e);
-    }
-    if (d.isZero() || d.isNegative()) {
-      throw new ConfigurationException(key + " must be a positive duration, was " + d + ".");
-    }
-    return d;
+    return bounded(
+        c,
+        prefix,
+        "timeout",
+        DEFAULT_TIMEOUT,
+        Config::getDuration,
+        "a duration, e.g. 60s or 2m",
+        d -> !d.isZero() && !d.isNegative(),
+        "a positive duration");
   }
 
   private static Integer maxTokens(Config c, String prefix) {
-    if (!c.hasPath("max-tokens")) {
-      return null;
+    return bounded(
+        c,
+        prefix,
+        "max-tokens",
+        null,
+        Config::getInt,
+        "a whole number of tokens",
+        n -> n >= 1,
+        "at least 1");
+  }
+
+  /**
+   * The optional setting {@code name} of a model: {@code absent} when it is not set; refused,
+   * naming {@code prefix.name}, when it is not of its type or out of its range.
+   */
+  private static <T> T bounded(
+      Config c,
+      String prefix,
+      String name,
+      T absent,
+      BiFunction<Config, String, T> read,
+      String type,
+      Predicate<T> inRange,
+      String range) {
+    if (!c.hasPath(name)) {
+      return absent;
     }
-    String key = prefix + ".max-tokens";
-    int n;
+    String key = prefix + "." + name;
+    T value;
     try {
-      n = c.getInt("max-tokens");
-    } catch (ConfigException.WrongType e) {
-      throw new ConfigurationException(key + " must be a whole number of tokens.", e);
+      value = read.apply(c, name);
+    } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+      throw new ConfigurationException(key + " must be " + type + ".", e);
     }
-    if (n < 1) {
-      throw new ConfigurationException(key + " must be at least 1, was " + n + ".");
+    if (!inRange.test(value)) {
+      throw new ConfigurationException(key + " must be " + range + ", was " + value + ".");
     }
-    return n;
+    return value;
   }
 }

@@ -10,6 +10,7 @@ import io.tramontane.core.CborSerializable;
 import io.tramontane.core.ConflictException;
 import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.NotFoundException;
+import io.tramontane.core.persistence.JournaledEntity;
 import io.tramontane.core.system.ResumableSharding;
 import java.time.Duration;
 import java.util.List;
@@ -22,16 +23,10 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +43,7 @@ import org.slf4j.LoggerFactory;
  * budgets are checked before every model and tool call.
  */
 public final class AgentSessionEntity
-    extends EventSourcedBehaviorWithEnforcedReplies<
-        AgentSessionEntity.Command, Event, SessionState> {
+    extends JournaledEntity<AgentSessionEntity.Command, Event, SessionState> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "AgentSession");
@@ -162,7 +156,7 @@ public final class AgentSessionEntity
       String entityId,
       SessionRuntime rt,
       ActorRef<ClusterSharding.ShardCommand> shard) {
-    super(PersistenceId.of(ENTITY_KEY.name(), entityId), rt.persistence().onPersistFailure());
+    super(ENTITY_KEY, entityId, rt.persistence(), SessionState.EMPTY, SessionState::apply);
     this.entityId = entityId;
     String[] parts = entityId.split("/", 3);
     this.scope =
@@ -199,39 +193,17 @@ public final class AgentSessionEntity
    * without anyone asking; a settled session passivates and is forgotten until its next message.
    */
   public static void init(ActorSystem<?> system, SessionRuntime runtime) {
-    ClusterSharding.get(system)
-        .init(
-            Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), runtime, ctx.getShard()))
-                .withSettings(ResumableSharding.settings(system)));
+    ResumableSharding.init(
+        system, ENTITY_KEY, ctx -> create(ctx.getEntityId(), runtime, ctx.getShard()));
   }
 
   @Override
-  public SessionState emptyState() {
-    return SessionState.EMPTY;
-  }
-
-  @Override
-  public EventHandler<SessionState, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(SessionState::apply);
-  }
-
-  @Override
-  public SignalHandler<SessionState> signalHandler() {
-    return newSignalHandlerBuilder()
-        .onSignal(
-            RecoveryCompleted.instance(),
-            state -> {
-              if (state.phase() != SessionState.Phase.IDLE) {
-                state.nextExecutable().ifPresent(p -> calls.issued(p.key()));
-                LOG.info(
-                    "Session {} resumes turn {} in phase {}",
-                    entityId,
-                    state.turn(),
-                    state.phase());
-                scope.proceed(state.turn());
-              }
-            })
-        .build();
+  protected void recovered(SessionState state) {
+    if (state.phase() != SessionState.Phase.IDLE) {
+      state.nextExecutable().ifPresent(p -> calls.issued(p.key()));
+      LOG.info("Session {} resumes turn {} in phase {}", entityId, state.turn(), state.phase());
+      scope.proceed(state.turn());
+    }
   }
 
   /**

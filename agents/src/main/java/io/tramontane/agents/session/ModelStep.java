@@ -22,6 +22,7 @@ import io.tramontane.agents.session.SessionEvents.RequestedCall;
 import io.tramontane.agents.session.SessionEvents.ToolCallDenied;
 import io.tramontane.agents.session.SessionEvents.ToolCallRequested;
 import io.tramontane.agents.tool.ArgumentValidator;
+import io.tramontane.core.audit.Audit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,6 @@ import org.slf4j.LoggerFactory;
 final class ModelStep {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentSessionEntity.class);
-  private static final Logger AUDIT = LoggerFactory.getLogger("tramontane.audit");
 
   private final SessionScope scope;
   private final SessionRuntime runtime;
@@ -179,12 +179,12 @@ final class ModelStep {
           new ToolCallRequested(s.turn(), key, call.modelCallId(), call.tool(), call.arguments()));
       Optional<String> refusal = ToolPolicy.check(def, runtime.tools(), call);
       if (refusal.isPresent()) {
-        AUDIT.warn(
-            "tool denied session={} key={} tool={} reason={}",
-            scope.entityId(),
-            key,
-            call.tool(),
-            refusal.get());
+        Audit.refused(
+            "tool denied",
+            Audit.field("session", scope.entityId()),
+            Audit.field("key", key),
+            Audit.field("tool", call.tool()),
+            Audit.field("reason", refusal.get()));
         events.add(new ToolCallDenied(s.turn(), key, call.tool(), refusal.get()));
       } else if (def.needsApproval(call.tool())) {
         events.add(new ApprovalRequested(s.turn(), key, call.tool(), call.arguments()));

@@ -19,6 +19,11 @@ final class ToolPolicy {
 
   private ToolPolicy() {}
 
+  /** A call's arguments as the model wrote them (JSON text): none is an empty object. */
+  static JsonNode arguments(String json) throws java.io.IOException {
+    return json == null || json.isBlank() ? JSON.createObjectNode() : JSON.readTree(json);
+  }
+
   /** Why {@code call} may not run, if it may not. */
   static Optional<String> check(
       AgentDefinition def, io.tramontane.agents.tool.ToolRegistry tools, RequestedCall call) {
@@ -31,10 +36,7 @@ final class ToolPolicy {
     }
     JsonNode args;
     try {
-      args =
-          call.arguments() == null || call.arguments().isBlank()
-              ? JSON.createObjectNode()
-              : JSON.readTree(call.arguments());
+      args = arguments(call.arguments());
     } catch (java.io.IOException e) {
       return Optional.of("the arguments are not valid JSON");
     }

@@ -16,6 +16,7 @@ import io.tramontane.agents.tool.ToolCall;
 import io.tramontane.agents.tool.ToolException;
 import io.tramontane.agents.tool.ToolResult;
 import io.tramontane.core.ConflictException;
+import io.tramontane.core.audit.Audit;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -37,7 +38,6 @@ import org.slf4j.LoggerFactory;
 final class ToolStep {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentSessionEntity.class);
-  private static final Logger AUDIT = LoggerFactory.getLogger("tramontane.audit");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SessionScope scope;
@@ -75,10 +75,7 @@ final class ToolStep {
     }
     JsonNode args;
     try {
-      args =
-          p.arguments() == null || p.arguments().isBlank()
-              ? JSON.createObjectNode()
-              : JSON.readTree(p.arguments());
+      args = ToolPolicy.arguments(p.arguments());
     } catch (IOException e) {
       args = JSON.createObjectNode();
     }
@@ -96,7 +93,11 @@ final class ToolStep {
     calls.issued(p.key());
     // The turn's time bounds the call too: when it runs out, the turn ends without waiting.
     context.scheduleOnce(remaining, context.getSelf(), new ToolDeadline(turn, p.key()));
-    AUDIT.info("tool call session={} key={} tool={}", scope.entityId(), p.key(), p.tool());
+    Audit.done(
+        "tool call",
+        Audit.field("session", scope.entityId()),
+        Audit.field("key", p.key()),
+        Audit.field("tool", p.tool()));
     context.pipeToSelf(
         CompletableFuture.supplyAsync(
             () -> {
@@ -127,11 +128,11 @@ final class ToolStep {
     if (r.turn() != s.turn() || s.pending(r.key()).isEmpty()) {
       // The turn ended (cancelled, out of time) while the call ran: its outcome was recorded as
       // unknown; say in the audit log what it turned out to be.
-      AUDIT.warn(
-          "late tool outcome session={} key={} outcome={}",
-          scope.entityId(),
-          r.key(),
-          r.failure() == null ? "completed" : "failed");
+      Audit.refused(
+          "late tool outcome",
+          Audit.field("session", scope.entityId()),
+          Audit.field("key", r.key()),
+          Audit.field("outcome", r.failure() == null ? "completed" : "failed"));
       return effect.noReply();
     }
     Event e =
@@ -179,13 +180,12 @@ final class ToolStep {
                 cmd.key(),
                 cmd.by(),
                 cmd.reason() == null ? "denied by " + cmd.by() : cmd.reason());
-    AUDIT.info(
-        "approval {} session={} key={} tool={} by={}",
-        cmd.approve() ? "granted" : "denied",
-        scope.entityId(),
-        cmd.key(),
-        p.get().tool(),
-        cmd.by());
+    Audit.done(
+        cmd.approve() ? "approval granted" : "approval denied",
+        Audit.field("session", scope.entityId()),
+        Audit.field("key", cmd.key()),
+        Audit.field("tool", p.get().tool()),
+        Audit.field("by", cmd.by()));
     int turn = s.turn();
     return effect
         .persist(e)

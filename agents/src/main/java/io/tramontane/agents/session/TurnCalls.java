@@ -5,6 +5,7 @@ import io.tramontane.agents.session.SessionEvents.BudgetExceeded;
 import io.tramontane.agents.session.SessionEvents.Event;
 import io.tramontane.agents.session.SessionEvents.ToolCallAbandoned;
 import io.tramontane.agents.session.SessionEvents.TurnCancelled;
+import io.tramontane.core.audit.Audit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,8 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The calls of a session's current turn: the one in flight (model or tool), the tool calls that may
@@ -26,8 +25,6 @@ import org.slf4j.LoggerFactory;
  * platform's — closing its open calls.
  */
 final class TurnCalls {
-
-  private static final Logger AUDIT = LoggerFactory.getLogger("tramontane.audit");
 
   private final SessionScope scope;
   private final TurnWaiters waiters;
@@ -138,12 +135,12 @@ final class TurnCalls {
     List<Event> events = new ArrayList<>();
     for (SessionState.Pending p : s.pending()) {
       if (issued.contains(p.key())) {
-        AUDIT.warn(
-            "tool outcome unknown session={} key={} tool={} reason={}",
-            scope.entityId(),
-            p.key(),
-            p.tool(),
-            why);
+        Audit.refused(
+            "tool outcome unknown",
+            Audit.field("session", scope.entityId()),
+            Audit.field("key", p.key()),
+            Audit.field("tool", p.tool()),
+            Audit.field("reason", why));
         events.add(
             new SessionEvents.ToolCallOutcomeUnknown(
                 s.turn(),

@@ -26,9 +26,13 @@ import java.util.regex.Pattern;
  * with {@link Path#toRealPath}, which follows symbolic links, and must still lie under the real
  * root, so a link pointing out of the root is refused. Every refusal is audited.
  */
-public final class FileReadTool implements Tool {
+public final class FileReadTool extends DescribedTool {
 
   public static final String NAME = "files.read";
+
+  private static final String DESCRIPTION =
+      "Reads a text file from the configured document folder, by relative path. Long files"
+          + " are truncated.";
 
   private static final int DECODE_ROUNDS = 3;
   private static final int MAX_PATH_CHARS = 1024;
@@ -44,28 +48,8 @@ public final class FileReadTool implements Tool {
   private final FileToolSettings settings;
 
   public FileReadTool(FileToolSettings settings) {
+    super(NAME, DESCRIPTION, PARAMETERS, false);
     this.settings = settings;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Reads a text file from the configured document folder, by relative path. Long files"
-        + " are truncated.";
-  }
-
-  @Override
-  public JsonObjectSchema parameters() {
-    return PARAMETERS;
-  }
-
-  @Override
-  public boolean sideEffecting() {
-    return false;
   }
 
   @Override

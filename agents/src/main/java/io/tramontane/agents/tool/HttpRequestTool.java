@@ -31,9 +31,13 @@ import javax.net.ssl.SSLSocketFactory;
  * as untrusted data ({@link HttpAnswer}). Every refusal is audited on {@code tramontane.audit} with
  * the host, never the full URL (queries can hold secrets).
  */
-public final class HttpRequestTool implements Tool {
+public final class HttpRequestTool extends DescribedTool {
 
   public static final String NAME = "http.request";
+
+  private static final String DESCRIPTION =
+      "Sends one HTTP request (GET, POST, PUT, DELETE, PATCH) to an allowed host and returns"
+          + " the status, main headers and the response body as text (long bodies are truncated).";
 
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH");
   private static final Set<String> KEYED_METHODS = Set.of("POST", "PATCH");
@@ -62,35 +66,16 @@ public final class HttpRequestTool implements Tool {
   private final OutboundHttp http;
 
   public HttpRequestTool(HttpToolSettings settings) {
+    super(NAME, DESCRIPTION, PARAMETERS, true);
     this.settings = settings;
     this.http = new OutboundHttp(settings.policy());
   }
 
   /** For tests: a scripted resolver and a TLS factory trusting a test certificate. */
   HttpRequestTool(HttpToolSettings settings, Resolver resolver, SSLSocketFactory tls) {
+    super(NAME, DESCRIPTION, PARAMETERS, true);
     this.settings = settings;
     this.http = new OutboundHttp(settings.policy(), resolver, tls);
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Sends one HTTP request (GET, POST, PUT, DELETE, PATCH) to an allowed host and returns"
-        + " the status, main headers and the response body as text (long bodies are truncated).";
-  }
-
-  @Override
-  public JsonObjectSchema parameters() {
-    return PARAMETERS;
-  }
-
-  @Override
-  public boolean sideEffecting() {
-    return true;
   }
 
   @Override

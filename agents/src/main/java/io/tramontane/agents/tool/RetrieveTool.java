@@ -18,41 +18,28 @@ import java.util.Optional;
  * principals (a retriever refuses a query for another caller). Returns numbered passages with
  * citations.
  */
-public final class RetrieveTool implements Tool {
+public final class RetrieveTool extends DescribedTool {
 
   public static final String NAME = "retrieve";
+
+  private static final String DESCRIPTION =
+      "Search the organisation's documents the user may read; returns numbered passages"
+          + " with their source. Cite passages as [n].";
   static final int DEFAULT_K = 4;
   static final int MAX_K = 10;
+
+  private static final JsonObjectSchema PARAMETERS =
+      JsonObjectSchema.builder()
+          .addStringProperty("query", "what to look for, in the user's words")
+          .addIntegerProperty("k", "how many passages (1-" + MAX_K + ", default " + DEFAULT_K + ")")
+          .required("query")
+          .build();
 
   private final Retrievers retrievers;
 
   public RetrieveTool(Retrievers retrievers) {
+    super(NAME, DESCRIPTION, PARAMETERS, false);
     this.retrievers = retrievers;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Search the organisation's documents the user may read; returns numbered passages"
-        + " with their source. Cite passages as [n].";
-  }
-
-  @Override
-  public JsonObjectSchema parameters() {
-    return JsonObjectSchema.builder()
-        .addStringProperty("query", "what to look for, in the user's words")
-        .addIntegerProperty("k", "how many passages (1-" + MAX_K + ", default " + DEFAULT_K + ")")
-        .required("query")
-        .build();
-  }
-
-  @Override
-  public boolean sideEffecting() {
-    return false;
   }
 
   @Override

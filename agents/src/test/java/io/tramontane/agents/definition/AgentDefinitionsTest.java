@@ -1,10 +1,12 @@
 package io.tramontane.agents.definition;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tramontane.core.error.DefinitionError;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +47,33 @@ class AgentDefinitionsTest {
   }
 
   @Test
+  void everyMistakeIsLocatedAndSaysHowToFixIt() {
+    List<String> bad =
+        List.of(
+            GOOD + "toolz: [a]\n",
+            GOOD.replace("name: handbook", "name: Hand Book"),
+            GOOD + "model: gpt-9\n",
+            GOOD.replace("[retrieve, http.request]", "[retrieve, http.requst]"),
+            GOOD.replace("approval: [http.request]", "approval: [files.read]"),
+            GOOD.replace("max-steps: 4", "max-steps: -1"),
+            GOOD.replace("timeout: 90s", "timeout: soon"),
+            GOOD.replace("max-steps: 4", "max-stepz: 4"),
+            GOOD + "output-schema: text\n",
+            "name: x\ninstructions: [\n",
+            "- a list\n",
+            "description: no name\ninstructions: i\n");
+    for (String yaml : bad) {
+      DefinitionException e = assertThrows(DefinitionException.class, () -> parse(yaml));
+      DefinitionError error = e.errors().getFirst();
+      assertEquals("agents/a.yaml", error.file(), e.getMessage());
+      assertFalse(error.hint().isBlank(), e.getMessage());
+      assertFalse(error.message().contains(error.hint()), e.getMessage());
+      assertTrue(
+          e.getMessage().endsWith(error.message() + "; " + error.hint() + "."), e.getMessage());
+    }
+  }
+
+  @Test
   void aGoodDefinitionLoadsWithDefaultsAndAVersion() {
     AgentDefinition d = parse(GOOD);
     assertEquals("handbook", d.name());
@@ -68,14 +97,16 @@ class AgentDefinitionsTest {
     String limit = error(GOOD.replace("max-steps: 4", "max-step: 4"));
     assertTrue(limit.startsWith("agents/a.yaml:10:3: unknown limit 'max-step'"), limit);
     String duration = error(GOOD.replace("90s", "soon"));
-    assertTrue(duration.startsWith("agents/a.yaml:11:12: 'timeout' must be a duration"), duration);
+    assertTrue(
+        duration.startsWith("agents/a.yaml:11:12: 'timeout' must be a positive duration"),
+        duration);
     String model = error(GOOD.replace("model: default", "model: gpt-9"));
     assertTrue(model.startsWith("agents/a.yaml:3:8: model 'gpt-9' is not configured"), model);
     String approval = error(GOOD.replace("approval: [http.request]", "approval: [retrieve2]"));
     assertTrue(
         approval.contains(":8:12:") && approval.contains("not in this agent's tools"), approval);
     String syntax = error("name: x\ntools: [retrieve\n");
-    assertTrue(syntax.matches("agents/a\\.yaml:\\d+:\\d+: .*\\(YAML syntax\\)"), syntax);
+    assertTrue(syntax.matches("agents/a\\.yaml:\\d+:\\d+: .*\\(YAML syntax\\); .*"), syntax);
     assertTrue(error("name: x\n").contains("'instructions' is required"));
     assertTrue(error("- a\n- b\n").contains("is a YAML mapping"));
   }

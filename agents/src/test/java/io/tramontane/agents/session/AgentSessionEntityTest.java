@@ -15,6 +15,7 @@ import io.tramontane.agents.session.SessionEvents.Event;
 import io.tramontane.agents.tool.ToolRegistry;
 import io.tramontane.core.TramontaneConfig;
 import io.tramontane.core.persistence.PersistenceSettings;
+import io.tramontane.testkit.Await;
 import io.tramontane.testkit.TestConfigs;
 import java.time.Clock;
 import java.time.Duration;
@@ -114,20 +115,8 @@ class AgentSessionEntityTest {
     }
 
     SessionState await(Predicate<SessionState> done) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      SessionState s = state();
-      while (!done.test(s)) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("session never got there: " + s.phase() + " " + s.transcript());
-        }
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          throw new AssertionError(e);
-        }
-        s = state();
-      }
-      return s;
+      return Await.until(
+          "the session in the expected state", Duration.ofSeconds(10), this::state, done);
     }
 
     SessionState awaitIdle() {

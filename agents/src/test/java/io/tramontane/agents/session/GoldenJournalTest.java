@@ -3,14 +3,11 @@ package io.tramontane.agents.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tramontane.core.TramontaneConfig;
-import io.tramontane.testkit.GoldenJournal;
-import io.tramontane.testkit.TestConfigs;
+import io.tramontane.testkit.GoldenJournalExtension;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A session's journal recorded by an earlier version (one turn: the question, the model asking for
@@ -20,24 +17,13 @@ import org.junit.jupiter.api.Test;
  */
 class GoldenJournalTest {
 
-  private static ActorTestKit testKit;
-
-  @BeforeAll
-  static void start() {
-    testKit =
-        ActorTestKit.create(
-            "GoldenJournalTest", TestConfigs.local(TramontaneConfig.load(Map.of())));
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
+  @RegisterExtension
+  static final GoldenJournalExtension golden =
+      new GoldenJournalExtension(TramontaneConfig.load(Map.of()));
 
   @Test
   void aRecordedTurnRecoversAsTheSameSession() {
-    List<Object> events =
-        GoldenJournal.replay(testKit.system(), getClass(), "/golden/agent-session.json");
+    List<Object> events = golden.replay("/golden/agent-session.json");
     SessionState state = SessionState.EMPTY;
     for (Object e : events) {
       state = state.apply((SessionEvents.Event) e);

@@ -3,6 +3,7 @@ package io.tramontane.connectors;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.tramontane.core.CborSerializable;
+import io.tramontane.core.persistence.JournaledEntity;
 import io.tramontane.core.persistence.PersistenceSettings;
 import io.tramontane.core.system.ResumableSharding;
 import java.time.Clock;
@@ -15,23 +16,14 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * instance that is no longer configured is forgotten when it wakes.
  */
 public final class ConnectorSyncEntity
-    extends EventSourcedBehaviorWithEnforcedReplies<
+    extends JournaledEntity<
         ConnectorSyncEntity.Command, ConnectorSyncEntity.Event, ConnectorSyncEntity.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
@@ -268,7 +260,8 @@ public final class ConnectorSyncEntity
       ActorRef<ClusterSharding.ShardCommand> shard,
       String name,
       Runtime runtime) {
-    super(PersistenceId.of(ENTITY_KEY.name(), name), runtime.persistence().onPersistFailure());
+    // A few events per pass, forever: keep recovery short and the journal bounded.
+    super(ENTITY_KEY, name, runtime.persistence(), State.EMPTY, State::apply, Journal.bounded());
     this.context = context;
     this.shard = shard;
     this.name = name;
@@ -293,26 +286,8 @@ public final class ConnectorSyncEntity
 
   /** Registers the entities with sharding; they are remembered, so they wake after a restart. */
   public static void init(ActorSystem<?> system, Runtime runtime) {
-    ClusterSharding.get(system)
-        .init(
-            Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), runtime, ctx.getShard()))
-                .withSettings(ResumableSharding.settings(system)));
-  }
-
-  @Override
-  public State emptyState() {
-    return State.EMPTY;
-  }
-
-  @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
-  }
-
-  @Override
-  public RetentionCriteria retentionCriteria() {
-    // A few events per pass, forever: keep recovery short and the journal bounded.
-    return RetentionCriteria.snapshotEvery(100, 2).withDeleteEventsOnSnapshot();
+    ResumableSharding.init(
+        system, ENTITY_KEY, ctx -> create(ctx.getEntityId(), runtime, ctx.getShard()));
   }
 
   private boolean paused(State s) {
@@ -320,32 +295,34 @@ public final class ConnectorSyncEntity
   }
 
   @Override
-  public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder()
-        .onSignal(
-            RecoveryCompleted.instance(),
-            state -> {
-              if (instance == null) {
-                LOG.warn(
-                    "Connector {} is no longer configured (tramontane.connectors.{});"
-                        + " its sync entity is forgotten",
-                    name,
-                    name);
-                if (shard != null) {
-                  shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
-                }
-                return;
-              }
-              if (paused(state)) {
-                LOG.info("Connector {} is paused", name);
-                return;
-              }
-              watch.open();
-              context.getSelf().tell(Tick.INSTANCE);
-            })
-        .onSignal(PreRestart.instance(), state -> stopAll())
-        .onSignal(PostStop.instance(), state -> stopAll())
-        .build();
+  protected void recovered(State state) {
+    if (instance == null) {
+      LOG.warn(
+          "Connector {} is no longer configured (tramontane.connectors.{});"
+              + " its sync entity is forgotten",
+          name,
+          name);
+      if (shard != null) {
+        shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+      }
+      return;
+    }
+    if (paused(state)) {
+      LOG.info("Connector {} is paused", name);
+      return;
+    }
+    watch.open();
+    context.getSelf().tell(Tick.INSTANCE);
+  }
+
+  @Override
+  protected void restarting(State state) {
+    stopAll();
+  }
+
+  @Override
+  protected void stopped(State state) {
+    stopAll();
   }
 
   /** Handlers per phase: not configured, paused, syncing (or idle); then those of every phase. */

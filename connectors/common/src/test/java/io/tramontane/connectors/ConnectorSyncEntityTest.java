@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.tramontane.core.TramontaneConfig;
 import io.tramontane.core.persistence.PersistenceSettings;
+import io.tramontane.testkit.Await;
 import io.tramontane.testkit.TestConfigs;
 import java.time.Clock;
 import java.time.Duration;
@@ -112,18 +113,9 @@ class ConnectorSyncEntityTest {
     return probe.receiveMessage().getValue();
   }
 
-  ConnectorStatus await(ActorRef<ConnectorSyncEntity.Command> entity, Predicate<ConnectorStatus> p)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    ConnectorStatus s = status(entity);
-    while (!p.test(s)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("status never matched: " + s);
-      }
-      Thread.sleep(20);
-      s = status(entity);
-    }
-    return s;
+  ConnectorStatus await(
+      ActorRef<ConnectorSyncEntity.Command> entity, Predicate<ConnectorStatus> p) {
+    return Await.until("the expected status", Duration.ofSeconds(10), () -> status(entity), p);
   }
 
   StatusReply<Done> command(

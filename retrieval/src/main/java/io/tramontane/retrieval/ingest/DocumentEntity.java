@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.tramontane.core.CborSerializable;
 import io.tramontane.core.Sha256;
+import io.tramontane.core.persistence.JournaledEntity;
 import io.tramontane.core.persistence.PersistenceSettings;
 import java.time.Instant;
 import java.util.Base64;
@@ -17,10 +18,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
@@ -31,8 +29,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * content twice changes nothing (idempotent ingestion).
  */
 public final class DocumentEntity
-    extends EventSourcedBehaviorWithEnforcedReplies<
-        DocumentEntity.Command, DocumentEntity.Event, DocumentEntity.State> {
+    extends JournaledEntity<DocumentEntity.Command, DocumentEntity.Event, DocumentEntity.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "Document");
@@ -153,10 +150,24 @@ public final class DocumentEntity
   public record State(Status status, String contentHash, String reason)
       implements CborSerializable {
     static final State EMPTY = new State(Status.UNKNOWN, "", null);
+
+    State apply(Event event) {
+      return switch (event) {
+        case DocumentIndexed e -> new State(Status.INDEXED, e.contentHash(), null);
+        case DocumentFailed e -> new State(Status.FAILED, e.contentHash(), e.reason());
+        case DocumentDeleted e -> new State(Status.DELETED, "", null);
+      };
+    }
   }
 
   private DocumentEntity(String entityId, PersistenceSettings persistence) {
-    super(PersistenceId.of(ENTITY_KEY.name(), entityId), persistence.onPersistFailure());
+    super(
+        ENTITY_KEY,
+        entityId,
+        persistence,
+        State.EMPTY,
+        State::apply,
+        Journal.tagged(e -> Set.of(tag(e.collection()))));
   }
 
   public static Behavior<Command> create(String entityId, PersistenceSettings persistence) {
@@ -166,16 +177,6 @@ public final class DocumentEntity
   public static void init(ActorSystem<?> system, PersistenceSettings persistence) {
     ClusterSharding.get(system)
         .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), persistence)));
-  }
-
-  @Override
-  public State emptyState() {
-    return State.EMPTY;
-  }
-
-  @Override
-  public Set<String> tagsFor(Event event) {
-    return Set.of(tag(event.collection()));
   }
 
   @Override
@@ -224,18 +225,5 @@ public final class DocumentEntity
         .persist(
             new DocumentDeleted(cmd.tenant(), cmd.collection(), cmd.documentId(), cmd.checkpoint()))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(true));
-  }
-
-  @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(
-            DocumentIndexed.class, (state, e) -> new State(Status.INDEXED, e.contentHash(), null))
-        .onEvent(
-            DocumentFailed.class,
-            (state, e) -> new State(Status.FAILED, e.contentHash(), e.reason()))
-        .onEvent(DocumentDeleted.class, (state, e) -> new State(Status.DELETED, "", null))
-        .build();
   }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.slf4j.Logger;
@@ -105,6 +106,22 @@ public final class IndexReconciliation {
     stopped = true;
   }
 
+  /**
+   * Has the writer apply one repair and counts the documents it changed (their persistence ids) per
+   * tenant into {@code repaired}.
+   */
+  private void repair(
+      Function<ActorRef<List<String>>, CollectionWriter.Command> command,
+      Map<String, Integer> repaired) {
+    List<String> changed =
+        AskPattern.ask(writer, command, ASK_TIMEOUT, system.scheduler())
+            .toCompletableFuture()
+            .join();
+    for (String persistenceId : changed) {
+      repaired.merge(tenantOf(persistenceId), 1, Integer::sum);
+    }
+  }
+
   /** The last runs as {@code tenant} may see them (other tenants' documents are not counted). */
   public Report report(String tenant) {
     return new Report(lastRun, checkedUpTo, drift.getOrDefault(tenant, Drift.NONE));
@@ -137,33 +154,14 @@ public final class IndexReconciliation {
         for (int from = 0; from < toRepair.size(); from += REPAIR_BATCH) {
           List<LoggedEvent> events =
               read(c, toRepair.subList(from, Math.min(toRepair.size(), from + REPAIR_BATCH)));
-          List<String> applied =
-              AskPattern.<CollectionWriter.Command, List<String>>ask(
-                      writer,
-                      replyTo -> new CollectionWriter.Repair(events, replyTo),
-                      ASK_TIMEOUT,
-                      system.scheduler())
-                  .toCompletableFuture()
-                  .join();
-          for (String persistenceId : applied) {
-            repaired.merge(tenantOf(persistenceId), 1, Integer::sum);
-          }
+          repair(replyTo -> new CollectionWriter.Repair(events, replyTo), repaired);
         }
         for (int from = 0; from < unlogged.size(); from += LOOKUP_BATCH) {
           List<String> batch =
               unlogged.subList(from, Math.min(unlogged.size(), from + LOOKUP_BATCH));
-          List<String> removed =
-              AskPattern.<CollectionWriter.Command, List<String>>ask(
-                      writer,
-                      replyTo ->
-                          new CollectionWriter.RemoveUnlogged(List.copyOf(batch), upTo, replyTo),
-                      ASK_TIMEOUT,
-                      system.scheduler())
-                  .toCompletableFuture()
-                  .join();
-          for (String persistenceId : removed) {
-            repaired.merge(tenantOf(persistenceId), 1, Integer::sum);
-          }
+          repair(
+              replyTo -> new CollectionWriter.RemoveUnlogged(List.copyOf(batch), upTo, replyTo),
+              repaired);
         }
       } finally {
         c.rollback();

@@ -60,21 +60,19 @@ public record ParserSettings(
 
   /** These settings with other input and write limits. */
   public ParserSettings withLimits(long maxInputBytes, int writeLimitChars) {
-    return new ParserSettings(
-        maxInputBytes,
-        writeLimitChars,
-        maxEmbeddedDepth,
-        maxEmbeddedResources,
-        timeout,
-        workers,
-        workerHeap);
+    return with(maxInputBytes, writeLimitChars, timeout, workers, workerHeap);
   }
 
   /** These settings with another timeout and worker heap. */
   public ParserSettings withIsolation(Duration timeout, int workers, String workerHeap) {
+    return with(maxInputBytes, writeLimitChars, timeout, workers, workerHeap);
+  }
+
+  private ParserSettings with(
+      long inputBytes, int writeChars, Duration timeout, int workers, String workerHeap) {
     return new ParserSettings(
-        maxInputBytes,
-        writeLimitChars,
+        inputBytes,
+        writeChars,
         maxEmbeddedDepth,
         maxEmbeddedResources,
         timeout,

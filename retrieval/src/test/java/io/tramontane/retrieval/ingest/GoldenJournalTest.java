@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tramontane.core.TramontaneConfig;
 import io.tramontane.core.persistence.PersistenceSettings;
-import io.tramontane.testkit.GoldenJournal;
-import io.tramontane.testkit.TestConfigs;
+import io.tramontane.testkit.GoldenJournalExtension;
 import java.util.Map;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A document's journal recorded by an earlier version (indexed, then a broken version failed, then
@@ -20,38 +16,25 @@ import org.junit.jupiter.api.Test;
  */
 class GoldenJournalTest {
 
-  private static ActorTestKit testKit;
-
-  @BeforeAll
-  static void start() {
-    testKit =
-        ActorTestKit.create(
-            "GoldenJournalTest", TestConfigs.inMemoryJournal(TramontaneConfig.load(Map.of())));
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
+  @RegisterExtension
+  static final GoldenJournalExtension golden =
+      new GoldenJournalExtension(TramontaneConfig.load(Map.of()));
 
   @Test
   void aRecordedDocumentRecoversIndexedWithItsHash() {
-    var events = GoldenJournal.replay(testKit.system(), getClass(), "/golden/document.json");
     var entity =
-        EventSourcedBehaviorTestKit
-            .<DocumentEntity.Command, DocumentEntity.Event, DocumentEntity.State>create(
-                testKit.system(),
-                DocumentEntity.create(
-                    RecordGoldenJournals.ENTITY_ID,
-                    PersistenceSettings.fromConfig(testKit.system().settings().config())),
-                EventSourcedBehaviorTestKit.enabledSerializationSettings());
-    entity.initialize(events.toArray());
+        golden.<DocumentEntity.Command, DocumentEntity.Event, DocumentEntity.State>recover(
+            DocumentEntity.create(
+                RecordGoldenJournals.ENTITY_ID,
+                PersistenceSettings.fromConfig(golden.system().settings().config())),
+            "/golden/document.json");
     assertEquals(
         new DocumentEntity.State(
             DocumentEntity.Status.INDEXED,
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
             null),
         entity.getState());
+    var events = golden.replay("/golden/document.json");
     var failed = (DocumentEntity.DocumentFailed) events.get(1);
     assertEquals("the file is not a valid PDF", failed.reason());
     var indexed = (DocumentEntity.DocumentIndexed) events.get(2);

@@ -17,23 +17,15 @@ import io.tramontane.core.persistence.DatabaseSettings;
 import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.inference.InferenceRuntime;
 import io.tramontane.retrieval.Retrieval;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -49,8 +41,6 @@ import picocli.CommandLine.Mixin;
         "Agent sessions with a scripted model and a no-op tool: persisted steps/s and turn"
             + " latency vs the journal's plain persist rate (AgentStepEntity) in the same run.")
 public final class AgentBench implements Callable<Integer> {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin BenchOptions options;
 
@@ -118,10 +108,8 @@ public final class AgentBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    int[] levels = options.quick ? new int[] {1, 10} : new int[] {1, 10, 50};
-    Duration window = options.quick ? Duration.ofSeconds(5) : Duration.ofSeconds(20);
-    List<Row> rows = new ArrayList<>();
+    ClosedLoopBench bench = new ClosedLoopBench("agent", "session(s)", STEPS_PER_TURN, options);
+    List<ClosedLoopBench.Level> levels = new ArrayList<>();
     for (DatabaseSettings.Kind kind : options.kinds("h2")) {
       Path data = Files.createTempDirectory("tramontane-bench-agent");
       Config config =
@@ -143,108 +131,51 @@ public final class AgentBench implements Callable<Integer> {
               ("name: bench\ndescription: bench\nmodel: scripted\ninstructions: Do it.\n"
                       + "tools: [noop]\nlimits: {max-steps: 4, max-tool-calls: 4}\n")
                   .getBytes(StandardCharsets.UTF_8));
-          AgentStepEntity.init(node.system(), node.persistence());
-          JournalLoad plain =
-              new JournalLoad(
-                  ClusterSharding.get(node.system()),
-                  "noop",
-                  "x".repeat(400),
-                  Duration.ofSeconds(30));
           String run = UUID.randomUUID().toString().substring(0, 8);
-          turns(agents, run + "-warm", 2, Duration.ofSeconds(2));
-          for (int sessions : levels) {
-            out.printf("bench agent: %s, %d session(s)...%n", kind, sessions);
-            out.flush();
-            double[] turnsMs = turns(agents, run + "-" + sessions, sessions, window);
-            double seconds = window.toNanos() / 1e9;
-            double steps = turnsMs.length * (double) STEPS_PER_TURN / seconds;
-            var base =
-                plain.run("plain-" + run + "-" + sessions, sessions, Duration.ofSeconds(1), window);
-            rows.add(
-                new Row(
-                    kind.name().toLowerCase(java.util.Locale.ROOT),
-                    sessions,
-                    turnsMs.length,
-                    seconds,
-                    steps,
-                    percentile(turnsMs, 0.50),
-                    percentile(turnsMs, 0.99),
-                    base.perSecond(),
-                    steps / base.perSecond()));
-          }
+          // Each lane is one session; every operation is one more turn in it.
+          levels.addAll(
+              bench.measure(
+                  kind,
+                  node,
+                  run,
+                  "plain-" + run,
+                  (session, n) ->
+                      agents
+                          .ask("bench", "bench", session, "go", Set.of())
+                          .toCompletableFuture()
+                          .join()));
         } finally {
           node.close();
         }
       }
     }
-    Table t =
-        new Table(
-            "Agent turns — scripted model, one tool call per turn ("
-                + STEPS_PER_TURN
-                + " persisted steps)",
+    bench.report(
+        "Agent turns — scripted model, one tool call per turn ("
+            + STEPS_PER_TURN
+            + " persisted steps)",
+        List.of(
             "db · sessions",
             "turns",
             "steps/s",
             "turn p50",
             "turn p99",
             "plain events/s",
-            "steps ÷ plain");
-    for (Row r : rows) {
-      t.row(
-          r.database() + " · " + r.sessions(),
-          Long.toString(r.turns()),
-          Table.rate(r.stepsPerSecond()),
-          Table.millis(r.turnP50Ms()),
-          Table.millis(r.turnP99Ms()),
-          Table.rate(r.plainEventsPerSecond()),
-          Table.ratio(r.ratio()));
-    }
-    Machine m = Machine.describe();
-    t.note(
+            "steps ÷ plain"),
         "plain = AgentStepEntity, one ~512-byte event per command, same sessions in closed loop, same"
             + " journal, same run. A turn persists MessageReceived, ModelAnswered, ToolCallRequested,"
-            + " ToolCallCompleted, ModelAnswered, AnswerProduced in 4 writes.");
-    t.note(m.toString());
-    t.print(out);
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("machine", m);
-    json.put("rows", rows);
-    out.println("JSON: " + options.writeJson("agent", json));
+            + " ToolCallCompleted, ModelAnswered, AnswerProduced in 4 writes.",
+        levels,
+        l ->
+            new Row(
+                l.database(),
+                l.lanes(),
+                l.operations(),
+                l.seconds(),
+                l.stepsPerSecond(),
+                l.p50Ms(),
+                l.p99Ms(),
+                l.plainPerSecond(),
+                l.ratio()));
     return 0;
-  }
-
-  /** Closed loop: each session asks, then asks again, for {@code window}; turn latencies in ms. */
-  private static double[] turns(Agents agents, String prefix, int sessions, Duration window) {
-    long until = System.nanoTime() + window.toNanos();
-    ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
-    List<CompletableFuture<Void>> lanes = new ArrayList<>();
-    for (int i = 0; i < sessions; i++) {
-      String session = prefix + "-" + i;
-      lanes.add(
-          CompletableFuture.runAsync(
-              () -> {
-                while (System.nanoTime() < until) {
-                  long t0 = System.nanoTime();
-                  agents
-                      .ask("bench", "bench", session, "go", Set.of())
-                      .toCompletableFuture()
-                      .join();
-                  latencies.add((System.nanoTime() - t0) / 1e6);
-                }
-              },
-              java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
-    }
-    CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).join();
-    return latencies.stream().mapToDouble(Double::doubleValue).toArray();
-  }
-
-  /** The p-quantile (nearest rank) of {@code values}; 0 when empty. */
-  static double percentile(double[] values, double p) {
-    if (values.length == 0) {
-      return 0;
-    }
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
   }
 }

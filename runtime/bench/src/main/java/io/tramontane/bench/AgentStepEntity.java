@@ -4,7 +4,6 @@ import io.tramontane.core.CborSerializable;
 import io.tramontane.core.persistence.PersistenceSettings;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -54,30 +53,21 @@ public final class AgentStepEntity
   public record StepRecorded(long step, String tool, String output) implements Event {}
 
   /** State: how many steps are recorded. */
-  public record State(long steps) implements CborSerializable {
-    static final State EMPTY = new State(0);
-
-    State withStep(long step) {
-      return new State(step);
-    }
-  }
+  public record State(long steps) implements CborSerializable {}
 
   private AgentStepEntity(String entityId, PersistenceSettings persistence) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId), persistence.onPersistFailure());
   }
 
-  public static Behavior<Command> create(String entityId, PersistenceSettings persistence) {
-    return new AgentStepEntity(entityId, persistence);
-  }
-
+  /** Registers the entity type with {@code system}'s sharding (not remembered: nothing resumes). */
   public static void init(ActorSystem<?> system, PersistenceSettings persistence) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), persistence)));
+        .init(Entity.of(ENTITY_KEY, ctx -> new AgentStepEntity(ctx.getEntityId(), persistence)));
   }
 
   @Override
   public State emptyState() {
-    return State.EMPTY;
+    return new State(0);
   }
 
   @Override
@@ -101,7 +91,7 @@ public final class AgentStepEntity
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(StepRecorded.class, (state, evt) -> state.withStep(evt.step()))
+        .onEvent(StepRecorded.class, (state, evt) -> new State(evt.step()))
         .build();
   }
 }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       WebhookBench.class,
       WorkflowBench.class,
       ImapBench.class,
+      SharePointBench.class,
       RecoveryBench.class
     })
 public final class BenchCommand implements Runnable, PluginCommand {

@@ -6,12 +6,15 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.persistence.DatabaseSettings;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every benchmark takes: run length, journal database(s) and where the JSON goes. */
 final class BenchOptions {
@@ -36,6 +39,10 @@ final class BenchOptions {
       description = "Where to write the JSON results (default: target/bench/<name>.json).")
   Path out;
 
+  /** The benchmark command this mixin belongs to. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .registerModule(new JavaTimeModule())
@@ -52,6 +59,29 @@ final class BenchOptions {
       default ->
           throw new ConfigurationException("--db is '" + chosen + "'; use h2, postgres or both.");
     };
+  }
+
+  /** Where the tables and the JSON file's name go: the command's standard output. */
+  PrintWriter out() {
+    return command.commandLine().getOut();
+  }
+
+  /** Where progress goes: the command's standard error. */
+  PrintWriter progress() {
+    return command.commandLine().getErr();
+  }
+
+  /** Writes {@code result} as JSON and prints {@code JSON: <file>}. */
+  void printJson(String name, Object result) {
+    out().println("JSON: " + writeJson(name, result));
+    out().flush();
+  }
+
+  /** Writes {@code result} as JSON and prints {@code Finished in <seconds> s. JSON: <file>}. */
+  void finish(String name, Object result, double elapsedSeconds) {
+    Path json = writeJson(name, result);
+    out().printf("Finished in %.0f s. JSON: %s%n", elapsedSeconds, json);
+    out().flush();
   }
 
   /** Writes {@code result} as indented JSON and returns the file written. */

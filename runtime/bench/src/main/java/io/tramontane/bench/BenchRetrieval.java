@@ -32,34 +32,22 @@ import java.util.concurrent.TimeUnit;
  * A node with retrieval for P2–P4: a private data directory, the H2 journal, the shipped embedding
  * model, one collection of public documents of one tenant. Closing it stops everything and removes
  * the directory.
+ *
+ * @param keep whether closing leaves the data directory in place (a built index kept for the next
+ *     run)
  */
-final class BenchRetrieval implements AutoCloseable {
+record BenchRetrieval(
+    Path dataDir,
+    boolean keep,
+    Config config,
+    InferenceRuntime inference,
+    TramontaneSystem node,
+    Retrieval retrieval)
+    implements AutoCloseable {
 
   static final String TENANT = "bench";
   static final String COLLECTION = "europarl";
   static final Caller CALLER = new Caller(TENANT, Set.of());
-
-  final Path dataDir;
-  final boolean keep;
-  final Config config;
-  final InferenceRuntime inference;
-  final TramontaneSystem node;
-  final Retrieval retrieval;
-
-  private BenchRetrieval(
-      Path dataDir,
-      boolean keep,
-      Config config,
-      InferenceRuntime inference,
-      TramontaneSystem node,
-      Retrieval retrieval) {
-    this.dataDir = dataDir;
-    this.keep = keep;
-    this.config = config;
-    this.inference = inference;
-    this.node = node;
-    this.retrieval = retrieval;
-  }
 
   /** A node in a fresh temporary directory, removed on close. */
   static BenchRetrieval start(String name) throws InterruptedException {

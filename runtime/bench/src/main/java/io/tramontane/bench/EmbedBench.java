@@ -15,7 +15,6 @@ import io.tramontane.inference.InferenceRuntime;
 import io.tramontane.inference.InferenceSettings;
 import io.tramontane.inference.ModelSpec;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,8 +57,6 @@ public final class EmbedBench implements Callable<Integer> {
   static final double TARGET_RAW = 0.9;
   static final double TARGET_EMBED_ALL = 3.0;
   static final long SEED = 20_261_122L;
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin BenchOptions options;
 
@@ -113,8 +109,8 @@ public final class EmbedBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter progress = spec.commandLine().getErr();
+    PrintWriter out = options.out();
+    PrintWriter progress = options.progress();
     BenchNode.quietLogs();
     Plan plan = Plan.of(options.quick, sessions, this.sentences, this.documents);
     List<Variant> variants = variants(model);
@@ -213,10 +209,7 @@ public final class EmbedBench implements Callable<Integer> {
 
       Report report =
           new Report(
-              NAME,
-              "P1",
-              options.quick,
-              machine,
+              new ReportHeader(NAME, "P1", options.quick, machine),
               plan,
               device,
               base.session(),
@@ -232,9 +225,7 @@ public final class EmbedBench implements Callable<Integer> {
       for (Table t : EmbedTables.tables(report)) {
         t.print(out);
       }
-      Path json = options.writeJson(NAME, report);
-      out.printf("Finished in %.0f s. JSON: %s%n", report.elapsedSeconds(), json);
-      out.flush();
+      options.finish(NAME, report, report.elapsedSeconds());
       return 0;
     } finally {
       closeAll(subjects);

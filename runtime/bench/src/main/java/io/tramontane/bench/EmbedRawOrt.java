@@ -6,10 +6,11 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.tramontane.inference.ExecutionProvider;
 import io.tramontane.inference.InferenceSettings;
 import io.tramontane.inference.ModelSpec;
+import io.tramontane.inference.TextEncoder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,15 +18,14 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Baseline A: the raw ONNX Runtime Java API on the same {@code .onnx} file and session options as
- * the runtime, fed pre-tokenised, padded per batch, mean-pooled over the mask and L2-normalised
- * (the same work as the runtime's head), with no queue, no futures and no tokenising in the timed
- * part.
+ * Baseline A: the raw ONNX Runtime Java API on the same {@code .onnx} file, session options ({@link
+ * ExecutionProvider#cpu}) and tokenizer ({@link TextEncoder#tokenizer}) as the runtime, fed
+ * pre-tokenised, padded per batch, mean-pooled over the mask and L2-normalised (the same work as
+ * the runtime's head), with no queue, no futures and no tokenising in the timed part.
  */
 final class EmbedRawOrt implements AutoCloseable {
 
@@ -38,47 +38,16 @@ final class EmbedRawOrt implements AutoCloseable {
 
   EmbedRawOrt(ModelSpec spec, InferenceSettings.Session options) throws OrtException {
     byte[] model = spec.model().readAll(spec.key() + ".model");
-    try (OrtSession.SessionOptions o = sessionOptions(options)) {
+    try (OrtSession.SessionOptions o = ExecutionProvider.cpu(options)) {
       session = env.createSession(model, o);
     }
     inputs = session.getInputNames();
-    try (InputStream in = spec.tokenizer().open(spec.key() + ".tokenizer")) {
-      tokenizer =
-          HuggingFaceTokenizer.newInstance(
-              in,
-              Map.of(
-                  "addSpecialTokens", "true",
-                  "padding", "false",
-                  "truncation", "true",
-                  "maxLength", Integer.toString(spec.maxSequenceLength())));
+    try {
+      tokenizer = TextEncoder.tokenizer(spec);
     } catch (IOException e) {
       session.close();
       throw new UncheckedIOException(e);
     }
-  }
-
-  /**
-   * The runtime's CPU session options, built the same way as the inference module builds them
-   * (sequential execution, intra/inter-op threads, spinning, optimisation level).
-   */
-  static OrtSession.SessionOptions sessionOptions(InferenceSettings.Session s) throws OrtException {
-    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-    options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-    if (s.intraOpThreads() > 0) {
-      options.setIntraOpNumThreads(s.intraOpThreads());
-    }
-    if (s.interOpThreads() > 0) {
-      options.setInterOpNumThreads(s.interOpThreads());
-    }
-    options.addConfigEntry("session.intra_op.allow_spinning", s.allowSpinning() ? "1" : "0");
-    options.setOptimizationLevel(
-        switch (s.optimizationLevel().toLowerCase(Locale.ROOT)) {
-          case "none" -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-          case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-          case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-          default -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-        });
-    return options;
   }
 
   HuggingFaceTokenizer tokenizer() {

@@ -1,5 +1,6 @@
 package io.tramontane.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
@@ -188,10 +189,7 @@ public final class EmbedResults {
 
   /** Everything the run measured; written as JSON. */
   public record Report(
-      String benchmark,
-      String id,
-      boolean quick,
-      Machine machine,
+      @JsonUnwrapped ReportHeader header,
       Plan plan,
       String device,
       InferenceSettings.Session session,

@@ -36,7 +36,7 @@ final class EmbedTables {
                 + ", "
                 + m.onnx()
                 + "), sentences/s"
-                + (r.quick() ? " (--quick)" : "")
+                + r.header().quickSuffix()
                 + ", median of "
                 + r.plan().repeats(),
             "tokens · path",
@@ -125,7 +125,7 @@ final class EmbedTables {
             + ", max-delay "
             + r.batcher().maxDelay().toMillis()
             + " ms.");
-    t.note(r.machine().line());
+    t.note(r.header().machine().line());
     return t;
   }
 

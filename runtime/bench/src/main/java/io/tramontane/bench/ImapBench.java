@@ -14,7 +14,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -45,8 +43,6 @@ public final class ImapBench implements Callable<Integer> {
   static final String NAME = "imap";
   private static final String PASSWORD = "bench-imap-pw-7f3a";
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Mixin BenchOptions options;
 
   /** One batch size's passes: messages/s of each measured pass (the warm-up pass not counted). */
@@ -58,7 +54,7 @@ public final class ImapBench implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = options.out();
     long started = System.nanoTime();
     int messages = options.quick ? 100 : 500;
     GreenMail mail =
@@ -98,9 +94,7 @@ public final class ImapBench implements Callable<Integer> {
       }
       table.note("IMAP fetch + MIME reading + event building into a dry run: no Tika, no index.");
       table.print(out);
-      Path json = options.writeJson(NAME, report);
-      out.printf("Finished in %.0f s. JSON: %s%n", report.seconds(), json);
-      out.flush();
+      options.finish(NAME, report, report.seconds());
       return 0;
     } finally {
       mail.stop();

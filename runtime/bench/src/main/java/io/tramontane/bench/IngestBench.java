@@ -1,5 +1,6 @@
 package io.tramontane.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.tramontane.inference.Priority;
 import io.tramontane.inference.TextEmbedding;
 import io.tramontane.retrieval.chunk.Chunker;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,8 +38,6 @@ public final class IngestBench implements Callable<Integer> {
   static final double TARGET_TEXT = 0.7;
   static final double TARGET_FULL = 0.8;
   static final long SEED = 20_261_201L;
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin BenchOptions options;
 
@@ -110,10 +108,7 @@ public final class IngestBench implements Callable<Integer> {
 
   /** Everything the run measured; written as JSON. */
   public record Report(
-      String benchmark,
-      String id,
-      boolean quick,
-      Machine machine,
+      @JsonUnwrapped ReportHeader header,
       Plan plan,
       long seed,
       String model,
@@ -132,8 +127,8 @@ public final class IngestBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter progress = spec.commandLine().getErr();
+    PrintWriter out = options.out();
+    PrintWriter progress = options.progress();
     BenchNode.quietLogs();
     Plan plan = Plan.of(options.quick, documents);
     Machine machine = Machine.describe();
@@ -151,8 +146,8 @@ public final class IngestBench implements Callable<Integer> {
         DocumentParser parser = node.parser()) {
       Chunker chunker = node.chunker();
       String model = node.model();
-      int dimension = node.inference.model(model).dimension();
-      Path scratch = node.dataDir.resolve("bench");
+      int dimension = node.inference().model(model).dimension();
+      Path scratch = node.dataDir().resolve("bench");
       List<Row> rows = new ArrayList<>();
 
       say(progress, "warming up on %d documents...", plan.warmupDocuments());
@@ -161,7 +156,10 @@ public final class IngestBench implements Callable<Integer> {
       List<List<Piece>> warmPieces = new ArrayList<>();
       IngestTextPath.textPath(
           scratch.resolve("warm-text"), warm, parser, chunker, dimension, warmPieces);
-      node.inference.embedAll(model, texts(warmPieces), Priority.BULK).toCompletableFuture().join();
+      node.inference()
+          .embedAll(model, texts(warmPieces), Priority.BULK)
+          .toCompletableFuture()
+          .join();
 
       say(progress, "plain Lucene: %d documents...", textSet.size());
       long t0 = System.nanoTime();
@@ -200,7 +198,7 @@ public final class IngestBench implements Callable<Integer> {
           fullSet.size());
       t0 = System.nanoTime();
       List<TextEmbedding> vectors =
-          node.inference.embedAll(model, fullTexts, Priority.BULK).toCompletableFuture().join();
+          node.inference().embedAll(model, fullTexts, Priority.BULK).toCompletableFuture().join();
       double embedSeconds = EmbedBench.seconds(t0);
       if (vectors.size() != fullTexts.size()) {
         throw new IllegalStateException("embedAll returned " + vectors.size() + " vectors");
@@ -218,10 +216,7 @@ public final class IngestBench implements Callable<Integer> {
 
       Report report =
           new Report(
-              NAME,
-              "P2",
-              options.quick,
-              machine,
+              new ReportHeader(NAME, "P2", options.quick, machine),
               plan,
               SEED,
               model,
@@ -233,9 +228,7 @@ public final class IngestBench implements Callable<Integer> {
               TARGET_FULL,
               EmbedBench.seconds(started));
       table(report).print(out);
-      Path json = options.writeJson(NAME, report);
-      out.printf("Finished in %.0f s. JSON: %s%n", report.elapsedSeconds(), json);
-      out.flush();
+      options.finish(NAME, report, report.elapsedSeconds());
       return 0;
     }
   }
@@ -279,7 +272,7 @@ public final class IngestBench implements Callable<Integer> {
             "P2 ingest — europarl documents of ~"
                 + DOCUMENT_BYTES / 1024
                 + " KB"
-                + (r.quick() ? " (--quick)" : "")
+                + r.header().quickSuffix()
                 + ", model "
                 + r.model(),
             "path",
@@ -338,7 +331,7 @@ public final class IngestBench implements Callable<Integer> {
     t.note(
         "plain Lucene: IndexWriter (StandardAnalyzer, defaults) + stored TextField and an id per"
             + " document, one commit, one thread, same documents as the text path.");
-    t.note(r.machine().line());
+    t.note(r.header().machine().line());
     return t;
   }
 

@@ -1,5 +1,6 @@
 package io.tramontane.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.tramontane.core.persistence.Database;
 import io.tramontane.core.persistence.DatabaseSettings;
 import io.tramontane.core.system.TramontaneSystem;
@@ -21,7 +22,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -45,8 +45,6 @@ public final class JournalBench implements Callable<Integer> {
   static final int EVENT_BYTES = 512;
   static final double TARGET = 2.0;
   static final String TOOL = "search_documents";
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin BenchOptions options;
 
@@ -83,10 +81,7 @@ public final class JournalBench implements Callable<Integer> {
 
   /** Everything the run measured; written as JSON. */
   public record Report(
-      String benchmark,
-      String id,
-      boolean quick,
-      Machine machine,
+      @JsonUnwrapped ReportHeader header,
       Plan plan,
       int eventBytes,
       String dataDirFileSystem,
@@ -98,8 +93,8 @@ public final class JournalBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter progress = spec.commandLine().getErr();
+    PrintWriter out = options.out();
+    PrintWriter progress = options.progress();
     BenchNode.quietLogs();
     Plan plan = Plan.of(options.quick);
     List<DatabaseSettings.Kind> kinds = options.kinds("both");
@@ -124,10 +119,7 @@ public final class JournalBench implements Callable<Integer> {
     Double h2 = ratio(runs, DatabaseSettings.Kind.H2, fsync);
     Report report =
         new Report(
-            NAME,
-            "P5",
-            options.quick,
-            machine,
+            new ReportHeader(NAME, "P5", options.quick, machine),
             plan,
             eventBytes[0],
             fileSystem,
@@ -137,9 +129,7 @@ public final class JournalBench implements Callable<Integer> {
             h2,
             TARGET);
     table(report).print(out);
-    Path json = options.writeJson(NAME, report);
-    out.println("JSON: " + json);
-    out.flush();
+    options.printJson(NAME, report);
     return 0;
   }
 
@@ -293,7 +283,7 @@ public final class JournalBench implements Callable<Integer> {
             "P5 journal — agent steps ("
                 + r.eventBytes()
                 + " B events) persisted and confirmed, closed loop"
-                + (r.quick() ? " (--quick)" : ""),
+                + r.header().quickSuffix(),
             "writer",
             "entities",
             "events",
@@ -350,7 +340,7 @@ public final class JournalBench implements Callable<Integer> {
         t.note(run.database() + ": " + failures + " asks failed (timeouts) during measurement.");
       }
     }
-    t.note(r.machine().line());
+    t.note(r.header().machine().line());
     return t;
   }
 

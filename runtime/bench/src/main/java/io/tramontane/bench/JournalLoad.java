@@ -19,16 +19,10 @@ final class JournalLoad {
   /** Steps persisted and confirmed during the measured window. */
   record Result(int entities, long events, long failures, double seconds, double perSecond) {}
 
-  private final ClusterSharding sharding;
-  private final String tool;
-  private final String output;
-  private final Duration askTimeout;
+  private final StepWriter writer;
 
   JournalLoad(ClusterSharding sharding, String tool, String output, Duration askTimeout) {
-    this.sharding = sharding;
-    this.tool = tool;
-    this.output = output;
-    this.askTimeout = askTimeout;
+    this.writer = new StepWriter(sharding, tool, output, askTimeout);
   }
 
   /**
@@ -44,11 +38,37 @@ final class JournalLoad {
     AtomicLong failures = new AtomicLong();
     CountDownLatch answeredOnce = new CountDownLatch(entities);
     CountDownLatch stopped = new CountDownLatch(entities);
-    for (int i = 0; i < entities; i++) {
-      EntityRef<AgentStepEntity.Command> ref =
-          sharding.entityRefFor(AgentStepEntity.ENTITY_KEY, idPrefix + i);
-      new Lane(ref, running, completed, failures, answeredOnce, stopped).next();
+    // One entity's closed loop: at most one ask in flight.
+    final class Lane {
+      private final EntityRef<AgentStepEntity.Command> ref;
+      private boolean first = true;
+
+      Lane(EntityRef<AgentStepEntity.Command> ref) {
+        this.ref = ref;
+      }
+
+      void next() {
+        if (!running.get()) {
+          stopped.countDown();
+          return;
+        }
+        writer
+            .record(ref)
+            .whenComplete(
+                (accepted, error) -> {
+                  (error == null ? completed : failures).incrementAndGet();
+                  if (first) {
+                    first = false;
+                    answeredOnce.countDown();
+                  }
+                  next();
+                });
+      }
     }
+    for (int i = 0; i < entities; i++) {
+      new Lane(writer.entity(idPrefix + i)).next();
+    }
+    Duration askTimeout = writer.askTimeout();
     long settleUntil = System.nanoTime() + settle.toNanos();
     // Recovery of 1,000 fresh entities can take a while on a slow disk; wait for it, bounded.
     if (!answeredOnce.await(askTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)) {
@@ -76,53 +96,5 @@ final class JournalLoad {
     stopped.await(askTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
     double seconds = (t1 - t0) / 1e9;
     return new Result(entities, c1 - c0, f1 - f0, seconds, (c1 - c0) / seconds);
-  }
-
-  /** One entity's closed loop: at most one ask in flight. */
-  private final class Lane {
-    private final EntityRef<AgentStepEntity.Command> ref;
-    private final AtomicBoolean running;
-    private final AtomicLong completed;
-    private final AtomicLong failures;
-    private final CountDownLatch answeredOnce;
-    private final CountDownLatch stopped;
-    private boolean first = true;
-
-    Lane(
-        EntityRef<AgentStepEntity.Command> ref,
-        AtomicBoolean running,
-        AtomicLong completed,
-        AtomicLong failures,
-        CountDownLatch answeredOnce,
-        CountDownLatch stopped) {
-      this.ref = ref;
-      this.running = running;
-      this.completed = completed;
-      this.failures = failures;
-      this.answeredOnce = answeredOnce;
-      this.stopped = stopped;
-    }
-
-    void next() {
-      if (!running.get()) {
-        stopped.countDown();
-        return;
-      }
-      ref.<AgentStepEntity.StepAccepted>askWithStatus(
-              replyTo -> new AgentStepEntity.RecordStep(tool, output, replyTo), askTimeout)
-          .whenComplete(
-              (accepted, error) -> {
-                if (error == null) {
-                  completed.incrementAndGet();
-                } else {
-                  failures.incrementAndGet();
-                }
-                if (first) {
-                  first = false;
-                  answeredOnce.countDown();
-                }
-                next();
-              });
-    }
   }
 }

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.tramontane.inference.ExecutionProvider;
 import io.tramontane.inference.InferenceSettings;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,7 +41,7 @@ final class MatMulCeiling {
 
   static Result measure(InferenceSettings.Session session, Duration duration) throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions options = EmbedRawOrt.sessionOptions(session);
+    try (OrtSession.SessionOptions options = ExecutionProvider.cpu(session);
         OrtSession s = env.createSession(OnnxMatMul.model(M, K, N), options);
         OnnxTensor a = OnnxTensor.createTensor(env, random(M * K, 1), new long[] {M, K});
         OnnxTensor b = OnnxTensor.createTensor(env, random(K * N, 2), new long[] {K, N})) {

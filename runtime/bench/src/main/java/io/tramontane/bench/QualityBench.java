@@ -1,14 +1,13 @@
 package io.tramontane.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.tramontane.retrieval.index.Hit;
 import io.tramontane.retrieval.index.SearchMode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,8 +37,6 @@ public final class QualityBench implements Callable<Integer> {
   static final double TARGET_MARGIN = 0.01;
   static final long SEED = 20_261_203L;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Mixin BenchOptions options;
 
   @Option(names = "--queries", hidden = true, description = "Known items (tests).")
@@ -60,10 +57,7 @@ public final class QualityBench implements Callable<Integer> {
 
   /** Everything the run measured; written as JSON. */
   public record Report(
-      String benchmark,
-      String id,
-      boolean quick,
-      Machine machine,
+      @JsonUnwrapped ReportHeader header,
       long seed,
       String model,
       int documents,
@@ -79,8 +73,8 @@ public final class QualityBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter progress = spec.commandLine().getErr();
+    PrintWriter out = options.out();
+    PrintWriter progress = options.progress();
     BenchNode.quietLogs();
     long s = seed == null ? SEED : seed;
     int n = queries != null ? Math.max(2, queries) : options.quick ? 150 : 1_000;
@@ -105,10 +99,7 @@ public final class QualityBench implements Callable<Integer> {
       double hybrid = rows.get(2).mrrAt10();
       Report report =
           new Report(
-              NAME,
-              "P4",
-              options.quick,
-              machine,
+              new ReportHeader(NAME, "P4", options.quick, machine),
               s,
               node.model(),
               docs.size(),
@@ -122,9 +113,7 @@ public final class QualityBench implements Callable<Integer> {
               hybrid >= best - TARGET_MARGIN,
               EmbedBench.seconds(started));
       table(report).print(out);
-      Path json = options.writeJson(NAME, report);
-      out.printf("Finished in %.0f s. JSON: %s%n", report.elapsedSeconds(), json);
-      out.flush();
+      options.finish(NAME, report, report.elapsedSeconds());
       return 0;
     }
   }
@@ -136,7 +125,7 @@ public final class QualityBench implements Callable<Integer> {
     int top = 0;
     for (RetrievalCorpus.KnownItem item : items) {
       List<Hit> hits =
-          node.retrieval
+          node.retrieval()
               .search(BenchRetrieval.COLLECTION, BenchRetrieval.CALLER, mode, item.query(), DEPTH)
               .toCompletableFuture()
               .join();
@@ -182,7 +171,7 @@ public final class QualityBench implements Callable<Integer> {
                 + r.chunks()
                 + " chunks), model "
                 + r.model()
-                + (r.quick() ? " (--quick)" : ""),
+                + r.header().quickSuffix(),
             "mode",
             "MRR@10",
             "R@1",
@@ -218,7 +207,7 @@ public final class QualityBench implements Callable<Integer> {
     t.note(
         String.format(
             "passages ingested through the full path in %.1f s; %s",
-            r.indexSeconds(), r.machine().line()));
+            r.indexSeconds(), r.header().machine().line()));
     return t;
   }
 

@@ -57,8 +57,6 @@ public final class RecoveryBench implements Callable<Integer> {
   static final String NAME = "recovery";
   static final double TARGET_SECONDS = 30;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Mixin BenchOptions options;
 
   @Option(
@@ -104,11 +102,11 @@ public final class RecoveryBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter progress = spec.commandLine().getErr();
+    PrintWriter out = options.out();
+    PrintWriter progress = options.progress();
     if (events < 1 || (entities != null && entities < 1) || nodes < 1) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--entities, --events and --nodes must be at least 1.");
+          options.command.commandLine(), "--entities, --events and --nodes must be at least 1.");
     }
     BenchNode.quietLogs();
     Plan plan = Plan.of(options.quick, entities, events, nodes, !noLoad, !noFailover);
@@ -129,9 +127,7 @@ public final class RecoveryBench implements Callable<Integer> {
         .anyMatch(d -> d.coldStarts().stream().anyMatch(c -> !c.loads().isEmpty()))) {
       RecoveryTables.loadTable(report).print(out);
     }
-    Path json = options.writeJson(NAME, report);
-    out.println("JSON: " + json);
-    out.flush();
+    options.printJson(NAME, report);
     return report.verified() ? 0 : 1;
   }
 
@@ -156,10 +152,7 @@ public final class RecoveryBench implements Callable<Integer> {
       runs.add(runDatabase(kind, plan, workDir, overrides, runId, progress, eventBytes));
     }
     return new Report(
-        NAME,
-        "P8",
-        quick,
-        Machine.describe(),
+        new ReportHeader(NAME, "P8", quick, Machine.describe()),
         plan,
         eventBytes[0],
         runs,
@@ -346,6 +339,7 @@ public final class RecoveryBench implements Callable<Integer> {
     return new RecoveryNode.Job(
         1,
         true,
+        1,
         "",
         Duration.ofSeconds(120),
         idPrefix,

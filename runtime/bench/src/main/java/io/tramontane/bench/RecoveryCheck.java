@@ -9,13 +9,20 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * Asks every benchmark entity how many steps it holds, which makes each one recover (replay its
- * events) on whichever node hosts its shard, and checks that it replayed exactly the number
- * written. At most {@code inFlight} asks are outstanding; an ask that times out is tried again, up
- * to {@code attempts} times (or, after a node was killed, until a deadline), before the entity
- * counts as failed.
+ * Asks every benchmark entity ({@code idPrefix + index}, {@code entities} of them) how many steps
+ * it holds, which makes each one recover (replay its events) on whichever node hosts its shard, and
+ * checks that it replayed exactly {@code expectedSteps}. At most {@code inFlight} asks are
+ * outstanding; an ask that times out after {@code askTimeout} is tried again, up to {@code
+ * attempts} times (or, after a node was killed, until a deadline), before the entity counts as
+ * failed.
  */
-final class RecoveryCheck {
+record RecoveryCheck(
+    ClusterSharding sharding,
+    String idPrefix,
+    int entities,
+    long expectedSteps,
+    int inFlight,
+    Duration askTimeout) {
 
   /**
    * What the entities answered; {@code wrongCount} replayed another number of events; {@code
@@ -36,75 +43,74 @@ final class RecoveryCheck {
     }
   }
 
-  private RecoveryCheck() {}
-
   /** Blocks the calling thread (never a dispatcher's) until every entity answered or gave up. */
-  static Result run(
-      ClusterSharding sharding,
-      String idPrefix,
-      int entities,
-      long expectedSteps,
-      int inFlight,
-      Duration askTimeout,
-      int attempts)
-      throws InterruptedException {
+  Result run(int attempts) throws InterruptedException {
     int lanes = Math.max(1, Math.min(inFlight, entities));
-    Duration bound = askTimeout.multipliedBy(attempts * ((long) entities / lanes + 1));
-    return run(sharding, idPrefix, entities, expectedSteps, inFlight, askTimeout, attempts, bound);
+    return run(attempts, askTimeout.multipliedBy(attempts * ((long) entities / lanes + 1)));
   }
 
   /**
-   * As {@link #run(ClusterSharding, String, int, long, int, Duration, int)}, but an entity is asked
-   * again after each timeout until {@code deadline} has passed: after a node was killed its
-   * entities answer only once the cluster has removed it and their shards started elsewhere.
+   * As {@link #run(int)}, but an entity is asked again after each timeout until {@code deadline}
+   * has passed: after a node was killed its entities answer only once the cluster has removed it
+   * and their shards started elsewhere.
    */
-  static Result untilDeadline(
-      ClusterSharding sharding,
-      String idPrefix,
-      int entities,
-      long expectedSteps,
-      int inFlight,
-      Duration askTimeout,
-      Duration deadline)
-      throws InterruptedException {
-    return run(
-        sharding,
-        idPrefix,
-        entities,
-        expectedSteps,
-        inFlight,
-        askTimeout,
-        Integer.MAX_VALUE,
-        deadline);
+  Result untilDeadline(Duration deadline) throws InterruptedException {
+    return run(Integer.MAX_VALUE, deadline);
   }
 
-  private static Result run(
-      ClusterSharding sharding,
-      String idPrefix,
-      int entities,
-      long expectedSteps,
-      int inFlight,
-      Duration askTimeout,
-      int attempts,
-      Duration deadline)
-      throws InterruptedException {
+  private Result run(int attempts, Duration deadline) throws InterruptedException {
     Tally tally = new Tally();
     int lanes = Math.max(1, Math.min(inFlight, entities));
     CountDownLatch done = new CountDownLatch(lanes);
     long t0 = System.nanoTime();
     long giveUpAt = t0 + deadline.toNanos();
+    // Asks one entity after another; one ask in flight.
+    final class Lane {
+      void nextEntity() {
+        int index = tally.next.getAndIncrement();
+        if (index >= entities) {
+          done.countDown();
+        } else {
+          ask(idPrefix + index, 1);
+        }
+      }
+
+      private void ask(String id, int attempt) {
+        sharding
+            .entityRefFor(AgentStepEntity.ENTITY_KEY, id)
+            .<AgentStepEntity.StepCount>ask(AgentStepEntity.CountSteps::new, askTimeout)
+            .whenComplete(
+                (count, error) -> {
+                  if (error != null && attempt < attempts && System.nanoTime() < giveUpAt) {
+                    ask(id, attempt + 1);
+                    return;
+                  }
+                  if (error != null) {
+                    tally.failed.incrementAndGet();
+                    tally.problem(id + ": no answer after " + attempt + " asks (" + error + ")");
+                  } else {
+                    if (attempt > 1) {
+                      tally.retried.incrementAndGet();
+                    }
+                    tally.replayed.addAndGet(count.steps());
+                    if (count.steps() == expectedSteps) {
+                      tally.recovered.incrementAndGet();
+                    } else {
+                      tally.wrong.incrementAndGet();
+                      tally.problem(
+                          id
+                              + ": replayed "
+                              + count.steps()
+                              + " events, expected "
+                              + expectedSteps);
+                    }
+                  }
+                  nextEntity();
+                });
+      }
+    }
     for (int lane = 0; lane < lanes; lane++) {
-      new Lane(
-              sharding,
-              idPrefix,
-              entities,
-              expectedSteps,
-              askTimeout,
-              attempts,
-              giveUpAt,
-              tally,
-              done)
-          .nextEntity();
+      new Lane().nextEntity();
     }
     // The lanes stop asking at the deadline; an ask sent just before it still gets its timeout.
     if (!done.await(deadline.plus(askTimeout).toMillis(), TimeUnit.MILLISECONDS)) {
@@ -134,58 +140,6 @@ final class RecoveryCheck {
 
     void problem(String problem) {
       firstProblem.compareAndSet(null, problem);
-    }
-  }
-
-  /** Asks one entity after another; one ask in flight. */
-  private record Lane(
-      ClusterSharding sharding,
-      String idPrefix,
-      int entities,
-      long expectedSteps,
-      Duration askTimeout,
-      int attempts,
-      long giveUpAt,
-      Tally tally,
-      CountDownLatch done) {
-
-    void nextEntity() {
-      int index = tally.next.getAndIncrement();
-      if (index >= entities) {
-        done.countDown();
-      } else {
-        ask(idPrefix + index, 1);
-      }
-    }
-
-    private void ask(String id, int attempt) {
-      sharding
-          .entityRefFor(AgentStepEntity.ENTITY_KEY, id)
-          .<AgentStepEntity.StepCount>ask(AgentStepEntity.CountSteps::new, askTimeout)
-          .whenComplete(
-              (count, error) -> {
-                if (error != null && attempt < attempts && System.nanoTime() < giveUpAt) {
-                  ask(id, attempt + 1);
-                  return;
-                }
-                if (error != null) {
-                  tally.failed.incrementAndGet();
-                  tally.problem(id + ": no answer after " + attempt + " asks (" + error + ")");
-                } else {
-                  if (attempt > 1) {
-                    tally.retried.incrementAndGet();
-                  }
-                  tally.replayed.addAndGet(count.steps());
-                  if (count.steps() == expectedSteps) {
-                    tally.recovered.incrementAndGet();
-                  } else {
-                    tally.wrong.incrementAndGet();
-                    tally.problem(
-                        id + ": replayed " + count.steps() + " events, expected " + expectedSteps);
-                  }
-                }
-                nextEntity();
-              });
     }
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +21,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts {@code size} {@link RecoveryNode} JVMs at once from this JVM's classpath, on 127.0.0.1,
  * and waits for the driver (node 1) to finish: a cold start of a single node ({@code size == 1},
- * joins itself) or of a cluster (each node lists every node as a seed and {@code
- * pekko.cluster.min-nr-of-members = size}, so no node is Up, hence ready, before all have joined).
- * Then the hosts get SIGTERM. Each node has a directory {@code <dir>/node-<i>} with its {@code
- * node.conf}, {@code job.json}, {@code report.json} and {@code node.log}. Used by {@code tramontane
- * bench recovery} and by its tests.
+ * joins itself) or of a cluster (each node lists every node as a seed; the driver measures only
+ * once all {@code size} members are Up). Then the hosts get SIGTERM. Each node has a directory
+ * {@code <dir>/node-<i>} with its {@code node.conf}, {@code job.json}, {@code report.json} and
+ * {@code node.log}. Used by {@code tramontane bench recovery} and by its tests.
  *
  * <p>When the driver's job has a {@link RecoveryNode.FailoverPlan}, the last node is the victim:
  * once the driver reports that it waits for the kill, the victim gets SIGKILL and the driver a
@@ -88,7 +88,11 @@ final class RecoveryCluster {
       RecoveryNode.Job driverJob,
       Duration timeout)
       throws IOException, InterruptedException {
-    List<Integer> ports = size == 1 ? List.of(0) : freePorts(size);
+    List<Integer> ports = new ArrayList<>(size == 1 ? List.of(0) : freePorts(size));
+    // The last node, the failover's victim, gets the lowest port: nodes that come Up together are
+    // numbered in address order, so it is the oldest member and hosts every shard coordinator. The
+    // failover then includes the coordinator's move to a survivor, the slower case.
+    ports.sort(Comparator.reverseOrder());
     List<String> seeds = new ArrayList<>();
     if (size > 1) {
       for (int port : ports) {
@@ -108,7 +112,6 @@ final class RecoveryCluster {
       nodeConfig.put("tramontane.cluster.host", "127.0.0.1");
       nodeConfig.put("tramontane.cluster.port", ports.get(i - 1));
       nodeConfig.put("tramontane.cluster.seed-nodes", seeds);
-      nodeConfig.put("pekko.cluster.min-nr-of-members", size);
       Path conf = nodeDir.resolve("node.conf");
       Files.writeString(
           conf,
@@ -309,6 +312,7 @@ final class RecoveryCluster {
     return new RecoveryNode.Job(
         node,
         drive,
+        size,
         report.toString(),
         job.readyTimeout(),
         job.idPrefix(),

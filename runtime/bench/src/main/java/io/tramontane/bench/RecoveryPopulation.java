@@ -1,6 +1,7 @@
 package io.tramontane.bench;
 
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,16 +28,10 @@ final class RecoveryPopulation {
 
   private static final int MAX_CONSECUTIVE_FAILURES = 5;
 
-  private final ClusterSharding sharding;
-  private final String tool;
-  private final String output;
-  private final Duration askTimeout;
+  private final StepWriter writer;
 
   RecoveryPopulation(ClusterSharding sharding, String tool, String output, Duration askTimeout) {
-    this.sharding = sharding;
-    this.tool = tool;
-    this.output = output;
-    this.askTimeout = askTimeout;
+    this.writer = new StepWriter(sharding, tool, output, askTimeout);
   }
 
   /** Blocks the calling thread (never a dispatcher's) until every entity has its events. */
@@ -46,11 +41,66 @@ final class RecoveryPopulation {
     AtomicLong failures = new AtomicLong();
     int lanes = Math.max(1, Math.min(inFlight, entities));
     CountDownLatch done = new CountDownLatch(lanes);
+    // Fills one entity after another; one ask in flight.
+    final class Lane {
+      private EntityRef<AgentStepEntity.Command> ref;
+      private int consecutiveFailures;
+
+      void nextEntity() {
+        int index = next.getAndIncrement();
+        if (index >= entities) {
+          done.countDown();
+          return;
+        }
+        ref = writer.entity(idPrefix + index);
+        consecutiveFailures = 0;
+        record(0);
+      }
+
+      /** Records the step after {@code steps}, or moves on when the entity has them all. */
+      private void record(long steps) {
+        if (steps >= events) {
+          nextEntity();
+          return;
+        }
+        goOn(
+            writer
+                .record(ref)
+                .thenApply(
+                    accepted -> {
+                      written.incrementAndGet();
+                      consecutiveFailures = 0;
+                      return accepted.step();
+                    }));
+      }
+
+      /** After a failed ask: ask how many steps landed, then go on from there. */
+      private void failed() {
+        failures.incrementAndGet();
+        if (++consecutiveFailures > MAX_CONSECUTIVE_FAILURES) {
+          nextEntity(); // the recovery check reports this entity's short count
+          return;
+        }
+        goOn(writer.count(ref).thenApply(AgentStepEntity.StepCount::steps));
+      }
+
+      /** Goes on from the number of steps the entity holds, or from a failed ask. */
+      private void goOn(CompletionStage<Long> steps) {
+        steps.whenComplete(
+            (n, error) -> {
+              if (error == null) {
+                record(n);
+              } else {
+                failed();
+              }
+            });
+      }
+    }
     long t0 = System.nanoTime();
     for (int i = 0; i < lanes; i++) {
-      new Lane(idPrefix, entities, events, next, written, failures, done).nextEntity();
+      new Lane().nextEntity();
     }
-    long bound = Math.max(600_000L, askTimeout.toMillis() * events * 4);
+    long bound = Math.max(600_000L, writer.askTimeout().toMillis() * events * 4);
     if (!done.await(bound, TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException(
           "populating the journal did not finish within "
@@ -64,84 +114,5 @@ final class RecoveryPopulation {
     double seconds = (System.nanoTime() - t0) / 1e9;
     return new Result(
         entities, events, written.get(), failures.get(), seconds, written.get() / seconds);
-  }
-
-  /** Fills one entity after another; one ask in flight. */
-  private final class Lane {
-    private final String idPrefix;
-    private final int entities;
-    private final int events;
-    private final AtomicInteger next;
-    private final AtomicLong written;
-    private final AtomicLong failures;
-    private final CountDownLatch done;
-    private EntityRef<AgentStepEntity.Command> ref;
-    private int consecutiveFailures;
-
-    Lane(
-        String idPrefix,
-        int entities,
-        int events,
-        AtomicInteger next,
-        AtomicLong written,
-        AtomicLong failures,
-        CountDownLatch done) {
-      this.idPrefix = idPrefix;
-      this.entities = entities;
-      this.events = events;
-      this.next = next;
-      this.written = written;
-      this.failures = failures;
-      this.done = done;
-    }
-
-    void nextEntity() {
-      int index = next.getAndIncrement();
-      if (index >= entities) {
-        done.countDown();
-        return;
-      }
-      ref = sharding.entityRefFor(AgentStepEntity.ENTITY_KEY, idPrefix + index);
-      consecutiveFailures = 0;
-      record(0);
-    }
-
-    /** Records the step after {@code steps}, or moves on when the entity has them all. */
-    private void record(long steps) {
-      if (steps >= events) {
-        nextEntity();
-        return;
-      }
-      ref.<AgentStepEntity.StepAccepted>askWithStatus(
-              replyTo -> new AgentStepEntity.RecordStep(tool, output, replyTo), askTimeout)
-          .whenComplete(
-              (accepted, error) -> {
-                if (error == null) {
-                  written.incrementAndGet();
-                  consecutiveFailures = 0;
-                  record(accepted.step());
-                } else {
-                  failed();
-                }
-              });
-    }
-
-    /** After a failed ask: ask how many steps landed, then go on from there. */
-    private void failed() {
-      failures.incrementAndGet();
-      if (++consecutiveFailures > MAX_CONSECUTIVE_FAILURES) {
-        nextEntity(); // the recovery check reports this entity's short count
-        return;
-      }
-      ref.<AgentStepEntity.StepCount>ask(AgentStepEntity.CountSteps::new, askTimeout)
-          .whenComplete(
-              (count, error) -> {
-                if (error == null) {
-                  record(count.steps());
-                } else {
-                  failed();
-                }
-              });
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.tramontane.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -126,10 +127,7 @@ public final class RecoveryResults {
 
   /** Everything the run measured; written as JSON. */
   public record Report(
-      String benchmark,
-      String id,
-      boolean quick,
-      Machine machine,
+      @JsonUnwrapped ReportHeader header,
       Plan plan,
       int eventBytes,
       List<DatabaseRun> databases,

@@ -20,7 +20,7 @@ final class RecoveryTables {
             String.format(
                 "P8 recovery — %,d entities × %d events (%d B), fresh JVMs, cold start until every"
                     + " entity has replayed its events%s",
-                p.entities(), p.events(), r.eventBytes(), r.quick() ? " (--quick)" : ""),
+                p.entities(), p.events(), r.eventBytes(), r.header().quickSuffix()),
             "journal",
             "nodes",
             "populate events/s",
@@ -32,31 +32,17 @@ final class RecoveryTables {
             "≤ " + (int) r.targetSeconds() + " s");
     for (DatabaseRun run : r.databases()) {
       if (run.skipped() != null || run.failure() != null) {
-        t.row(
-            run.database(),
-            "-",
-            run.skipped() != null ? "skipped" : "FAILED",
-            "-",
-            "-",
-            "-",
-            "-",
-            "-",
-            "-");
+        t.rowThenDashes(run.database(), "-", run.skipped() != null ? "skipped" : "FAILED");
         continue;
       }
       for (ColdStart c : run.coldStarts()) {
         String populate = Table.rate(run.populate().perSecond());
         if (c.skipped() != null || c.failure() != null) {
-          t.row(
+          t.rowThenDashes(
               run.database(),
               Integer.toString(c.nodes()),
               populate,
-              c.skipped() != null ? "skipped" : "FAILED",
-              "-",
-              "-",
-              "-",
-              "-",
-              "-");
+              c.skipped() != null ? "skipped" : "FAILED");
           continue;
         }
         RecoveryCheck.Result v = c.recovery();
@@ -83,7 +69,7 @@ final class RecoveryTables {
             + p.events()
             + " (the events it replayed). recovery CPU: CPU time of all node JVMs over that"
             + " interval (sampled every 200 ms), which the wall-clock time cannot beat on "
-            + r.machine().nproc()
+            + r.header().machine().nproc()
             + " cores.");
     t.note(
         "The target applies to launch → all recovered. On PostgreSQL both cold starts read the same journal;"
@@ -119,7 +105,7 @@ final class RecoveryTables {
       }
     }
     t.note(
-        r.machine().line()
+        r.header().machine().line()
             + " · load average (1/5/15 min) "
             + r.loadAverageBefore()
             + " at start, "
@@ -134,7 +120,7 @@ final class RecoveryTables {
         new Table(
             "P8 failover — after the cluster cold start and its load, one node (not node 1) gets"
                 + " SIGKILL; node 1 asks every entity again until all answer from the survivors"
-                + (r.quick() ? " (--quick)" : ""),
+                + r.header().quickSuffix(),
             "journal",
             "nodes",
             "killed",
@@ -214,7 +200,7 @@ final class RecoveryTables {
         new Table(
             "P5 at cluster scale — agent steps persisted and confirmed, closed loop, asked from"
                 + " node 1"
-                + (r.quick() ? " (--quick)" : ""),
+                + r.header().quickSuffix(),
             "journal",
             "nodes",
             "entities",

@@ -1,5 +1,6 @@
 package io.tramontane.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.tramontane.retrieval.index.Hit;
 import io.tramontane.retrieval.index.SearchMode;
 import java.io.PrintWriter;
@@ -23,7 +24,6 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.QueryBuilder;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,8 +54,6 @@ public final class SearchBench implements Callable<Integer> {
   static final double TARGET_RECALL = 0.95;
   static final long SEED = 20_261_202L;
   static final String MARKER = "bench-index.properties";
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin BenchOptions options;
 
@@ -134,10 +132,7 @@ public final class SearchBench implements Callable<Integer> {
 
   /** Everything the run measured; written as JSON. */
   public record Report(
-      String benchmark,
-      String id,
-      boolean quick,
-      Machine machine,
+      @JsonUnwrapped ReportHeader header,
       Plan plan,
       long seed,
       String model,
@@ -154,8 +149,8 @@ public final class SearchBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter progress = spec.commandLine().getErr();
+    PrintWriter out = options.out();
+    PrintWriter progress = options.progress();
     BenchNode.quietLogs();
     Plan plan = Plan.of(options.quick, documents, queries);
     Machine machine = Machine.describe();
@@ -222,10 +217,7 @@ public final class SearchBench implements Callable<Integer> {
         Recall recall = SearchRecall.recall(node, reader, qs);
         Report report =
             new Report(
-                NAME,
-                "P3",
-                options.quick,
-                machine,
+                new ReportHeader(NAME, "P3", options.quick, machine),
                 plan,
                 SEED,
                 node.model(),
@@ -240,9 +232,7 @@ public final class SearchBench implements Callable<Integer> {
                 TARGET_RECALL,
                 EmbedBench.seconds(started));
         SearchRecall.table(report).print(out);
-        Path json = options.writeJson(NAME, report);
-        out.printf("Finished in %.0f s. JSON: %s%n", report.elapsedSeconds(), json);
-        out.flush();
+        options.finish(NAME, report, report.elapsedSeconds());
       }
     }
     return 0;
@@ -264,7 +254,7 @@ public final class SearchBench implements Callable<Integer> {
   }
 
   static List<Hit> ours(BenchRetrieval node, SearchMode mode, String q) {
-    return node.retrieval
+    return node.retrieval()
         .search(BenchRetrieval.COLLECTION, BenchRetrieval.CALLER, mode, q, K)
         .toCompletableFuture()
         .join();

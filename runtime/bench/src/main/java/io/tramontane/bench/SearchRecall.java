@@ -63,7 +63,7 @@ final class SearchRecall {
     double min = 1;
     for (String q : qs) {
       float[] v =
-          node.inference
+          node.inference()
               .embed(node.model(), q, Priority.INTERACTIVE)
               .toCompletableFuture()
               .join()
@@ -106,7 +106,7 @@ final class SearchRecall {
                 + " queries × "
                 + r.plan().rounds()
                 + " round(s) per client"
-                + (r.quick() ? " (--quick)" : ""),
+                + r.header().quickSuffix(),
             "clients · path",
             "queries",
             "QPS",
@@ -165,7 +165,7 @@ final class SearchRecall {
                 ? "reused from an earlier run"
                 : String.format("built in %.0f s", r.indexBuildSeconds()))
             + ".");
-    t.note(r.machine().line());
+    t.note(r.header().machine().line());
     return t;
   }
 }

@@ -2,6 +2,7 @@ package io.tramontane.bench;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** A plain-text table: a title, column headings, rows and numbered-free footnotes. */
@@ -24,6 +25,13 @@ final class Table {
     }
     rows.add(List.of(cells));
     return this;
+  }
+
+  /** A row of {@code cells} with "-" in every column after them (a run skipped or failed). */
+  Table rowThenDashes(String... cells) {
+    String[] row = Arrays.copyOf(cells, headings.size());
+    Arrays.fill(row, cells.length, row.length, "-");
+    return row(row);
   }
 
   Table note(String note) {

@@ -11,7 +11,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +28,6 @@ import org.apache.poi.xwpf.extractor.XWPFWordExtractor;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.apache.poi.xwpf.usermodel.XWPFParagraph;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -53,8 +51,6 @@ public final class TikaBench implements Callable<Integer> {
   static final String NAME = "tika";
   static final double TARGET = 0.8;
   static final long SEED = 20_261_201L;
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin BenchOptions options;
 
@@ -90,8 +86,8 @@ public final class TikaBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter progress = spec.commandLine().getErr();
+    PrintWriter out = options.out();
+    PrintWriter progress = options.progress();
     BenchNode.quietLogs();
     // PDFBox warns once per generated document that Helvetica comes from a fallback font.
     ((Logger) LoggerFactory.getLogger("org.apache.pdfbox")).setLevel(Level.ERROR);
@@ -195,9 +191,7 @@ public final class TikaBench implements Callable<Integer> {
             + " check Tika turns off); Tika on DOCX also spools to a temporary file and inflates"
             + " the container once for the zip-bomb check.");
     table.print(out);
-    Path json = options.writeJson(NAME, report);
-    out.printf("Finished in %.0f s. JSON: %s%n", report.elapsedSeconds(), json);
-    out.flush();
+    options.finish(NAME, report, report.elapsedSeconds());
     return 0;
   }
 

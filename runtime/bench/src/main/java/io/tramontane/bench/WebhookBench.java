@@ -1,5 +1,6 @@
 package io.tramontane.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.typesafe.config.Config;
 import io.tramontane.core.persistence.DatabaseSettings;
 import io.tramontane.intake.DeliveryEntity;
@@ -24,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -49,8 +49,6 @@ public final class WebhookBench implements Callable<Integer> {
   static final String SECRET_VARIABLE = "BENCH_SECRET";
   static final double TARGET_RATIO = 0.3;
   static final double TARGET_P99_MS = 50;
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin BenchOptions options;
 
@@ -112,10 +110,7 @@ public final class WebhookBench implements Callable<Integer> {
 
   /** Everything the run measured; written as JSON. */
   public record Report(
-      String benchmark,
-      String id,
-      boolean quick,
-      Machine machine,
+      @JsonUnwrapped ReportHeader header,
       Plan plan,
       int bodyBytes,
       List<DatabaseRun> databases,
@@ -124,8 +119,8 @@ public final class WebhookBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter progress = spec.commandLine().getErr();
+    PrintWriter out = options.out();
+    PrintWriter progress = options.progress();
     Path workDir = BenchNode.tempDataDir(NAME);
     try {
       Optional<Wrk> wrk = Wrk.find(workDir);
@@ -143,18 +138,14 @@ public final class WebhookBench implements Callable<Integer> {
       }
       Report report =
           new Report(
-              NAME,
-              "P6",
-              options.quick,
-              Machine.describe(),
+              new ReportHeader(NAME, "P6", options.quick, Machine.describe()),
               plan,
               SignedRequests.BODY_BYTES,
               runs,
               TARGET_RATIO,
               TARGET_P99_MS);
       WebhookTables.table(report).print(out);
-      out.println("JSON: " + options.writeJson(NAME, report));
-      out.flush();
+      options.printJson(NAME, report);
       boolean lost =
           runs.stream().anyMatch(r -> r.journalCheck() != null && !r.journalCheck().ok());
       return lost ? 1 : 0;

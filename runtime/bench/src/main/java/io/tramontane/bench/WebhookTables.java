@@ -13,7 +13,7 @@ final class WebhookTables {
             "P6 webhook — signed "
                 + r.bodyBytes()
                 + " B Standard Webhooks POST → dedup entity → journal → 202, wrk on loopback"
-                + (r.quick() ? " (--quick)" : ""),
+                + r.header().quickSuffix(),
             "run",
             "wrk -t/-c",
             "seconds",
@@ -89,7 +89,7 @@ final class WebhookTables {
     }
     t.note(
         "wrk latencies are closed-loop (no coordinated-omission correction); 'other' = any status but 202.");
-    t.note(r.machine().line());
+    t.note(r.header().machine().line());
     return t;
   }
 

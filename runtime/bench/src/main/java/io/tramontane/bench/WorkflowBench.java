@@ -16,17 +16,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import picocli.CommandLine;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -42,8 +39,6 @@ import picocli.CommandLine.Mixin;
         "P7: 5-step durable workflows; transitions/s and p99 per run vs the journal's plain persist"
             + " rate in the same run (--db h2|postgres|both).")
 public final class WorkflowBench implements Callable<Integer> {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin BenchOptions options;
 
@@ -70,14 +65,11 @@ public final class WorkflowBench implements Callable<Integer> {
         - s5: {call: http, with: {n: 5}}
       """;
 
-  /** Effects that cost nothing: the figure is the durable machinery's. */
   /** The entity type of bench runs (their own shards and remembered-entity stores). */
-  static final org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey<
-          WorkflowRunEntity.Command>
-      RUNS =
-          org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey.create(
-              WorkflowRunEntity.Command.class, "WorkflowRunBench");
+  static final EntityTypeKey<WorkflowRunEntity.Command> RUNS =
+      EntityTypeKey.create(WorkflowRunEntity.Command.class, "WorkflowRunBench");
 
+  /** Effects that cost nothing: the figure is the durable machinery's. */
   static final class Noop implements Replay.Live {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -91,10 +83,7 @@ public final class WorkflowBench implements Callable<Integer> {
 
     @Override
     public JsonNode listen(
-        String key,
-        JsonNode to,
-        Instant deadline,
-        java.util.function.UnaryOperator<JsonNode> view) {
+        String key, JsonNode to, Instant deadline, UnaryOperator<JsonNode> view) {
       return JSON.createArrayNode();
     }
 
@@ -104,11 +93,10 @@ public final class WorkflowBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    int[] levels = options.quick ? new int[] {1, 10} : new int[] {1, 10, 50};
-    Duration window = options.quick ? Duration.ofSeconds(5) : Duration.ofSeconds(20);
+    PrintWriter out = options.out();
+    ClosedLoopBench bench = new ClosedLoopBench("workflow", "concurrent run(s)", STEPS, options);
     String definition = new ObjectMapper(new YAMLFactory()).readTree(DEFINITION).toString();
-    List<Row> rows = new ArrayList<>();
+    List<ClosedLoopBench.Level> levels = new ArrayList<>();
     for (DatabaseSettings.Kind kind : options.kinds("h2")) {
       if (kind == DatabaseSettings.Kind.POSTGRES) {
         var problem = BenchNode.postgresProblem(BenchNode.config(Path.of("."), kind, Map.of()));
@@ -126,65 +114,44 @@ public final class WorkflowBench implements Callable<Integer> {
         // node's, and are removed with the runs' events at the end.
         BenchNode.deleteEvents(node.database(), "/sharding/" + RUNS.name(), out);
         initRuns(node);
-        AgentStepEntity.init(node.system(), node.persistence());
         ClusterSharding sharding = ClusterSharding.get(node.system());
-        JournalLoad plain =
-            new JournalLoad(sharding, "noop", "x".repeat(400), Duration.ofSeconds(30));
-        runs(sharding, definition, prefix + "-warm", 2, Duration.ofSeconds(2));
-        for (int c : levels) {
-          out.printf("bench workflow: %s, %d concurrent run(s)...%n", kind, c);
-          out.flush();
-          double[] ms = runs(sharding, definition, prefix + "-" + c, c, window);
-          double seconds = window.toNanos() / 1e9;
-          double transitions = ms.length * (double) STEPS / seconds;
-          var base = plain.run("wf-plain-" + prefix + "-" + c, c, Duration.ofSeconds(1), window);
-          rows.add(
-              new Row(
-                  kind.name().toLowerCase(java.util.Locale.ROOT),
-                  c,
-                  ms.length,
-                  transitions,
-                  AgentBench.percentile(ms, 0.5),
-                  AgentBench.percentile(ms, 0.99),
-                  base.perSecond(),
-                  transitions / base.perSecond()));
-        }
+        // Each operation is a new run of the lane's, started and polled until it completes.
+        levels.addAll(
+            bench.measure(
+                kind,
+                node,
+                prefix,
+                "wf-plain-" + prefix,
+                (lane, n) -> run(sharding.entityRefFor(RUNS, lane + "-" + n), definition)));
       } finally {
         BenchNode.deleteEvents(node.database(), "WorkflowRun|" + prefix, out);
         node.close();
       }
     }
-    Table t =
-        new Table(
-            "P7 workflow — 5 durable steps per run (each outcome persisted before the next)",
+    bench.report(
+        "P7 workflow — 5 durable steps per run (each outcome persisted before the next)",
+        List.of(
             "db · concurrent runs",
             "runs",
             "transitions/s",
             "run p50",
             "run p99",
             "plain events/s",
-            "÷ plain");
-    for (Row r : rows) {
-      t.row(
-          r.database() + " · " + r.concurrency(),
-          Long.toString(r.runs()),
-          Table.rate(r.transitionsPerSecond()),
-          Table.millis(r.runP50Ms()),
-          Table.millis(r.runP99Ms()),
-          Table.rate(r.plainPerSecond()),
-          Table.ratio(r.ratio()));
-    }
-    t.note(
+            "÷ plain"),
         "target (BENCHMARKS.md P7): ≥ 1K task transitions/s; published anchor: Temporal ≈1K"
             + " transitions/s per history shard. plain = one ~512-byte event per command, same"
-            + " journal, same concurrency, same run.");
-    Machine m = Machine.describe();
-    t.note(m.toString());
-    t.print(out);
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("machine", m);
-    json.put("rows", rows);
-    out.println("JSON: " + options.writeJson("workflow", json));
+            + " journal, same concurrency, same run.",
+        levels,
+        l ->
+            new Row(
+                l.database(),
+                l.lanes(),
+                l.operations(),
+                l.stepsPerSecond(),
+                l.p50Ms(),
+                l.p99Ms(),
+                l.plainPerSecond(),
+                l.ratio()));
     return 0;
   }
 
@@ -195,55 +162,28 @@ public final class WorkflowBench implements Callable<Integer> {
   private static void initRuns(TramontaneSystem node) {
     var runtime =
         new WorkflowRunEntity.Runtime(run -> new Noop(), Clock.systemUTC(), node.persistence());
-    ClusterSharding.get(node.system())
-        .init(
-            Entity.of(
-                    RUNS,
-                    ctx ->
-                        WorkflowRunEntity.create(
-                            ctx.getEntityId(), runtime, ctx.getShard(), Duration.ofSeconds(10)))
-                .withSettings(ResumableSharding.settings(node.system())));
+    ResumableSharding.init(
+        node.system(),
+        RUNS,
+        ctx ->
+            WorkflowRunEntity.create(
+                ctx.getEntityId(), runtime, ctx.getShard(), Duration.ofSeconds(10)));
   }
 
-  /** Closed loop: each lane starts a run and polls until it completes; latencies in ms. */
-  private static double[] runs(
-      ClusterSharding sharding, String definition, String prefix, int lanes, Duration window) {
-    long until = System.nanoTime() + window.toNanos();
-    ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
-    List<CompletableFuture<Void>> all = new ArrayList<>();
-    var executor = Executors.newVirtualThreadPerTaskExecutor();
-    for (int i = 0; i < lanes; i++) {
-      String lane = prefix + "-" + i;
-      all.add(
-          CompletableFuture.runAsync(
-              () -> {
-                int n = 0;
-                while (System.nanoTime() < until) {
-                  var ref = sharding.entityRefFor(RUNS, lane + "-" + n++);
-                  long t0 = System.nanoTime();
-                  ref.<WorkflowRunEntity.State>askWithStatus(
-                          r -> new WorkflowRunEntity.Start("v1", definition, "{}", r),
-                          Duration.ofSeconds(30))
-                      .toCompletableFuture()
-                      .join();
-                  while (ref.<WorkflowRunEntity.State>askWithStatus(
-                              WorkflowRunEntity.Get::new, Duration.ofSeconds(30))
-                          .toCompletableFuture()
-                          .join()
-                          .status()
-                      == WorkflowRunEntity.Status.RUNNING) {
-                    try {
-                      Thread.sleep(1);
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                  }
-                  latencies.add((System.nanoTime() - t0) / 1e6);
-                }
-              },
-              executor));
+  /** Starts one run and polls until it is no longer running. */
+  private static void run(EntityRef<WorkflowRunEntity.Command> ref, String definition)
+      throws InterruptedException {
+    ref.<WorkflowRunEntity.State>askWithStatus(
+            r -> new WorkflowRunEntity.Start("v1", definition, "{}", r), Duration.ofSeconds(30))
+        .toCompletableFuture()
+        .join();
+    while (ref.<WorkflowRunEntity.State>askWithStatus(
+                WorkflowRunEntity.Get::new, Duration.ofSeconds(30))
+            .toCompletableFuture()
+            .join()
+            .status()
+        == WorkflowRunEntity.Status.RUNNING) {
+      Thread.sleep(1);
     }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-    return latencies.stream().mapToDouble(Double::doubleValue).toArray();
   }
 }

@@ -2,13 +2,21 @@ package io.tramontane.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tramontane.server.cli.Main;
+import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tramontane bench} as the CLI finds it: through the bench jar on the classpath. */
 class BenchCommandIT {
@@ -37,8 +45,45 @@ class BenchCommandIT {
             "journal",
             "webhook",
             "workflow",
-            "recovery")) {
+            "recovery",
+            "imap",
+            "sharepoint")) {
       assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  " + scenario + " ")), r.out());
+    }
+  }
+
+  @Test
+  void sharePointBenchMeasuresTheConnectorAgainstTheBareClient(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("sharepoint.json");
+    Run r = run("bench", "sharepoint", "--quick", "--out", json.toString());
+    assertEquals(0, r.exit(), r.err() + r.out());
+    assertTrue(r.out().contains("connector"), r.out());
+    assertTrue(r.out().contains("bare HTTP (baseline)"), r.out());
+    JsonNode report = new ObjectMapper().readTree(json.toFile());
+    assertEquals(100, report.path("files").asInt(), report.toString());
+    assertEquals(3, report.path("rounds").size(), report.toString());
+    assertTrue(report.path("bestConnector").asDouble() > 0, report.toString());
+    assertTrue(report.path("bestBareHttp").asDouble() > 0, report.toString());
+  }
+
+  /**
+   * What {@code ./tramontane bench} runs with carries no test log settings: a logback-test.xml
+   * would win over the server's logback.xml and drop its secret-redacting filter.
+   */
+  @Test
+  void theBenchClasspathKeepsTheServersLogSettings() throws Exception {
+    Path listing = Path.of("target", "classpath.txt");
+    List<String> entries = List.of(Files.readString(listing).strip().split(File.pathSeparator));
+    assertTrue(entries.stream().anyMatch(e -> e.contains("sharepoint")), entries.toString());
+    for (String entry : entries) {
+      Path p = Path.of(entry);
+      if (Files.isDirectory(p)) {
+        assertFalse(Files.exists(p.resolve("logback-test.xml")), entry);
+      } else if (entry.endsWith(".jar")) {
+        try (JarFile jar = new JarFile(p.toFile())) {
+          assertNull(jar.getEntry("logback-test.xml"), entry);
+        }
+      }
     }
   }
 

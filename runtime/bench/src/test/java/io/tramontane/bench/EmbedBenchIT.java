@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tramontane.inference.ExecutionProvider;
 import io.tramontane.inference.InferenceSettings;
 import io.tramontane.server.cli.Main;
 import java.io.ByteArrayOutputStream;
@@ -108,7 +109,7 @@ class EmbedBenchIT {
   void handEncodedMatMulModelRunsInOnnxRuntime() throws Exception {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     InferenceSettings.Session session = new InferenceSettings.Session(1, 1, false, "all");
-    try (OrtSession.SessionOptions options = EmbedRawOrt.sessionOptions(session);
+    try (OrtSession.SessionOptions options = ExecutionProvider.cpu(session);
         OrtSession s = env.createSession(OnnxMatMul.model(2, 3, 2), options);
         OnnxTensor a =
             OnnxTensor.createTensor(

@@ -90,15 +90,16 @@ class RecoveryBenchIT {
       ClusterSharding sharding = ClusterSharding.get(second.system());
       Duration timeout = Duration.ofSeconds(10);
 
-      RecoveryCheck.Result right = RecoveryCheck.run(sharding, "e-", 20, 3, 5, timeout, 1);
+      RecoveryCheck.Result right = new RecoveryCheck(sharding, "e-", 20, 3, 5, timeout).run(1);
       assertTrue(right.allRecovered(), right.toString());
       assertEquals(60, right.eventsReplayed());
 
-      RecoveryCheck.Result tooMany = RecoveryCheck.run(sharding, "e-", 20, 4, 5, timeout, 1);
+      RecoveryCheck.Result tooMany = new RecoveryCheck(sharding, "e-", 20, 4, 5, timeout).run(1);
       assertEquals(20, tooMany.wrongCount(), tooMany.toString());
       assertTrue(tooMany.firstProblem().contains("replayed 3 events, expected 4"));
 
-      RecoveryCheck.Result neverWritten = RecoveryCheck.run(sharding, "x-", 5, 3, 5, timeout, 1);
+      RecoveryCheck.Result neverWritten =
+          new RecoveryCheck(sharding, "x-", 5, 3, 5, timeout).run(1);
       assertEquals(5, neverWritten.wrongCount(), neverWritten.toString());
       assertFalse(neverWritten.allRecovered());
     } finally {

@@ -14,16 +14,6 @@ public final class ConflictException extends TramontaneException implements Refu
 
   @JsonCreator
   public ConflictException(@JsonProperty("message") String message) {
-    super(message);
-  }
-
-  @Override
-  public boolean retriable() {
-    return true;
-  }
-
-  @Override
-  public ErrorKind kind() {
-    return ErrorKind.CONFLICT;
+    super(ErrorKind.CONFLICT, true, message);
   }
 }

@@ -13,16 +13,6 @@ public final class InvalidRequestException extends TramontaneException implement
 
   @JsonCreator
   public InvalidRequestException(@JsonProperty("message") String message) {
-    super(message);
-  }
-
-  @Override
-  public boolean retriable() {
-    return false;
-  }
-
-  @Override
-  public ErrorKind kind() {
-    return ErrorKind.INVALID;
+    super(ErrorKind.INVALID, false, message);
   }
 }

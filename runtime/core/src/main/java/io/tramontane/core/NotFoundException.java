@@ -14,16 +14,6 @@ public final class NotFoundException extends TramontaneException implements Refu
 
   @JsonCreator
   public NotFoundException(@JsonProperty("message") String message) {
-    super(message);
-  }
-
-  @Override
-  public boolean retriable() {
-    return false;
-  }
-
-  @Override
-  public ErrorKind kind() {
-    return ErrorKind.NOT_FOUND;
+    super(ErrorKind.NOT_FOUND, false, message);
   }
 }

@@ -56,4 +56,15 @@ public final class TramontaneConfig {
   public static Config load(Map<String, ?> overrides) {
     return load(Optional.empty(), overrides);
   }
+
+  /**
+   * The folder set at {@code key}; when that is blank, {@code child} of {@code
+   * tramontane.data-dir}.
+   */
+  public static Path directory(Config config, String key, String child) {
+    String dir = config.getString(key);
+    return dir.isBlank()
+        ? Path.of(config.getString("tramontane.data-dir")).resolve(child)
+        : Path.of(dir);
+  }
 }

@@ -12,26 +12,16 @@ public final class UnavailableException extends TramontaneException {
   private final Duration retryAfter;
 
   public UnavailableException(String message, Duration retryAfter) {
-    super(message);
+    super(ErrorKind.UNAVAILABLE, true, message);
     this.retryAfter = retryAfter;
   }
 
   public UnavailableException(String message, Duration retryAfter, Throwable cause) {
-    super(message, cause);
+    super(ErrorKind.UNAVAILABLE, true, message, cause);
     this.retryAfter = retryAfter;
   }
 
   public Duration retryAfter() {
     return retryAfter;
-  }
-
-  @Override
-  public boolean retriable() {
-    return true;
-  }
-
-  @Override
-  public ErrorKind kind() {
-    return ErrorKind.UNAVAILABLE;
   }
 }

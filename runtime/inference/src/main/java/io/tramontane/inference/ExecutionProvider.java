@@ -12,7 +12,7 @@ import java.util.Locale;
  * every failure in one sentence. {@code cuda} is strict (fails at start); {@code auto} falls back
  * to the CPU and reports why.
  */
-final class ExecutionProvider {
+public final class ExecutionProvider {
 
   static final String CPU_BUILD =
       "this build carries ONNX Runtime's CPU package, which has no CUDA execution provider";
@@ -27,8 +27,8 @@ final class ExecutionProvider {
     return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
   }
 
-  /** CPU-only options. */
-  static OrtSession.SessionOptions cpu(InferenceSettings.Session s) {
+  /** CPU-only options (public: the benchmarks' raw ONNX Runtime baseline uses the same). */
+  public static OrtSession.SessionOptions cpu(InferenceSettings.Session s) {
     try {
       return base(s);
     } catch (OrtException e) {

@@ -12,7 +12,7 @@ import java.util.Map;
  * The model's own Hugging Face tokenizer (DJL's binding of the Rust {@code tokenizers} library,
  * thread-safe), truncating to the model's limit and reporting when it did.
  */
-final class TextEncoder implements AutoCloseable {
+public final class TextEncoder implements AutoCloseable {
 
   private final HuggingFaceTokenizer tokenizer;
   private final int maxTokens;
@@ -28,16 +28,8 @@ final class TextEncoder implements AutoCloseable {
 
   static TextEncoder load(ModelSpec spec, int maxChars) {
     String key = spec.key() + ".tokenizer";
-    try (InputStream in = spec.tokenizer().open(key)) {
-      HuggingFaceTokenizer tokenizer =
-          HuggingFaceTokenizer.newInstance(
-              in,
-              Map.of(
-                  "addSpecialTokens", "true",
-                  "padding", "false",
-                  "truncation", "true",
-                  "maxLength", Integer.toString(spec.maxSequenceLength())));
-      return new TextEncoder(tokenizer, spec.maxSequenceLength(), maxChars, spec.name());
+    try {
+      return new TextEncoder(tokenizer(spec), spec.maxSequenceLength(), maxChars, spec.name());
     } catch (IOException | RuntimeException e) {
       if (e instanceof ConfigurationException ce) {
         throw ce;
@@ -49,6 +41,22 @@ final class TextEncoder implements AutoCloseable {
               + " is not a Hugging Face tokenizer.json this runtime can read: "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * The model's tokenizer as the runtime configures it: special tokens added, no padding, truncated
+   * to the model's limit (public: the benchmarks' raw ONNX Runtime baseline tokenises the same).
+   */
+  public static HuggingFaceTokenizer tokenizer(ModelSpec spec) throws IOException {
+    try (InputStream in = spec.tokenizer().open(spec.key() + ".tokenizer")) {
+      return HuggingFaceTokenizer.newInstance(
+          in,
+          Map.of(
+              "addSpecialTokens", "true",
+              "padding", "false",
+              "truncation", "true",
+              "maxLength", Integer.toString(spec.maxSequenceLength())));
     }
   }
 

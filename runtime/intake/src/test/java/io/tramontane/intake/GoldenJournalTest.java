@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tramontane.core.TramontaneConfig;
 import io.tramontane.core.persistence.PersistenceSettings;
-import io.tramontane.testkit.GoldenJournal;
-import io.tramontane.testkit.TestConfigs;
+import io.tramontane.testkit.GoldenJournalExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A delivery journaled by an earlier version (src/test/resources/golden, recorded by {@link
@@ -25,32 +21,18 @@ import org.junit.jupiter.api.Test;
  */
 class GoldenJournalTest {
 
-  private static ActorTestKit testKit;
-
-  @BeforeAll
-  static void start() {
-    testKit =
-        ActorTestKit.create(
-            "GoldenJournalTest", TestConfigs.inMemoryJournal(TramontaneConfig.load(Map.of())));
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
+  @RegisterExtension
+  static final GoldenJournalExtension golden =
+      new GoldenJournalExtension(TramontaneConfig.load(Map.of()));
 
   @Test
   void aRecordedDeliveryRecoversAsTheSameDelivery() {
-    var events = GoldenJournal.replay(testKit.system(), getClass(), "/golden/delivery.json");
     var entity =
-        EventSourcedBehaviorTestKit
-            .<DeliveryEntity.Command, DeliveryEntity.Event, DeliveryEntity.State>create(
-                testKit.system(),
-                DeliveryEntity.create(
-                    DeliveryEntity.entityId("orders", "msg_golden_1"),
-                    new PersistenceSettings(Duration.ofMillis(50), Duration.ofMillis(200), 0.0)),
-                EventSourcedBehaviorTestKit.enabledSerializationSettings());
-    entity.initialize(events.toArray());
+        golden.<DeliveryEntity.Command, DeliveryEntity.Event, DeliveryEntity.State>recover(
+            DeliveryEntity.create(
+                DeliveryEntity.entityId("orders", "msg_golden_1"),
+                new PersistenceSettings(Duration.ofMillis(50), Duration.ofMillis(200), 0.0)),
+            "/golden/delivery.json");
 
     Instant at = Instant.parse("2026-03-01T09:15:30.123456789Z");
     Delivery d = entity.getState().delivery();

@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tramontane.agents.Agents;
 import io.tramontane.agents.tool.Citation;
 import io.tramontane.workflows.call.CallHandler;
-import io.tramontane.workflows.run.WorkflowError;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 
 /**
  * {@code call: agent} for workflows: one turn of an agent session ({@code with: agent, message,
@@ -36,26 +34,21 @@ final class AgentCall implements CallHandler {
     String agent = with.path("agent").asText();
     String session = with.path("session").asText("wf-" + call.runId().replace('/', '-'));
     String message = with.path("message").asText();
-    try {
-      Agents.Answer a =
-          agents.ask(call.tenant(), agent, session, message, Set.of()).toCompletableFuture().join();
-      ObjectNode out = JSON.createObjectNode().put("answer", a.text()).put("turn", a.turn());
-      ArrayNode cs = out.putArray("citations");
-      for (Citation c : a.citations()) {
-        cs.addObject()
-            .put("documentId", c.documentId())
-            .put("title", c.title())
-            .put("section", c.section())
-            .put("page", c.page());
-      }
-      return out;
-    } catch (CompletionException e) {
-      throw new WorkflowError(
-          WorkflowError.RUNTIME,
-          502,
-          "Agent call failed",
-          String.valueOf(e.getCause().getMessage()),
-          call.task());
+    Agents.Answer a =
+        CallAnswers.await(
+            agents.ask(call.tenant(), agent, session, message, Set.of()),
+            call,
+            502,
+            "Agent call failed");
+    ObjectNode out = JSON.createObjectNode().put("answer", a.text()).put("turn", a.turn());
+    ArrayNode cs = out.putArray("citations");
+    for (Citation c : a.citations()) {
+      cs.addObject()
+          .put("documentId", c.documentId())
+          .put("title", c.title())
+          .put("section", c.section())
+          .put("page", c.page());
     }
+    return out;
   }
 }

@@ -8,10 +8,8 @@ import io.tramontane.retrieval.index.Caller;
 import io.tramontane.retrieval.index.Hit;
 import io.tramontane.retrieval.index.SearchMode;
 import io.tramontane.workflows.call.CallHandler;
-import io.tramontane.workflows.run.WorkflowError;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 
 /**
  * {@code call: retrieve} for workflows: hybrid search of one collection ({@code with: collection,
@@ -34,34 +32,26 @@ final class RetrieveCall implements CallHandler {
 
   @Override
   public JsonNode call(Call call, JsonNode with) {
-    try {
-      List<Hit> hits =
-          retrieval
-              .search(
-                  with.path("collection").asText(),
-                  new Caller(call.tenant(), Set.of()),
-                  SearchMode.HYBRID,
-                  with.path("query").asText(),
-                  Math.max(1, Math.min(20, with.path("k").asInt(5))))
-              .toCompletableFuture()
-              .join();
-      ArrayNode out = JSON.createArrayNode();
-      for (Hit h : hits) {
-        out.addObject()
-            .put("documentId", h.documentId())
-            .put("title", h.title())
-            .put("section", h.section())
-            .put("page", h.page())
-            .put("text", h.text());
-      }
-      return out;
-    } catch (CompletionException e) {
-      throw new WorkflowError(
-          WorkflowError.RUNTIME,
-          400,
-          "Retrieve failed",
-          String.valueOf(e.getCause().getMessage()),
-          call.task());
+    List<Hit> hits =
+        CallAnswers.await(
+            retrieval.search(
+                with.path("collection").asText(),
+                new Caller(call.tenant(), Set.of()),
+                SearchMode.HYBRID,
+                with.path("query").asText(),
+                Math.max(1, Math.min(20, with.path("k").asInt(5)))),
+            call,
+            400,
+            "Retrieve failed");
+    ArrayNode out = JSON.createArrayNode();
+    for (Hit h : hits) {
+      out.addObject()
+          .put("documentId", h.documentId())
+          .put("title", h.title())
+          .put("section", h.section())
+          .put("page", h.page())
+          .put("text", h.text());
     }
+    return out;
   }
 }

@@ -19,6 +19,7 @@ import io.tramontane.intake.signature.TriggerSettings;
 import io.tramontane.retrieval.Retrieval;
 import io.tramontane.server.http.ApiKeys;
 import io.tramontane.server.http.HttpEdge;
+import io.tramontane.server.http.NodeModules;
 import io.tramontane.server.logging.SecretRedactingFilter;
 import io.tramontane.workflows.call.CallHandler;
 import io.tramontane.workflows.node.Workflows;
@@ -51,38 +52,17 @@ public final class TramontaneServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TramontaneServer.class);
 
-  private final TramontaneSystem node;
-  private final WebhookIntake intake;
-  private final Retrieval retrieval;
-  private final Agents agents;
-  private final Workflows workflows;
-  private final Connectors connectors;
-  private final InferenceRuntime inference;
+  private final NodeModules modules;
   private final HttpEdge edge;
   private final ServerBinding binding;
   private final DataDirLock lock;
 
   private TramontaneServer(
-      TramontaneSystem node,
-      WebhookIntake intake,
-      Retrieval retrieval,
-      Agents agents,
-      Workflows workflows,
-      Connectors connectors,
-      InferenceRuntime inference,
-      HttpEdge edge,
-      ServerBinding binding,
-      DataDirLock lock) {
-    this.lock = lock;
-    this.workflows = workflows;
-    this.connectors = connectors;
-    this.inference = inference;
-    this.agents = agents;
-    this.node = node;
-    this.intake = intake;
-    this.retrieval = retrieval;
+      NodeModules modules, HttpEdge edge, ServerBinding binding, DataDirLock lock) {
+    this.modules = modules;
     this.edge = edge;
     this.binding = binding;
+    this.lock = lock;
   }
 
   public static TramontaneServer start(Config config) {
@@ -117,7 +97,7 @@ public final class TramontaneServer implements AutoCloseable {
           CLUSTER_PORT_HINT);
       checkPortFree("", host, port, HTTP_PORT_HINT);
       TramontaneServer server = start(config, env, clock, apiKeys, triggers, lock);
-      server.node.system().getWhenTerminated().thenRun(lock::close);
+      server.node().system().getWhenTerminated().thenRun(lock::close);
       return server;
     } catch (RuntimeException e) {
       lock.close();
@@ -137,18 +117,10 @@ public final class TramontaneServer implements AutoCloseable {
     Duration shutdown = config.getDuration("tramontane.server.shutdown-timeout");
     String clusterHost = config.getString("tramontane.cluster.host");
     int clusterPort = config.getInt("tramontane.cluster.port");
-    InferenceRuntime inference = InferenceRuntime.start(config);
-    TramontaneSystem node;
-    try {
-      node = TramontaneSystem.start(config);
-    } catch (RuntimeException e) {
-      inference.close();
-      Optional<ConfigurationException> clash = clusterBindFailure(e, clusterHost, clusterPort);
-      if (clash.isPresent()) {
-        throw clash.get();
-      }
-      throw e;
-    }
+    NodeStart started =
+        NodeStart.start(config, e -> clusterBindFailure(e, clusterHost, clusterPort).orElse(e));
+    TramontaneSystem node = started.node();
+    InferenceRuntime inference = started.inference();
     try {
       Retrieval retrieval = Retrieval.start(node, inference, config);
       PlatformEvents events = PlatformEvents.start(node);
@@ -186,8 +158,10 @@ public final class TramontaneServer implements AutoCloseable {
               (tx, d) ->
                   workflows
                       .onDelivery(d.trigger(), d.tenant(), d.deliveryId(), d.payload())
-                      .ifPresent(started -> started.toCompletableFuture().join()));
-      HttpEdge edge = new HttpEdge(node, intake, retrieval, agents, workflows, connectors, apiKeys);
+                      .ifPresent(run -> run.toCompletableFuture().join()));
+      NodeModules modules =
+          new NodeModules(node, inference, intake, retrieval, agents, workflows, connectors);
+      HttpEdge edge = new HttpEdge(modules, apiKeys);
       ServerBinding binding;
       try {
         binding =
@@ -223,11 +197,9 @@ public final class TramontaneServer implements AutoCloseable {
                 + " answers 401.");
       }
       LOG.info("Inference: {}", inference.deviceNote());
-      return new TramontaneServer(
-          node, intake, retrieval, agents, workflows, connectors, inference, edge, binding, lock);
+      return new TramontaneServer(modules, edge, binding, lock);
     } catch (RuntimeException e) {
-      node.close();
-      inference.close();
+      started.close();
       throw e;
     }
   }
@@ -261,7 +233,7 @@ public final class TramontaneServer implements AutoCloseable {
   }
 
   /** The cluster transport failed to bind (a port taken between the check and the bind). */
-  private static Optional<ConfigurationException> clusterBindFailure(
+  private static Optional<RuntimeException> clusterBindFailure(
       Throwable failure, String host, int port) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof BindException
@@ -301,31 +273,16 @@ public final class TramontaneServer implements AutoCloseable {
   }
 
   public TramontaneSystem node() {
-    return node;
-  }
-
-  public WebhookIntake intake() {
-    return intake;
+    return modules.node();
   }
 
   public Workflows workflows() {
-    return workflows;
+    return modules.workflows();
   }
 
-  public Connectors connectors() {
-    return connectors;
-  }
-
-  public Agents agents() {
-    return agents;
-  }
-
-  public InferenceRuntime inference() {
-    return inference;
-  }
-
-  public Retrieval retrieval() {
-    return retrieval;
+  /** What this node runs: the actor system and every module started on it. */
+  public NodeModules modules() {
+    return modules;
   }
 
   public HttpEdge edge() {
@@ -334,13 +291,13 @@ public final class TramontaneServer implements AutoCloseable {
 
   /** The ordered stream of accepted deliveries, for consumers such as workflows. */
   public DeliveryFeed deliveryFeed() {
-    return new DeliveryFeed(node.system(), node.database());
+    return new DeliveryFeed(node().system(), node().database());
   }
 
   /** Graceful stop: unbind, finish in-flight requests, leave the cluster. */
   @Override
   public void close() {
-    node.close();
+    modules.node().close();
     lock.close();
   }
 

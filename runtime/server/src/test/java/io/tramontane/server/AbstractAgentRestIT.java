@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import io.tramontane.testkit.Await;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -180,16 +181,14 @@ abstract class AbstractAgentRestIT {
               "application/json",
               JSON.writeValueAsString(Map.of("key", key, "approve", true)));
       assertEquals(200, approved.statusCode(), approved.body());
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      String phase = "";
-      while (System.nanoTime() < deadline && !phase.equals("idle")) {
-        phase =
-            JSON.readTree(server.get("/agents/careful/sessions/s2", acme).body())
-                .get("phase")
-                .asText();
-        Thread.sleep(50);
-      }
-      assertEquals("idle", phase);
+      Await.until(
+          "session s2 idle after the approval",
+          Duration.ofSeconds(30),
+          () ->
+              JSON.readTree(server.get("/agents/careful/sessions/s2", acme).body())
+                  .get("phase")
+                  .asText(),
+          "idle"::equals);
       String final_ = server.get("/agents/careful/sessions/s2", acme).body();
       assertTrue(final_.contains("every spring"), final_);
       assertFalse(final_.contains("ApprovalDenied"), final_);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tramontane.server.testing.ServerProcess;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import io.tramontane.testkit.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -118,19 +119,14 @@ abstract class AbstractDefinitionTenancyIT {
     }
 
     JsonNode await(String path, String key, Predicate<JsonNode> done) throws Exception {
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      JsonNode last = null;
-      while (System.nanoTime() < deadline) {
-        HttpResponse<String> r = get(path, key);
-        if (r.statusCode() == 200) {
-          last = JSON.readTree(r.body());
-          if (done.test(last)) {
-            return last;
-          }
-        }
-        Thread.sleep(100);
-      }
-      throw new AssertionError(path + " never reached the expected state; last: " + last);
+      return Await.until(
+          path + " in the expected state",
+          Duration.ofSeconds(30),
+          () -> {
+            HttpResponse<String> r = get(path, key);
+            return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+          },
+          last -> last != null && done.test(last));
     }
 
     /** The names of {@code GET /agents} or {@code GET /workflows} for {@code key}. */

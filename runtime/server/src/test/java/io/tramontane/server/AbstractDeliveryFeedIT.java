@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tramontane.intake.feed.DeliveryConsumer;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import io.tramontane.testkit.Await;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,7 +70,10 @@ abstract class AbstractDeliveryFeedIT {
               .deliveryFeed()
               .subscribe("it-consumer", (tx, d) -> insertSeen(tx, d.deliveryId()));
       awaitSeen(db, 8);
-      Thread.sleep(1000); // anything re-delivered late would show up now
+      // One more delivery, consumed in journal order after those: once it is seen, any of them
+      // re-delivered late would have been seen before it.
+      sendOrders(server, sent, 1);
+      awaitSeen(db, 9);
       sub.stop();
 
       Map<String, Integer> counts = seenCounts(db);
@@ -84,10 +88,10 @@ abstract class AbstractDeliveryFeedIT {
               .server()
               .deliveryFeed()
               .subscribe("it-other", (tx, d) -> fresh.add(d.deliveryId()));
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (fresh.size() < sent.size() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+      Await.until(
+          "the new consumer saw every delivery",
+          Duration.ofSeconds(20),
+          () -> fresh.size() >= sent.size());
       other.stop();
       assertEquals(Set.copyOf(sent), fresh);
     }
@@ -115,14 +119,11 @@ abstract class AbstractDeliveryFeedIT {
   }
 
   private static void awaitSeen(TestDatabase db, int n) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (seenCounts(db).size() >= n) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the consumer saw " + seenCounts(db).size() + " of " + n);
+    Await.until(
+        "the consumer saw " + n + " deliveries",
+        Duration.ofSeconds(30),
+        () -> seenCounts(db).size(),
+        seen -> seen >= n);
   }
 
   private static Map<String, Integer> seenCounts(TestDatabase db) throws SQLException {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tramontane.server.cli.Main;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import io.tramontane.testkit.Await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpClient;
@@ -119,16 +120,11 @@ abstract class AbstractWorkflowRunsIT {
   /** Waits until the run has recorded {@code effects} effects (e.g. it reached its listen). */
   static void awaitEffects(TestServer server, String workflow, String run, int effects)
       throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode r =
-          JSON.readTree(server.get("/workflows/" + workflow + "/runs/" + run, ACME).body());
-      if (r.path("effects").size() >= effects) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError(run + " did not record " + effects + " effects");
+    Await.until(
+        run + " recorded " + effects + " effects",
+        Duration.ofSeconds(20),
+        () -> JSON.readTree(server.get("/workflows/" + workflow + "/runs/" + run, ACME).body()),
+        r -> r.path("effects").size() >= effects);
   }
 
   @Test
@@ -174,10 +170,7 @@ abstract class AbstractWorkflowRunsIT {
       List<JsonNode> seen = new CopyOnWriteArrayList<>();
       CompletableFuture<List<JsonNode>> followed =
           CompletableFuture.supplyAsync(() -> events(live.body(), seen));
-      long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (seen.size() < 3 && System.nanoTime() < until) {
-        Thread.sleep(20);
-      }
+      Await.until("three events streamed", Duration.ofSeconds(10), () -> seen.size() >= 3);
       assertEquals(List.of("started", "effect", "effect"), types(seen), seen.toString());
       assertEquals("/do/0/pause", seen.get(1).get("task").asText());
       assertEquals(7, seen.getFirst().get("input").get("ticket").asInt());
@@ -246,9 +239,16 @@ abstract class AbstractWorkflowRunsIT {
       JsonNode second =
           JSON.readTree(server.get("/workflows/approval/runs?limit=1&after=a1", ACME).body());
       assertEquals("a2", second.get("runs").get(0).get("name").asText());
+      // Another tenant's workflow answers as a name never used: 404, the same words.
       HttpResponse<String> globex = server.get("/workflows/approval/runs", TestServer.GLOBEX_KEY);
-      assertEquals(200, globex.statusCode());
-      assertEquals(0, JSON.readTree(globex.body()).get("runs").size(), globex.body());
+      HttpResponse<String> never = server.get("/workflows/approvel/runs", ACME);
+      assertEquals(404, globex.statusCode(), globex.body());
+      assertEquals(404, never.statusCode(), never.body());
+      assertEquals(
+          JSON.readTree(never.body()).path("detail").asText().replace("approvel", "approval"),
+          JSON.readTree(globex.body()).path("detail").asText(),
+          globex.body());
+      assertFalse(globex.body().contains("a1") || globex.body().contains("acme"), globex.body());
       assertEquals(400, server.get("/workflows/approval/runs?limit=0", ACME).statusCode());
 
       // The command line.

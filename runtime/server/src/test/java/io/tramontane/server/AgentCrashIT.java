@@ -12,6 +12,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.tramontane.server.testing.ServerProcess;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import io.tramontane.testkit.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
@@ -174,28 +175,24 @@ class AgentCrashIT {
 
         server.start();
         server.awaitReady(Duration.ofSeconds(120));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         // The session resumes by itself: nobody talks to it until it is done.
-        while (System.nanoTime() < deadline && attempts.size() < 2) {
-          Thread.sleep(100);
-        }
-        assertEquals(2, attempts.size(), "re-issued after the restart without any request");
-        JsonNode view = null;
-        while (System.nanoTime() < deadline) {
-          view =
-              JSON.readTree(
-                  http.send(
-                          HttpRequest.newBuilder(server.uri("/agents/payer/sessions/s1"))
-                              .header("Authorization", "Bearer " + TestServer.ACME_KEY)
-                              .build(),
-                          HttpResponse.BodyHandlers.ofString())
-                      .body());
-          if ("idle".equals(view.path("phase").asText())) {
-            break;
-          }
-          Thread.sleep(100);
-        }
-        assertEquals("idle", view.path("phase").asText(), view + "\n" + server.logTail());
+        Await.until(
+            "the payment re-issued after the restart without any request",
+            Duration.ofSeconds(60),
+            () -> attempts.size() >= 2);
+        JsonNode view =
+            Await.until(
+                "the session idle",
+                Duration.ofSeconds(60),
+                () ->
+                    JSON.readTree(
+                        http.send(
+                                HttpRequest.newBuilder(server.uri("/agents/payer/sessions/s1"))
+                                    .header("Authorization", "Bearer " + TestServer.ACME_KEY)
+                                    .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                            .body()),
+                v -> "idle".equals(v.path("phase").asText()));
         assertEquals(2, attempts.size(), "issued, then re-issued once: " + attempts);
         assertEquals(attempts.get(0), attempts.get(1), "the same Idempotency-Key both times");
         assertEquals(1, applied.size(), "the payment was applied once");

@@ -79,6 +79,19 @@ class CliUsageIT {
   }
 
   @Test
+  void aMistypedCommandIsNamedWithTheClosestOne() {
+    Run r = CliIT.run("searh", "holidays");
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("has no command 'searh'; did you mean search?"), r.err());
+    Run runs = CliIT.run("runs", "lst", "approval");
+    assertEquals(2, runs.exit(), runs.err());
+    assertTrue(runs.err().contains("runs has no command 'lst'; did you mean list?"), runs.err());
+    Run far = CliIT.run("zzzzzzzz");
+    assertEquals(2, far.exit(), far.err());
+    assertTrue(far.err().contains("has no command 'zzzzzzzz'. Commands:"), far.err());
+  }
+
+  @Test
   void aJsonInputMistakeSaysWhereInPlainWords(@TempDir Path dir) throws Exception {
     Path flow = dir.resolve("hello.yaml");
     Files.writeString(

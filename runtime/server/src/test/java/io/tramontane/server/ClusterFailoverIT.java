@@ -9,6 +9,7 @@ import io.tramontane.server.testing.ServerCluster;
 import io.tramontane.server.testing.ServerProcess;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import io.tramontane.testkit.Await;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -174,8 +175,8 @@ class ClusterFailoverIT {
         assertTrue(
             statuses.values().stream().allMatch("completed"::equals),
             "not all completed: " + statuses + story + cluster.logTails());
-        Thread.sleep(1_000); // room for a (wrong) late re-send
         story += "requests: " + ledger.attempts.size() + "\n";
+        WorkflowCrashIT.awaitMarker(http, survivors.getFirst(), ledger, "m1");
 
         // Each (run, step) applied once, in order, under one key, after the previous answer.
         int resent = assertEachStepAppliedOnce(ledger, runs, story);
@@ -190,13 +191,11 @@ class ClusterFailoverIT {
 
         // The killed node rejoins and serves.
         Duration rejoined = cluster.restart(victim, Duration.ofSeconds(120));
-        String viaVictim = status(cluster.node(victim), runs.getFirst());
-        long rejoinDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!viaVictim.equals("completed") && System.nanoTime() < rejoinDeadline) {
-          Thread.sleep(200);
-          viaVictim = status(cluster.node(victim), runs.getFirst());
-        }
-        assertEquals("completed", viaVictim, "the restarted node serves" + cluster.logTails());
+        Await.until(
+            "the restarted node serves",
+            Duration.ofSeconds(30),
+            () -> status(cluster.node(victim), runs.getFirst()),
+            "completed"::equals);
 
         // The failover as a survivor saw it (unreachable, split brain resolver decision, removal).
         int survivor = victim == 1 ? 2 : 1;

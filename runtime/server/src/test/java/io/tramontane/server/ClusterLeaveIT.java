@@ -207,7 +207,7 @@ class ClusterLeaveIT {
           }
           assertEquals("completed", status, run + story + cluster.logTails());
         }
-        Thread.sleep(1_000); // room for a (wrong) late re-send
+        WorkflowCrashIT.awaitMarker(http, cluster.node(1), ledger, "m1");
 
         int resent = ClusterFailoverIT.assertEachStepAppliedOnce(ledger, runs, story);
 

@@ -11,6 +11,7 @@ import io.tramontane.server.testing.ServerCluster.Placement;
 import io.tramontane.server.testing.ServerProcess;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import io.tramontane.testkit.Await;
 import io.tramontane.testkit.Requirements;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -127,13 +128,10 @@ class ClusterPartitionIT {
         Instant cutInstant = Instant.now();
         Map<String, List<Integer>> atCut = ledger.progress();
         ServerProcess minority = cluster.node(3);
-        long exitDeadline = cutAt + Duration.ofSeconds(120).toNanos();
-        while (minority.isAlive() && System.nanoTime() < exitDeadline) {
-          Thread.sleep(250);
-        }
-        assertTrue(
-            !minority.isAlive(),
-            "node 3 still running 120 s after the partition" + cluster.logTails());
+        Await.until(
+            "node 3 exited after the partition",
+            Duration.ofSeconds(120),
+            () -> !minority.isAlive());
         Duration minorityExited = Duration.ofNanos(System.nanoTime() - cutAt);
         Instant exitInstant = Instant.now();
 
@@ -157,21 +155,18 @@ class ClusterPartitionIT {
         for (int i = 1; i <= 2; i++) {
           assertEquals(200, ready(cluster.node(i)), "majority node " + i + " ready");
         }
-        Map<String, String> statuses = new TreeMap<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        for (int i = 0; i < RUNS; i++) {
-          ServerProcess node = cluster.node(1 + i % 2);
-          String s = status(node, runs.get(i));
-          while (!s.equals("completed") && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            s = status(node, runs.get(i));
-          }
-          statuses.put(runs.get(i), s);
-        }
-        assertTrue(
-            statuses.values().stream().allMatch("completed"::equals),
-            "not all completed: " + statuses + story);
-        Thread.sleep(1_000); // room for a (wrong) late re-send
+        Await.until(
+            "every run completed, read through the majority" + story,
+            Duration.ofSeconds(60),
+            () -> {
+              Map<String, String> statuses = new TreeMap<>();
+              for (int i = 0; i < RUNS; i++) {
+                statuses.put(runs.get(i), status(cluster.node(1 + i % 2), runs.get(i)));
+              }
+              return statuses;
+            },
+            statuses -> statuses.values().stream().allMatch("completed"::equals));
+        WorkflowCrashIT.awaitMarker(http, cluster.node(1), ledger, "m1");
 
         int resent = ClusterFailoverIT.assertEachStepAppliedOnce(ledger, runs, story);
         Map<String, List<String>> writers =
@@ -189,13 +184,11 @@ class ClusterPartitionIT {
         // Healed: node 3 starts again, rejoins and serves.
         ns.heal();
         Duration rejoined = cluster.restart(3, Duration.ofSeconds(120));
-        String via3 = status(cluster.node(3), runs.getFirst());
-        long rejoinDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!via3.equals("completed") && System.nanoTime() < rejoinDeadline) {
-          Thread.sleep(200);
-          via3 = status(cluster.node(3), runs.getFirst());
-        }
-        assertEquals("completed", via3, "node 3 serves after the partition" + cluster.logTails());
+        Await.until(
+            "node 3 serves after the partition",
+            Duration.ofSeconds(30),
+            () -> status(cluster.node(3), runs.getFirst()),
+            "completed"::equals);
 
         for (String line : Files.readAllLines(cluster.node(3).log())) {
           if (line.contains("SBR") || line.contains("nreachable") || line.contains("Down")) {

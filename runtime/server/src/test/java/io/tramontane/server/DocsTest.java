@@ -79,6 +79,22 @@ class DocsTest {
     assertEquals(List.of(), broken);
   }
 
+  @Test
+  void everyMainPackageSaysWhatItIsInAPackageInfo() throws IOException {
+    List<String> missing = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(ROOT)) {
+      files
+          .filter(p -> p.toString().endsWith(".java"))
+          .filter(p -> p.toString().contains("/src/main/java/"))
+          .filter(p -> !p.toString().contains("/target/"))
+          .map(Path::getParent)
+          .distinct()
+          .filter(dir -> !Files.exists(dir.resolve("package-info.java")))
+          .forEach(dir -> missing.add(ROOT.relativize(dir).toString()));
+    }
+    assertEquals(List.of(), missing.stream().sorted().toList());
+  }
+
   /** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes. */
   static List<String> anchors(Path doc) throws IOException {
     List<String> anchors = new ArrayList<>();

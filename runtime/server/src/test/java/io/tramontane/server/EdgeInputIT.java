@@ -242,6 +242,9 @@ class EdgeInputIT {
             new Mistake("POST", run + "/events", "{\"type\": \"t\", \"id\": 7}", "'id'"),
             new Mistake(
                 "POST", "/events", "{\"id\": 1, \"source\": \"s\", \"type\": \"t\"}", "'id'"),
+            new Mistake("POST", "/events", "{\"source\": \"s\", \"type\": \"t\"}", "'id'"),
+            new Mistake(
+                "POST", "/events", "{\"id\": \" \", \"source\": \"s\", \"type\": \"t\"}", "'id'"),
             new Mistake(
                 "POST", "/events", "{\"id\": \"1\", \"source\": 5, \"type\": \"t\"}", "'source'"),
             new Mistake(

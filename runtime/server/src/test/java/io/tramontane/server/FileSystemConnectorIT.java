@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import io.tramontane.testkit.Await;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -91,16 +92,7 @@ class FileSystemConnectorIT {
 
   static List<String> awaitSearch(TestServer s, String words, Predicate<List<String>> p)
       throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    List<String> ids = search(s, words);
-    while (!p.test(ids)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("search '" + words + "' never matched; last: " + ids);
-      }
-      Thread.sleep(200);
-      ids = search(s, words);
-    }
-    return ids;
+    return Await.until("search '" + words + "' matching", DEADLINE, () -> search(s, words), p);
   }
 
   static JsonNode status(TestServer s, String name) throws Exception {
@@ -110,16 +102,7 @@ class FileSystemConnectorIT {
   }
 
   static JsonNode awaitStatus(TestServer s, String name, Predicate<JsonNode> p) throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    JsonNode st = status(s, name);
-    while (!p.test(st)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("status of " + name + " never matched; last: " + st);
-      }
-      Thread.sleep(100);
-      st = status(s, name);
-    }
-    return st;
+    return Await.until("status of " + name + " matching", DEADLINE, () -> status(s, name), p);
   }
 
   static void write(Path file, String text) throws Exception {

@@ -9,6 +9,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import io.tramontane.testkit.Await;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
@@ -66,19 +67,14 @@ class MailConnectorIT {
 
   static JsonNode awaitStatus(TestServer server, java.util.function.Predicate<JsonNode> done)
       throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    JsonNode s = null;
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> r = server.get("/connectors/support-mail", KEY);
-      if (r.statusCode() == 200) {
-        s = JSON.readTree(r.body());
-        if (done.test(s)) {
-          return s;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("connector never got there: " + s);
+    return Await.until(
+        "the connector in the expected state",
+        Duration.ofSeconds(60),
+        () -> {
+          HttpResponse<String> r = server.get("/connectors/support-mail", KEY);
+          return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+        },
+        s -> s != null && done.test(s));
   }
 
   static List<String> search(TestServer server, String query, List<String> principals)
@@ -157,16 +153,12 @@ class MailConnectorIT {
             "someone else does not see the mailbox");
 
         // Its mail.received event started the workflow, once.
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode runs = null;
-        while (System.nanoTime() < deadline) {
-          runs = JSON.readTree(server.get("/workflows/on-mail/runs", KEY).body()).path("runs");
-          if (runs.size() == 1 && "completed".equals(runs.get(0).path("status").asText())) {
-            break;
-          }
-          Thread.sleep(100);
-        }
-        assertEquals(1, runs.size(), String.valueOf(runs));
+        JsonNode runs =
+            Await.until(
+                "one on-mail run completed",
+                Duration.ofSeconds(30),
+                () -> JSON.readTree(server.get("/workflows/on-mail/runs", KEY).body()).path("runs"),
+                r -> r.size() == 1 && "completed".equals(r.get(0).path("status").asText()));
         JsonNode run =
             JSON.readTree(
                 server
@@ -174,14 +166,19 @@ class MailConnectorIT {
                     .body());
         assertEquals("Invoice 42 overdue", run.path("output").path("subject").asText());
 
-        // Another pass takes nothing new and starts nothing new.
+        // Another pass takes nothing new and starts nothing new: watched until it completed.
+        String lastSuccess = awaitStatus(server, s -> true).path("lastSuccess").asText();
         server.send(
             HttpRequest.newBuilder(server.uri("/connectors/support-mail/sync"))
                 .header("Authorization", "Bearer " + KEY)
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build());
-        Thread.sleep(2_000);
-        JsonNode status = awaitStatus(server, s -> "idle".equals(s.path("state").asText()));
+        JsonNode status =
+            awaitStatus(
+                server,
+                s ->
+                    "idle".equals(s.path("state").asText())
+                        && !lastSuccess.equals(s.path("lastSuccess").asText()));
         assertEquals(1, status.path("documentsSynced").asInt(), status.toString());
         assertEquals(
             1,

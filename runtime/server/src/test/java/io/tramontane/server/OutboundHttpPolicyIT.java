@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import io.tramontane.testkit.Await;
 import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,16 +104,10 @@ class OutboundHttpPolicyIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{}"))
                 .build());
     assertEquals(202, started.statusCode(), started.body());
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    JsonNode run = JSON.createObjectNode();
-    while (System.nanoTime() < deadline) {
-      run = JSON.readTree(server.get("/workflows/" + name + "/runs/r1", key).body());
-      String status = run.path("status").asText();
-      if (!"running".equals(status) && !"pending".equals(status)) {
-        return run;
-      }
-      Thread.sleep(50);
-    }
-    return run;
+    return Await.until(
+        name + "/r1 ended",
+        Duration.ofSeconds(30),
+        () -> JSON.readTree(server.get("/workflows/" + name + "/runs/r1", key).body()),
+        run -> !Set.of("running", "pending").contains(run.path("status").asText()));
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import io.tramontane.testkit.Await;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -76,19 +77,14 @@ class RetrievalRestIT {
 
   static JsonNode awaitDocuments(TestServer server, String key, String collection, int documents)
       throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    JsonNode stats = null;
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> r = server.get("/collections/" + collection + "/stats", key);
-      if (r.statusCode() == 200) {
-        stats = JSON.readTree(r.body());
-        if (stats.get("documents").asInt() == documents) {
-          return stats;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("collection never reached " + documents + " documents: " + stats);
+    return Await.until(
+        "collection " + collection + " holding " + documents + " documents",
+        Duration.ofSeconds(60),
+        () -> {
+          HttpResponse<String> r = server.get("/collections/" + collection + "/stats", key);
+          return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+        },
+        stats -> stats != null && stats.get("documents").asInt() == documents);
   }
 
   static final String HANDBOOK =

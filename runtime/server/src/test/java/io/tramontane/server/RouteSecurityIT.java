@@ -203,12 +203,12 @@ class RouteSecurityIT {
           Map.entry("POST /workflows/validate", 400),
           Map.entry("PUT /workflows/{workflow}", 400),
           Map.entry("DELETE /workflows/{workflow}", 200), // idempotent: "not-deployed"
-          Map.entry("GET /workflows/{workflow}/runs", 200), // the caller's runs: none
+          Map.entry("GET /workflows/{workflow}/runs", 404), // neither deployed nor run here
           Map.entry("POST /workflows/{workflow}/runs/{run}", 404),
           Map.entry("GET /workflows/{workflow}/runs/{run}", 404),
-          // answered from the caller's own (empty) run, as for any name: "the run is not running"
-          Map.entry("POST /workflows/{workflow}/runs/{run}/events", 409),
-          Map.entry("POST /workflows/{workflow}/runs/{run}/cancel", 409),
+          // answered from the caller's own run, which never started: "No run 'r1'", as for any name
+          Map.entry("POST /workflows/{workflow}/runs/{run}/events", 404),
+          Map.entry("POST /workflows/{workflow}/runs/{run}/cancel", 404),
           Map.entry("GET /workflows/{workflow}/runs/{run}/stream", 404));
 
   /**

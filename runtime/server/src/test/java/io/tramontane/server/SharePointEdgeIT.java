@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import io.tramontane.testkit.Await;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -83,16 +84,12 @@ class SharePointEdgeIT {
                       .build())
               .statusCode());
 
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      JsonNode status = null;
-      while (System.nanoTime() < deadline) {
-        status = JSON.readTree(server.get("/connectors/finance-sp", TestServer.ACME_KEY).body());
-        if ("failing".equals(status.path("state").asText())) {
-          break;
-        }
-        Thread.sleep(200);
-      }
-      assertEquals("failing", status.path("state").asText(), status.toString());
+      JsonNode status =
+          Await.until(
+              "the connector failing",
+              Duration.ofSeconds(60),
+              () -> JSON.readTree(server.get("/connectors/finance-sp", TestServer.ACME_KEY).body()),
+              s -> "failing".equals(s.path("state").asText()));
       String error = status.path("lastError").asText();
       assertTrue(error.contains("app-1234") || error.contains("127.0.0.1"), error);
       assertFalse(error.contains(SECRET), "the secret never shows: " + error);

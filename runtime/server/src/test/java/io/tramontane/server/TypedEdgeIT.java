@@ -157,11 +157,15 @@ class TypedEdgeIT {
         assertTrue(first.has(member), member + " in " + p);
       }
       assertTrue(first.path("line").isInt() && first.path("column").isInt(), "" + p);
+      // Every mistake says how to fix it, apart from what is wrong.
+      assertFalse(first.path("hint").asText().isBlank(), "hint in " + p);
+      assertFalse(first.path("message").asText().contains(first.path("hint").asText()), "" + p);
     }
     JsonNode agentError = problems.getFirst().path("problems").path(0);
     assertEquals("PUT /agents/kb", agentError.path("file").asText(), "" + agentError);
     assertEquals(4, agentError.path("line").asInt(), "" + agentError);
     assertTrue(agentError.path("message").asText().contains("toolz"), "" + agentError);
+    assertTrue(agentError.path("hint").asText().contains("known keys"), "" + agentError);
     JsonNode workflowError = problems.get(1).path("problems").path(0);
     assertEquals(4, workflowError.path("line").asInt(), "" + workflowError);
     assertEquals(7, workflowError.path("column").asInt(), "" + workflowError);
@@ -196,5 +200,96 @@ class TypedEdgeIT {
     assertTrue(
         ended != null && ended.path("detail").asText().contains("not running"),
         "a run that completed refuses a cancel with 409: " + ended);
+  }
+
+  HttpResponse<String> sendBytes(String method, String path, byte[] body) throws Exception {
+    return server.send(
+        HttpRequest.newBuilder(server.uri(path))
+            .header("Authorization", "Bearer " + TestServer.ACME_KEY)
+            .header("Content-Type", "application/yaml")
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+            .timeout(Duration.ofSeconds(60))
+            .build());
+  }
+
+  static byte[] withBadByte(String yaml, String marker) {
+    byte[] text = yaml.getBytes(StandardCharsets.UTF_8);
+    int at = yaml.indexOf(marker);
+    byte[] out = new byte[text.length + 2];
+    System.arraycopy(text, 0, out, 0, at);
+    out[at] = (byte) 0xff;
+    out[at + 1] = (byte) 0xfe;
+    System.arraycopy(text, at, out, at + 2, text.length - at);
+    return out;
+  }
+
+  @Test
+  void aDefinitionThatIsNotUtf8IsRefusedWhereTheBadByteIsAndChangesNothing() throws Exception {
+    String agent =
+        "name: enc\ndescription: fine\ninstructions: i\ntools: [retrieve]\ncollections: [kb]\n";
+    assertEquals(200, send("PUT", "/agents/enc", "application/yaml", agent).statusCode());
+    String before = send("GET", "/agents", "application/json", "").body();
+    JsonNode agentProblem =
+        problem(sendBytes("PUT", "/agents/enc", withBadByte(agent, "fine")), 400, "agent");
+    JsonNode first = agentProblem.path("problems").path(0);
+    assertEquals(2, first.path("line").asInt(), "" + agentProblem);
+    assertEquals(14, first.path("column").asInt(), "" + agentProblem);
+    assertTrue(first.path("message").asText().contains("UTF-8"), "" + agentProblem);
+    assertEquals(before, send("GET", "/agents", "application/json", "").body());
+
+    String workflow =
+        "document: {dsl: '1.0.0', namespace: t, name: enc, version: '1.0.0', title: 'ok'}\n"
+            + "do:\n  - sum:\n      set: {total: 1}\n";
+    JsonNode workflowProblem =
+        problem(sendBytes("PUT", "/workflows/enc", withBadByte(workflow, "ok")), 400, "workflow");
+    assertEquals(1, workflowProblem.path("problems").path(0).path("line").asInt());
+    assertTrue(
+        workflowProblem.path("problems").path(0).path("message").asText().contains("UTF-8"),
+        "" + workflowProblem);
+    assertEquals(404, send("GET", "/workflows/enc/runs/none", "application/json", "").statusCode());
+  }
+
+  @Test
+  void aRunThatNeverStartedIsNotFoundForCancelAndEvents() throws Exception {
+    String workflow =
+        "document: {dsl: '1.0.0', namespace: t, name: known, version: '1.0.0'}\n"
+            + "do:\n  - sum:\n      set: {total: 1}\n";
+    assertEquals(200, send("PUT", "/workflows/known", "application/yaml", workflow).statusCode());
+    JsonNode cancel =
+        problem(
+            send("POST", "/workflows/known/runs/never/cancel", "application/json", ""),
+            404,
+            "cancel of a run that never started");
+    assertTrue(cancel.path("detail").asText().contains("never"), "" + cancel);
+    problem(
+        send(
+            "POST",
+            "/workflows/known/runs/never/events",
+            "application/json",
+            "{\"id\": \"e1\", \"type\": \"t\"}"),
+        404,
+        "an event for a run that never started");
+  }
+
+  @Test
+  void jsonNestedTooDeeplyIsRefusedInWords() throws Exception {
+    String workflow =
+        "document: {dsl: '1.0.0', namespace: t, name: known, version: '1.0.0'}\n"
+            + "do:\n  - sum:\n      set: {total: 1}\n";
+    assertEquals(200, send("PUT", "/workflows/known", "application/yaml", workflow).statusCode());
+    String deep = "[".repeat(1100) + "]".repeat(1100);
+    JsonNode p =
+        problem(send("POST", "/workflows/known/runs/deep", "application/json", deep), 400, "deep");
+    String detail = p.path("detail").asText();
+    assertTrue(detail.contains("nested too deeply"), detail);
+    assertFalse(detail.contains("StreamReadConstraints"), detail);
+    // Inside a typed body too: an event's data, a run's event.
+    String event = "{\"id\": \"d1\", \"source\": \"s\", \"type\": \"t\", \"data\": " + deep + "}";
+    for (String path : List.of("/events", "/workflows/known/runs/deep/events")) {
+      String d =
+          problem(send("POST", path, "application/json", event), 400, path).path("detail").asText();
+      assertTrue(d.contains("nested too deeply"), path + ": " + d);
+      assertFalse(d.contains("StreamReadConstraints"), path + ": " + d);
+    }
   }
 }

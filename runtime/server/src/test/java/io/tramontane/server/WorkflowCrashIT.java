@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.tramontane.server.testing.ServerProcess;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import io.tramontane.testkit.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
@@ -215,7 +216,56 @@ class WorkflowCrashIT {
       yaml.append(step(n, endpoint));
     }
     Files.writeString(workflows.resolve("five-steps.yaml"), yaml);
+    writeMarker(workflows, endpoint);
     return workflows;
+  }
+
+  /** Writes the one-step {@code marker} workflow ({@link #awaitMarker}) into {@code workflows}. */
+  static void writeMarker(Path workflows, String endpoint) throws IOException {
+    Files.writeString(
+        workflows.resolve("marker.yaml"),
+        "document: {dsl: '1.0.0', namespace: it, name: marker, version: '1.0.0'}\ndo:\n"
+            + step(1, endpoint));
+  }
+
+  /**
+   * Backs a "nothing more was sent" check with something that did happen: starts run {@code name}
+   * of the one-step {@code marker} workflow on {@code node} and waits until the ledger applied it.
+   * The server went on working after the runs under test had ended; asserts that nothing but the
+   * marker's own request reached the ledger meanwhile (a wrong late re-send would be there).
+   */
+  static void awaitMarker(HttpClient http, ServerProcess node, Ledger ledger, String name)
+      throws Exception {
+    int before = ledger.attempts.size();
+    HttpResponse<String> started =
+        http.send(
+            HttpRequest.newBuilder(node.uri("/workflows/marker/runs/" + name))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + TestServer.ACME_KEY)
+                .POST(
+                    HttpRequest.BodyPublishers.ofString("{\"run\": \"" + name + "\", \"step\": 0}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, started.statusCode(), started.body() + "\n" + node.logTail());
+    Await.until(
+        "the marker run " + name + " reached the ledger",
+        Duration.ofSeconds(60),
+        () -> ledger.applied.getOrDefault(name, List.of()).contains(1));
+    List<Ledger.Attempt> all = List.copyOf(ledger.attempts);
+    List<Ledger.Attempt> meanwhile = all.subList(before, all.size());
+    assertEquals(
+        List.of(name),
+        meanwhile.stream().map(Ledger.Attempt::run).toList(),
+        "only the marker's request after the runs ended: " + meanwhile);
+  }
+
+  /** Waits until run {@code run} of {@code workflow} has ended and returns its view. */
+  JsonNode awaitEnded(ServerProcess server, String workflow, String run, Duration timeout) {
+    return Await.until(
+        "run " + run + " ended",
+        timeout,
+        () -> run(server, workflow, run),
+        view -> !"running".equals(view.path("status").asText()));
   }
 
   static String step(int n, String endpoint) {
@@ -294,21 +344,13 @@ class WorkflowCrashIT {
 
         for (int i = 1; i <= RUNS; i++) {
           String name = "r" + i;
-          JsonNode view = null;
-          long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-          while (System.nanoTime() < deadline) {
-            view = run(server, "five-steps", name);
-            if (!"running".equals(view.path("status").asText())) {
-              break;
-            }
-            Thread.sleep(100);
-          }
+          JsonNode view = awaitEnded(server, "five-steps", name, Duration.ofSeconds(30));
           assertEquals("completed", view.path("status").asText(), name + ": " + view + story);
           assertEquals(name, view.path("output").path("run").asText(), view.toString());
           assertEquals(STEPS, view.path("output").path("step").asInt(), view.toString());
         }
-        Thread.sleep(500); // room for a (wrong) late re-send
         story += "requests: " + ledger.attempts.size() + "\n";
+        awaitMarker(http, server, ledger, "m1");
 
         List<Integer> everyStep = new ArrayList<>();
         for (int n = 1; n <= STEPS; n++) {
@@ -375,6 +417,7 @@ class WorkflowCrashIT {
                 wait: {seconds: %d}
           %s"""
               .formatted(wait.toSeconds(), step(1, ledger.endpoint())));
+      writeMarker(workflows, ledger.endpoint());
       try (ServerProcess server =
           new ServerProcess(dir, database(dir.resolve("data")), config(workflows))) {
         server.start();
@@ -385,19 +428,24 @@ class WorkflowCrashIT {
         HttpResponse<String> started =
             call(server, "POST", "/workflows/reminder/runs/w1", "{\"run\": \"w1\", \"step\": 0}");
         assertEquals(202, started.statusCode(), started.body() + "\n" + server.logTail());
-        JsonNode view = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-          view = run(server, "reminder", "w1");
-          if (view.path("effects").toString().contains("\"/do/0/pause#1/due\"")) {
-            break;
-          }
-          Thread.sleep(50);
-        }
-        assertTrue(
-            view.path("effects").toString().contains("\"/do/0/pause#1/due\""),
-            "the due time is recorded: " + view);
-        Thread.sleep(3_000); // well inside the wait
+        Await.until(
+            "the due time is recorded",
+            Duration.ofSeconds(10),
+            () -> run(server, "reminder", "w1"),
+            v -> v.path("effects").toString().contains("\"/do/0/pause#1/due\""));
+        // Kill it well inside the wait, once it has waited a few seconds: watched all along, the
+        // run
+        // is waiting and has sent nothing.
+        Instant waiting = Instant.now();
+        Await.until(
+            "3 s of the wait passed with the run waiting",
+            Duration.ofSeconds(15),
+            () -> {
+              JsonNode v = run(server, "reminder", "w1");
+              assertEquals("running", v.path("status").asText(), v.toString());
+              assertEquals(List.of(), ledger.attempts, "nothing sent during the wait");
+              return Duration.between(waiting, Instant.now()).toMillis() >= 3_000;
+            });
         server.kill();
         Instant restarted = Instant.now();
         assertTrue(restarted.isBefore(earliest), "killed during the wait");
@@ -437,17 +485,10 @@ class WorkflowCrashIT {
                   + ": the wait started over after the restart at "
                   + restarted);
         }
-        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-          view = run(server, "reminder", "w1");
-          if (!"running".equals(view.path("status").asText())) {
-            break;
-          }
-          Thread.sleep(100);
-        }
+        JsonNode view = awaitEnded(server, "reminder", "w1", Duration.ofSeconds(30));
         assertEquals("completed", view.path("status").asText(), view + "\n" + server.logTail());
-        Thread.sleep(500); // room for a (wrong) second call
-        assertEquals(1, ledger.attempts.size(), "one call: " + ledger.attempts);
+        awaitMarker(http, server, ledger, "m1");
+        assertEquals(1, ledger.attempts("w1", 1).size(), "one call: " + ledger.attempts);
         assertEquals("acme/reminder/w1//do/1/step1#1", call.key());
         assertEquals(List.of(1), ledger.applied.get("w1"));
         assertEquals(1, view.path("output").path("step").asInt(), view.toString());

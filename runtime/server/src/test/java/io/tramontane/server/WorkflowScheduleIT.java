@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import io.tramontane.testkit.Await;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -122,13 +123,7 @@ class WorkflowScheduleIT {
     return out;
   }
 
-  static void await(String what, BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+  static void await(String what, BooleanSupplier done) {
+    Await.until(what, Duration.ofSeconds(60), done::getAsBoolean);
   }
 }

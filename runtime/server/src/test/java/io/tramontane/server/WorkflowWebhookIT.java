@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
+import io.tramontane.testkit.Await;
 import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -103,12 +105,22 @@ class WorkflowWebhookIT {
           HttpResponse<String> r = server.send(server.signedOrder("msg_ticket_7", body));
           assertTrue(r.statusCode() == 202 || r.statusCode() == 200, r.body());
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (bodies.isEmpty() && System.nanoTime() < deadline) {
-          Thread.sleep(100);
+        Await.until("the run's callback", Duration.ofSeconds(60), () -> !bodies.isEmpty());
+        // A later delivery, through the same intake and trigger, calls back too: by then a (wrong)
+        // second run for the repeated sends would have called back as well.
+        HttpResponse<String> later =
+            server.send(
+                server.signedOrder(
+                    "msg_ticket_8",
+                    "{\"ticket\": {\"id\": 8, \"question\": \"Who inspects the cranes?\"}}"));
+        assertTrue(later.statusCode() == 202 || later.statusCode() == 200, later.body());
+        Await.until("the later run's callback", Duration.ofSeconds(60), () -> bodies.size() >= 2);
+        List<Integer> tickets = new ArrayList<>();
+        for (String b : bodies) {
+          tickets.add(JSON.readTree(b).path("ticket").asInt());
         }
-        Thread.sleep(2_000); // room for a (wrong) second run to call back
-        assertEquals(1, bodies.size(), "one run for three sends: " + bodies);
+        assertEquals(
+            List.of(7, 8), tickets, "one run for three sends, then the later one: " + bodies);
         JsonNode reply = JSON.readTree(bodies.getFirst());
         assertEquals(7, reply.get("ticket").asInt());
         assertTrue(reply.get("answer").asText().contains("every spring"), reply.toString());
@@ -168,16 +180,7 @@ class WorkflowWebhookIT {
                           "{\"items\": [{\"price\": 2}, {\"price\": 5}]}"))
                   .build());
       assertEquals(202, started.statusCode(), started.body());
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      JsonNode run = null;
-      while (System.nanoTime() < deadline) {
-        run = JSON.readTree(server.get("/workflows/total/runs/r1", key).body());
-        if ("completed".equals(run.path("status").asText())) {
-          break;
-        }
-        Thread.sleep(50);
-      }
-      assertEquals("completed", run.path("status").asText(), String.valueOf(run));
+      JsonNode run = awaitCompleted(server, "/workflows/total/runs/r1", key);
       assertEquals(7, run.path("output").path("total").asInt());
       assertEquals(404, server.get("/workflows/total/runs/r1", TestServer.GLOBEX_KEY).statusCode());
 
@@ -224,16 +227,16 @@ class WorkflowWebhookIT {
                           "{\"type\": \"io.tramontane.approval.granted\", \"data\": {\"by\": \"carol\"}}"))
                   .build());
       assertEquals(202, sent.statusCode(), sent.body());
-      JsonNode approved = null;
-      long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (System.nanoTime() < until) {
-        approved = JSON.readTree(server.get("/workflows/approval/runs/a1", key).body());
-        if ("completed".equals(approved.path("status").asText())) {
-          break;
-        }
-        Thread.sleep(50);
-      }
+      JsonNode approved = awaitCompleted(server, "/workflows/approval/runs/a1", key);
       assertEquals("carol", approved.path("output").path("by").asText(), String.valueOf(approved));
     }
+  }
+
+  static JsonNode awaitCompleted(TestServer server, String path, String key) {
+    return Await.until(
+        path + " completed",
+        Duration.ofSeconds(20),
+        () -> JSON.readTree(server.get(path, key).body()),
+        run -> "completed".equals(run.path("status").asText()));
   }
 }

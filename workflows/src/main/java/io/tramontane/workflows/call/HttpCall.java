@@ -60,7 +60,7 @@ public final class HttpCall implements CallHandler {
     try {
       uri = URI.create(url);
     } catch (IllegalArgumentException e) {
-      throw new WorkflowError(WorkflowError.RUNTIME, 400, "Bad endpoint", url, ref);
+      throw WorkflowError.runtime(400, "Bad endpoint", url, ref);
     }
     String method = with.path("method").asText("get").toUpperCase(Locale.ROOT);
     JsonNode body = with.get("body");
@@ -72,7 +72,7 @@ public final class HttpCall implements CallHandler {
       String value = h.getValue().asText();
       Optional<String> refusal = OutboundHttp.headerRefusal(name, value);
       if (refusal.isPresent()) {
-        throw new WorkflowError(WorkflowError.RUNTIME, 400, "Bad header", refusal.get(), ref);
+        throw WorkflowError.runtime(400, "Bad header", refusal.get(), ref);
       }
       contentType |= "content-type".equalsIgnoreCase(name);
       headers.add(Map.entry(name, value));
@@ -130,8 +130,7 @@ public final class HttpCall implements CallHandler {
     }
     String detail = method + " " + e.host() + ": " + e.getMessage();
     return switch (e.kind()) {
-      case BAD_REQUEST ->
-          new WorkflowError(WorkflowError.RUNTIME, 400, "Bad request", detail, call.task());
+      case BAD_REQUEST -> WorkflowError.runtime(400, "Bad request", detail, call.task());
       case HOST_REFUSED ->
           new WorkflowError(
               WorkflowError.COMMUNICATION, 403, "Host not allowed", e.getMessage(), call.task());

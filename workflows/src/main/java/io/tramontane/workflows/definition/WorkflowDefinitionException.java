@@ -17,28 +17,16 @@ public final class WorkflowDefinitionException extends TramontaneException
   private final transient List<Problem> problems;
 
   public WorkflowDefinitionException(List<Problem> problems) {
-    super(problems.stream().map(Problem::toString).collect(Collectors.joining("\n")));
+    super(
+        ErrorKind.INVALID,
+        false,
+        problems.stream().map(Problem::toString).collect(Collectors.joining("\n")));
     this.problems = List.copyOf(problems);
   }
 
   /** The problems, in source order. */
   public List<Problem> problems() {
     return problems;
-  }
-
-  @Override
-  public boolean retriable() {
-    return false;
-  }
-
-  @Override
-  public ErrorKind kind() {
-    return ErrorKind.INVALID;
-  }
-
-  @Override
-  public String title() {
-    return "Invalid Definition";
   }
 
   @Override

@@ -42,8 +42,7 @@ public final class NodeEffects implements Replay.Live {
   public JsonNode call(String key, String function, JsonNode with) {
     CallHandler handler = handlers.get(function);
     if (handler == null) {
-      throw new WorkflowError(
-          WorkflowError.RUNTIME, 400, "Unsupported call", "call '" + function + "'", key);
+      throw WorkflowError.runtime(400, "Unsupported call", "call '" + function + "'", key);
     }
     return handler.call(new CallHandler.Call(runId, tenant, runId + "/" + key, key), with);
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tramontane.core.InvalidRequestException;
+import io.tramontane.core.NotFoundException;
 import io.tramontane.workflows.run.WorkflowRunEntity;
 import java.io.IOException;
 import java.time.Instant;
@@ -125,7 +126,8 @@ public final class WorkflowRuns {
 
   /**
    * The runs of {@code workflow} in the tenant, by run name, {@code limit} at most, after the run
-   * named {@code after} (the previous page's cursor, or null).
+   * named {@code after} (the previous page's cursor, or null). Fails with {@link NotFoundException}
+   * when the workflow is neither deployed in the tenant nor has any run there.
    *
    * <p>Cost: the journal has no index of runs, so this scans every persistence id of the journal
    * (all entities, all tenants; {@code SELECT DISTINCT persistence_id}) and keeps the caller's
@@ -157,6 +159,15 @@ public final class WorkflowRuns {
             names -> {
               List<String> page = names.stream().sorted().limit(limit).toList();
               String next = names.size() > page.size() ? page.getLast() : null;
+              if (names.isEmpty()
+                  && after == null
+                  && workflows.definition(tenant, workflow).isEmpty()) {
+                // Neither deployed nor ever run in this tenant: a typo, or another tenant's name.
+                // Both answer alike, so nothing tells whether another tenant uses the name.
+                return CompletableFuture.failedFuture(
+                    new NotFoundException(
+                        "No workflow '" + workflow + "' is deployed, and it has no runs."));
+              }
               return Source.from(page)
                   .mapAsync(4, name -> summary(prefix + name, name))
                   .runWith(Sink.seq(), system)

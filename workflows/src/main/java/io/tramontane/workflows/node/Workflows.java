@@ -8,6 +8,7 @@ import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.NotFoundException;
 import io.tramontane.core.Sha256;
+import io.tramontane.core.TramontaneConfig;
 import io.tramontane.core.definition.StoredDefinitions;
 import io.tramontane.core.event.PlatformEvent;
 import io.tramontane.core.event.PlatformEvents;
@@ -88,18 +89,8 @@ public final class Workflows {
     for (String t : c.getConfig("triggers").root().keySet()) {
       triggers.put(t, c.getString("triggers." + t));
     }
-    String d = c.getString("dir");
-    Path dir =
-        d.isBlank()
-            ? Path.of(config.getString("tramontane.data-dir")).resolve("workflows")
-            : Path.of(d);
-    String filesTenant = c.getString("tenant");
-    if (!StoredDefinitions.validTenant(filesTenant)) {
-      throw new ConfigurationException(
-          "tramontane.workflows.tenant must be a tenant name (1-128 characters, no '/'), not '"
-              + filesTenant
-              + "'.");
-    }
+    Path dir = TramontaneConfig.directory(config, "tramontane.workflows.dir", "workflows");
+    String filesTenant = StoredDefinitions.filesTenant(config, "tramontane.workflows.tenant");
     Deployments deployments =
         new Deployments(
             node.system(),

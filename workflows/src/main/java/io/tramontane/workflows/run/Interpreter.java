@@ -142,8 +142,7 @@ public final class Interpreter {
     int i = 0;
     while (i < tasks.size()) {
       if (transitions.incrementAndGet() > MAX_TRANSITIONS) {
-        throw new WorkflowError(
-            WorkflowError.RUNTIME,
+        throw WorkflowError.runtime(
             500,
             "Too many transitions",
             "more than " + MAX_TRANSITIONS + " task transitions; is a 'then' looping?",
@@ -173,12 +172,8 @@ public final class Interpreter {
         return j;
       }
     }
-    throw new WorkflowError(
-        WorkflowError.RUNTIME,
-        500,
-        "Unknown task",
-        "'then' names '" + name + "', not a task here",
-        base);
+    throw WorkflowError.runtime(
+        500, "Unknown task", "'then' names '" + name + "', not a task here", base);
   }
 
   private record Step(JsonNode output, String then) {}
@@ -231,12 +226,8 @@ public final class Interpreter {
                 effects.listen(ref, Listens.expectations(listen.get("to"), input, vars), read),
                 read);
       } else {
-        throw new WorkflowError(
-            WorkflowError.RUNTIME,
-            500,
-            "Unsupported task",
-            "task '" + name + "' has no known type",
-            ref);
+        throw WorkflowError.runtime(
+            500, "Unsupported task", "task '" + name + "' has no known type", ref);
       }
     } catch (Expressions.ExpressionException e) {
       throw new WorkflowError(
@@ -266,8 +257,7 @@ public final class Interpreter {
             : timeout;
     JsonNode after = spec.get("after");
     if (after == null) {
-      throw new WorkflowError(
-          WorkflowError.RUNTIME,
+      throw WorkflowError.runtime(
           500,
           "Unknown timeout",
           "timeout '" + timeout.asText() + "' is not defined in use.timeouts",

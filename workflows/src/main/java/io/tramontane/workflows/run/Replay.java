@@ -319,12 +319,8 @@ public final class Replay implements Interpreter.Effects {
       try {
         return Duration.parse(d.asText());
       } catch (RuntimeException e) {
-        throw new WorkflowError(
-            WorkflowError.RUNTIME,
-            400,
-            "Bad duration",
-            "'" + d.asText() + "' is not ISO 8601",
-            reference);
+        throw WorkflowError.runtime(
+            400, "Bad duration", "'" + d.asText() + "' is not ISO 8601", reference);
       }
     }
     return Duration.ofDays(d.path("days").asLong())

@@ -85,12 +85,8 @@ final class RunThread {
                       return; // stopped or cancelled: a later incarnation continues
                     }
                     error =
-                        new WorkflowError(
-                                WorkflowError.RUNTIME,
-                                500,
-                                "Run failed",
-                                String.valueOf(e.getMessage()),
-                                "/")
+                        WorkflowError.runtime(
+                                500, "Run failed", String.valueOf(e.getMessage()), "/")
                             .toJson()
                             .toString();
                   }

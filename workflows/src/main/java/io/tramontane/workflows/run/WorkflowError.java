@@ -35,6 +35,11 @@ public final class WorkflowError extends RuntimeException {
     this.instance = instance;
   }
 
+  /** An error of the runtime itself (type {@link #RUNTIME}) at {@code instance}. */
+  public static WorkflowError runtime(int status, String title, String detail, String instance) {
+    return new WorkflowError(RUNTIME, status, title, detail, instance);
+  }
+
   static WorkflowError from(JsonNode error, String instance) {
     return new WorkflowError(
         error.path("type").asText(RUNTIME),

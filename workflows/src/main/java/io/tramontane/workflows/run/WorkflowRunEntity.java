@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.tramontane.core.CborSerializable;
 import io.tramontane.core.ConflictException;
+import io.tramontane.core.NotFoundException;
+import io.tramontane.core.persistence.JournaledEntity;
 import io.tramontane.core.persistence.PersistenceSettings;
 import io.tramontane.core.system.ResumableSharding;
 import java.time.Clock;
@@ -17,21 +19,14 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * resume without a request.
  */
 public final class WorkflowRunEntity
-    extends EventSourcedBehaviorWithEnforcedReplies<
+    extends JournaledEntity<
         WorkflowRunEntity.Command, WorkflowRunEntity.Event, WorkflowRunEntity.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
@@ -230,7 +225,7 @@ public final class WorkflowRunEntity
       Runtime runtime,
       ActorRef<ClusterSharding.ShardCommand> shard,
       Duration passivateAfter) {
-    super(PersistenceId.of(ENTITY_KEY.name(), runId), runtime.persistence().onPersistFailure());
+    super(ENTITY_KEY, runId, runtime.persistence(), State.EMPTY, State::apply);
     this.context = context;
     this.runId = runId;
     this.runtime = runtime;
@@ -262,40 +257,25 @@ public final class WorkflowRunEntity
    * Registers runs with sharding; running runs are remembered (journal) and resume by themselves.
    */
   public static void init(ActorSystem<?> system, Runtime runtime) {
-    ClusterSharding.get(system)
-        .init(
-            Entity.of(
-                    ENTITY_KEY,
-                    ctx -> create(ctx.getEntityId(), runtime, ctx.getShard(), ENDED_PASSIVATION))
-                .withSettings(ResumableSharding.settings(system)));
+    ResumableSharding.init(
+        system,
+        ENTITY_KEY,
+        ctx -> create(ctx.getEntityId(), runtime, ctx.getShard(), ENDED_PASSIVATION));
   }
 
   @Override
-  public State emptyState() {
-    return State.EMPTY;
+  protected void recovered(State state) {
+    if (state.status() == Status.RUNNING) {
+      LOG.info("Run {} resumes from {} recorded effect(s)", runId, state.effects().size());
+      launch(state);
+    } else if (state.status() != Status.NEW) {
+      passivation.later();
+    }
   }
 
   @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
-  }
-
-  @Override
-  public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder()
-        .onSignal(
-            RecoveryCompleted.instance(),
-            state -> {
-              if (state.status() == Status.RUNNING) {
-                LOG.info(
-                    "Run {} resumes from {} recorded effect(s)", runId, state.effects().size());
-                launch(state);
-              } else if (state.status() != Status.NEW) {
-                passivation.later();
-              }
-            })
-        .onSignal(PostStop.instance(), state -> stopThread())
-        .build();
+  protected void stopped(State state) {
+    stopThread();
   }
 
   /** Handlers per phase: new (it can start), running, not running; then those of every phase. */
@@ -322,8 +302,8 @@ public final class WorkflowRunEntity
                     .reply(
                         c.replyTo(),
                         StatusReply.error(new ConflictException("the run is " + s.status()))))
-        .onCommand(Deliver.class, (s, c) -> notRunning(c.replyTo()))
-        .onCommand(Cancel.class, (s, c) -> notRunning(c.replyTo()))
+        .onCommand(Deliver.class, (s, c) -> notRunning(s, c.replyTo()))
+        .onCommand(Cancel.class, (s, c) -> notRunning(s, c.replyTo()))
         .onCommand(Finished.class, (s, c) -> Effect().noReply())
         .onCommand(Notify.class, (s, c) -> Effect().noReply());
     handlers
@@ -334,9 +314,13 @@ public final class WorkflowRunEntity
     return handlers.build();
   }
 
-  private ReplyEffect<Event, State> notRunning(ActorRef<StatusReply<Done>> replyTo) {
-    return Effect()
-        .reply(replyTo, StatusReply.error(new ConflictException("the run is not running")));
+  /** A run that ended refuses (409); one that never started does not exist (404). */
+  private ReplyEffect<Event, State> notRunning(State s, ActorRef<StatusReply<Done>> replyTo) {
+    RuntimeException refusal =
+        s.status() == Status.NEW
+            ? new NotFoundException("No run '" + runId.substring(runId.lastIndexOf('/') + 1) + "'.")
+            : new ConflictException("the run is not running");
+    return Effect().reply(replyTo, StatusReply.error(refusal));
   }
 
   private ReplyEffect<Event, State> onStart(State s, Start cmd) {

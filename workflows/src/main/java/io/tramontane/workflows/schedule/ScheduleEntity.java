@@ -3,6 +3,7 @@ package io.tramontane.workflows.schedule;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.tramontane.core.CborSerializable;
+import io.tramontane.core.persistence.JournaledEntity;
 import io.tramontane.core.persistence.PersistenceSettings;
 import io.tramontane.core.system.ResumableSharding;
 import io.tramontane.workflows.definition.ScheduleSpec;
@@ -21,17 +22,10 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +42,7 @@ import org.slf4j.LoggerFactory;
  * again at least that often.
  */
 public final class ScheduleEntity
-    extends EventSourcedBehaviorWithEnforcedReplies<
-        ScheduleEntity.Command, ScheduleEntity.Event, ScheduleEntity.State> {
+    extends JournaledEntity<ScheduleEntity.Command, ScheduleEntity.Event, ScheduleEntity.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "WorkflowSchedule");
@@ -205,7 +198,8 @@ public final class ScheduleEntity
       ActorRef<ClusterSharding.ShardCommand> shard,
       String id,
       Runtime runtime) {
-    super(PersistenceId.of(ENTITY_KEY.name(), id), runtime.persistence().onPersistFailure());
+    // Two events per tick: keep recovery short and the journal bounded.
+    super(ENTITY_KEY, id, runtime.persistence(), State.EMPTY, State::apply, Journal.bounded());
     this.id = id;
     this.runtime = runtime;
     this.runs = new ScheduleRuns(context, runtime.runs(), id, shard);
@@ -230,45 +224,21 @@ public final class ScheduleEntity
 
   /** Registers schedules with sharding; they are remembered, so they wake after a restart. */
   public static void init(ActorSystem<?> system, Runtime runtime) {
-    ClusterSharding.get(system)
-        .init(
-            Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), runtime, ctx.getShard()))
-                .withSettings(ResumableSharding.settings(system)));
+    ResumableSharding.init(
+        system, ENTITY_KEY, ctx -> create(ctx.getEntityId(), runtime, ctx.getShard()));
   }
 
   @Override
-  public State emptyState() {
-    return State.EMPTY;
-  }
-
-  @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
-  }
-
-  @Override
-  public RetentionCriteria retentionCriteria() {
-    // Two events per tick: keep recovery short and the journal bounded.
-    return RetentionCriteria.snapshotEvery(100, 2).withDeleteEventsOnSnapshot();
-  }
-
-  @Override
-  public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder()
-        .onSignal(
-            RecoveryCompleted.instance(),
-            state -> {
-              if (state.spec() != null || !state.unstarted().isEmpty()) {
-                LOG.info(
-                    "Schedule {} resumes: {}, last tick {}, {} start(s) to confirm",
-                    id,
-                    state.spec() == null ? "removed" : state.spec(),
-                    state.lastTick(),
-                    state.unstarted().size());
-                firing.wake();
-              }
-            })
-        .build();
+  protected void recovered(State state) {
+    if (state.spec() != null || !state.unstarted().isEmpty()) {
+      LOG.info(
+          "Schedule {} resumes: {}, last tick {}, {} start(s) to confirm",
+          id,
+          state.spec() == null ? "removed" : state.spec(),
+          state.lastTick(),
+          state.unstarted().size());
+      firing.wake();
+    }
   }
 
   /**

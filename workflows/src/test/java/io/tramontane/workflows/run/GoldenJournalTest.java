@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tramontane.core.TramontaneConfig;
 import io.tramontane.core.persistence.PersistenceSettings;
-import io.tramontane.testkit.GoldenJournal;
-import io.tramontane.testkit.TestConfigs;
+import io.tramontane.testkit.GoldenJournalExtension;
 import java.time.Clock;
 import java.util.Map;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A completed run's journal recorded by an earlier version (src/test/resources/golden, by {@link
@@ -21,37 +17,22 @@ import org.junit.jupiter.api.Test;
  */
 class GoldenJournalTest {
 
-  private static ActorTestKit testKit;
-
-  @BeforeAll
-  static void start() {
-    testKit =
-        ActorTestKit.create(
-            "GoldenJournalTest", TestConfigs.inMemoryJournal(TramontaneConfig.load(Map.of())));
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
+  @RegisterExtension
+  static final GoldenJournalExtension golden =
+      new GoldenJournalExtension(TramontaneConfig.load(Map.of()));
 
   @Test
   void aRecordedCompletedRunRecoversCompleted() {
-    var events = GoldenJournal.replay(testKit.system(), getClass(), "/golden/workflow-run.json");
     var runtime =
         new WorkflowRunEntity.Runtime(
             run -> {
               throw new AssertionError("a completed run runs nothing on recovery");
             },
             Clock.systemUTC(),
-            PersistenceSettings.fromConfig(testKit.system().settings().config()));
+            PersistenceSettings.fromConfig(golden.system().settings().config()));
     var entity =
-        EventSourcedBehaviorTestKit
-            .<WorkflowRunEntity.Command, WorkflowRunEntity.Event, WorkflowRunEntity.State>create(
-                testKit.system(),
-                WorkflowRunEntity.create("acme/answer/r1", runtime),
-                EventSourcedBehaviorTestKit.enabledSerializationSettings());
-    entity.initialize(events.toArray());
+        golden.<WorkflowRunEntity.Command, WorkflowRunEntity.Event, WorkflowRunEntity.State>recover(
+            WorkflowRunEntity.create("acme/answer/r1", runtime), "/golden/workflow-run.json");
     WorkflowRunEntity.State state = entity.getState();
     assertEquals(WorkflowRunEntity.Status.COMPLETED, state.status());
     assertEquals("v1", state.definitionVersion());

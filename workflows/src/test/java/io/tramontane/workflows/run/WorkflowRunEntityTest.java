@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tramontane.core.TramontaneConfig;
 import io.tramontane.core.persistence.PersistenceSettings;
+import io.tramontane.testkit.Await;
 import io.tramontane.testkit.TestConfigs;
 import java.time.Clock;
 import java.time.Duration;
@@ -120,17 +121,8 @@ class WorkflowRunEntityTest {
 
   static WorkflowRunEntity.State await(
       ActorRef<WorkflowRunEntity.Command> ref, Predicate<WorkflowRunEntity.State> done) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    WorkflowRunEntity.State s = state(ref);
-    while (!done.test(s) && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-      s = state(ref);
-    }
-    return s;
+    return Await.until(
+        "the run in the expected state", Duration.ofSeconds(10), () -> state(ref), done);
   }
 
   static WorkflowRunEntity.State start(

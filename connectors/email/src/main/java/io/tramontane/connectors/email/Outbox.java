@@ -1,5 +1,6 @@
 package io.tramontane.connectors.email;
 
+import io.tramontane.agents.tool.ToolAudit;
 import io.tramontane.agents.tool.ToolCall;
 import io.tramontane.agents.tool.ToolException;
 import io.tramontane.agents.tool.ToolResult;
@@ -84,7 +85,8 @@ final class Outbox {
           out.add(a);
         }
       } catch (AddressException e) {
-        throw refused(call, field + ": '" + MimeReader.cap(r) + "' is not a mail address");
+        throw ToolAudit.refused(
+            call, field + ": '" + MimeReader.cap(r) + "' is not a mail address");
       }
     }
     return out;
@@ -105,7 +107,7 @@ final class Outbox {
       return alreadySent(call, messageId);
     }
     if (interrupted) {
-      throw refused(
+      throw ToolAudit.refused(
           call,
           "an earlier attempt of this call was interrupted during sending and may have been"
               + " delivered (Message-ID "
@@ -123,10 +125,9 @@ final class Outbox {
     }
     ledger.record(key, State.SENT, messageId);
     sent.file(message);
-    Audit.done(
+    ToolAudit.done(
         "tool call executed",
-        Audit.field("tool", call.tool()),
-        Audit.field("session", call.sessionId()),
+        call,
         Audit.field("sent", messageId),
         Audit.field("recipients", draft.to().size() + draft.cc().size()));
     return ToolResult.of(
@@ -179,10 +180,10 @@ final class Outbox {
   private void check(ToolCall call, Draft d) throws ToolException {
     int count = d.to().size() + d.cc().size();
     if (d.to().isEmpty()) {
-      throw refused(call, "no recipient: give at least one address in 'to'");
+      throw ToolAudit.refused(call, "no recipient: give at least one address in 'to'");
     }
     if (count > smtp.maxRecipients()) {
-      throw refused(
+      throw ToolAudit.refused(
           call,
           count
               + " recipients, over the limit of "
@@ -198,7 +199,7 @@ final class Outbox {
       }
     }
     if (!outside.isEmpty()) {
-      throw refused(
+      throw ToolAudit.refused(
           call,
           "recipient(s) "
               + outside
@@ -209,10 +210,10 @@ final class Outbox {
               + ".allowed-recipient-domains); not sent");
     }
     if (d.subject().length() > 500 || d.subject().chars().anyMatch(c -> c == '\r' || c == '\n')) {
-      throw refused(call, "the subject must be one line of at most 500 characters");
+      throw ToolAudit.refused(call, "the subject must be one line of at most 500 characters");
     }
     if (d.body().length() > smtp.maxBodyChars()) {
-      throw refused(
+      throw ToolAudit.refused(
           call,
           "the body is "
               + d.body().length()
@@ -299,7 +300,7 @@ final class Outbox {
   private ToolException failed(ToolCall call, MessagingException e) {
     String where = smtp.host() + ":" + smtp.port();
     if (e instanceof AuthenticationFailedException) {
-      return refused(
+      return ToolAudit.refused(
           call,
           "SMTP login refused at "
               + where
@@ -310,7 +311,8 @@ final class Outbox {
     if (e instanceof SendFailedException sf
         && sf.getInvalidAddresses() != null
         && sf.getInvalidAddresses().length > 0) {
-      return refused(call, "the server refused recipient(s) " + List.of(sf.getInvalidAddresses()));
+      return ToolAudit.refused(
+          call, "the server refused recipient(s) " + List.of(sf.getInvalidAddresses()));
     }
     return new ToolException(
         "the mail server "
@@ -322,22 +324,9 @@ final class Outbox {
   }
 
   private ToolResult alreadySent(ToolCall call, String messageId) {
-    Audit.done(
-        "tool call deduplicated",
-        Audit.field("tool", call.tool()),
-        Audit.field("session", call.sessionId()),
-        Audit.field("already-sent", messageId));
+    ToolAudit.done("tool call deduplicated", call, Audit.field("already-sent", messageId));
     return ToolResult.of(
         "Already sent earlier for this request (Message-ID " + messageId + "); not sent again.");
-  }
-
-  static ToolException refused(ToolCall call, String reason) {
-    Audit.refused(
-        "tool call refused",
-        Audit.field("tool", call.tool()),
-        Audit.field("session", call.sessionId()),
-        Audit.field("reason", reason));
-    return new ToolException(reason, false);
   }
 
   private static List<InternetAddress> concat(List<InternetAddress> a, List<InternetAddress> b) {

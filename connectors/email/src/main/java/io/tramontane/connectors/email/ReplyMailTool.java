@@ -1,10 +1,8 @@
 package io.tramontane.connectors.email;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
-import dev.langchain4j.model.chat.request.json.JsonStringSchema;
-import io.tramontane.agents.tool.Tool;
+import io.tramontane.agents.tool.ToolAudit;
 import io.tramontane.agents.tool.ToolCall;
 import io.tramontane.agents.tool.ToolException;
 import io.tramontane.agents.tool.ToolResult;
@@ -21,60 +19,28 @@ import java.util.Locale;
  * Reply-To (else From), with "Re: subject", {@code In-Reply-To} and {@code References} set so mail
  * clients thread it. Once per idempotency key, recipients checked like {@code mail.send}.
  */
-final class ReplyMailTool implements Tool {
+final class ReplyMailTool extends OutgoingMailTool {
 
   private static final JsonObjectSchema PARAMETERS =
       JsonObjectSchema.builder()
           .addStringProperty(
               "messageId", "Message-ID of the mail to answer (from the mail.received event)")
           .addStringProperty("body", "Plain-text body of the reply")
-          .addProperty(
-              "cc",
-              JsonArraySchema.builder()
-                  .items(new JsonStringSchema())
-                  .description("Additional copy recipients (optional)")
-                  .build())
+          .addProperty("cc", addresses("Additional copy recipients (optional)"))
           .required("messageId", "body")
           .build();
 
-  private final String name;
-  private final Outbox outbox;
-
   ReplyMailTool(Outbox outbox) {
-    this.outbox = outbox;
-    this.name = outbox.smtp().toolPrefix() + ".reply";
+    super(
+        outbox,
+        "reply",
+        "Replies to an e-mail of this mailbox, given its Message-ID: to its sender, threaded"
+            + " (In-Reply-To, References). Returns the reply's Message-ID.",
+        PARAMETERS);
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String description() {
-    return "Replies to an e-mail of this mailbox, given its Message-ID: to its sender, threaded"
-        + " (In-Reply-To, References). Returns the reply's Message-ID.";
-  }
-
-  @Override
-  public JsonObjectSchema parameters() {
-    return PARAMETERS;
-  }
-
-  @Override
-  public boolean approvalByDefault() {
-    return true; // it writes to people on the mailbox's behalf
-  }
-
-  @Override
-  public boolean sideEffecting() {
-    return true;
-  }
-
-  @Override
-  public ToolResult execute(ToolCall call) throws ToolException {
-    SendMailTool.checkArguments(this, call);
-    JsonNode a = call.arguments();
+  ToolResult send(ToolCall call, JsonNode a) throws ToolException {
     String id = a.get("messageId").asText().strip();
     if (!id.startsWith("<")) {
       id = "<" + id + ">";
@@ -85,7 +51,7 @@ final class ReplyMailTool implements Tool {
             .find(messageId)
             .orElseThrow(
                 () ->
-                    Outbox.refused(
+                    ToolAudit.refused(
                         call,
                         "no message with Message-ID "
                             + MimeReader.cap(messageId)
@@ -113,7 +79,7 @@ final class ReplyMailTool implements Tool {
           call,
           new Outbox.Draft(
               to,
-              outbox.recipients(call, SendMailTool.strings(a.get("cc")), "cc"),
+              outbox.recipients(call, strings(a.get("cc")), "cc"),
               subject,
               a.get("body").asText(),
               messageId,

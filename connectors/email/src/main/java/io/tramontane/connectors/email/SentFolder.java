@@ -28,29 +28,20 @@ final class SentFolder {
 
   /** Whether a message with this Message-ID is in the Sent folder (false when it cannot tell). */
   boolean contains(String messageId) {
-    IMAPStore store = null;
-    try {
-      store = MailSessions.connect(imap);
-      Folder f = store.getFolder(folder);
-      if (!f.exists()) {
-        return false;
-      }
-      f.open(Folder.READ_ONLY);
-      try {
-        return f.search(new HeaderTerm("Message-ID", messageId)).length > 0;
-      } finally {
-        f.close(false);
-      }
-    } catch (MessagingException | RuntimeException e) {
-      LOG.warn(
-          "could not search {} of {} for an earlier send: {}",
-          folder,
-          imap.mailbox(),
-          MailSessions.redact(e.getMessage(), imap.password()));
-      return false;
-    } finally {
-      MailSessions.closeQuietly(store);
-    }
+    return inFolder(
+        f -> {
+          if (!f.exists()) {
+            return false;
+          }
+          f.open(Folder.READ_ONLY);
+          try {
+            return f.search(new HeaderTerm("Message-ID", messageId)).length > 0;
+          } finally {
+            f.close(false);
+          }
+        },
+        "could not search {} of {} for an earlier send: {}",
+        false);
   }
 
   /** Files a sent message in the Sent folder (creating it), if one is configured. */
@@ -58,21 +49,38 @@ final class SentFolder {
     if (folder == null) {
       return;
     }
+    inFolder(
+        f -> {
+          if (!f.exists()) {
+            f.create(Folder.HOLDS_MESSAGES);
+          }
+          m.setFlag(Flags.Flag.SEEN, true);
+          f.appendMessages(new Message[] {m});
+          return null;
+        },
+        "sent, but could not file the message in {} of {}: {}",
+        null);
+  }
+
+  /** Work on the Sent folder of a connected store. */
+  private interface FolderWork<T> {
+    T on(Folder sent) throws MessagingException;
+  }
+
+  /**
+   * Connects, does {@code work} on the Sent folder and disconnects; when that fails, logs {@code
+   * failure} (with the folder, the mailbox and the reason, the password taken out) and answers
+   * {@code otherwise}.
+   */
+  private <T> T inFolder(FolderWork<T> work, String failure, T otherwise) {
     IMAPStore store = null;
     try {
       store = MailSessions.connect(imap);
-      Folder f = store.getFolder(folder);
-      if (!f.exists()) {
-        f.create(Folder.HOLDS_MESSAGES);
-      }
-      m.setFlag(Flags.Flag.SEEN, true);
-      f.appendMessages(new Message[] {m});
+      return work.on(store.getFolder(folder));
     } catch (MessagingException | RuntimeException e) {
       LOG.warn(
-          "sent, but could not file the message in {} of {}: {}",
-          folder,
-          imap.mailbox(),
-          MailSessions.redact(e.getMessage(), imap.password()));
+          failure, folder, imap.mailbox(), MailSessions.redact(e.getMessage(), imap.password()));
+      return otherwise;
     } finally {
       MailSessions.closeQuietly(store);
     }

@@ -6,11 +6,11 @@ import io.tramontane.connectors.ConnectorSettings;
 import io.tramontane.connectors.SyncContext;
 import io.tramontane.connectors.SyncException;
 import io.tramontane.connectors.SyncSource;
+import io.tramontane.core.Sha256;
 import io.tramontane.core.event.EventTypes;
 import io.tramontane.retrieval.ingest.IngestResult;
 import io.tramontane.retrieval.ingest.SourceDocument;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,12 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -339,13 +336,7 @@ final class FileSystemSource implements SyncSource {
     if (plain.length() <= 512) {
       return plain;
     }
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(plain.getBytes(StandardCharsets.UTF_8));
-      return what + ":sha256:" + HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return what + ":sha256:" + Sha256.hex(plain);
   }
 
   static String reason(Exception e) {

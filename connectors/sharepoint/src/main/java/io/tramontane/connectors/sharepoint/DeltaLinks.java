@@ -1,11 +1,9 @@
 package io.tramontane.connectors.sharepoint;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.tramontane.core.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,12 +37,7 @@ final class DeltaLinks {
     if (link == null || link.isEmpty()) {
       return "full";
     }
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(link.getBytes(StandardCharsets.UTF_8));
-      return "delta-" + HexFormat.of().formatHex(h, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return "delta-" + HexFormat.of().formatHex(Sha256.digest(link), 0, 8);
   }
 
   static Map<String, String> readCheckpoint(String checkpoint) {

@@ -36,13 +36,13 @@ import java.util.concurrent.Executors;
  * does — a permission change is such a change. The download URL rejects requests carrying an
  * Authorization header (and records that they happened).
  */
-final class FakeGraph implements AutoCloseable {
+public final class FakeGraph implements AutoCloseable {
 
-  static final String TENANT = "7f3c1a52-tenant";
-  static final String CLIENT_ID = "0a1b2c3d-app";
-  static final String SECRET = "canary-secret-Zq81!";
-  static final String HOST = "contoso.sharepoint.com";
-  static final String SITE_PATH = "/sites/finance";
+  public static final String TENANT = "7f3c1a52-tenant";
+  public static final String CLIENT_ID = "0a1b2c3d-app";
+  public static final String SECRET = "canary-secret-Zq81!";
+  public static final String HOST = "contoso.sharepoint.com";
+  public static final String SITE_PATH = "/sites/finance";
   static final String SITE_ID = "contoso.sharepoint.com,2c712604-site,2d2244c3-web";
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,7 +57,7 @@ final class FakeGraph implements AutoCloseable {
       int status,
       int retryAfterSeconds) {}
 
-  static final class Item {
+  public static final class Item {
     final String id;
     String name;
     boolean folder;
@@ -75,7 +75,7 @@ final class FakeGraph implements AutoCloseable {
     }
   }
 
-  static final class Drive {
+  public static final class Drive {
     final String id;
     final String name;
     final Map<String, Item> items = new LinkedHashMap<>();
@@ -107,7 +107,7 @@ final class FakeGraph implements AutoCloseable {
   private long expiresIn = 3599;
   private final java.util.ArrayDeque<Integer> forced = new java.util.ArrayDeque<>();
 
-  FakeGraph(long seed) throws IOException {
+  public FakeGraph(long seed) throws IOException {
     this.random = new Random(seed);
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(executor);
@@ -115,22 +115,22 @@ final class FakeGraph implements AutoCloseable {
     server.start();
   }
 
-  String base() {
+  public String base() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  String graph() {
+  public String graph() {
     return base() + "/v1.0";
   }
 
   // ---- scenario
 
-  synchronized Drive drive(String id, String name) {
+  public synchronized Drive drive(String id, String name) {
     return drives.computeIfAbsent(id, k -> new Drive(id, name));
   }
 
   /** Adds or changes a file (a change in the drive's delta). */
-  synchronized Item file(String driveId, String itemId, String name, String text) {
+  public synchronized Item file(String driveId, String itemId, String name, String text) {
     Drive d = drives.get(driveId);
     Item item = d.items.computeIfAbsent(itemId, Item::new);
     if (item.content != null) {
@@ -151,12 +151,12 @@ final class FakeGraph implements AutoCloseable {
     item.changedAt = ++d.seq;
   }
 
-  synchronized void grantUser(String driveId, String itemId, String userId) {
+  public synchronized void grantUser(String driveId, String itemId, String userId) {
     Item item = drives.get(driveId).items.get(itemId);
     item.users.add(userId);
   }
 
-  synchronized void grantGroup(String driveId, String itemId, String groupId) {
+  public synchronized void grantGroup(String driveId, String itemId, String groupId) {
     drives.get(driveId).items.get(itemId).groups.add(groupId);
   }
 
@@ -199,7 +199,7 @@ final class FakeGraph implements AutoCloseable {
     d.minValidToken = d.seq;
   }
 
-  synchronized void pageSize(int size) {
+  public synchronized void pageSize(int size) {
     this.pageSize = size;
   }
 

@@ -1,6 +1,7 @@
 package io.tramontane.core.definition;
 
 import io.tramontane.core.CborSerializable;
+import io.tramontane.core.persistence.JournaledEntity;
 import io.tramontane.core.persistence.PersistenceSettings;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -10,10 +11,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 
 /**
  * One definition of one tenant (key {@code <tenant>/<name>}), durable and shared by every node:
@@ -22,7 +20,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
  * Holds source text; each module parses it. The entity type names the kind (agents, workflows).
  */
 final class DefinitionEntity
-    extends EventSourcedBehaviorWithEnforcedReplies<
+    extends JournaledEntity<
         DefinitionEntity.Command, DefinitionEntity.Event, DefinitionEntity.State> {
 
   sealed interface Command extends CborSerializable {}
@@ -62,18 +60,14 @@ final class DefinitionEntity
     }
   }
 
-  private DefinitionEntity(PersistenceId id, PersistenceSettings persistence) {
-    super(id, persistence.onPersistFailure());
+  private DefinitionEntity(
+      EntityTypeKey<Command> type, String entityId, PersistenceSettings persistence) {
+    super(type, entityId, persistence, State.EMPTY, State::apply);
   }
 
   static Behavior<Command> create(
       EntityTypeKey<Command> type, String entityId, PersistenceSettings persistence) {
-    return new DefinitionEntity(PersistenceId.of(type.name(), entityId), persistence);
-  }
-
-  @Override
-  public State emptyState() {
-    return State.EMPTY;
+    return new DefinitionEntity(type, entityId, persistence);
   }
 
   @Override
@@ -98,10 +92,5 @@ final class DefinitionEntity
                         .persist(new DefinitionRemoved(Instant.now()))
                         .thenReply(r.replyTo(), st -> StatusReply.success(true)))
         .build();
-  }
-
-  @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
   }
 }

@@ -1,6 +1,8 @@
 package io.tramontane.core.definition;
 
+import com.typesafe.config.Config;
 import io.tramontane.core.CborSerializable;
+import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.UnavailableException;
 import io.tramontane.core.persistence.PersistenceSettings;
 import java.time.Duration;
@@ -117,6 +119,21 @@ public final class StoredDefinitions {
   /** True when {@code s} can be a tenant here: 1-128 characters, not blank, no '/'. */
   public static boolean validTenant(String s) {
     return s != null && !s.isBlank() && s.length() <= 128 && s.indexOf('/') < 0;
+  }
+
+  /**
+   * The tenant a definitions directory belongs to, read at {@code key} ({@code
+   * tramontane.agents.tenant}, {@code tramontane.workflows.tenant}).
+   *
+   * @throws ConfigurationException naming {@code key} when it is not a tenant name
+   */
+  public static String filesTenant(Config config, String key) {
+    String tenant = config.getString(key);
+    if (!validTenant(tenant)) {
+      throw new ConfigurationException(
+          key + " must be a tenant name (1-128 characters, no '/'), not '" + tenant + "'.");
+    }
+    return tenant;
   }
 
   /**

@@ -12,4 +12,9 @@ public interface InvalidDefinition extends KindedError {
   default ErrorKind kind() {
     return ErrorKind.INVALID;
   }
+
+  @Override
+  default String title() {
+    return "Invalid Definition";
+  }
 }

@@ -2,8 +2,8 @@ package io.tramontane.core.event;
 
 import io.tramontane.core.CborSerializable;
 import io.tramontane.core.Sha256;
+import io.tramontane.core.persistence.JournaledEntity;
 import io.tramontane.core.persistence.PersistenceSettings;
-import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -11,10 +11,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 
 /**
  * One published event, keyed by tenant and a hash of (source, id): the first {@link Publish} is
@@ -22,8 +19,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
  * a repeat is answered as a duplicate and changes nothing.
  */
 final class EventEntity
-    extends EventSourcedBehaviorWithEnforcedReplies<
-        EventEntity.Command, EventEntity.Published, EventEntity.State> {
+    extends JournaledEntity<EventEntity.Command, EventEntity.Published, EventEntity.State> {
 
   static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Event");
 
@@ -40,7 +36,13 @@ final class EventEntity
   record State(PlatformEvent event) implements CborSerializable {}
 
   private EventEntity(String entityId, PersistenceSettings persistence) {
-    super(PersistenceId.of(ENTITY_KEY.name(), entityId), persistence.onPersistFailure());
+    super(
+        ENTITY_KEY,
+        entityId,
+        persistence,
+        new State(null),
+        (s, e) -> new State(e.event()),
+        Journal.tagged(TAG));
   }
 
   static String entityId(PlatformEvent e) {
@@ -57,16 +59,6 @@ final class EventEntity
   }
 
   @Override
-  public State emptyState() {
-    return new State(null);
-  }
-
-  @Override
-  public Set<String> tagsFor(Published event) {
-    return Set.of(TAG);
-  }
-
-  @Override
   public CommandHandlerWithReply<Command, Published, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
@@ -78,14 +70,6 @@ final class EventEntity
                     : Effect()
                         .persist(new Published(cmd.event()))
                         .thenReply(cmd.replyTo(), s -> StatusReply.success(false)))
-        .build();
-  }
-
-  @Override
-  public EventHandler<State, Published> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(Published.class, (s, e) -> new State(e.event()))
         .build();
   }
 }

@@ -96,8 +96,8 @@ public record PlatformEvent(
 
   /**
    * Reads a CloudEvents JSON object for {@code tenant} (a {@code tenant} attribute in it is
-   * refused: the tenant comes from who publishes). Missing {@code id} or {@code time} are filled
-   * in.
+   * refused: the tenant comes from who publishes). The {@code id} is required: it is what makes a
+   * retried publish land once. A missing {@code time} is filled in.
    */
   public static PlatformEvent fromCloudEvent(String tenant, JsonNode e) {
     if (e == null || !e.isObject()) {
@@ -111,6 +111,12 @@ public record PlatformEvent(
     if (e.has("specversion") && !"1.0".equals(e.get("specversion").asText())) {
       throw new InvalidRequestException("only CloudEvents specversion 1.0 is supported.");
     }
+    if (!e.hasNonNull("id") || e.get("id").asText().isBlank()) {
+      throw new InvalidRequestException(
+          "event attribute 'id' is missing: give each event an id unique for its source, so that a"
+              + " retried publish is stored once, e.g. {\"id\": \"order-42-paid\", \"source\":"
+              + " \"https://shop.example.com\", \"type\": \"com.example.order.paid\"}.");
+    }
     Instant time;
     try {
       time = e.hasNonNull("time") ? Instant.parse(e.get("time").asText()) : Instant.now();
@@ -119,7 +125,7 @@ public record PlatformEvent(
           "event attribute 'time' must be an RFC 3339 timestamp, e.g. 2026-12-01T10:00:00Z.");
     }
     return new PlatformEvent(
-        e.hasNonNull("id") ? e.get("id").asText() : java.util.UUID.randomUUID().toString(),
+        e.get("id").asText(),
         e.path("source").asText(null),
         e.path("type").asText(null),
         e.hasNonNull("subject") ? e.get("subject").asText() : null,

@@ -1,6 +1,7 @@
 package io.tramontane.core.event;
 
 import io.tramontane.core.feed.JournalFeed;
+import io.tramontane.core.feed.TypedFeed;
 import io.tramontane.core.system.TramontaneSystem;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -26,9 +27,10 @@ public final class PlatformEvents {
   }
 
   private final ActorSystem<?> system;
-  private final JournalFeed feed;
+  private final TypedFeed<EventEntity.Published, PlatformEvent> feed;
 
-  private PlatformEvents(ActorSystem<?> system, JournalFeed feed) {
+  private PlatformEvents(
+      ActorSystem<?> system, TypedFeed<EventEntity.Published, PlatformEvent> feed) {
     this.system = system;
     this.feed = feed;
   }
@@ -36,7 +38,13 @@ public final class PlatformEvents {
   /** Registers the event entities on this node. */
   public static PlatformEvents start(TramontaneSystem node) {
     EventEntity.init(node.system(), node.persistence());
-    return new PlatformEvents(node.system(), new JournalFeed(node.system(), node.database()));
+    return new PlatformEvents(
+        node.system(),
+        new TypedFeed<>(
+            new JournalFeed(node.system(), node.database()),
+            EventEntity.TAG,
+            EventEntity.Published.class,
+            EventEntity.Published::event));
   }
 
   /**
@@ -59,19 +67,11 @@ public final class PlatformEvents {
    * anything else it does must be idempotent on the event's (source, id).
    */
   public JournalFeed.Subscription subscribe(String consumerId, Consumer consumer) {
-    return feed.subscribe(EventEntity.TAG, consumerId, handler(consumer));
+    return feed.subscribe(consumerId, consumer::accept);
   }
 
   /** Like {@link #subscribe}, once in the whole cluster (a singleton that moves on failover). */
   public void subscribeClusterWide(String consumerId, Consumer consumer) {
-    feed.subscribeClusterWide(EventEntity.TAG, consumerId, handler(consumer));
-  }
-
-  private static JournalFeed.Handler handler(Consumer consumer) {
-    return (tx, envelope) -> {
-      if (envelope.event() instanceof EventEntity.Published p) {
-        consumer.accept(tx, p.event());
-      }
-    };
+    feed.subscribeClusterWide(consumerId, consumer::accept);
   }
 }

@@ -18,6 +18,10 @@
  *   <li>{@link io.tramontane.core.persistence.PersistenceSettings} — {@code
  *       tramontane.persistence.on-persist-failure}: entities restart with backoff when the journal
  *       refuses a write.
+ *   <li>{@link io.tramontane.core.persistence.JournaledEntity} — the base of the event-sourced
+ *       entities: persistence id {@code <type>|<id>}, an empty state and one {@code apply(event)},
+ *       tags and snapshots as its {@code Journal} says, restart with backoff on a refused write,
+ *       and hooks for recovery, restart and stop.
  *   <li>{@code H2Compaction} (package-private) — rewrites the default H2 file at start ({@code
  *       SHUTDOWN COMPACT}); a custom {@code h2-url} is left alone.
  * </ul>

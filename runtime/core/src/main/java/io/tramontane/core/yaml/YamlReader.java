@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
@@ -85,6 +90,7 @@ public final class YamlReader {
               + size(limits.maxBytes()),
           "split it" + raise(limits.bytesSetting()));
     }
+    checkUtf8(bytes, limits);
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(limits.maxAliases());
     options.setAllowRecursiveKeys(false);
@@ -112,6 +118,45 @@ public final class YamlReader {
       throw refusal(e, limits);
     }
     return node == null ? null : new YamlReader(where, limits).convert(node, "", 0);
+  }
+
+  /**
+   * Refuses bytes that are not well-formed UTF-8, naming the line and column of the first bad byte:
+   * a lenient decoder would store replacement characters the author never wrote.
+   */
+  static void checkUtf8(byte[] bytes, Limits limits) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(Math.max(16, bytes.length));
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      return;
+    }
+    int bad = in.position();
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < bad; i++) {
+      if (bytes[i] == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    String before = new String(bytes, lineStart, bad - lineStart, StandardCharsets.UTF_8);
+    int column = before.codePointCount(0, before.length()) + 1;
+    throw new YamlException(
+        line,
+        column,
+        limits.what()
+            + " is not well-formed UTF-8 (byte 0x"
+            + String.format("%02x", bytes[bad] & 0xff)
+            + " at offset "
+            + bad
+            + ")",
+        "save the file as UTF-8");
   }
 
   private static YamlException refusal(org.yaml.snakeyaml.error.YAMLException e, Limits limits) {

@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tramontane.core.TramontaneConfig;
 import io.tramontane.core.persistence.PersistenceSettings;
-import io.tramontane.testkit.GoldenJournal;
-import io.tramontane.testkit.TestConfigs;
+import io.tramontane.testkit.GoldenJournalExtension;
 import java.util.Map;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
-import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A stored definition's journal recorded by an earlier version (two versions deployed, removed, the
@@ -21,33 +17,19 @@ import org.junit.jupiter.api.Test;
  */
 class GoldenJournalTest {
 
-  private static ActorTestKit testKit;
-
-  @BeforeAll
-  static void start() {
-    testKit =
-        ActorTestKit.create(
-            "GoldenJournalTest", TestConfigs.inMemoryJournal(TramontaneConfig.load(Map.of())));
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
+  @RegisterExtension
+  static final GoldenJournalExtension golden =
+      new GoldenJournalExtension(TramontaneConfig.load(Map.of()));
 
   @Test
   void aRecordedDefinitionRecoversWithItsVersions() {
-    var events = GoldenJournal.replay(testKit.system(), getClass(), "/golden/definition.json");
     var entity =
-        EventSourcedBehaviorTestKit
-            .<DefinitionEntity.Command, DefinitionEntity.Event, DefinitionEntity.State>create(
-                testKit.system(),
-                DefinitionEntity.create(
-                    EntityTypeKey.create(DefinitionEntity.Command.class, "AgentDefinition"),
-                    "acme/helper",
-                    PersistenceSettings.fromConfig(testKit.system().settings().config())),
-                EventSourcedBehaviorTestKit.enabledSerializationSettings());
-    entity.initialize(events.toArray());
+        golden.<DefinitionEntity.Command, DefinitionEntity.Event, DefinitionEntity.State>recover(
+            DefinitionEntity.create(
+                EntityTypeKey.create(DefinitionEntity.Command.class, "AgentDefinition"),
+                "acme/helper",
+                PersistenceSettings.fromConfig(golden.system().settings().config())),
+            "/golden/definition.json");
     assertEquals(
         new DefinitionEntity.State(
             "h1",

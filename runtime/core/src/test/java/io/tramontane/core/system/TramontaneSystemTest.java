@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.TramontaneConfig;
 import io.tramontane.core.persistence.DatabaseSettings;
+import io.tramontane.testkit.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,16 +37,12 @@ class TramontaneSystemTest {
       assertTrue(Files.isDirectory(dataDir.resolve("db")), "data directory created on first start");
       ClusterSharding.get(node.system())
           .init(Entity.of(EntityTypeKey.create(String.class, "probe"), ctx -> Behaviors.empty()));
-      Readiness r = null;
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (System.nanoTime() < deadline) {
-        r = node.readiness().toCompletableFuture().join();
-        if (r.ready()) {
-          break;
-        }
-        Thread.sleep(100);
-      }
-      assertTrue(r.ready(), r.toString());
+      Readiness r =
+          Await.until(
+              "the node ready",
+              Duration.ofSeconds(20),
+              () -> node.readiness().toCompletableFuture().join(),
+              Readiness::ready);
       assertEquals("up", r.checks().get("cluster"));
       assertEquals("ready", r.checks().get("sharding"), r.toString());
       assertEquals(
@@ -172,12 +169,10 @@ class TramontaneSystemTest {
             TramontaneConfig.load(
                 Map.of("tramontane.data-dir", dir.toString(), "tramontane.cluster.port", 0)));
     try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (!node.readiness().toCompletableFuture().join().ready()
-          && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      assertTrue(node.readiness().toCompletableFuture().join().ready());
+      Await.until(
+          "the node ready",
+          Duration.ofSeconds(20),
+          () -> node.readiness().toCompletableFuture().join().ready());
       // What a Kubernetes probe sees once SIGTERM started coordinated shutdown, before the HTTP
       // edge unbinds.
       CompletableFuture<Readiness> seen = new CompletableFuture<>();

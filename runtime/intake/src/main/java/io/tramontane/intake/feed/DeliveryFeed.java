@@ -1,7 +1,9 @@
 package io.tramontane.intake.feed;
 
 import io.tramontane.core.feed.JournalFeed;
+import io.tramontane.core.feed.TypedFeed;
 import io.tramontane.core.persistence.Database;
+import io.tramontane.intake.Delivery;
 import io.tramontane.intake.DeliveryEntity;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -12,10 +14,15 @@ import org.apache.pekko.actor.typed.ActorSystem;
  */
 public final class DeliveryFeed {
 
-  private final JournalFeed feed;
+  private final TypedFeed<DeliveryEntity.DeliveryAccepted, Delivery> feed;
 
   public DeliveryFeed(ActorSystem<?> system, Database database) {
-    this.feed = new JournalFeed(system, database);
+    this.feed =
+        new TypedFeed<>(
+            new JournalFeed(system, database),
+            DeliveryEntity.TAG,
+            DeliveryEntity.DeliveryAccepted.class,
+            DeliveryEntity.DeliveryAccepted::delivery);
   }
 
   /**
@@ -23,19 +30,11 @@ public final class DeliveryFeed {
    * a new consumer). Each delivery is handled once per consumer id.
    */
   public JournalFeed.Subscription subscribe(String consumerId, DeliveryConsumer consumer) {
-    return feed.subscribe(DeliveryEntity.TAG, consumerId, handler(consumer));
+    return feed.subscribe(consumerId, consumer::accept);
   }
 
   /** Like {@link #subscribe}, once in the whole cluster (a singleton that moves on failover). */
   public void subscribeClusterWide(String consumerId, DeliveryConsumer consumer) {
-    feed.subscribeClusterWide(DeliveryEntity.TAG, consumerId, handler(consumer));
-  }
-
-  private static JournalFeed.Handler handler(DeliveryConsumer consumer) {
-    return (tx, envelope) -> {
-      if (envelope.event() instanceof DeliveryEntity.DeliveryAccepted accepted) {
-        consumer.accept(tx, accepted.delivery());
-      }
-    };
+    feed.subscribeClusterWide(consumerId, consumer::accept);
   }
 }

@@ -6,13 +6,11 @@ import io.tramontane.agents.tool.RetrieveTool;
 import io.tramontane.retrieval.ingest.Ingestion;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,8 +28,6 @@ import picocli.CommandLine.Parameters;
       "With no language model configured, the answer quotes the best passages (extractive)."
     })
 final class AskCommand implements Callable<Integer> {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin ConfigOptions options;
 
@@ -65,16 +61,11 @@ final class AskCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Main.quietLogs();
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = options.out();
     Ingestion.checkName("tenant", tenant);
-    Map<String, Object> overrides = new HashMap<>(RetrievalNode.overrides());
-    if (agentsDir != null) {
-      overrides.put("tramontane.agents.dir", agentsDir.toString());
-      overrides.put("tramontane.agents.tenant", tenant); // the directory's agents are --tenant's
-    }
     String sessionId = session != null ? session : "cli-" + UUID.randomUUID();
     try (RetrievalNode node =
-        RetrievalNode.start(options.load(overrides), "ask", spec.commandLine().getErr())) {
+        options.startNode("ask", ConfigOptions.withAgents(Map.of(), agentsDir, tenant))) {
       Agents agents = node.agents();
       Agents.Answer answer =
           agents

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,7 +29,6 @@ final class ClusterCommand implements Callable<Integer> {
   /** Exit code when a member is not up or not reachable. */
   static final int DEGRADED = 3;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ServerOptions server;
 
   @Option(names = "--json", description = "Print the server's JSON answer as it is.")
@@ -38,7 +36,7 @@ final class ClusterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = server.out();
     JsonNode status = server.client().get("/cluster");
     boolean healthy = true;
     for (JsonNode m : status.path("members")) {

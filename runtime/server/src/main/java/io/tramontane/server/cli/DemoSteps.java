@@ -46,7 +46,7 @@ final class DemoSteps {
     documents.put("leave.txt", "Employees book their annual leave in the HR portal.");
     String query = "When will my invoice be paid?";
     long started = System.nanoTime();
-    Retrieval retrieval = server.retrieval();
+    Retrieval retrieval = server.modules().retrieval();
     for (Map.Entry<String, String> d : documents.entrySet()) {
       retrieval
           .ingestion()
@@ -69,7 +69,7 @@ final class DemoSteps {
             .toCompletableFuture()
             .join();
     InferenceRuntime.ModelInfo model =
-        server.inference().model(retrieval.settings().embeddingModel());
+        server.modules().inference().model(retrieval.settings().embeddingModel());
     out.printf(
         "5. Shipped model         %s (%d dimensions) on %s; 3 documents ingested and searched in"
             + " %d ms; \"%s\" ranks:%n",
@@ -132,15 +132,16 @@ final class DemoSteps {
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     io.tramontane.connectors.ConnectorStatus st =
-        server.connectors().status("handbook").toCompletableFuture().join();
+        server.modules().connectors().status("handbook").toCompletableFuture().join();
     while (st.lastSuccess() == null && System.nanoTime() < deadline) {
       Thread.sleep(200);
-      st = server.connectors().status("handbook").toCompletableFuture().join();
+      st = server.modules().connectors().status("handbook").toCompletableFuture().join();
     }
-    server.retrieval().awaitIndexed("handbook").toCompletableFuture().join();
+    server.modules().retrieval().awaitIndexed("handbook").toCompletableFuture().join();
     String query = "how many days of holiday do I get";
     List<Hit> hits =
         server
+            .modules()
             .retrieval()
             .search("handbook", new Caller("demo", Set.of()), SearchMode.HYBRID, query, 1)
             .toCompletableFuture()
@@ -167,7 +168,7 @@ final class DemoSteps {
 
   /** An agent over the demo documents answers with citations, with no language model. */
   static void showAgent(PrintWriter out, TramontaneServer server) {
-    Agents agents = server.agents();
+    Agents agents = server.modules().agents();
     agents.define(
         "demo",
         "demo agent",

@@ -24,7 +24,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,8 +46,6 @@ import picocli.CommandLine.Parameters;
 final class IngestCommand implements Callable<Integer> {
 
   static final int SOME_FAILED = 3;
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin ConfigOptions options;
 
@@ -81,8 +78,8 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Main.quietLogs();
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = options.out();
+    PrintWriter err = options.err();
     Ingestion.checkName("collection", collection);
     Ingestion.checkName("tenant", tenant);
     if (acl.isEmpty() && !open) {
@@ -94,9 +91,7 @@ final class IngestCommand implements Callable<Integer> {
       throw new InvalidRequestException("no files found under " + paths + ".");
     }
     long started = System.nanoTime();
-    try (RetrievalNode node =
-        RetrievalNode.start(
-            options.load(RetrievalNode.overrides()), "ingest", spec.commandLine().getErr())) {
+    try (RetrievalNode node = options.startNode("ingest", Map.of())) {
       Retrieval retrieval = node.retrieval();
       Progress progress = new Progress(sources.size(), System.console() != null ? err : null);
       Semaphore inFlight =

@@ -2,8 +2,8 @@ package io.tramontane.server.cli;
 
 import io.tramontane.retrieval.ingest.Ingestion;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,8 +18,6 @@ import picocli.CommandLine.Option;
     })
 final class ReindexCommand implements Callable<Integer> {
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Mixin ConfigOptions options;
 
   @Option(names = "--collection", required = true, description = "Collection to rebuild.")
@@ -28,12 +26,10 @@ final class ReindexCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Main.quietLogs();
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = options.out();
     Ingestion.checkName("collection", collection);
     long started = System.nanoTime();
-    try (RetrievalNode node =
-        RetrievalNode.start(
-            options.load(RetrievalNode.overrides()), "reindex", spec.commandLine().getErr())) {
+    try (RetrievalNode node = options.startNode("reindex", Map.of())) {
       var progress = node.retrieval().reindex(collection).toCompletableFuture().join();
       out.printf(
           "Rebuilt collection '%s' from the log up to offset %d in %.1f s (%s).%n",

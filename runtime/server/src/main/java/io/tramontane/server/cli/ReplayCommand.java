@@ -11,13 +11,11 @@ import io.tramontane.retrieval.ingest.Ingestion;
 import io.tramontane.server.DataDirLock;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,8 +37,6 @@ import picocli.CommandLine.Parameters;
     })
 final class ReplayCommand implements Callable<Integer> {
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Mixin ConfigOptions options;
 
   @Parameters(index = "0", paramLabel = "AGENT")
@@ -61,14 +57,9 @@ final class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Main.quietLogs();
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = options.out();
     Ingestion.checkName("tenant", tenant);
-    Map<String, Object> overrides = new HashMap<>();
-    if (agentsDir != null) {
-      overrides.put("tramontane.agents.dir", agentsDir.toString());
-      overrides.put("tramontane.agents.tenant", tenant); // the directory's agents are --tenant's
-    }
-    Config config = options.load(overrides);
+    Config config = options.load(ConfigOptions.withAgents(Map.of(), agentsDir, tenant));
     // The journal only: a local ActorSystem with the read journal. No cluster, no sharding (a
     // remembered session would resume and call its tools), no model, no tool.
     DatabaseSettings db = DatabaseSettings.fromConfig(config);
@@ -80,7 +71,7 @@ final class ReplayCommand implements Callable<Integer> {
                 "replay",
                 holder -> RetrievalNode.advice("replay", holder))
             : null;
-    RetrievalNode.starting(spec.commandLine().getErr(), "replay", config, "reading the journal");
+    RetrievalNode.starting(options.err(), "replay", config, "reading the journal");
     Config local =
         ConfigFactory.parseMap(
                 Map.of(

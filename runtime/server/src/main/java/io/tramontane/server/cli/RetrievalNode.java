@@ -8,6 +8,7 @@ import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.inference.InferenceRuntime;
 import io.tramontane.retrieval.Retrieval;
 import io.tramontane.server.DataDirLock;
+import io.tramontane.server.NodeStart;
 import io.tramontane.server.SearchRetrievers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,24 +21,17 @@ import java.util.Map;
  */
 final class RetrievalNode implements AutoCloseable {
 
-  private final InferenceRuntime inference;
-  private final TramontaneSystem node;
+  private final NodeStart started;
   private final Retrieval retrieval;
   private final Config config;
   private final DataDirLock lock;
   private Agents agents;
 
-  private RetrievalNode(
-      InferenceRuntime inference,
-      TramontaneSystem node,
-      Retrieval retrieval,
-      Config config,
-      DataDirLock lock) {
-    this.lock = lock;
-    this.inference = inference;
-    this.node = node;
+  private RetrievalNode(NodeStart started, Retrieval retrieval, Config config, DataDirLock lock) {
+    this.started = started;
     this.retrieval = retrieval;
     this.config = config;
+    this.lock = lock;
   }
 
   /** The cluster port is 0 so the command can run beside a server on the same machine. */
@@ -113,16 +107,9 @@ final class RetrievalNode implements AutoCloseable {
   }
 
   private static RetrievalNode start(Config config, DataDirLock lock) {
-    InferenceRuntime inference = InferenceRuntime.start(config);
-    TramontaneSystem node;
+    NodeStart started = NodeStart.start(config, e -> e);
     try {
-      node = TramontaneSystem.start(config);
-    } catch (RuntimeException e) {
-      inference.close();
-      throw e;
-    }
-    try {
-      Readiness ready = awaitReady(node);
+      Readiness ready = awaitReady(started.node());
       if (!ready.ready()) {
         throw new ConfigurationException(
             "the journal database is not usable ("
@@ -131,10 +118,9 @@ final class RetrievalNode implements AutoCloseable {
                 + " through its REST API (PUT /collections/{c}/documents) or stop it first.");
       }
       return new RetrievalNode(
-          inference, node, Retrieval.start(node, inference, config), config, lock);
+          started, Retrieval.start(started.node(), started.inference(), config), config, lock);
     } catch (RuntimeException e) {
-      node.close();
-      inference.close();
+      started.close();
       throw e;
     }
   }
@@ -161,13 +147,13 @@ final class RetrievalNode implements AutoCloseable {
   }
 
   InferenceRuntime inference() {
-    return inference;
+    return started.inference();
   }
 
   /** Agents on this node, started on first use. */
   synchronized Agents agents() {
     if (agents == null) {
-      agents = Agents.start(node, SearchRetrievers.of(retrieval), config);
+      agents = Agents.start(started.node(), SearchRetrievers.of(retrieval), config);
     }
     return agents;
   }
@@ -178,8 +164,7 @@ final class RetrievalNode implements AutoCloseable {
       agents.close();
     }
     retrieval.close();
-    node.close();
-    inference.close();
+    started.close();
     lock.close();
   }
 }

@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,8 +46,6 @@ import picocli.CommandLine.Parameters;
 final class RunCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin ConfigOptions options;
 
@@ -77,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Main.quietLogs();
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = options.out();
     Ingestion.checkName("tenant", tenant);
     JsonNode in = JsonArgument.parse("--input", input);
     if (!Files.isRegularFile(file)) {
@@ -88,12 +85,8 @@ final class RunCommand implements Callable<Integer> {
     out.printf(
         "Running %s/%s %s (%d tasks)%n", d.namespace(), d.name(), d.version(), d.taskCount());
     out.flush();
-    Map<String, Object> overrides = new HashMap<>(RetrievalNode.overrides());
-    if (agentsDir != null) {
-      overrides.put("tramontane.agents.dir", agentsDir.toString());
-      overrides.put("tramontane.agents.tenant", tenant); // the directory's agents are --tenant's
-    }
-    var config = options.load(overrides);
+    var config =
+        options.load(ConfigOptions.withAgents(RetrievalNode.overrides(), agentsDir, tenant));
     List<String> hosts =
         new java.util.ArrayList<>(config.getStringList(HttpCall.KEY + ".allowed-hosts"));
     hosts.addAll(allowHosts);
@@ -101,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
         com.typesafe.config.ConfigFactory.parseMap(Map.of(HttpCall.KEY + ".allowed-hosts", hosts))
             .withFallback(config);
     String runId = tenant + "/" + d.name() + "/local-" + UUID.randomUUID();
-    try (RetrievalNode node = RetrievalNode.start(config, "run", spec.commandLine().getErr())) {
+    try (RetrievalNode node = RetrievalNode.start(config, "run", options.err())) {
       List<CallHandler> calls =
           new java.util.ArrayList<>(
               TramontaneServer.workflowCalls(node.agents(), node.retrieval()));

@@ -14,7 +14,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tramontane runs …}: the runs of a server's workflows, over its HTTP API — list them, show
@@ -172,25 +171,19 @@ final class RunsCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "Show a run: its status, every recorded event in order, its output or error.")
   static final class Show implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
-
-    @Parameters(index = "0", paramLabel = "WORKFLOW")
-    String workflow;
-
-    @Parameters(index = "1", paramLabel = "RUN")
-    String run;
+    @Mixin RunTarget target;
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      String path = runPath(workflow, run);
+      PrintWriter out = server.out();
+      String path = target.path();
       ServerClient client = server.client();
       JsonNode state = client.get(path);
       String status = state.path("status").asText();
       out.printf(
           "Run %s of workflow %s: %s (definition %s)%n",
-          run, workflow, status, state.path("definitionHash").asText());
+          target.run, target.workflow, status, state.path("definitionHash").asText());
       String[] by = {null};
       client.events(
           path + "/stream?follow=false",
@@ -218,14 +211,8 @@ final class RunsCommand implements Runnable {
         "Exit code 0 when it completed, 3 when it failed or was cancelled."
       })
   static final class Watch implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
-
-    @Parameters(index = "0", paramLabel = "WORKFLOW")
-    String workflow;
-
-    @Parameters(index = "1", paramLabel = "RUN")
-    String run;
+    @Mixin RunTarget target;
 
     @Option(
         names = "--reconnect",
@@ -236,10 +223,11 @@ final class RunsCommand implements Runnable {
 
     @Override
     public Integer call() throws InterruptedException {
-      PrintWriter out = spec.commandLine().getOut();
-      String path = runPath(workflow, run);
+      PrintWriter out = server.out();
+      String path = target.path();
       ServerClient client = server.client();
-      out.printf("Watching run %s of workflow %s on %s%n", run, workflow, client.base());
+      out.printf(
+          "Watching run %s of workflow %s on %s%n", target.run, target.workflow, client.base());
       out.flush();
       String[] last = {null};
       JsonNode[] end = {null};
@@ -285,7 +273,11 @@ final class RunsCommand implements Runnable {
         }
         if (++failures > reconnect) {
           throw new ServerClient.ServerException(
-              "the event stream of run " + run + " keeps ending while the run is " + status + ".",
+              "the event stream of run "
+                  + target.run
+                  + " keeps ending while the run is "
+                  + status
+                  + ".",
               true);
         }
         Thread.sleep(1_000);
@@ -295,19 +287,13 @@ final class RunsCommand implements Runnable {
 
   @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a run.")
   static final class Cancel implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
-
-    @Parameters(index = "0", paramLabel = "WORKFLOW")
-    String workflow;
-
-    @Parameters(index = "1", paramLabel = "RUN")
-    String run;
+    @Mixin RunTarget target;
 
     @Override
     public Integer call() {
-      server.client().post(runPath(workflow, run) + "/cancel", null);
-      spec.commandLine().getOut().printf("Cancelled run %s of workflow %s.%n", run, workflow);
+      server.client().post(target.path() + "/cancel", null);
+      server.out().printf("Cancelled run %s of workflow %s.%n", target.run, target.workflow);
       return 0;
     }
   }
@@ -320,14 +306,8 @@ final class RunsCommand implements Runnable {
         "The default type is io.tramontane.approval.granted. An event id is delivered once."
       })
   static final class Approve implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
-
-    @Parameters(index = "0", paramLabel = "WORKFLOW")
-    String workflow;
-
-    @Parameters(index = "1", paramLabel = "RUN")
-    String run;
+    @Mixin RunTarget target;
 
     @Option(
         names = "--type",
@@ -356,10 +336,10 @@ final class RunsCommand implements Runnable {
       if (data != null) {
         event.set("data", JsonArgument.parse("--data", data));
       }
-      server.client().post(runPath(workflow, run) + "/events", event.toString());
-      spec.commandLine()
-          .getOut()
-          .printf("Delivered %s to run %s of workflow %s.%n", type, run, workflow);
+      server.client().post(target.path() + "/events", event.toString());
+      server
+          .out()
+          .printf("Delivered %s to run %s of workflow %s.%n", type, target.run, target.workflow);
       return 0;
     }
   }

@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,7 +17,6 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "List the runs of a workflow (by run name; a page at a time).")
 final class RunsList implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ServerOptions server;
 
   @Parameters(index = "0", paramLabel = "WORKFLOW")
@@ -35,13 +33,21 @@ final class RunsList implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = server.out();
     String path =
         "/workflows/" + RunsCommand.name("workflow name", workflow) + "/runs?limit=" + limit;
     if (after != null) {
       path += "&after=" + RunsCommand.name("run name", after);
     }
-    JsonNode page = server.client().get(path);
+    JsonNode page;
+    try {
+      page = server.client().get(path);
+    } catch (ServerClient.ServerException e) {
+      if (e.status() == 404 && after == null) {
+        requireDeployed(); // names what is deployed, which the server's 404 does not
+      }
+      throw e;
+    }
     JsonNode runs = page.path("runs");
     if (runs.isEmpty()) {
       if (after == null) {

@@ -18,7 +18,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,8 +36,6 @@ import picocli.CommandLine.Parameters;
       "Only documents public to the tenant or listing one of the --as principals can match."
     })
 final class SearchCommand implements Callable<Integer> {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin ConfigOptions options;
 
@@ -67,7 +64,7 @@ final class SearchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Main.quietLogs();
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = options.out();
     Ingestion.checkName("collection", collection);
     Ingestion.checkName("tenant", tenant);
     SearchMode searchMode =
@@ -93,7 +90,7 @@ final class SearchCommand implements Callable<Integer> {
       throw new UnknownCollectionException(collection);
     }
     RetrievalNode.starting(
-        spec.commandLine().getErr(),
+        options.err(),
         "search",
         config,
         searchMode == SearchMode.BM25 ? "reading the index" : "loading the embedding model");

@@ -33,10 +33,21 @@ final class ServerClient {
    */
   static final class ServerException extends TramontaneException {
     private final boolean retriable;
+    private final int status;
 
     ServerException(String message, boolean retriable) {
+      this(message, retriable, 0);
+    }
+
+    ServerException(String message, boolean retriable, int status) {
       super(message);
       this.retriable = retriable;
+      this.status = status;
+    }
+
+    /** The HTTP status the server answered, or 0 when it did not answer with one. */
+    int status() {
+      return status;
     }
 
     @Override
@@ -188,6 +199,7 @@ final class ServerClient {
     boolean retriable = status == 409 || status == 429 || status >= 500;
     return new ServerException(
         request.method() + " " + request.uri().getPath() + " answered " + status + ": " + detail,
-        retriable);
+        retriable,
+        status);
   }
 }

@@ -4,15 +4,27 @@ import com.typesafe.config.Config;
 import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.SecretReference;
 import io.tramontane.core.TramontaneConfig;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options of the commands that talk to a running server over HTTP. */
 final class ServerOptions {
+
+  /** The command this is mixed into: where it prints. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  /** The command's output. */
+  PrintWriter out() {
+    return command.commandLine().getOut();
+  }
 
   @Option(
       names = "--server",
@@ -28,7 +40,8 @@ final class ServerOptions {
       paramLabel = "KEY",
       description = {
         "API key, or a reference env:NAME or file:/path (default: env TRAMONTANE_API_KEY).",
-        "Scopes: workflows:read; workflows:run to cancel or approve."
+        "Scopes: runs needs workflows:read (workflows:run to cancel or approve); cluster needs"
+            + " cluster:read."
       })
   String apiKey;
 

@@ -29,6 +29,17 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
               + name
               + "'"
               + closest(spec, name).map(o -> "; did you mean " + o + "?").orElse("."));
+    } else if (unknownCommand(e, spec).isPresent()) {
+      String name = unknownCommand(e, spec).get();
+      err.println(
+          "tramontane: "
+              + spec.qualifiedName()
+              + " has no command '"
+              + name
+              + "'"
+              + closestCommand(spec, name)
+                  .map(c -> "; did you mean " + c + "?")
+                  .orElse(". Commands: " + String.join(", ", spec.subcommands().keySet()) + "."));
     } else {
       err.println("tramontane: " + e.getMessage());
     }
@@ -60,6 +71,24 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
       }
     }
     return Optional.empty();
+  }
+
+  /** The word where a command was expected, when this command has commands and it is none. */
+  private static Optional<String> unknownCommand(ParameterException e, CommandSpec spec) {
+    if (e instanceof CommandLine.UnmatchedArgumentException u
+        && !spec.subcommands().isEmpty()
+        && !u.getUnmatched().isEmpty()
+        && !u.getUnmatched().getFirst().startsWith("-")) {
+      return Optional.of(u.getUnmatched().getFirst());
+    }
+    return Optional.empty();
+  }
+
+  /** The command whose name is closest to {@code typo}, when it is close enough to be a typo. */
+  private static Optional<String> closestCommand(CommandSpec spec, String typo) {
+    return spec.subcommands().keySet().stream()
+        .min(Comparator.comparingInt(n -> distance(n, typo)))
+        .filter(n -> distance(n, typo) <= Math.max(2, typo.length() / 3));
   }
 
   /** {@code -hV}: short options given together. */

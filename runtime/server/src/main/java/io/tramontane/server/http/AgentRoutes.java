@@ -5,14 +5,12 @@ import io.tramontane.agents.definition.AgentDefinition;
 import io.tramontane.server.http.body.AgentBodies.AgentDeployed;
 import io.tramontane.server.http.body.AgentBodies.AgentList;
 import io.tramontane.server.http.body.AgentBodies.AgentSummary;
-import io.tramontane.server.http.body.Status;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.stream.Materializer;
 
 /**
  * The agents API: list, define and delete agents; their sessions are {@link SessionRoutes}'. The
@@ -28,59 +26,40 @@ final class AgentRoutes extends AllDirectives {
   static final int MAX_BODY = 256 * 1024;
 
   private final Agents agents;
-  private final Materializer materializer;
-  private final long bodyTimeoutMillis;
+  private final RequestBodies bodies;
   private final SessionRoutes sessions;
 
-  AgentRoutes(
-      Agents agents, Materializer materializer, long bodyTimeoutMillis, Duration messageWait) {
+  AgentRoutes(Agents agents, RequestBodies bodies, Duration messageWait) {
     this.agents = agents;
-    this.materializer = materializer;
-    this.bodyTimeoutMillis = bodyTimeoutMillis;
-    this.sessions = new SessionRoutes(agents, materializer, bodyTimeoutMillis, messageWait);
+    this.bodies = bodies.upTo(MAX_BODY);
+    this.sessions = new SessionRoutes(agents, this.bodies, messageWait);
   }
 
   void register(RouteTable table) {
     table
-        .add("GET", "/agents", RouteTable.Access.API_KEY, SCOPE_READ, this::list)
-        .add("PUT", "/agents/{agent}", RouteTable.Access.API_KEY, SCOPE_WRITE, this::define)
-        .add("DELETE", "/agents/{agent}", RouteTable.Access.API_KEY, SCOPE_WRITE, this::delete);
+        .key("GET", "/agents", SCOPE_READ, this::list)
+        .key("PUT", "/agents/{agent}", SCOPE_WRITE, this::define)
+        .key("DELETE", "/agents/{agent}", SCOPE_WRITE, this::delete);
     sessions.register(table);
   }
 
   private Route list(Principal caller, Map<String, String> vars) {
-    return complete(
-        Json.response(
-            StatusCodes.OK,
-            new AgentList(
-                agents.definitions(caller.tenant()).stream().map(AgentSummary::of).toList())));
+    return Replies.now(
+        new AgentList(agents.definitions(caller.tenant()).stream().map(AgentSummary::of).toList()));
   }
 
   private Route define(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                Bodies.strict(request, MAX_BODY, bodyTimeoutMillis, materializer)
-                    .thenApply(
-                        bytes -> {
-                          String name = vars.get("agent");
-                          // checked whole (the name too) before anything is stored
-                          AgentDefinition d =
-                              agents.define(caller.tenant(), name, "PUT /agents/" + name, bytes);
-                          return Json.response(
-                              StatusCodes.OK, new AgentDeployed(d.name(), d.version()));
-                        })
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) -> {
+          String name = vars.get("agent");
+          // checked whole (the name too) before anything is stored
+          AgentDefinition d = agents.define(caller.tenant(), name, "PUT /agents/" + name, bytes);
+          return CompletableFuture.completedFuture(
+              Json.response(StatusCodes.OK, new AgentDeployed(d.name(), d.version())));
+        });
   }
 
   private Route delete(Principal caller, Map<String, String> vars) {
-    return completeWithFuture(
-        CompletableFuture.supplyAsync(
-                () -> {
-                  boolean removed = agents.remove(caller.tenant(), vars.get("agent"));
-                  return Json.response(
-                      StatusCodes.OK, new Status(removed ? "deleted" : "not-deployed"));
-                })
-            .exceptionally(Problems::fromThrowable));
+    return Replies.removal(() -> agents.remove(caller.tenant(), vars.get("agent")));
   }
 }

@@ -4,13 +4,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.SecretReference;
-import java.nio.charset.StandardCharsets;
+import io.tramontane.core.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -70,6 +70,27 @@ public final class ApiKeys {
     return new ApiKeys(entries);
   }
 
+  /**
+   * Refuses a key that names a scope no route asks for (a typo such as {@code agents:raed} would
+   * otherwise only show as 403s later), naming the key, the scope and the scopes there are.
+   */
+  public void requireKnownScopes(Set<String> known) {
+    for (Entry e : entries) {
+      for (String scope : e.principal().scopes()) {
+        if (!known.contains(scope)) {
+          throw new ConfigurationException(
+              "tramontane.server.api-keys."
+                  + e.principal().keyId()
+                  + ".scopes names '"
+                  + scope
+                  + "', which no route asks for; the scopes are: "
+                  + String.join(", ", known)
+                  + ".");
+        }
+      }
+    }
+  }
+
   /** The principal owning {@code presented}, if any key matches. */
   public Optional<Principal> authenticate(String presented) {
     byte[] digest = digest(presented);
@@ -87,10 +108,6 @@ public final class ApiKeys {
   }
 
   private static byte[] digest(String key) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
-    }
+    return Sha256.digest(key);
   }
 }

@@ -33,38 +33,30 @@ final class ConnectorRoutes extends AllDirectives {
   private static final int MAX_NOTIFICATION_BODY = 256 * 1024;
 
   private final Connectors connectors;
-  private final org.apache.pekko.stream.Materializer materializer;
-  private final long bodyTimeoutMillis;
+  private final RequestBodies bodies;
 
-  ConnectorRoutes(
-      Connectors connectors,
-      org.apache.pekko.stream.Materializer materializer,
-      long bodyTimeoutMillis) {
+  ConnectorRoutes(Connectors connectors, RequestBodies bodies) {
     this.connectors = connectors;
-    this.materializer = materializer;
-    this.bodyTimeoutMillis = bodyTimeoutMillis;
+    this.bodies = bodies.upTo(MAX_NOTIFICATION_BODY);
   }
 
   void register(RouteTable table) {
     table
-        .add("GET", "/connectors", RouteTable.Access.API_KEY, SCOPE_READ, this::list)
-        .add("GET", "/connectors/{connector}", RouteTable.Access.API_KEY, SCOPE_READ, this::get)
-        .add(
+        .key("GET", "/connectors", SCOPE_READ, this::list)
+        .key("GET", "/connectors/{connector}", SCOPE_READ, this::get)
+        .key(
             "POST",
             "/connectors/{connector}/sync",
-            RouteTable.Access.API_KEY,
             SCOPE_WRITE,
             (caller, vars) -> control(caller, vars, connectors::syncNow, "sync requested"))
-        .add(
+        .key(
             "POST",
             "/connectors/{connector}/pause",
-            RouteTable.Access.API_KEY,
             SCOPE_WRITE,
             (caller, vars) -> control(caller, vars, connectors::pause, "paused"))
-        .add(
+        .key(
             "POST",
             "/connectors/{connector}/resume",
-            RouteTable.Access.API_KEY,
             SCOPE_WRITE,
             (caller, vars) -> control(caller, vars, connectors::resume, "resumed"))
         // Pushed changes (Microsoft Graph subscriptions): no API key — the source checks the
@@ -84,32 +76,26 @@ final class ConnectorRoutes extends AllDirectives {
       throw new NotFoundException(
           "There is no connector named '" + name + "' taking notifications.");
     }
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                Bodies.strict(request, MAX_NOTIFICATION_BODY, bodyTimeoutMillis, materializer)
-                    .thenApply(
-                        bytes -> {
-                          var reply =
-                              endpoint
-                                  .get()
-                                  .handle(request.getUri().rawQueryString().orElse(null), bytes);
-                          if (reply.status() >= 400) {
-                            // A refusal is a problem like any other; the source reads the status.
-                            StatusCode status = StatusCodes.get(reply.status());
-                            return Problems.of(status, status.reason(), reply.body());
-                          }
-                          return HttpResponse.create()
-                              .withStatus(reply.status())
-                              .withEntity(
-                                  org.apache.pekko.http.javadsl.model.ContentTypes.parse(
-                                      reply.contentType().contains("charset")
-                                              || !reply.contentType().startsWith("text/")
-                                          ? reply.contentType()
-                                          : reply.contentType() + "; charset=UTF-8"),
-                                  reply.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                        })
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) -> {
+          var reply = endpoint.get().handle(request.getUri().rawQueryString().orElse(null), bytes);
+          if (reply.status() >= 400) {
+            // A refusal is a problem like any other; the source reads the status.
+            StatusCode status = StatusCodes.get(reply.status());
+            return CompletableFuture.completedFuture(
+                Problems.of(status, status.reason(), reply.body()));
+          }
+          return CompletableFuture.completedFuture(
+              HttpResponse.create()
+                  .withStatus(reply.status())
+                  .withEntity(
+                      org.apache.pekko.http.javadsl.model.ContentTypes.parse(
+                          reply.contentType().contains("charset")
+                                  || !reply.contentType().startsWith("text/")
+                              ? reply.contentType()
+                              : reply.contentType() + "; charset=UTF-8"),
+                      reply.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        });
   }
 
   /** The instance, if it exists and belongs to the caller's tenant. */
@@ -134,15 +120,9 @@ final class ConnectorRoutes extends AllDirectives {
                         .thenApply(st -> ConnectorView.of(s, st))
                         .toCompletableFuture())
             .toList();
-    CompletionStage<HttpResponse> response =
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-            .thenApply(
-                done ->
-                    Json.response(
-                        StatusCodes.OK,
-                        new ConnectorList(all.stream().map(CompletableFuture::join).toList())))
-            .exceptionally(Problems::fromThrowable);
-    return completeWithFuture(response);
+    return Replies.ok(
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)),
+        done -> new ConnectorList(all.stream().map(CompletableFuture::join).toList()));
   }
 
   private Route get(Principal caller, Map<String, String> vars) {
@@ -151,11 +131,7 @@ final class ConnectorRoutes extends AllDirectives {
     if (s.isEmpty()) {
       throw notFound(name);
     }
-    return completeWithFuture(
-        connectors
-            .status(name)
-            .thenApply(st -> Json.response(StatusCodes.OK, ConnectorView.of(s.get(), st)))
-            .exceptionally(Problems::fromThrowable));
+    return Replies.ok(connectors.status(name), st -> ConnectorView.of(s.get(), st));
   }
 
   private Route control(
@@ -167,11 +143,7 @@ final class ConnectorRoutes extends AllDirectives {
     if (owned(caller, name).isEmpty()) {
       throw notFound(name);
     }
-    return completeWithFuture(
-        action
-            .apply(name)
-            .thenApply(
-                done -> Json.response(StatusCodes.ACCEPTED, new ConnectorAction(name, outcome)))
-            .exceptionally(Problems::fromThrowable));
+    return Replies.reply(
+        StatusCodes.ACCEPTED, action.apply(name), done -> new ConnectorAction(name, outcome));
   }
 }

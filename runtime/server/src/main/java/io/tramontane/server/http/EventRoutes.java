@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.stream.Materializer;
 
 /**
  * {@code POST /events}: publish a platform event (CloudEvents 1.0 JSON, structured mode) for the
@@ -28,17 +27,15 @@ final class EventRoutes extends AllDirectives {
       Json.MAPPER.copy().setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
 
   private final Workflows workflows;
-  private final Materializer materializer;
-  private final long bodyTimeoutMillis;
+  private final RequestBodies bodies;
 
-  EventRoutes(Workflows workflows, Materializer materializer, long bodyTimeoutMillis) {
+  EventRoutes(Workflows workflows, RequestBodies bodies) {
     this.workflows = workflows;
-    this.materializer = materializer;
-    this.bodyTimeoutMillis = bodyTimeoutMillis;
+    this.bodies = bodies.upTo(MAX_BODY);
   }
 
   void register(RouteTable table) {
-    table.add("POST", "/events", RouteTable.Access.API_KEY, SCOPE_PUBLISH, this::publish);
+    table.key("POST", "/events", SCOPE_PUBLISH, this::publish);
   }
 
   /**
@@ -55,16 +52,14 @@ final class EventRoutes extends AllDirectives {
   }
 
   private Route publish(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                Bodies.strict(request, MAX_BODY, bodyTimeoutMillis, materializer)
-                    .thenCompose(bytes -> workflows.publish(caller.tenant(), event(bytes, false)))
-                    .thenApply(
-                        duplicate ->
-                            Json.response(
-                                StatusCodes.ACCEPTED,
-                                new Status(duplicate ? "duplicate" : "published")))
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) ->
+            workflows
+                .publish(caller.tenant(), event(bytes, false))
+                .thenApply(
+                    duplicate ->
+                        Json.response(
+                            StatusCodes.ACCEPTED,
+                            new Status(duplicate ? "duplicate" : "published"))));
   }
 }

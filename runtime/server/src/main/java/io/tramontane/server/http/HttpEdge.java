@@ -1,8 +1,7 @@
 package io.tramontane.server.http;
 
-import io.tramontane.agents.Agents;
-import io.tramontane.connectors.Connectors;
 import io.tramontane.core.NotFoundException;
+import io.tramontane.core.audit.Audit;
 import io.tramontane.core.error.ErrorKind;
 import io.tramontane.core.system.ClusterStatus;
 import io.tramontane.core.system.TramontaneSystem;
@@ -11,15 +10,16 @@ import io.tramontane.intake.WebhookIntake;
 import io.tramontane.intake.signature.SignatureScheme;
 import io.tramontane.intake.signature.TriggerSettings;
 import io.tramontane.intake.signature.Verification;
-import io.tramontane.retrieval.Retrieval;
 import io.tramontane.server.http.body.NodeBodies;
 import io.tramontane.server.http.body.Status;
-import io.tramontane.workflows.node.Workflows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -47,55 +47,47 @@ public final class HttpEdge extends AllDirectives {
   static final java.time.Duration CLUSTER_STATS_TIMEOUT = java.time.Duration.ofSeconds(3);
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpEdge.class);
-  private static final Logger AUDIT = LoggerFactory.getLogger("tramontane.audit");
 
   private final TramontaneSystem node;
   private final WebhookIntake intake;
   private final ApiKeys apiKeys;
-  private final Materializer materializer;
-  private final long bodyTimeoutMillis;
+  private final RequestBodies bodies;
   private final RouteTable table = new RouteTable();
 
-  public HttpEdge(
-      TramontaneSystem node,
-      WebhookIntake intake,
-      Retrieval retrieval,
-      Agents agents,
-      Workflows workflows,
-      Connectors connectors,
-      ApiKeys apiKeys) {
+  public HttpEdge(NodeModules modules, ApiKeys apiKeys) {
+    TramontaneSystem node = modules.node();
     this.node = node;
-    this.intake = intake;
+    this.intake = modules.intake();
     this.apiKeys = apiKeys;
-    this.materializer = Materializer.matFromSystem(node.system());
-    this.bodyTimeoutMillis =
-        node.system()
-            .settings()
-            .config()
-            .getDuration("pekko.http.server.request-timeout")
-            .toMillis();
+    Materializer materializer = Materializer.matFromSystem(node.system());
+    this.bodies =
+        new RequestBodies(
+            Bodies.serverCap(materializer),
+            node.system()
+                .settings()
+                .config()
+                .getDuration("pekko.http.server.request-timeout")
+                .toMillis(),
+            materializer);
     table
         .add("GET", "/health", RouteTable.Access.PUBLIC, null, this::health)
         .add("GET", "/ready", RouteTable.Access.PUBLIC, null, this::ready)
         .add("POST", "/hooks/{trigger}", RouteTable.Access.SIGNED, null, this::receiveWebhook)
-        .add(
-            "GET",
-            "/hooks/{trigger}/deliveries/{id}",
-            RouteTable.Access.API_KEY,
-            SCOPE_DELIVERIES_READ,
-            this::deliveryStatus)
-        .add("GET", "/triggers", RouteTable.Access.API_KEY, SCOPE_TRIGGERS_READ, this::triggers)
-        .add("GET", "/cluster", RouteTable.Access.API_KEY, SCOPE_CLUSTER_READ, this::cluster);
-    new RetrievalRoutes(retrieval, materializer, bodyTimeoutMillis).register(table);
+        .key("GET", "/hooks/{trigger}/deliveries/{id}", SCOPE_DELIVERIES_READ, this::deliveryStatus)
+        .key("GET", "/triggers", SCOPE_TRIGGERS_READ, this::triggers)
+        .key("GET", "/cluster", SCOPE_CLUSTER_READ, this::cluster);
+    new RetrievalRoutes(modules.retrieval(), bodies).register(table);
     new AgentRoutes(
-            agents,
-            materializer,
-            bodyTimeoutMillis,
+            modules.agents(),
+            bodies,
             node.system().settings().config().getDuration("tramontane.agents.message-wait"))
         .register(table);
-    new WorkflowRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
-    new EventRoutes(workflows, materializer, bodyTimeoutMillis).register(table);
-    new ConnectorRoutes(connectors, materializer, bodyTimeoutMillis).register(table);
+    new WorkflowRoutes(modules.workflows(), bodies).register(table);
+    new EventRoutes(modules.workflows(), bodies).register(table);
+    new ConnectorRoutes(modules.connectors(), bodies).register(table);
+    Set<String> known = new TreeSet<>(Set.of(Principal.SCOPE_ASSERT));
+    table.specs().stream().map(RouteTable.Spec::scope).filter(Objects::nonNull).forEach(known::add);
+    apiKeys.requireKnownScopes(known);
   }
 
   /** Every route with its access policy (for documentation and the route-coverage test). */
@@ -118,10 +110,10 @@ public final class HttpEdge extends AllDirectives {
    */
   private Route refuseOversizedOrDispatch(HttpRequest request) {
     OptionalLong declared = request.entity().getContentLengthOption();
-    long cap = Bodies.serverCap(materializer);
+    long cap = bodies.limit();
     if (declared.isPresent() && declared.getAsLong() > cap) {
       return completeWithFuture(
-          Bodies.discard(request, bodyTimeoutMillis, materializer)
+          Bodies.discard(request, bodies.timeoutMillis(), bodies.materializer())
               .thenApply(read -> Problems.tooLargeForTheServer(cap)));
     }
     return dispatch(request);
@@ -162,16 +154,16 @@ public final class HttpEdge extends AllDirectives {
     }
     Optional<Principal> principal = apiKeys.authenticate(token.get());
     if (principal.isEmpty()) {
-      AUDIT.warn("api-key rejected route={} {}", spec.method(), spec.template());
+      Audit.refused(
+          "api-key rejected", Audit.field("route", spec.method() + " " + spec.template()));
       return complete(Problems.unauthorized("The API key is not valid."));
     }
     if (spec.scope() != null && !principal.get().has(spec.scope())) {
-      AUDIT.warn(
-          "scope missing key={} scope={} route={} {}",
-          principal.get().keyId(),
-          spec.scope(),
-          spec.method(),
-          spec.template());
+      Audit.refused(
+          "scope missing",
+          Audit.field("key", principal.get().keyId()),
+          Audit.field("scope", spec.scope()),
+          Audit.field("route", spec.method() + " " + spec.template()));
       return complete(
           Problems.forbidden(
               "The API key '"
@@ -184,7 +176,7 @@ public final class HttpEdge extends AllDirectives {
   }
 
   private Route health(Principal caller, Map<String, String> vars) {
-    return complete(Json.response(StatusCodes.OK, new Status("up")));
+    return Replies.now(new Status("up"));
   }
 
   private Route ready(Principal caller, Map<String, String> vars) {
@@ -206,11 +198,8 @@ public final class HttpEdge extends AllDirectives {
    * only.
    */
   private Route cluster(Principal caller, Map<String, String> vars) {
-    CompletionStage<HttpResponse> response =
-        ClusterStatus.of(node.system(), CLUSTER_STATS_TIMEOUT)
-            .thenApply(status -> Json.response(StatusCodes.OK, NodeBodies.Cluster.of(status)))
-            .exceptionally(Problems::fromThrowable);
-    return completeWithFuture(response);
+    return Replies.ok(
+        ClusterStatus.of(node.system(), CLUSTER_STATS_TIMEOUT), NodeBodies.Cluster::of);
   }
 
   private Route receiveWebhook(Principal caller, Map<String, String> vars) {
@@ -222,21 +211,20 @@ public final class HttpEdge extends AllDirectives {
               "No trigger named '" + name + "' is configured (tramontane.intake.triggers)."));
     }
     TriggerSettings trigger = found.get();
-    return extractRequest(
-        request -> {
-          // Every copy of every header: the intake refuses one it reads that came twice.
-          List<Map.Entry<String, String>> headers = new ArrayList<>();
-          for (HttpHeader h : request.getHeaders()) {
-            headers.add(Map.entry(h.lowercaseName(), h.value()));
-          }
-          headers.add(Map.entry("content-type", request.entity().getContentType().toString()));
-          CompletionStage<HttpResponse> response =
-              Bodies.strict(request, trigger.maxBodyBytes(), bodyTimeoutMillis, materializer)
-                  .thenCompose(bytes -> intake.receive(trigger, headers, bytes))
-                  .thenApply(outcome -> webhookResponse(trigger, outcome))
-                  .exceptionally(Problems::fromThrowable);
-          return completeWithFuture(response);
-        });
+    return bodies
+        .upTo(trigger.maxBodyBytes())
+        .answer(
+            (request, bytes) -> {
+              // Every copy of every header: the intake refuses one it reads that came twice.
+              List<Map.Entry<String, String>> headers = new ArrayList<>();
+              for (HttpHeader h : request.getHeaders()) {
+                headers.add(Map.entry(h.lowercaseName(), h.value()));
+              }
+              headers.add(Map.entry("content-type", request.entity().getContentType().toString()));
+              return intake
+                  .receive(trigger, headers, bytes)
+                  .thenApply(outcome -> webhookResponse(trigger, outcome));
+            });
   }
 
   private HttpResponse webhookResponse(TriggerSettings trigger, WebhookIntake.Outcome outcome) {
@@ -253,11 +241,11 @@ public final class HttpEdge extends AllDirectives {
                 "/hooks/" + a.trigger() + "/deliveries/" + a.deliveryId()));
       }
       case WebhookIntake.Refused(Verification.Rejected r) -> {
-        AUDIT.warn(
-            "webhook refused trigger={} reason={} detail={}",
-            trigger.name(),
-            r.reason(),
-            r.detail());
+        Audit.refused(
+            "webhook refused",
+            Audit.field("trigger", trigger.name()),
+            Audit.field("reason", r.reason()),
+            Audit.field("detail", r.detail()));
         yield r.reason() == Verification.Reason.MALFORMED
             ? Problems.of(ErrorKind.INVALID, null, r.detail())
             : Problems.unauthorized("Signature check failed: " + r.detail() + ".");
@@ -273,7 +261,8 @@ public final class HttpEdge extends AllDirectives {
       return complete(Problems.notFound("No trigger named '" + name + "' is configured."));
     }
     if (!trigger.get().tenant().equals(caller.tenant())) {
-      AUDIT.warn("tenant denied key={} trigger={}", caller.keyId(), name);
+      Audit.refused(
+          "tenant denied", Audit.field("key", caller.keyId()), Audit.field("trigger", name));
       return complete(
           Problems.forbidden(
               "The API key '" + caller.keyId() + "' may not read deliveries of this trigger."));
@@ -281,27 +270,16 @@ public final class HttpEdge extends AllDirectives {
     if (!SignatureScheme.DELIVERY_ID.matcher(id).matches()) {
       return complete(Problems.notFound("No delivery '" + id + "' on trigger '" + name + "'."));
     }
-    CompletionStage<HttpResponse> response =
-        intake
-            .status(name, id)
-            .thenApply(
-                s -> {
-                  if (!s.found()) {
-                    throw new NotFoundException(
-                        "No delivery '" + id + "' has been accepted on trigger '" + name + "'.");
-                  }
-                  return Json.response(
-                      StatusCodes.OK,
-                      new NodeBodies.Delivery(
-                          s.deliveryId(),
-                          s.trigger(),
-                          s.tenant(),
-                          s.state(),
-                          s.acceptedAt(),
-                          s.payloadBytes()));
-                })
-            .exceptionally(Problems::fromThrowable);
-    return completeWithFuture(response);
+    return Replies.ok(
+        intake.status(name, id),
+        s -> {
+          if (!s.found()) {
+            throw new NotFoundException(
+                "No delivery '" + id + "' has been accepted on trigger '" + name + "'.");
+          }
+          return new NodeBodies.Delivery(
+              s.deliveryId(), s.trigger(), s.tenant(), s.state(), s.acceptedAt(), s.payloadBytes());
+        });
   }
 
   private Route triggers(Principal caller, Map<String, String> vars) {
@@ -313,6 +291,6 @@ public final class HttpEdge extends AllDirectives {
                     new NodeBodies.Trigger(
                         t.name(), t.schemeName(), t.maxBodyBytes(), "/hooks/" + t.name()))
             .toList();
-    return complete(Json.response(StatusCodes.OK, new NodeBodies.TriggerList(list)));
+    return Replies.now(new NodeBodies.TriggerList(list));
   }
 }

@@ -1,6 +1,7 @@
 package io.tramontane.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -104,12 +105,22 @@ final class Json {
     } catch (UnrecognizedPropertyException e) {
       throw unknownField(e, what);
     } catch (MismatchedInputException e) {
-      throw mismatched(e, what);
+      throw tooLarge(e) ? notJson(e, what) : mismatched(e, what);
     } catch (JsonProcessingException e) {
       throw notJson(e, what);
     } catch (IOException e) {
       throw new InvalidRequestException(what + " cannot be read: " + e.getMessage());
     }
+  }
+
+  /** The parser's nesting or length limit, possibly wrapped by the mapping of a field. */
+  private static boolean tooLarge(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StreamConstraintsException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static InvalidRequestException notJson(JsonProcessingException e, String what) {
@@ -121,6 +132,13 @@ final class Json {
                 + ", column "
                 + e.getLocation().getColumnNr()
                 + ")";
+    if (tooLarge(e)) {
+      return new InvalidRequestException(
+          what
+              + " is nested too deeply or holds a value too long"
+              + where
+              + "; flatten it or shorten the value.");
+    }
     return new InvalidRequestException(
         what + " is not valid JSON" + where + ": " + e.getOriginalMessage() + ".");
   }

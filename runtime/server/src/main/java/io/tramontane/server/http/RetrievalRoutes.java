@@ -26,7 +26,6 @@ import org.apache.pekko.http.javadsl.model.Query;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.stream.Materializer;
 
 /**
  * The retrieval API: upload and delete documents, search, collection statistics. The tenant is
@@ -42,51 +41,29 @@ final class RetrievalRoutes extends AllDirectives {
   private static final int MAX_SEARCH_BODY = 64 * 1024;
 
   private final Retrieval retrieval;
-  private final Materializer materializer;
-  private final long bodyTimeoutMillis;
+  private final RequestBodies bodies;
 
-  RetrievalRoutes(Retrieval retrieval, Materializer materializer, long bodyTimeoutMillis) {
+  /** {@code bodies}: the server's body reading, which each route holds to its own limit. */
+  RetrievalRoutes(Retrieval retrieval, RequestBodies bodies) {
     this.retrieval = retrieval;
-    this.materializer = materializer;
-    this.bodyTimeoutMillis = bodyTimeoutMillis;
+    this.bodies = bodies;
   }
 
   void register(RouteTable table) {
     table
-        .add(
+        .key(
             "GET",
             "/collections",
-            RouteTable.Access.API_KEY,
             SCOPE_READ,
             (caller, vars) ->
                 complete(
                     Json.response(
                         StatusCodes.OK,
                         new CollectionList(retrieval.collections(caller.tenant())))))
-        .add(
-            "PUT",
-            "/collections/{collection}/documents",
-            RouteTable.Access.API_KEY,
-            SCOPE_WRITE,
-            this::upload)
-        .add(
-            "DELETE",
-            "/collections/{collection}/documents",
-            RouteTable.Access.API_KEY,
-            SCOPE_WRITE,
-            this::delete)
-        .add(
-            "POST",
-            "/collections/{collection}/search",
-            RouteTable.Access.API_KEY,
-            SCOPE_SEARCH,
-            this::search)
-        .add(
-            "GET",
-            "/collections/{collection}/stats",
-            RouteTable.Access.API_KEY,
-            SCOPE_READ,
-            this::stats);
+        .key("PUT", "/collections/{collection}/documents", SCOPE_WRITE, this::upload)
+        .key("DELETE", "/collections/{collection}/documents", SCOPE_WRITE, this::delete)
+        .key("POST", "/collections/{collection}/search", SCOPE_SEARCH, this::search)
+        .key("GET", "/collections/{collection}/stats", SCOPE_READ, this::stats);
   }
 
   private static String requiredParam(Query query, String name, String example) {
@@ -100,17 +77,14 @@ final class RetrievalRoutes extends AllDirectives {
   }
 
   private Route upload(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request -> {
-          long limit = retrieval.maxDocumentBytes();
-          CompletionStage<HttpResponse> response =
-              Bodies.strict(request, limit, bodyTimeoutMillis, materializer)
-                  .thenCompose(
-                      bytes -> retrieval.ingestion().ingest(document(caller, vars, request, bytes)))
-                  .thenApply(RetrievalRoutes::ingested)
-                  .exceptionally(Problems::fromThrowable);
-          return completeWithFuture(response);
-        });
+    return bodies
+        .upTo(retrieval.maxDocumentBytes())
+        .answer(
+            (request, bytes) ->
+                retrieval
+                    .ingestion()
+                    .ingest(document(caller, vars, request, bytes))
+                    .thenApply(RetrievalRoutes::ingested));
   }
 
   /** Builds the document from the request, validating its parameters. */
@@ -198,41 +172,32 @@ final class RetrievalRoutes extends AllDirectives {
   }
 
   private Route search(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request -> {
-          CompletionStage<HttpResponse> response =
-              Bodies.strict(request, MAX_SEARCH_BODY, bodyTimeoutMillis, materializer)
-                  .thenCompose(
-                      bytes -> {
-                        SearchRequest s = Json.read(bytes, SearchRequest.class, "the search body");
-                        SearchMode mode = s.searchMode();
-                        return retrieval
-                            .search(
-                                vars.get("collection"),
-                                new Caller(
-                                    caller.tenant(),
-                                    caller.actingAs(new LinkedHashSet<>(s.principals()))),
-                                mode,
-                                s.query(),
-                                s.k() == null ? retrieval.settings().defaultK() : s.k())
-                            .thenApply(
-                                hits ->
-                                    Json.response(
-                                        StatusCodes.OK,
-                                        new SearchResults(
-                                            mode.name().toLowerCase(Locale.ROOT),
-                                            hits.stream().map(SearchHit::of).toList())));
-                      })
-                  .exceptionally(Problems::fromThrowable);
-          return completeWithFuture(response);
-        });
+    return bodies
+        .upTo(MAX_SEARCH_BODY)
+        .answer(
+            (request, bytes) -> {
+              SearchRequest s = Json.read(bytes, SearchRequest.class, "the search body");
+              SearchMode mode = s.searchMode();
+              return retrieval
+                  .search(
+                      vars.get("collection"),
+                      new Caller(
+                          caller.tenant(), caller.actingAs(new LinkedHashSet<>(s.principals()))),
+                      mode,
+                      s.query(),
+                      s.k() == null ? retrieval.settings().defaultK() : s.k())
+                  .thenApply(
+                      hits ->
+                          Json.response(
+                              StatusCodes.OK,
+                              new SearchResults(
+                                  mode.name().toLowerCase(Locale.ROOT),
+                                  hits.stream().map(SearchHit::of).toList())));
+            });
   }
 
   private Route stats(Principal caller, Map<String, String> vars) {
-    return completeWithFuture(
-        retrieval
-            .stats(vars.get("collection"), caller.tenant())
-            .thenApply(st -> Json.response(StatusCodes.OK, CollectionStats.of(st)))
-            .exceptionally(Problems::fromThrowable));
+    return Replies.ok(
+        retrieval.stats(vars.get("collection"), caller.tenant()), CollectionStats::of);
   }
 }

@@ -46,6 +46,11 @@ public final class RouteTable {
 
   private final List<Entry> entries = new ArrayList<>();
 
+  /** A route for API keys that hold {@code scope}: most routes. */
+  RouteTable key(String method, String template, String scope, Handler handler) {
+    return add(method, template, Access.API_KEY, scope, handler);
+  }
+
   RouteTable add(String method, String template, Access access, String scope, Handler handler) {
     Spec spec = new Spec(method, template, access, scope);
     List<String> names = new ArrayList<>();

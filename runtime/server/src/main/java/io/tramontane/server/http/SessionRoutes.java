@@ -18,19 +18,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
-import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.stream.Materializer;
 
 /**
  * An agent's sessions: talk to a session, read it and follow its events, decide on approvals,
@@ -43,8 +40,7 @@ final class SessionRoutes extends AllDirectives {
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
   private final Agents agents;
-  private final Materializer materializer;
-  private final long bodyTimeoutMillis;
+  private final RequestBodies bodies;
 
   /**
    * How long {@code "wait": true} waits for a turn: {@code tramontane.agents.message-wait}, but
@@ -53,12 +49,11 @@ final class SessionRoutes extends AllDirectives {
    */
   private final Duration messageWait;
 
-  SessionRoutes(
-      Agents agents, Materializer materializer, long bodyTimeoutMillis, Duration messageWait) {
+  /** {@code bodies}: the agents' body reading (their limit). */
+  SessionRoutes(Agents agents, RequestBodies bodies, Duration messageWait) {
     this.agents = agents;
-    this.materializer = materializer;
-    this.bodyTimeoutMillis = bodyTimeoutMillis;
-    this.messageWait = messageWait(messageWait, Duration.ofMillis(bodyTimeoutMillis));
+    this.bodies = bodies;
+    this.messageWait = messageWait(messageWait, Duration.ofMillis(bodies.timeoutMillis()));
   }
 
   static Duration messageWait(Duration configured, Duration requestTimeout) {
@@ -74,35 +69,11 @@ final class SessionRoutes extends AllDirectives {
   void register(RouteTable table) {
     String session = "/agents/{agent}/sessions/{session}";
     table
-        .add(
-            "POST",
-            session + "/messages",
-            RouteTable.Access.API_KEY,
-            AgentRoutes.SCOPE_USE,
-            this::message)
-        .add("GET", session, RouteTable.Access.API_KEY, AgentRoutes.SCOPE_USE, this::session)
-        .add(
-            "GET",
-            session + "/events",
-            RouteTable.Access.API_KEY,
-            AgentRoutes.SCOPE_USE,
-            this::events)
-        .add(
-            "POST",
-            session + "/decisions",
-            RouteTable.Access.API_KEY,
-            AgentRoutes.SCOPE_APPROVE,
-            this::decide)
-        .add(
-            "POST",
-            session + "/cancel",
-            RouteTable.Access.API_KEY,
-            AgentRoutes.SCOPE_USE,
-            this::cancel);
-  }
-
-  private CompletionStage<byte[]> body(HttpRequest request) {
-    return Bodies.strict(request, AgentRoutes.MAX_BODY, bodyTimeoutMillis, materializer);
+        .key("POST", session + "/messages", AgentRoutes.SCOPE_USE, this::message)
+        .key("GET", session, AgentRoutes.SCOPE_USE, this::session)
+        .key("GET", session + "/events", AgentRoutes.SCOPE_USE, this::events)
+        .key("POST", session + "/decisions", AgentRoutes.SCOPE_APPROVE, this::decide)
+        .key("POST", session + "/cancel", AgentRoutes.SCOPE_USE, this::cancel);
   }
 
   /**
@@ -113,16 +84,15 @@ final class SessionRoutes extends AllDirectives {
    * Idempotency-Key} makes a retry return the first attempt's turn.
    */
   private Route message(Principal caller, Map<String, String> vars) {
-    String agent = vars.get("agent");
-    String session = vars.get("session");
-    return withRequestTimeoutResponse(
-        request -> timedOut(agent, session),
-        () ->
+    return withTimeoutProblem(
+        vars,
+        (agent, session) ->
             extractRequest(
                 request ->
                     completeWithFuture(
                         idempotencyKey(request)
-                            .thenCompose(key -> body(request).thenApply(b -> Map.entry(key, b)))
+                            .thenCompose(
+                                key -> bodies.read(request).thenApply(b -> Map.entry(key, b)))
                             .thenCompose(
                                 kb ->
                                     send(
@@ -185,6 +155,18 @@ final class SessionRoutes extends AllDirectives {
     return CompletableFuture.completedFuture(Optional.of(values.getFirst()));
   }
 
+  /**
+   * {@code route} of the session named in {@code vars}, answered with {@link #timedOut} (never
+   * pekko's text/plain) when the request timeout strikes anyway.
+   */
+  private Route withTimeoutProblem(
+      Map<String, String> vars, BiFunction<String, String, Route> route) {
+    String agent = vars.get("agent");
+    String session = vars.get("session");
+    return withRequestTimeoutResponse(
+        request -> timedOut(agent, session), () -> route.apply(agent, session));
+  }
+
   /** The request timeout struck anyway (a stuck node): a problem, never pekko's text/plain. */
   private static HttpResponse timedOut(String agent, String session) {
     return Problems.of(
@@ -203,25 +185,20 @@ final class SessionRoutes extends AllDirectives {
   }
 
   private Route session(Principal caller, Map<String, String> vars) {
-    return completeWithFuture(
-        agents
-            .get(caller.tenant(), vars.get("agent"), vars.get("session"))
-            .thenApply(
-                s -> {
-                  if (s.turn() == 0) {
-                    throw noSession(vars.get("session"));
-                  }
-                  return Json.response(
-                      StatusCodes.OK,
-                      new SessionView(
-                          s.agent(),
-                          s.agentVersion(),
-                          s.turn(),
-                          s.phase().name().toLowerCase(Locale.ROOT),
-                          s.pending().stream().map(PendingCall::of).toList(),
-                          s.transcript().stream().map(SessionStep::of).toList()));
-                })
-            .exceptionally(Problems::fromThrowable));
+    return Replies.ok(
+        agents.get(caller.tenant(), vars.get("agent"), vars.get("session")),
+        s -> {
+          if (s.turn() == 0) {
+            throw noSession(vars.get("session"));
+          }
+          return new SessionView(
+              s.agent(),
+              s.agentVersion(),
+              s.turn(),
+              s.phase().name().toLowerCase(Locale.ROOT),
+              s.pending().stream().map(PendingCall::of).toList(),
+              s.transcript().stream().map(SessionStep::of).toList());
+        });
   }
 
   /**
@@ -232,9 +209,7 @@ final class SessionRoutes extends AllDirectives {
     return extractRequest(
         request -> {
           long after =
-              request
-                  .getHeader("Last-Event-ID")
-                  .map(h -> h.value().strip())
+              EventStreams.lastEventId(request)
                   .filter(v -> v.matches("\\d{1,18}"))
                   .map(Long::parseLong)
                   .orElse(0L);
@@ -246,63 +221,49 @@ final class SessionRoutes extends AllDirectives {
                 if (state.turn() == 0) {
                   throw noSession(session);
                 }
-                return completeOK(
+                return EventStreams.complete(
                     agents
                         .steps(caller.tenant(), agent, session, after)
                         .map(
                             step ->
-                                ServerSentEvent.create(
+                                EventStreams.event(
                                     Json.MAPPER.writeValueAsString(SessionStep.of(step.event())),
-                                    Optional.of(step.event().getClass().getSimpleName()),
-                                    Optional.of(Long.toString(step.sequenceNr())),
-                                    OptionalInt.empty()))
-                        .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat),
-                    EventStreamMarshalling.toEventStream());
+                                    step.event().getClass().getSimpleName(),
+                                    step.sequenceNr())));
               });
         });
   }
 
   private Route decide(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                body(request)
-                    .thenCompose(
-                        bytes -> {
-                          DecisionRequest d = Json.read(bytes, DecisionRequest.class, "the body");
-                          return agents.decide(
-                              caller.tenant(),
-                              vars.get("agent"),
-                              vars.get("session"),
-                              d.key(),
-                              d.approve(),
-                              caller.keyId(),
-                              d.reason());
-                        })
-                    .thenApply(d -> Json.response(StatusCodes.OK, new Status("recorded")))
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) -> {
+          DecisionRequest d = Json.read(bytes, DecisionRequest.class, "the body");
+          return agents
+              .decide(
+                  caller.tenant(),
+                  vars.get("agent"),
+                  vars.get("session"),
+                  d.key(),
+                  d.approve(),
+                  caller.keyId(),
+                  d.reason())
+              .thenApply(r -> Json.response(StatusCodes.OK, new Status("recorded")));
+        });
   }
 
   private Route cancel(Principal caller, Map<String, String> vars) {
-    String agent = vars.get("agent");
-    String session = vars.get("session");
-    return withRequestTimeoutResponse(
-        request -> timedOut(agent, session),
-        () ->
-            completeWithFuture(
-                agents
-                    .cancel(caller.tenant(), agent, session, caller.keyId())
-                    .thenApply(
-                        c ->
-                            Json.response(
-                                StatusCodes.OK,
-                                new TurnCancelled(
-                                    "cancelled",
-                                    c.turn(),
-                                    UnknownOutcome.of(c.outcomeUnknown()),
-                                    c.outcomeUnknown().isEmpty()
-                                        ? null
-                                        : TurnAnswers.unknownSentence(c.outcomeUnknown()).strip())))
-                    .exceptionally(Problems::fromThrowable)));
+    return withTimeoutProblem(
+        vars,
+        (agent, session) ->
+            Replies.ok(
+                agents.cancel(caller.tenant(), agent, session, caller.keyId()),
+                c ->
+                    new TurnCancelled(
+                        "cancelled",
+                        c.turn(),
+                        UnknownOutcome.of(c.outcomeUnknown()),
+                        c.outcomeUnknown().isEmpty()
+                            ? null
+                            : TurnAnswers.unknownSentence(c.outcomeUnknown()).strip())));
   }
 }

@@ -20,12 +20,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletionStage;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.stream.Materializer;
 
 /**
  * The workflows API: validate, deploy and delete definitions, list them, start, read and cancel
@@ -40,168 +38,103 @@ final class WorkflowRoutes extends AllDirectives {
   private static final int MAX_BODY = 1024 * 1024;
 
   private final Workflows workflows;
-  private final Materializer materializer;
-  private final long bodyTimeoutMillis;
+  private final RequestBodies bodies;
   private final WorkflowRunRoutes runs;
 
-  WorkflowRoutes(Workflows workflows, Materializer materializer, long bodyTimeoutMillis) {
+  WorkflowRoutes(Workflows workflows, RequestBodies bodies) {
     this.workflows = workflows;
-    this.materializer = materializer;
-    this.bodyTimeoutMillis = bodyTimeoutMillis;
-    this.runs = new WorkflowRunRoutes(new WorkflowRuns(workflows, materializer.system()));
+    this.bodies = bodies.upTo(MAX_BODY);
+    this.runs = new WorkflowRunRoutes(new WorkflowRuns(workflows, bodies.materializer().system()));
   }
 
   void register(RouteTable table) {
     table
-        .add("GET", "/workflows", RouteTable.Access.API_KEY, SCOPE_READ, this::list)
-        .add("POST", "/workflows/validate", RouteTable.Access.API_KEY, SCOPE_WRITE, this::validate)
-        .add("PUT", "/workflows/{workflow}", RouteTable.Access.API_KEY, SCOPE_WRITE, this::deploy)
-        .add(
-            "DELETE", "/workflows/{workflow}", RouteTable.Access.API_KEY, SCOPE_WRITE, this::delete)
-        .add(
-            "POST",
-            "/workflows/{workflow}/runs/{run}",
-            RouteTable.Access.API_KEY,
-            SCOPE_RUN,
-            this::start)
-        .add(
-            "GET",
-            "/workflows/{workflow}/runs/{run}",
-            RouteTable.Access.API_KEY,
-            SCOPE_READ,
-            this::get)
-        .add(
-            "POST",
-            "/workflows/{workflow}/runs/{run}/events",
-            RouteTable.Access.API_KEY,
-            SCOPE_RUN,
-            this::deliver)
-        .add(
-            "POST",
-            "/workflows/{workflow}/runs/{run}/cancel",
-            RouteTable.Access.API_KEY,
-            SCOPE_RUN,
-            this::cancel);
+        .key("GET", "/workflows", SCOPE_READ, this::list)
+        .key("POST", "/workflows/validate", SCOPE_WRITE, this::validate)
+        .key("PUT", "/workflows/{workflow}", SCOPE_WRITE, this::deploy)
+        .key("DELETE", "/workflows/{workflow}", SCOPE_WRITE, this::delete)
+        .key("POST", "/workflows/{workflow}/runs/{run}", SCOPE_RUN, this::start)
+        .key("GET", "/workflows/{workflow}/runs/{run}", SCOPE_READ, this::get)
+        .key("POST", "/workflows/{workflow}/runs/{run}/events", SCOPE_RUN, this::deliver)
+        .key("POST", "/workflows/{workflow}/runs/{run}/cancel", SCOPE_RUN, this::cancel);
     runs.register(table);
   }
 
-  private CompletionStage<byte[]> body(HttpRequest request) {
-    return Bodies.strict(request, MAX_BODY, bodyTimeoutMillis, materializer);
-  }
-
   private Route list(Principal caller, Map<String, String> vars) {
-    return complete(
-        Json.response(
-            StatusCodes.OK,
-            new WorkflowList(
-                workflows.definitions(caller.tenant()).stream()
-                    .map(WorkflowSummary::of)
-                    .toList())));
+    return Replies.now(
+        new WorkflowList(
+            workflows.definitions(caller.tenant()).stream().map(WorkflowSummary::of).toList()));
   }
 
   /** A definition that cannot be used is a problem like any other (kind invalid, its problems). */
   private Route validate(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                body(request)
-                    .thenApply(
-                        bytes -> {
-                          List<Problem> ps = new WorkflowDefinitions().validate("body", bytes);
-                          if (!ps.isEmpty()) {
-                            throw new WorkflowDefinitionException(ps);
-                          }
-                          return Json.response(StatusCodes.OK, new Validated(true));
-                        })
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) -> {
+          List<Problem> ps = new WorkflowDefinitions().validate("body", bytes);
+          if (!ps.isEmpty()) {
+            throw new WorkflowDefinitionException(ps);
+          }
+          return CompletableFuture.completedFuture(
+              Json.response(StatusCodes.OK, new Validated(true)));
+        });
   }
 
   private Route deploy(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                body(request)
-                    .thenApply(
-                        bytes -> {
-                          String name = vars.get("workflow");
-                          // checked whole (the name too) before anything is stored
-                          WorkflowDefinition d =
-                              workflows.deploy(
-                                  caller.tenant(), name, "PUT /workflows/" + name, bytes);
-                          return Json.response(
-                              StatusCodes.OK,
-                              new WorkflowDeployed(d.name(), d.version(), d.hash()));
-                        })
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) -> {
+          String name = vars.get("workflow");
+          // checked whole (the name too) before anything is stored
+          WorkflowDefinition d =
+              workflows.deploy(caller.tenant(), name, "PUT /workflows/" + name, bytes);
+          return CompletableFuture.completedFuture(
+              Json.response(StatusCodes.OK, new WorkflowDeployed(d.name(), d.version(), d.hash())));
+        });
   }
 
   private Route delete(Principal caller, Map<String, String> vars) {
-    return completeWithFuture(
-        java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> {
-                  String name = vars.get("workflow");
-                  boolean removed = workflows.remove(caller.tenant(), name);
-                  return Json.response(
-                      StatusCodes.OK, new Status(removed ? "deleted" : "not-deployed"));
-                })
-            .exceptionally(Problems::fromThrowable));
+    return Replies.removal(() -> workflows.remove(caller.tenant(), vars.get("workflow")));
   }
 
   private Route start(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                body(request)
-                    .thenCompose(
-                        bytes -> {
-                          JsonNode input =
-                              bytes.length == 0
-                                  ? Json.MAPPER.createObjectNode()
-                                  : Json.read(bytes, "the run's input");
-                          return workflows.start(
-                              caller.tenant(), vars.get("workflow"), vars.get("run"), input);
-                        })
-                    .thenApply(s -> Json.response(StatusCodes.ACCEPTED, view(s)))
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) -> {
+          JsonNode input =
+              bytes.length == 0
+                  ? Json.MAPPER.createObjectNode()
+                  : Json.read(bytes, "the run's input");
+          return workflows
+              .start(caller.tenant(), vars.get("workflow"), vars.get("run"), input)
+              .thenApply(s -> Json.response(StatusCodes.ACCEPTED, view(s)));
+        });
   }
 
   private Route get(Principal caller, Map<String, String> vars) {
-    return completeWithFuture(
-        workflows
-            .get(caller.tenant(), vars.get("workflow"), vars.get("run"))
-            .thenApply(
-                s -> {
-                  if (s.status() == WorkflowRunEntity.Status.NEW) {
-                    throw new NotFoundException("No run '" + vars.get("run") + "'.");
-                  }
-                  return Json.response(StatusCodes.OK, view(s));
-                })
-            .exceptionally(Problems::fromThrowable));
+    return Replies.ok(
+        workflows.get(caller.tenant(), vars.get("workflow"), vars.get("run")),
+        s -> {
+          if (s.status() == WorkflowRunEntity.Status.NEW) {
+            throw new NotFoundException("No run '" + vars.get("run") + "'.");
+          }
+          return view(s);
+        });
   }
 
   private Route deliver(Principal caller, Map<String, String> vars) {
-    return extractRequest(
-        request ->
-            completeWithFuture(
-                body(request)
-                    .thenCompose(
-                        bytes -> {
-                          return workflows.deliver(
-                              caller.tenant(),
-                              vars.get("workflow"),
-                              vars.get("run"),
-                              EventRoutes.event(bytes, true));
-                        })
-                    .thenApply(d -> Json.response(StatusCodes.ACCEPTED, new Status("delivered")))
-                    .exceptionally(Problems::fromThrowable)));
+    return bodies.answer(
+        (request, bytes) ->
+            workflows
+                .deliver(
+                    caller.tenant(),
+                    vars.get("workflow"),
+                    vars.get("run"),
+                    EventRoutes.event(bytes, true))
+                .thenApply(d -> Json.response(StatusCodes.ACCEPTED, new Status("delivered"))));
   }
 
   private Route cancel(Principal caller, Map<String, String> vars) {
-    return completeWithFuture(
-        workflows
-            .cancel(caller.tenant(), vars.get("workflow"), vars.get("run"), caller.keyId())
-            .thenApply(d -> Json.response(StatusCodes.OK, new Status("cancelled")))
-            .exceptionally(Problems::fromThrowable));
+    return Replies.ok(
+        workflows.cancel(caller.tenant(), vars.get("workflow"), vars.get("run"), caller.keyId()),
+        d -> new Status("cancelled"));
   }
 
   private static RunView view(WorkflowRunEntity.State s) {

@@ -5,14 +5,9 @@ import io.tramontane.core.NotFoundException;
 import io.tramontane.server.http.body.WorkflowBodies.RunList;
 import io.tramontane.server.http.body.WorkflowBodies.RunSummary;
 import io.tramontane.workflows.node.WorkflowRuns;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -32,16 +27,10 @@ final class WorkflowRunRoutes extends AllDirectives {
 
   void register(RouteTable table) {
     table
-        .add(
-            "GET",
-            "/workflows/{workflow}/runs",
-            RouteTable.Access.API_KEY,
-            WorkflowRoutes.SCOPE_READ,
-            this::list)
-        .add(
+        .key("GET", "/workflows/{workflow}/runs", WorkflowRoutes.SCOPE_READ, this::list)
+        .key(
             "GET",
             "/workflows/{workflow}/runs/{run}/stream",
-            RouteTable.Access.API_KEY,
             WorkflowRoutes.SCOPE_READ,
             this::stream);
   }
@@ -68,17 +57,13 @@ final class WorkflowRunRoutes extends AllDirectives {
                   .orElse((long) DEFAULT_LIMIT)
                   .intValue();
           String after = query(request, "after").filter(v -> !v.isBlank()).orElse(null);
-          return completeWithFuture(
-              runs.list(caller.tenant(), vars.get("workflow"), limit, after)
-                  .thenApply(
-                      page ->
-                          Json.response(
-                              StatusCodes.OK,
-                              new RunList(
-                                  vars.get("workflow"),
-                                  page.runs().stream().map(RunSummary::of).toList(),
-                                  page.next())))
-                  .exceptionally(Problems::fromThrowable));
+          return Replies.ok(
+              runs.list(caller.tenant(), vars.get("workflow"), limit, after),
+              page ->
+                  new RunList(
+                      vars.get("workflow"),
+                      page.runs().stream().map(RunSummary::of).toList(),
+                      page.next()));
         });
   }
 
@@ -91,9 +76,7 @@ final class WorkflowRunRoutes extends AllDirectives {
     return extractRequest(
         request -> {
           long after =
-              request
-                  .getHeader("Last-Event-ID")
-                  .map(h -> h.value().strip())
+              EventStreams.lastEventId(request)
                   .filter(v -> !v.isEmpty())
                   .or(() -> query(request, "after"))
                   .map(v -> number("after", v, Long.MAX_VALUE - 1))
@@ -109,18 +92,10 @@ final class WorkflowRunRoutes extends AllDirectives {
                 if (found.isEmpty()) {
                   throw new NotFoundException("No run '" + run + "'.");
                 }
-                return completeOK(
+                return EventStreams.complete(
                     found
                         .get()
-                        .map(
-                            e ->
-                                ServerSentEvent.create(
-                                    e.json().toString(),
-                                    Optional.of(e.type()),
-                                    Optional.of(Long.toString(e.seq())),
-                                    OptionalInt.empty()))
-                        .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat),
-                    EventStreamMarshalling.toEventStream());
+                        .map(e -> EventStreams.event(e.json().toString(), e.type(), e.seq())));
               });
         });
   }
