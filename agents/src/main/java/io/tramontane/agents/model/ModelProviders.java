@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigValueType;
 import dev.langchain4j.http.client.jdk.JdkHttpClient;
 import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.mistralai.MistralAiChatModel;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
@@ -206,27 +207,24 @@ public final class ModelProviders {
 
   private static ChatModel build(ModelSettings s) {
     return switch (s.provider()) {
+      // No retries in the client: every call is a counted session step; the session decides.
       case MISTRAL ->
           MistralAiChatModel.builder()
               .httpClientBuilder(httpClient(s))
               .baseUrl(s.baseUrl())
               .apiKey(s.apiKey())
-              .modelName(s.modelName())
-              .temperature(s.temperature())
-              .maxTokens(s.maxTokens())
+              .defaultRequestParameters(parameters(s))
               .timeout(s.timeout())
-              .maxRetries(0) // every call is a counted session step; the session decides on retries
+              .maxRetries(0)
               .build();
       case OPENAI ->
           OpenAiChatModel.builder()
-              .httpClientBuilder(httpClient(s))
               .baseUrl(s.baseUrl())
               .apiKey(s.apiKey())
-              .modelName(s.modelName())
-              .temperature(s.temperature())
-              .maxTokens(s.maxTokens())
+              .defaultRequestParameters(parameters(s))
+              .httpClientBuilder(httpClient(s))
+              .maxRetries(0)
               .timeout(s.timeout())
-              .maxRetries(0) // every call is a counted session step; the session decides on retries
               .build();
       case OLLAMA ->
           OllamaChatModel.builder()
@@ -241,6 +239,15 @@ public final class ModelProviders {
                   s.apiKey() == null ? Map.of() : Map.of("Authorization", "Bearer " + s.apiKey()))
               .build();
     };
+  }
+
+  /** The model, temperature and answer length every request carries unless it says otherwise. */
+  private static ChatRequestParameters parameters(ModelSettings s) {
+    return ChatRequestParameters.builder()
+        .modelName(s.modelName())
+        .temperature(s.temperature())
+        .maxOutputTokens(s.maxTokens())
+        .build();
   }
 
   /**

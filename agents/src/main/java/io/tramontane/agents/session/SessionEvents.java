@@ -60,17 +60,6 @@ public final class SessionEvents {
     public MessageReceived {
       principals = principals == null ? Set.of() : new java.util.TreeSet<>(principals);
     }
-
-    public MessageReceived(
-        int turn,
-        String tenant,
-        String agent,
-        String agentVersion,
-        String text,
-        Set<String> principals,
-        Instant at) {
-      this(turn, tenant, agent, agentVersion, text, principals, at, null, null);
-    }
   }
 
   /** A tool call the model asked for. */

@@ -83,7 +83,7 @@ abstract class AbstractChatCompletionsReplayIT {
             + provider()
             + ", model-name = replay-model, base-url = \""
             + server.baseUrl(apiRoot())
-            + "\", api-key = \"env:REPLAY_KEY\", timeout = 10s }";
+            + "\", api-key = \"env:REPLAY_KEY\", timeout = 10s, temperature = 0.25, max-tokens = 321 }";
     ModelProviders models =
         ModelProviders.fromConfig(ConfigFactory.parseString(hocon), Map.of("REPLAY_KEY", KEY)::get);
     return models.find("replay").orElseThrow();
@@ -137,6 +137,8 @@ abstract class AbstractChatCompletionsReplayIT {
     }
     JsonNode firstBody = JSON.readTree(received.get(0).body());
     assertEquals("replay-model", firstBody.path("model").asText());
+    assertEquals(0.25, firstBody.path("temperature").asDouble(), firstBody.toString());
+    assertEquals(321, firstBody.path("max_tokens").asInt(), firstBody.toString());
     assertEquals(
         "retrieve", firstBody.path("tools").path(0).path("function").path("name").asText());
 

@@ -28,7 +28,15 @@ final class RecordGoldenJournals {
   static List<Object> turn() {
     return List.of(
         new SessionEvents.MessageReceived(
-            1, "acme", "handbook", "abc", "How many days of leave?", Set.of("alice"), AT),
+            1,
+            "acme",
+            "handbook",
+            "abc",
+            "How many days of leave?",
+            Set.of("alice"),
+            AT,
+            null,
+            null),
         new SessionEvents.ModelAnswered(
             1,
             1,

@@ -52,7 +52,7 @@ class SerializationTest {
             "Up to five days…");
     var received =
         new SessionEvents.MessageReceived(
-            1, "acme", "handbook", "abc", "Hi — é?", Set.of("bob", "alice"), AT);
+            1, "acme", "handbook", "abc", "Hi — é?", Set.of("bob", "alice"), AT, null, null);
     var answered =
         new SessionEvents.ModelAnswered(
             1,

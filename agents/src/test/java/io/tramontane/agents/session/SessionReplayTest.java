@@ -37,7 +37,7 @@ class SessionReplayTest {
   static final List<Event> RECORDED =
       List.of(
           new SessionEvents.MessageReceived(
-              1, "acme", "bookkeeper", "v1", "add 5", Set.of(), Instant.EPOCH),
+              1, "acme", "bookkeeper", "v1", "add 5", Set.of(), Instant.EPOCH, null, null),
           new SessionEvents.ModelAnswered(
               1, 1, "", List.of(new RequestedCall("c1", "ledger.add", "{\"amount\": 5}")), 100, 10),
           new SessionEvents.ToolCallRequested(1, "k/1/0", "c1", "ledger.add", "{\"amount\": 5}"),
@@ -100,7 +100,7 @@ class SessionReplayTest {
     List<Event> cancelled =
         List.of(
             new SessionEvents.MessageReceived(
-                1, "acme", "bookkeeper", "v1", "add 5", Set.of(), Instant.EPOCH),
+                1, "acme", "bookkeeper", "v1", "add 5", Set.of(), Instant.EPOCH, null, null),
             new SessionEvents.ModelAnswered(
                 1,
                 1,
@@ -112,7 +112,7 @@ class SessionReplayTest {
             new SessionEvents.ToolCallOutcomeUnknown(1, "k/1/0", "ledger.add", "cancelled"),
             new SessionEvents.TurnCancelled(1, "alice"),
             new SessionEvents.MessageReceived(
-                2, "acme", "bookkeeper", "v1", "again", Set.of(), Instant.EPOCH),
+                2, "acme", "bookkeeper", "v1", "again", Set.of(), Instant.EPOCH, null, null),
             new SessionEvents.ModelCallFailed(2, 1, "scripted", "server-error", "500"));
     SessionReplay.Report r = SessionReplay.replay(cancelled, v1, Optional.of(v1), tools);
     assertTrue(r.identical(), r.diverges().toString());

@@ -30,7 +30,7 @@ public final class DryRunContext implements SyncContext {
   private final List<String> checkpoints = new ArrayList<>();
   private final List<Duration> waits = new ArrayList<>();
   private final Map<String, String> failures = new LinkedHashMap<>();
-  private final Map<String, String> manifest = new LinkedHashMap<>();
+  private final Manifest manifest = new Manifest(Map.of());
   private final AtomicBoolean stopping = new AtomicBoolean();
   private String last;
 
@@ -118,29 +118,10 @@ public final class DryRunContext implements SyncContext {
     return stopping.get();
   }
 
+  /** The manifest during and after the pass. */
   @Override
-  public synchronized String known(String item) {
-    return manifest.get(item);
-  }
-
-  @Override
-  public synchronized Set<String> knownItems() {
-    return Set.copyOf(manifest.keySet());
-  }
-
-  @Override
-  public synchronized void remember(String item, String version) {
-    manifest.put(item, version);
-  }
-
-  @Override
-  public synchronized void forget(String item) {
-    manifest.remove(item);
-  }
-
-  /** The manifest after the pass: item to version. */
-  public synchronized Map<String, String> manifest() {
-    return new LinkedHashMap<>(manifest);
+  public Manifest manifest() {
+    return manifest;
   }
 
   /** Asks the pass to stop at its next safe point. */

@@ -10,7 +10,6 @@ import io.tramontane.retrieval.ingest.SourceDocument;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,7 +52,7 @@ final class PassContext implements SyncContext {
   private final Object flushing = new Object();
 
   // Guarded by this.
-  private final Map<String, String> manifest;
+  private final Manifest manifest;
   private String last;
   private String pendingCheckpoint;
   private final Map<String, String> remembered = new LinkedHashMap<>();
@@ -78,7 +77,7 @@ final class PassContext implements SyncContext {
     this.settings = settings;
     this.resources = resources;
     this.last = checkpoint;
-    this.manifest = new HashMap<>(manifest);
+    this.manifest = new Manifest(manifest);
     this.stopping = stopping;
     this.journal = journal;
     this.clock = clock;
@@ -209,13 +208,8 @@ final class PassContext implements SyncContext {
   }
 
   @Override
-  public synchronized String known(String item) {
-    return manifest.get(item);
-  }
-
-  @Override
-  public synchronized Set<String> knownItems() {
-    return Set.copyOf(manifest.keySet());
+  public Manifest manifest() {
+    return manifest;
   }
 
   @Override

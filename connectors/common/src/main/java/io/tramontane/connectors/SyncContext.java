@@ -78,11 +78,16 @@ public interface SyncContext {
    * sources with very many items, list the collection instead ({@link #sourceIds}).
    */
   default String known(String item) {
-    throw new UnsupportedOperationException("this context keeps no manifest");
+    return manifest().version(item);
   }
 
   /** Every item in the manifest. */
   default Set<String> knownItems() {
+    return manifest().items();
+  }
+
+  /** The manifest {@link #known} reads; a context that keeps none throws. */
+  default Manifest manifest() {
     throw new UnsupportedOperationException("this context keeps no manifest");
   }
 
@@ -92,11 +97,11 @@ public interface SyncContext {
    * the pass, whichever comes first: after a crash, at most those few items are taken again.
    */
   default void remember(String item, String version) {
-    throw new UnsupportedOperationException("this context keeps no manifest");
+    manifest().put(item, version);
   }
 
   /** Removes {@code item} from the manifest, once it is deleted; durable as {@link #remember}. */
   default void forget(String item) {
-    throw new UnsupportedOperationException("this context keeps no manifest");
+    manifest().remove(item);
   }
 }

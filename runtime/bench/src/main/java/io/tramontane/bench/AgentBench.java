@@ -46,18 +46,6 @@ public final class AgentBench implements Callable<Integer> {
 
   static final int STEPS_PER_TURN = 6;
 
-  /** One measured level. */
-  record Row(
-      String database,
-      int sessions,
-      long turns,
-      double seconds,
-      double stepsPerSecond,
-      double turnP50Ms,
-      double turnP99Ms,
-      double plainEventsPerSecond,
-      double ratio) {}
-
   /** Answers a user message with a call to {@code noop}, and the tool's result with text. */
   static final class Scripted implements ChatModel {
     @Override
@@ -164,18 +152,7 @@ public final class AgentBench implements Callable<Integer> {
         "plain = AgentStepEntity, one ~512-byte event per command, same sessions in closed loop, same"
             + " journal, same run. A turn persists MessageReceived, ModelAnswered, ToolCallRequested,"
             + " ToolCallCompleted, ModelAnswered, AnswerProduced in 4 writes.",
-        levels,
-        l ->
-            new Row(
-                l.database(),
-                l.lanes(),
-                l.operations(),
-                l.seconds(),
-                l.stepsPerSecond(),
-                l.p50Ms(),
-                l.p99Ms(),
-                l.plainPerSecond(),
-                l.ratio()));
+        levels);
     return 0;
   }
 }

@@ -44,16 +44,6 @@ public final class WorkflowBench implements Callable<Integer> {
 
   static final int STEPS = 5;
 
-  record Row(
-      String database,
-      int concurrency,
-      long runs,
-      double transitionsPerSecond,
-      double runP50Ms,
-      double runP99Ms,
-      double plainPerSecond,
-      double ratio) {}
-
   static final String DEFINITION =
       """
       document: {dsl: '1.0.0', namespace: bench, name: five, version: '1.0.0'}
@@ -141,17 +131,7 @@ public final class WorkflowBench implements Callable<Integer> {
         "target (BENCHMARKS.md P7): ≥ 1K task transitions/s; published anchor: Temporal ≈1K"
             + " transitions/s per history shard. plain = one ~512-byte event per command, same"
             + " journal, same concurrency, same run.",
-        levels,
-        l ->
-            new Row(
-                l.database(),
-                l.lanes(),
-                l.operations(),
-                l.stepsPerSecond(),
-                l.p50Ms(),
-                l.p99Ms(),
-                l.plainPerSecond(),
-                l.ratio()));
+        levels);
     return 0;
   }
 

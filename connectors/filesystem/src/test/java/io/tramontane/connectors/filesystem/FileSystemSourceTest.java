@@ -76,7 +76,7 @@ class FileSystemSourceTest {
         ctx.ingested().stream().sorted().toList(),
         "the changed and the new file are read again, not the others");
     assertEquals(List.of("sub/deeper/b.md"), ctx.deleted());
-    assertEquals(Set.of("a.txt", "c.txt"), ctx.manifest().keySet());
+    assertEquals(Set.of("a.txt", "c.txt"), ctx.manifest().items());
     var deleted = ctx.events().getLast();
     assertEquals(EventTypes.DOCUMENT_DELETED, deleted.type());
     assertEquals("sub/deeper/b.md", deleted.data().get("document").asText());
