@@ -45,19 +45,7 @@ final class AgentStore {
   }
 
   AgentDefinition define(String tenant, String expectedName, String source, byte[] yaml) {
-    AgentDefinition d = loader.parse(source, yaml);
-    if (expectedName != null && !d.name().equals(expectedName)) {
-      throw new InvalidRequestException(
-          "the definition's name '"
-              + d.name()
-              + "' differs from the path's '"
-              + expectedName
-              + "': upload it to /agents/"
-              + d.name()
-              + " or change its 'name' to '"
-              + expectedName
-              + "'; nothing was deployed.");
-    }
+    AgentDefinition d = loader.parse(source, yaml, expectedName);
     StoredDefinitions.Key key = new StoredDefinitions.Key(tenant, d.name());
     try {
       store

@@ -131,6 +131,14 @@ public final class AgentDefinitions {
 
   /** Parses one definition; {@code source} names it in messages (a path or an upload's name). */
   public AgentDefinition parse(String source, byte[] bytes) {
+    return parse(source, bytes, null);
+  }
+
+  /**
+   * Parses one definition that must be named {@code expectedName} (the name in an upload's path;
+   * null: any name); a name that differs is reported at the place of {@code name:}.
+   */
+  public AgentDefinition parse(String source, byte[] bytes, String expectedName) {
     if (bytes.length > MAX_BYTES) {
       throw new DefinitionException(
           source + ":1:1: the definition is over " + MAX_BYTES / 1024 + " KiB",
@@ -166,6 +174,16 @@ public final class AgentDefinitions {
           "/name",
           "name '" + name + "' is not a valid agent name",
           "use 1-64 lower-case letters, digits, '-' or '_'");
+    }
+    if (expectedName != null && !name.equals(expectedName)) {
+      throw r.error(
+          "/name",
+          "name '" + name + "' differs from the path's '" + expectedName + "'",
+          "upload it to /agents/"
+              + name
+              + " or change 'name' to '"
+              + expectedName
+              + "'; nothing was deployed");
     }
     String model = r.string(root, "model", false);
     model = model == null ? "default" : model;

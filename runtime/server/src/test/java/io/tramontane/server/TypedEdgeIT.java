@@ -172,6 +172,40 @@ class TypedEdgeIT {
   }
 
   @Test
+  void aNameThatDiffersFromThePathIsADefinitionProblemAtTheName() throws Exception {
+    String agent = "description: d\ninstructions: i\nname: desk\n";
+    String workflow =
+        "document:\n  dsl: '1.0.0'\n  namespace: t\n  name: other\n  version: '1.0.0'\n"
+            + "do:\n  - s: {set: {a: 1}}\n";
+    JsonNode agentProblem =
+        problem(send("PUT", "/agents/helpdesk", "application/yaml", agent), 400, "agent name");
+    JsonNode workflowProblem =
+        problem(send("PUT", "/workflows/renamed", "application/yaml", workflow), 400, "wf name");
+    for (JsonNode p : List.of(agentProblem, workflowProblem)) {
+      assertEquals("urn:tramontane:problem:invalid-definition", p.path("type").asText(), "" + p);
+      JsonNode first = p.path("problems").path(0);
+      assertTrue(first.path("message").asText().contains("differs from the path"), "" + p);
+      assertTrue(first.path("hint").asText().contains("nothing was deployed"), "" + p);
+    }
+    JsonNode a = agentProblem.path("problems").path(0);
+    assertEquals(3, a.path("line").asInt(), "the line of name: " + a);
+    assertEquals(7, a.path("column").asInt(), "the name's value: " + a);
+    assertTrue(a.path("hint").asText().contains("/agents/desk"), "" + a);
+    JsonNode w = workflowProblem.path("problems").path(0);
+    assertEquals(4, w.path("line").asInt(), "the line of document.name: " + w);
+    assertTrue(w.path("hint").asText().contains("/workflows/other"), "" + w);
+    // Nothing was deployed under either name.
+    String agents = server.get("/agents", TestServer.ACME_KEY).body();
+    String workflows = server.get("/workflows", TestServer.ACME_KEY).body();
+    for (String name : List.of("helpdesk", "\"desk\"")) {
+      assertFalse(agents.contains(name), agents);
+    }
+    for (String name : List.of("renamed", "\"other\"")) {
+      assertFalse(workflows.contains(name), workflows);
+    }
+  }
+
+  @Test
   void anEntitysRefusalHasTheStatusOfItsKind() throws Exception {
     String agent =
         "name: kb\ndescription: d\ninstructions: i\ntools: [retrieve]\ncollections: [kb]\n";

@@ -50,7 +50,7 @@ public final class WorkflowDefinitions {
    * names it in messages (a path or an upload's name).
    */
   public List<Problem> validate(String source, byte[] yaml) {
-    return analyse(source, yaml).problems();
+    return analyse(source, yaml, null).problems();
   }
 
   /**
@@ -73,7 +73,16 @@ public final class WorkflowDefinitions {
    * @throws WorkflowDefinitionException when the definition is not valid in Tramontane's profile
    */
   public WorkflowDefinition parse(String source, byte[] yaml) {
-    Analysis a = analyse(source, yaml);
+    return parse(source, yaml, null);
+  }
+
+  /**
+   * The definition, which must be named {@code expectedName} (the name in a deployment's path;
+   * null: any name), or a {@link WorkflowDefinitionException} listing every problem, a name that
+   * differs among them at the place of {@code document.name}.
+   */
+  public WorkflowDefinition parse(String source, byte[] yaml, String expectedName) {
+    Analysis a = analyse(source, yaml, expectedName);
     if (!a.problems().isEmpty()) {
       throw new WorkflowDefinitionException(a.problems());
     }
@@ -106,7 +115,7 @@ public final class WorkflowDefinitions {
 
   private record Analysis(JsonNode tree, List<Problem> problems) {}
 
-  private Analysis analyse(String source, byte[] yaml) {
+  private Analysis analyse(String source, byte[] yaml, String expectedName) {
     Locations where = new Locations(source);
     JsonNode tree;
     try {
@@ -127,6 +136,18 @@ public final class WorkflowDefinitions {
     Map<String, String> tasks = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>(Profile.check(tree, where, claimed, tasks));
     problems.addAll(DslSchema.check(tree, where, tasks, claimed));
+    String name = tree.path("document").path("name").asText("");
+    if (expectedName != null && !name.isEmpty() && !name.equals(expectedName)) {
+      problems.add(
+          where.at(
+              "/document/name",
+              "document.name '" + name + "' differs from the path's '" + expectedName + "'",
+              "deploy it to /workflows/"
+                  + name
+                  + " or change document.name to '"
+                  + expectedName
+                  + "'; nothing was deployed"));
+    }
     problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
     return new Analysis(tree, List.copyOf(new LinkedHashSet<>(problems)));
   }

@@ -113,19 +113,7 @@ final class Deployments {
    */
   private WorkflowDefinition install(
       String tenant, String expectedName, String source, byte[] yaml, boolean awaitStored) {
-    WorkflowDefinition d = parser.parse(source, yaml);
-    if (expectedName != null && !d.name().equals(expectedName)) {
-      throw new InvalidRequestException(
-          "the definition's name (document.name) '"
-              + d.name()
-              + "' differs from the path's '"
-              + expectedName
-              + "': deploy it to /workflows/"
-              + d.name()
-              + " or change document.name to '"
-              + expectedName
-              + "'; nothing was deployed.");
-    }
+    WorkflowDefinition d = parser.parse(source, yaml, expectedName);
     StoredDefinitions.Key key = new StoredDefinitions.Key(tenant, d.name());
     CompletionStage<Done> stored =
         store.deploy(key, d.hash(), source, new String(yaml, StandardCharsets.UTF_8));
