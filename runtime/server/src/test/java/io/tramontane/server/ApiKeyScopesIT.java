@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A key that names a scope no route asks for is a typo: the node refuses to start and says which
- * key, which scope and what the scopes are, rather than answering 403 to that key later.
+ * key, which scope and what the scopes are, before anything starts, rather than answering 403 to
+ * that key later.
  */
 class ApiKeyScopesIT {
 
@@ -40,5 +41,11 @@ class ApiKeyScopesIT {
     assertTrue(message.contains("tramontane.server.api-keys.typo.scopes"), message);
     assertTrue(message.contains("'agents:raed'"), message);
     assertTrue(message.contains("agents:read"), message);
+    // Refused before the node started: no journal, no lock in the data directory.
+    Path data = dir.resolve("data");
+    assertTrue(
+        !Files.exists(data) || Files.list(data).findAny().isEmpty(),
+        "the node started before the key was refused: "
+            + (Files.exists(data) ? Files.list(data).toList() : ""));
   }
 }

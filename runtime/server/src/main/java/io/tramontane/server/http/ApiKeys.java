@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -67,24 +66,26 @@ public final class ApiKeys {
         throw new ConfigurationException(path + ": " + e.getMessage(), e);
       }
     }
-    return new ApiKeys(entries);
+    ApiKeys loaded = new ApiKeys(entries);
+    loaded.requireKnownScopes();
+    return loaded;
   }
 
   /**
    * Refuses a key that names a scope no route asks for (a typo such as {@code agents:raed} would
    * otherwise only show as 403s later), naming the key, the scope and the scopes there are.
    */
-  public void requireKnownScopes(Set<String> known) {
+  private void requireKnownScopes() {
     for (Entry e : entries) {
       for (String scope : e.principal().scopes()) {
-        if (!known.contains(scope)) {
+        if (!Scopes.ALL.contains(scope)) {
           throw new ConfigurationException(
               "tramontane.server.api-keys."
                   + e.principal().keyId()
                   + ".scopes names '"
                   + scope
                   + "', which no route asks for; the scopes are: "
-                  + String.join(", ", known)
+                  + Scopes.listed()
                   + ".");
         }
       }
