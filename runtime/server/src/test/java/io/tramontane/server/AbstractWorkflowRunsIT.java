@@ -174,7 +174,8 @@ abstract class AbstractWorkflowRunsIT {
       assertEquals(List.of("started", "effect", "effect"), types(seen), seen.toString());
       assertEquals("/do/0/pause", seen.get(1).get("task").asText());
       assertEquals(7, seen.getFirst().get("input").get("ticket").asInt());
-      Thread.sleep(300);
+      // The stream stays open while the run waits: the events after the approval below arrive on
+      // it.
       assertFalse(followed.isDone(), "the stream stays open while the run waits");
 
       Cli approve =
