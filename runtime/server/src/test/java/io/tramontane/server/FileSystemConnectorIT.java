@@ -169,10 +169,31 @@ class FileSystemConnectorIT {
       assertEquals(409, refused.statusCode(), refused.body());
       assertTrue(refused.body().contains("paused"), refused.body());
       write(folder.resolve("walrus.txt"), "A walrus naps beside the icebreaker.");
-      Thread.sleep(1500);
+      Thread.sleep(1500); // time for the folder watch to report the change while paused
       assertTrue(search(server, "walrus icebreaker").isEmpty(), "paused: not taken");
       assertEquals(202, post(server, "/connectors/docs/resume", KEY, "").statusCode());
       awaitSearch(server, "walrus icebreaker", ids -> ids.contains("walrus.txt"));
+      // The connector's journal decides, whatever the timing: the first event recording the new
+      // file comes after the resume, never between the pause and the resume.
+      List<TestDatabase.JournalEntry> journal =
+          db.journal("ConnectorSync|").stream()
+              .filter(e -> e.persistenceId().endsWith("docs"))
+              .toList();
+      int taken = -1;
+      for (int i = 0; i < journal.size() && taken < 0; i++) {
+        taken = journal.get(i).mentions("walrus.txt") ? i : -1;
+      }
+      assertTrue(taken > 0, "the journal records walrus.txt: " + journal.size() + " events");
+      String previousPauseOrResume = "";
+      for (int i = 0; i < taken; i++) {
+        String m = journal.get(i).manifest();
+        if (m.endsWith("SyncPaused") || m.endsWith("SyncResumed")) {
+          previousPauseOrResume = m;
+        }
+      }
+      assertTrue(
+          previousPauseOrResume.endsWith("SyncResumed"),
+          "walrus.txt was taken while paused (last before it: " + previousPauseOrResume + ")");
       HttpResponse<String> now = post(server, "/connectors/docs/sync", KEY, "");
       assertEquals(202, now.statusCode(), now.body());
       awaitStatus(server, "docs", s -> s.path("state").asText().equals("idle"));

@@ -1,11 +1,14 @@
 package io.tramontane.server.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -99,6 +102,51 @@ public record TestDatabase(String kind, String url, String user, String password
           "");
     }
     return DriverManager.getConnection(url, user, password);
+  }
+
+  /** One journaled event: its persistence id, sequence number, serializer manifest and payload. */
+  public record JournalEntry(
+      String persistenceId, long sequenceNr, String manifest, byte[] payload) {
+
+    /** Whether the (CBOR) payload carries {@code text}, e.g. an item's name. */
+    public boolean mentions(String text) {
+      return new String(payload, StandardCharsets.ISO_8859_1)
+          .contains(new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+    }
+  }
+
+  /** The events of the persistence ids starting with {@code prefix}, each id's in order. */
+  public List<JournalEntry> journal(String prefix) throws SQLException {
+    boolean h2 = kind.equals("h2");
+    String q = h2 ? "\"" : "";
+    String sql =
+        "SELECT "
+            + String.join(
+                ", ",
+                List.of(
+                    q + "persistence_id" + q,
+                    q + "sequence_number" + q,
+                    q + "event_ser_manifest" + q,
+                    q + "event_payload" + q))
+            + " FROM "
+            + (h2 ? "PUBLIC.\"event_journal\"" : "event_journal")
+            + " WHERE "
+            + q
+            + "persistence_id"
+            + q
+            + " LIKE ? ORDER BY 1, 2";
+    List<JournalEntry> entries = new ArrayList<>();
+    try (Connection c = connect();
+        var s = c.prepareStatement(sql)) {
+      s.setString(1, prefix.replace("%", "\\%").replace("_", "\\_") + "%");
+      try (var rs = s.executeQuery()) {
+        while (rs.next()) {
+          entries.add(
+              new JournalEntry(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getBytes(4)));
+        }
+      }
+    }
+    return entries;
   }
 
   /** How many events the journal holds for one persistence id. */
