@@ -131,6 +131,30 @@ class WorkflowDefinitionsTest {
   }
 
   @Test
+  void aLongStringAliasedManyTimesIsRefused() {
+    // A scalar alias is not an alias to a collection: 100 KB behind 4 levels of 10 aliases would
+    // expand to ~1 GB of text with only 40 aliases and 10,000 values.
+    StringBuilder yaml = new StringBuilder(HEADER);
+    yaml.append("s0: &s0 ").append("x".repeat(100_000)).append('\n');
+    for (int i = 1; i <= 4; i++) {
+      yaml.append("s").append(i).append(": &s").append(i).append(" [");
+      for (int j = 0; j < 10; j++) {
+        yaml.append(j == 0 ? "" : ", ").append("*s").append(i - 1);
+      }
+      yaml.append("]\n");
+    }
+    yaml.append("do:\n  - greet:\n      set: {a: 1}\n");
+    long start = System.nanoTime();
+    Problem p = only(yaml.toString());
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(p.message().contains("expands to more than"), p.toString());
+    assertTrue(p.hint().contains("max-definition-bytes"), p.toString());
+    assertTrue(p.line() > 1, "located at the alias that crosses the limit: " + p);
+    // an expansion would take minutes or exhaust memory; the bound does not measure the machine
+    assertTrue(millis < 30_000, "refused in " + millis + " ms");
+  }
+
+  @Test
   void aliasesWithinTheLimitAreExpanded() {
     String yaml =
         HEADER

@@ -34,10 +34,11 @@ import org.yaml.snakeyaml.nodes.Tag;
  * !!java.lang.Runtime} cannot run code; it is refused anyway, as is every tag outside the YAML core
  * schema. Aliases are resolved here, bounded twice: SnakeYAML refuses more than {@code maxAliases}
  * aliases to collections, and the expanded tree may not exceed {@code maxValues} values, so a
- * "billion laughs" document is refused after a few milliseconds. The size is capped before parsing;
- * duplicate keys, merge keys ({@code <<}), complex keys and nesting deeper than {@code maxDepth}
- * are refused with their location. Booleans are only {@code true}/{@code false} (YAML 1.1's
- * yes/no/on/off stay strings).
+ * "billion laughs" document is refused after a few milliseconds; the expanded text (keys and
+ * scalars, aliases to long strings included) may not exceed {@code maxBytes} characters either. The
+ * size is capped before parsing; duplicate keys, merge keys ({@code <<}), complex keys and nesting
+ * deeper than {@code maxDepth} are refused with their location. Booleans are only {@code
+ * true}/{@code false} (YAML 1.1's yes/no/on/off stay strings).
  */
 public final class YamlReader {
 
@@ -68,6 +69,7 @@ public final class YamlReader {
   private final YamlLocations where;
   private final Limits limits;
   private int values;
+  private long characters;
 
   private YamlReader(YamlLocations where, Limits limits) {
     this.where = where;
@@ -240,6 +242,7 @@ public final class YamlReader {
         }
         String child = pointer + "/" + YamlLocations.escape(name);
         where.put(child + YamlLocations.KEY, km.getLine() + 1, km.getColumn() + 1);
+        count(name, child);
         out.set(name, convert(t.getValueNode(), child, depth + 1));
       }
       return out;
@@ -253,9 +256,25 @@ public final class YamlReader {
       return out;
     }
     if (node instanceof ScalarNode scalar) {
+      count(scalar.getValue(), pointer);
       return scalar(scalar, f);
     }
     throw at(pointer, "unsupported YAML node", "use plain YAML");
+  }
+
+  /** Counts expanded text: an alias to a long string counts its length every time it is used. */
+  private void count(String text, String pointer) {
+    characters += text.length();
+    if (characters > limits.maxBytes()) {
+      throw at(
+          pointer,
+          limits.what()
+              + " expands to more than "
+              + size(limits.maxBytes())
+              + " of text (YAML aliases repeat what they refer to)",
+          "write the repeated parts out instead of aliasing long values"
+              + raise(limits.bytesSetting()));
+    }
   }
 
   private static JsonNode scalar(ScalarNode scalar, JsonNodeFactory f) {
