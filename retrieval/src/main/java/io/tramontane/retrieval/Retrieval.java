@@ -220,20 +220,49 @@ public final class Retrieval implements AutoCloseable {
         throw new InvalidRequestException(
             "k must be between 1 and " + settings.maxK() + ", was " + k + ".");
       }
-      if (!exists(collection)) {
-        throw new UnknownCollectionException(collection);
-      }
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    CollectionIndex index = projection(collection).index();
-    CompletionStage<float[]> vector =
-        mode == SearchMode.BM25
-            ? CompletableFuture.completedFuture(null)
-            : inference
-                .embed(settings.embeddingModel(), query, Priority.INTERACTIVE)
-                .thenApply(e -> e.vector());
-    return vector.thenApplyAsync(v -> index.search(caller, mode, query, v, k), blocking);
+    return holding(collection, caller.tenant())
+        .thenCompose(
+            index -> {
+              CompletionStage<float[]> vector =
+                  mode == SearchMode.BM25
+                      ? CompletableFuture.completedFuture(null)
+                      : inference
+                          .embed(settings.embeddingModel(), query, Priority.INTERACTIVE)
+                          .thenApply(e -> e.vector());
+              return vector.thenApplyAsync(v -> index.search(caller, mode, query, v, k), blocking);
+            });
+  }
+
+  /**
+   * The collection's index, if {@code tenant} has something in it (a document or a recorded
+   * failure); else an {@link UnknownCollectionException}, exactly as for a name nobody uses: a
+   * tenant never learns which collections other tenants have. A tenant with nothing indexed yet is
+   * asked again once the index has applied everything logged so far (an upload acknowledged just
+   * before counts).
+   */
+  private CompletionStage<CollectionIndex> holding(String collection, String tenant) {
+    if (!exists(collection)) {
+      return CompletableFuture.failedFuture(new UnknownCollectionException(collection));
+    }
+    CollectionProjection p = projection(collection);
+    if (holds(p.index(), tenant)) {
+      return CompletableFuture.completedFuture(p.index());
+    }
+    return p.awaitCaughtUp(settings.catchUpTimeout())
+        .thenApply(
+            progress -> {
+              if (!holds(p.index(), tenant)) {
+                throw new UnknownCollectionException(collection);
+              }
+              return p.index();
+            });
+  }
+
+  private static boolean holds(CollectionIndex index, String tenant) {
+    return index.documentCount(tenant) > 0 || index.failureCount(tenant) > 0;
   }
 
   /** A LangChain4j content retriever over {@code collection}, bound to {@code caller}. */
@@ -262,23 +291,29 @@ public final class Retrieval implements AutoCloseable {
       IndexReconciliation.Report reconciliation) {}
 
   public CompletionStage<CollectionStats> stats(String collection, String tenant) {
-    if (!exists(collection)) {
-      return CompletableFuture.failedFuture(new UnknownCollectionException(collection));
+    try {
+      Ingestion.checkName("collection", collection);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    CollectionProjection p = projection(collection);
-    return p.progress()
-        .thenApplyAsync(
-            progress ->
-                new CollectionStats(
-                    collection,
-                    p.index().documentCount(tenant),
-                    p.index().chunkCount(tenant),
-                    p.index().failureCount(tenant),
-                    p.index().failures(tenant, 100),
-                    progress.applied(),
-                    progress.committed(),
-                    p.reconciliation().report(tenant)),
-            blocking);
+    return holding(collection, tenant)
+        .thenCompose(
+            index -> {
+              CollectionProjection p = projection(collection);
+              return p.progress()
+                  .thenApplyAsync(
+                      progress ->
+                          new CollectionStats(
+                              collection,
+                              index.documentCount(tenant),
+                              index.chunkCount(tenant),
+                              index.failureCount(tenant),
+                              index.failures(tenant, 100),
+                              progress.applied(),
+                              progress.committed(),
+                              p.reconciliation().report(tenant)),
+                      blocking);
+            });
   }
 
   /**

@@ -183,11 +183,19 @@ public final class Ingestion implements AutoCloseable {
     } catch (InvalidRequestException e) {
       return CompletableFuture.failedFuture(e);
     }
-    collectionTouched.accept(collection);
+    // Only a delete that removed something touches the collection: deleting from a collection
+    // that does not exist must not create it (for every tenant).
     return entity(tenant, collection, sourceId)
-        .askWithStatus(
+        .<Boolean>askWithStatus(
             replyTo -> new DocumentEntity.Delete(tenant, collection, sourceId, checkpoint, replyTo),
-            ASK_TIMEOUT);
+            ASK_TIMEOUT)
+        .thenApply(
+            deleted -> {
+              if (deleted) {
+                collectionTouched.accept(collection);
+              }
+              return deleted;
+            });
   }
 
   private EntityRef<DocumentEntity.Command> entity(

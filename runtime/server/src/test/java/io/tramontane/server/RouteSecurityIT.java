@@ -50,9 +50,11 @@ class RouteSecurityIT {
   static final ObjectMapper JSON = new ObjectMapper();
 
   TestServer server;
+  Path data;
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
+    data = dir.resolve("data");
     Path folder = Files.createDirectories(dir.resolve("acme-files"));
     Files.writeString(folder.resolve("acme-memo.txt"), "Quarterly figures, acme only.");
     server =
@@ -170,14 +172,13 @@ class RouteSecurityIT {
 
   /**
    * What another tenant's key gets on each route when the path names acme's things, reviewed: every
-   * route that names a thing of acme's answers as if it did not exist (404), a trigger is refused
-   * (403: triggers are configuration, not data), listings answer with the caller's own (empty)
-   * lists, and a body that is not even valid is refused (400) before any lookup. A new route fails
-   * this test until it is added here.
+   * route that names a thing of acme's (a collection or a trigger too) answers as if it did not
+   * exist (404), listings answer with the caller's own (empty) lists, and a body that is not even
+   * valid is refused (400) before any lookup. A new route fails this test until it is added here.
    */
   static final Map<String, Integer> OTHER_TENANT_STATUS =
       Map.ofEntries(
-          Map.entry("GET /hooks/{trigger}/deliveries/{id}", 403),
+          Map.entry("GET /hooks/{trigger}/deliveries/{id}", 404),
           Map.entry("GET /triggers", 200),
           Map.entry("GET /cluster", 200),
           Map.entry("GET /agents", 200),
@@ -191,8 +192,8 @@ class RouteSecurityIT {
           Map.entry("GET /collections", 200),
           Map.entry("PUT /collections/{collection}/documents", 400),
           Map.entry("DELETE /collections/{collection}/documents", 400),
-          Map.entry("POST /collections/{collection}/search", 200),
-          Map.entry("GET /collections/{collection}/stats", 200),
+          Map.entry("POST /collections/{collection}/search", 404),
+          Map.entry("GET /collections/{collection}/stats", 404),
           Map.entry("GET /connectors", 200),
           Map.entry("GET /connectors/{connector}", 404),
           Map.entry("POST /connectors/{connector}/sync", 404),
@@ -226,15 +227,6 @@ class RouteSecurityIT {
               + " \"type\": \"io.tramontane.approval.granted\"}",
           "POST /collections/{collection}/search",
           "{\"query\": \"vault combination harbour master\", \"mode\": \"bm25\"}");
-
-  /**
-   * Collections are shared names (one index per collection, each tenant's documents filtered inside
-   * every query): a collection another tenant uses answers like an empty one (200, nothing of
-   * acme's), a name nobody uses answers 404. So these two routes tell whether a collection name is
-   * in use, never what is in it. Reported to the lead (issue 16); checked here for content only.
-   */
-  static final Set<String> COLLECTION_NAME_IN_USE_SHOWS =
-      Set.of("POST /collections/{collection}/search", "GET /collections/{collection}/stats");
 
   static String fill(String template, Map<String, String> names) {
     String path = template;
@@ -391,15 +383,11 @@ class RouteSecurityIT {
       if (theirs.body().contains("harbour") || theirs.body().matches(".*\"documents\":[1-9].*")) {
         failures.add(name(spec) + ": shows acme's documents: " + theirs.body());
       }
-      // Not a word about acme's things: acme's names answer exactly like names nobody uses. A
-      // trigger is refused (403) before the lookup: triggers are configuration, not data.
-      boolean comparable =
-          !spec.template().contains("{trigger}")
-              && !COLLECTION_NAME_IN_USE_SHOWS.contains(name(spec));
-      if (comparable
-          && (theirs.statusCode() != nobodys.statusCode()
-              || !anonymous(theirs.body(), ACME_THINGS)
-                  .equals(anonymous(nobodys.body(), NOBODYS_THINGS)))) {
+      // Not a word about acme's things: acme's names (collections and triggers included) answer
+      // exactly like names nobody uses.
+      if ((theirs.statusCode() != nobodys.statusCode()
+          || !anonymous(theirs.body(), ACME_THINGS)
+              .equals(anonymous(nobodys.body(), NOBODYS_THINGS)))) {
         failures.add(
             name(spec)
                 + ": acme's names answer differently:\n  "
@@ -427,6 +415,28 @@ class RouteSecurityIT {
     assertEquals(List.of(), failures);
     assertEquals(reviewed, protectedRoutes, "routes reviewed for another tenant's key");
     assertEquals(before, acmeView(), "another tenant's calls changed acme's things");
+  }
+
+  @Test
+  void deletingFromACollectionNobodyHasCreatesNothing() throws Exception {
+    HttpResponse<String> deleted =
+        send(
+            "DELETE",
+            "/collections/never-made/documents?id=doc1",
+            TestServer.GLOBEX_KEY,
+            "application/json",
+            "");
+    assertTrue(deleted.statusCode() < 500, deleted.body());
+    try (var files = Files.walk(data)) {
+      assertEquals(
+          List.of(),
+          files.filter(f -> f.getFileName().toString().equals("never-made")).toList(),
+          "a delete created the collection");
+    }
+    for (String key : List.of(TestServer.ACME_KEY, TestServer.GLOBEX_KEY)) {
+      assertFalse(server.get("/collections", key).body().contains("never-made"));
+      assertEquals(404, server.get("/collections/never-made/stats", key).statusCode());
+    }
   }
 
   @Test

@@ -262,15 +262,16 @@ public final class HttpEdge extends AllDirectives {
     String name = vars.get("trigger");
     String id = vars.get("id");
     Optional<TriggerSettings> trigger = intake.trigger(name);
-    if (trigger.isEmpty()) {
-      return complete(Problems.notFound("No trigger named '" + name + "' is configured."));
-    }
-    if (!trigger.get().tenant().equals(caller.tenant())) {
+    // Another tenant's trigger answers like one that does not exist: its name is not revealed.
+    if (trigger.isPresent() && !trigger.get().tenant().equals(caller.tenant())) {
       Audit.refused(
           "tenant denied", Audit.field("key", caller.keyId()), Audit.field("trigger", name));
+      trigger = Optional.empty();
+    }
+    if (trigger.isEmpty()) {
       return complete(
-          Problems.forbidden(
-              "The API key '" + caller.keyId() + "' may not read deliveries of this trigger."));
+          Problems.notFound(
+              "No trigger named '" + name + "' is configured for this API key's tenant."));
     }
     if (!SignatureScheme.DELIVERY_ID.matcher(id).matches()) {
       return complete(Problems.notFound("No delivery '" + id + "' on trigger '" + name + "'."));
