@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -169,6 +170,35 @@ class TypedEdgeIT {
     JsonNode workflowError = problems.get(1).path("problems").path(0);
     assertEquals(4, workflowError.path("line").asInt(), "" + workflowError);
     assertEquals(7, workflowError.path("column").asInt(), "" + workflowError);
+  }
+
+  @Test
+  void malformedJsonIsDescribedInWordsNotInTheParsersText() throws Exception {
+    Map<String, String> cases = new java.util.LinkedHashMap<>();
+    cases.put("{\"query\": \"x\", \"k\": 99999999999999999999}", "'k' is out of range");
+    cases.put("<q/>", "unexpected character '<'");
+    cases.put("{\"query\": \"x\",", "ends before the JSON value is complete");
+    cases.put("hello", "'hello' is not a JSON value");
+    cases.put("{\"query\": \"x\", \"query\": \"y\"}", "the field 'query' is given twice");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      JsonNode p =
+          problem(
+              send("POST", "/collections/kb/search", "application/json", c.getKey()),
+              400,
+              c.getKey());
+      String detail = p.path("detail").asText();
+      assertTrue(detail.contains(c.getValue()), c.getKey() + " -> " + detail);
+      for (String internal :
+          List.of(
+              "Numeric value",
+              "Unexpected character (",
+              "end-of-input",
+              "Unrecognized token",
+              "Duplicate field",
+              "code 60")) {
+        assertFalse(detail.contains(internal), c.getKey() + " -> " + detail);
+      }
+    }
   }
 
   @Test

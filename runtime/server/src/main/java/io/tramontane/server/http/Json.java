@@ -1,8 +1,13 @@
 package io.tramontane.server.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +25,8 @@ import io.tramontane.core.TramontaneException;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -35,9 +42,11 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 final class Json {
 
   static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .build();
 
   /** Reads request bodies: nothing is guessed (no "5" for 5, no 5 for "5"), nothing is ignored. */
   private static final ObjectMapper STRICT = strict();
@@ -47,6 +56,7 @@ final class Json {
   private static ObjectMapper strict() {
     ObjectMapper m =
         JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -140,7 +150,55 @@ final class Json {
               + "; flatten it or shorten the value.");
     }
     return new InvalidRequestException(
-        what + " is not valid JSON" + where + ": " + e.getOriginalMessage() + ".");
+        what + " is not valid JSON" + where + ": " + inWords(e) + ".");
+  }
+
+  /** "out of range of int (-2147483648 - 2147483647)": the bounds. */
+  private static final Pattern RANGE = Pattern.compile("\\((-?\\d+) - (-?\\d+)\\)");
+
+  /** What the parser found, in words: never its own text, which names its internals. */
+  private static String inWords(JsonProcessingException e) {
+    String original = String.valueOf(e.getOriginalMessage());
+    String field =
+        !path(e).isEmpty()
+            ? "'" + path(e) + "'"
+            : e.getProcessor() instanceof JsonParser p
+                    && p.getParsingContext().getCurrentName() != null
+                ? "'" + p.getParsingContext().getCurrentName() + "'"
+                : "a number";
+    boolean coercion = original.contains("out of range of");
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      coercion |= t instanceof InputCoercionException;
+    }
+    if (coercion) {
+      Matcher range = RANGE.matcher(original);
+      return field
+          + " is out of range"
+          + (range.find()
+              ? ": it must be between " + range.group(1) + " and " + range.group(2)
+              : "");
+    }
+    if (e instanceof JsonEOFException || original.contains("end-of-input")) {
+      return "the body ends before the JSON value is complete";
+    }
+    if (original.startsWith("Duplicate field '")) {
+      String name = original.substring(17, Math.max(17, original.indexOf('\'', 17)));
+      return "the field '" + name + "' is given twice; give it once";
+    }
+    if (original.startsWith("Unrecognized token '")) {
+      String token = original.substring(20, Math.max(20, original.indexOf('\'', 20)));
+      return "'" + shorten(token) + "' is not a JSON value (put text in double quotes)";
+    }
+    if (original.startsWith("Unexpected character ('")) {
+      int end = original.indexOf("' (code", 23);
+      String c = end > 23 ? original.substring(23, end) : "?";
+      return "unexpected character '" + c + "'";
+    }
+    return "it is not well-formed JSON";
+  }
+
+  private static String shorten(String token) {
+    return token.length() > 40 ? token.substring(0, 40) + "…" : token;
   }
 
   private static InvalidRequestException unknownField(
@@ -190,7 +248,7 @@ final class Json {
   /** {@code principals[0]}, {@code data.items[2].name}. */
   private static String path(JsonProcessingException e) {
     StringBuilder b = new StringBuilder();
-    if (e instanceof MismatchedInputException m) {
+    if (e instanceof JsonMappingException m) {
       for (var ref : m.getPath()) {
         if (ref.getFieldName() != null) {
           b.append(b.isEmpty() ? "" : ".").append(ref.getFieldName());
