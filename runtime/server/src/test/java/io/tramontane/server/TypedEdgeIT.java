@@ -173,6 +173,36 @@ class TypedEdgeIT {
   }
 
   @Test
+  void aJsonRouteRefusesABodySentAsAnotherType() throws Exception {
+    String search = "{\"query\": \"harbour\", \"mode\": \"bm25\"}";
+    for (String type :
+        List.of(
+            "text/plain", "application/xml", "application/x-www-form-urlencoded", "image/png")) {
+      for (String path :
+          List.of(
+              "/collections/kb/search",
+              "/events",
+              "/workflows/x/runs/r1",
+              "/agents/kb/sessions/s1/messages")) {
+        JsonNode p = problem(send("POST", path, type, search), 415, type + " to " + path);
+        assertTrue(p.path("detail").asText().contains("application/json"), p.toString());
+      }
+    }
+    // Without a Content-Type the body is read as JSON: here, an unknown collection.
+    HttpResponse<String> untyped =
+        server.send(
+            HttpRequest.newBuilder(server.uri("/collections/no-such-kb/search"))
+                .header("Authorization", "Bearer " + TestServer.ACME_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(search))
+                .build());
+    assertEquals(404, untyped.statusCode(), untyped.body());
+    assertEquals(
+        404,
+        send("POST", "/collections/no-such-kb/search", "application/json; charset=utf-8", search)
+            .statusCode());
+  }
+
+  @Test
   void malformedJsonIsDescribedInWordsNotInTheParsersText() throws Exception {
     Map<String, String> cases = new java.util.LinkedHashMap<>();
     cases.put("{\"query\": \"x\", \"k\": 99999999999999999999}", "'k' is out of range");

@@ -20,6 +20,8 @@ public enum ErrorKind {
   CONFLICT,
   /** The input is over a limit. */
   TOO_LARGE,
+  /** The body is in a format the target does not read (XML where JSON is expected). */
+  UNSUPPORTED_TYPE,
   /**
    * Well-formed, but its content cannot be processed (a reused idempotency key, an unparseable
    * file).

@@ -52,7 +52,7 @@ final class EventRoutes extends AllDirectives {
   }
 
   private Route publish(Principal caller, Map<String, String> vars) {
-    return bodies.answer(
+    return bodies.answerJson(
         (request, bytes) ->
             workflows
                 .publish(caller.tenant(), event(bytes, false))

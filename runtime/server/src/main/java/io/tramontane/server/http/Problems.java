@@ -62,6 +62,7 @@ public final class Problems {
       case NOT_FOUND -> StatusCodes.NOT_FOUND;
       case CONFLICT -> StatusCodes.CONFLICT;
       case TOO_LARGE -> StatusCodes.PAYLOAD_TOO_LARGE;
+      case UNSUPPORTED_TYPE -> StatusCodes.UNSUPPORTED_MEDIA_TYPE;
       case UNPROCESSABLE -> StatusCodes.UNPROCESSABLE_CONTENT;
       case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
       case UPSTREAM_FAILED -> StatusCodes.BAD_GATEWAY;

@@ -174,7 +174,7 @@ final class RetrievalRoutes extends AllDirectives {
   private Route search(Principal caller, Map<String, String> vars) {
     return bodies
         .upTo(MAX_SEARCH_BODY)
-        .answer(
+        .answerJson(
             (request, bytes) -> {
               SearchRequest s = Json.read(bytes, SearchRequest.class, "the search body");
               SearchMode mode = s.searchMode();

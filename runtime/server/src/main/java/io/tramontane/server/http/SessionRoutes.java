@@ -92,7 +92,13 @@ final class SessionRoutes extends AllDirectives {
                     completeWithFuture(
                         idempotencyKey(request)
                             .thenCompose(
-                                key -> bodies.read(request).thenApply(b -> Map.entry(key, b)))
+                                key ->
+                                    bodies
+                                        .read(request)
+                                        .thenApply(
+                                            b ->
+                                                Map.entry(
+                                                    key, RequestBodies.requireJson(request, b))))
                             .thenCompose(
                                 kb ->
                                     send(
@@ -235,7 +241,7 @@ final class SessionRoutes extends AllDirectives {
   }
 
   private Route decide(Principal caller, Map<String, String> vars) {
-    return bodies.answer(
+    return bodies.answerJson(
         (request, bytes) -> {
           DecisionRequest d = Json.read(bytes, DecisionRequest.class, "the body");
           return agents

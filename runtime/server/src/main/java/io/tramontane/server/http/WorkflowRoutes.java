@@ -96,7 +96,7 @@ final class WorkflowRoutes extends AllDirectives {
   }
 
   private Route start(Principal caller, Map<String, String> vars) {
-    return bodies.answer(
+    return bodies.answerJson(
         (request, bytes) -> {
           JsonNode input =
               bytes.length == 0
@@ -120,7 +120,7 @@ final class WorkflowRoutes extends AllDirectives {
   }
 
   private Route deliver(Principal caller, Map<String, String> vars) {
-    return bodies.answer(
+    return bodies.answerJson(
         (request, bytes) ->
             workflows
                 .deliver(
