@@ -203,6 +203,20 @@ class TypedEdgeIT {
   }
 
   @Test
+  void theSameRunNameWithAnotherInputIsAConflictNotTheOldRun() throws Exception {
+    String flow =
+        "document: {dsl: '1.0.0', namespace: t, name: once, version: '1.0.0'}\n"
+            + "do:\n  - s: {set: {done: true}}\n";
+    assertEquals(200, send("PUT", "/workflows/once", "application/yaml", flow).statusCode());
+    String path = "/workflows/once/runs/r1";
+    assertEquals(202, send("POST", path, "application/json", "{\"a\": 1, \"b\": 2}").statusCode());
+    // The same input again (keys in another order) is the same request: the same run.
+    assertEquals(202, send("POST", path, "application/json", "{\"b\": 2, \"a\": 1}").statusCode());
+    JsonNode p = problem(send("POST", path, "application/json", "{\"a\": 2}"), 409, "new input");
+    assertTrue(p.path("detail").asText().contains("another input"), p.toString());
+  }
+
+  @Test
   void malformedJsonIsDescribedInWordsNotInTheParsersText() throws Exception {
     Map<String, String> cases = new java.util.LinkedHashMap<>();
     cases.put("{\"query\": \"x\", \"k\": 99999999999999999999}", "'k' is out of range");

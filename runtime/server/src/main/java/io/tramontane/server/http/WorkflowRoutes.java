@@ -1,6 +1,7 @@
 package io.tramontane.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tramontane.core.ConflictException;
 import io.tramontane.core.NotFoundException;
 import io.tramontane.server.http.body.Status;
 import io.tramontane.server.http.body.WorkflowBodies.RunView;
@@ -104,7 +105,19 @@ final class WorkflowRoutes extends AllDirectives {
                   : Json.read(bytes, "the run's input");
           return workflows
               .start(caller.tenant(), vars.get("workflow"), vars.get("run"), input)
-              .thenApply(s -> Json.response(StatusCodes.ACCEPTED, view(s)));
+              .thenApply(
+                  s -> {
+                    // The same run name again returns the run; with another input it is a
+                    // mistake (the new input would be ignored), not the same request.
+                    if (s.input() != null && !parse(s.input()).equals(input)) {
+                      throw new ConflictException(
+                          "A run named '"
+                              + vars.get("run")
+                              + "' already exists with another input; start the new one under"
+                              + " another run name.");
+                    }
+                    return Json.response(StatusCodes.ACCEPTED, view(s));
+                  });
         });
   }
 
