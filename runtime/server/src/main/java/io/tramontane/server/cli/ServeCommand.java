@@ -28,16 +28,17 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--port",
       paramLabel = "PORT",
+      converter = Port.class,
       description = "HTTP port (tramontane.server.port, env TRAMONTANE_HTTP_PORT).")
   Integer port;
 
   @Option(
       names = "--cluster-port",
       paramLabel = "PORT",
-      description = {
-        "Cluster (Artery) port (tramontane.cluster.port, env TRAMONTANE_CLUSTER_PORT, default",
-        "25520); 0 picks a free one. Each node on a machine needs its own."
-      })
+      converter = Port.class,
+      description =
+          "Cluster (Artery) port (tramontane.cluster.port, env TRAMONTANE_CLUSTER_PORT, default"
+              + " 25520); 0 picks a free one. Each node on a machine needs its own.")
   Integer clusterPort;
 
   @Override
