@@ -62,6 +62,9 @@ public final class Main implements Runnable {
     for (PluginCommand plugin : ServiceLoader.load(PluginCommand.class)) {
       cli.addSubcommand(plugin);
     }
+    if (!cli.getSubcommands().containsKey("bench")) {
+      cli.addSubcommand(new BenchMissing());
+    }
     versionEverywhere(cli);
     cli.setParameterExceptionHandler(new UsageErrors());
     cli.setOut(out);

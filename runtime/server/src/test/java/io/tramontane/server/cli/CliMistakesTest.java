@@ -168,4 +168,15 @@ class CliMistakesTest {
     assertFalse(r.err().contains("GET /agents"), r.err());
     assertTrue(r.err().contains("nosuchagent") && r.err().contains("handbook"), r.err());
   }
+
+  @Test
+  void benchWithoutTheBenchModuleSaysWhereItIs() {
+    for (String[] args : List.of(new String[] {"bench"}, new String[] {"bench", "--help"})) {
+      Run r = run(args);
+      assertEquals(2, r.exit(), r.out() + r.err());
+      assertTrue(
+          r.err().contains("runtime/bench") && r.err().contains("./tramontane bench"), r.err());
+      assertFalse(r.out().contains("Usage: tramontane "), r.out());
+    }
+  }
 }
