@@ -72,7 +72,7 @@ record ErrorLine(String text, int exit) {
   }
 
   /** {@code file:line} when Typesafe Config knows them, else its description (env variables…). */
-  private static String where(ConfigOrigin origin) {
+  static String where(ConfigOrigin origin) {
     if (origin == null) {
       return "the configuration";
     }

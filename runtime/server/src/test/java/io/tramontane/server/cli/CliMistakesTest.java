@@ -179,4 +179,17 @@ class CliMistakesTest {
       assertFalse(r.out().contains("Usage: tramontane "), r.out());
     }
   }
+
+  @Test
+  void aPortOutOfRangeInTheConfigurationIsNamedWithItsKeyAndLine(@TempDir Path dir)
+      throws Exception {
+    Path conf = dir.resolve("ports.conf");
+    Files.writeString(conf, "tramontane.cluster.port = 0\ntramontane.server.port = 99999\n");
+    Run r = run("serve", "--config", conf.toString(), "--data-dir", dir.toString());
+    assertEquals(2, r.exit(), r.err());
+    String line = r.err().lines().findFirst().orElse("");
+    assertTrue(line.contains("tramontane.server.port") && line.contains("99999"), r.err());
+    assertTrue(line.contains("ports.conf:2") && line.contains("0-65535"), r.err());
+    assertFalse(r.err().contains("Exception") || r.err().contains("unexpected"), r.err());
+  }
 }
