@@ -44,6 +44,8 @@ public final class AgentBench implements Callable<Integer> {
 
   @Mixin BenchOptions options;
 
+  @Mixin BenchDatabase database;
+
   static final int STEPS_PER_TURN = 6;
 
   /** Answers a user message with a call to {@code noop}, and the tool's result with text. */
@@ -98,7 +100,7 @@ public final class AgentBench implements Callable<Integer> {
   public Integer call() throws Exception {
     ClosedLoopBench bench = new ClosedLoopBench("agent", "session(s)", STEPS_PER_TURN, options);
     List<ClosedLoopBench.Level> levels = new ArrayList<>();
-    for (DatabaseSettings.Kind kind : options.kinds("h2")) {
+    for (DatabaseSettings.Kind kind : database.kinds("h2")) {
       Path data = Files.createTempDirectory("tramontane-bench-agent");
       Config config =
           BenchNode.config(

@@ -48,6 +48,8 @@ public final class JournalBench implements Callable<Integer> {
 
   @Mixin BenchOptions options;
 
+  @Mixin BenchDatabase database;
+
   /** How long each phase runs. */
   record Plan(Duration fsync, Duration warmup, Duration settle, Duration measure) {
     static Plan of(boolean quick) {
@@ -97,7 +99,7 @@ public final class JournalBench implements Callable<Integer> {
     PrintWriter progress = options.progress();
     BenchNode.quietLogs();
     Plan plan = Plan.of(options.quick);
-    List<DatabaseSettings.Kind> kinds = options.kinds("both");
+    List<DatabaseSettings.Kind> kinds = database.kinds("both");
     String runId = "r" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     Machine machine = Machine.describe();
     Path dataDir = BenchNode.tempDataDir(NAME);

@@ -59,6 +59,8 @@ public final class RecoveryBench implements Callable<Integer> {
 
   @Mixin BenchOptions options;
 
+  @Mixin BenchDatabase database;
+
   @Option(
       names = "--entities",
       paramLabel = "N",
@@ -112,7 +114,7 @@ public final class RecoveryBench implements Callable<Integer> {
     Plan plan = Plan.of(options.quick, entities, events, nodes, !noLoad, !noFailover);
     Path workDir = BenchNode.tempDataDir(NAME);
     Report report =
-        measure(plan, options.quick, options.kinds("both"), workDir, Map.of(), progress);
+        measure(plan, options.quick, database.kinds("both"), workDir, Map.of(), progress);
     if (report.verified() && !keep) {
       BenchNode.deleteTree(workDir);
     } else {

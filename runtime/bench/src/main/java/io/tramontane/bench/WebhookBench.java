@@ -52,6 +52,8 @@ public final class WebhookBench implements Callable<Integer> {
 
   @Mixin BenchOptions options;
 
+  @Mixin BenchDatabase database;
+
   /** Durations and load of each wrk run. */
   public record Plan(
       int threads,
@@ -133,7 +135,7 @@ public final class WebhookBench implements Callable<Integer> {
       Plan plan = Plan.of(options.quick);
       String runId = "r" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
       List<DatabaseRun> runs = new ArrayList<>();
-      for (DatabaseSettings.Kind kind : options.kinds("h2")) {
+      for (DatabaseSettings.Kind kind : database.kinds("h2")) {
         runs.add(runDatabase(wrk.get(), kind, workDir, runId, plan, progress));
       }
       Report report =

@@ -42,6 +42,8 @@ public final class WorkflowBench implements Callable<Integer> {
 
   @Mixin BenchOptions options;
 
+  @Mixin BenchDatabase database;
+
   static final int STEPS = 5;
 
   static final String DEFINITION =
@@ -87,7 +89,7 @@ public final class WorkflowBench implements Callable<Integer> {
     ClosedLoopBench bench = new ClosedLoopBench("workflow", "concurrent run(s)", STEPS, options);
     String definition = new ObjectMapper(new YAMLFactory()).readTree(DEFINITION).toString();
     List<ClosedLoopBench.Level> levels = new ArrayList<>();
-    for (DatabaseSettings.Kind kind : options.kinds("h2")) {
+    for (DatabaseSettings.Kind kind : database.kinds("h2")) {
       if (kind == DatabaseSettings.Kind.POSTGRES) {
         var problem = BenchNode.postgresProblem(BenchNode.config(Path.of("."), kind, Map.of()));
         if (problem.isPresent()) {

@@ -95,4 +95,23 @@ class BenchCommandIT {
       assertFalse(r.out().contains("default: null"), r.out());
     }
   }
+
+  @Test
+  void dbIsOfferedOnlyWhereAJournalIsMeasuredAndAWrongValueIsRefusedAtOnce() {
+    for (String scenario : List.of("tika", "embed", "quality", "imap", "sharepoint", "ingest")) {
+      Run help = run("bench", scenario, "--help");
+      assertFalse(help.out().contains("--db"), scenario + ":\n" + help.out());
+      Run r = run("bench", scenario, "--db=mysql");
+      assertEquals(2, r.exit(), r.err());
+      assertTrue(r.err().contains("has no option '--db'"), r.err());
+    }
+    for (String scenario : List.of("agent", "journal", "recovery", "webhook", "workflow")) {
+      assertTrue(run("bench", scenario, "--help").out().contains("--db"), scenario);
+      long start = System.nanoTime();
+      Run r = run("bench", scenario, "--db=mysql", "--quick");
+      assertEquals(2, r.exit(), r.err());
+      assertTrue(r.err().contains("'mysql' is not h2, postgres or both"), r.err());
+      assertTrue(System.nanoTime() - start < 5_000_000_000L, scenario + " ran before refusing");
+    }
+  }
 }

@@ -1,8 +1,12 @@
 package io.tramontane.server.cli;
 
+import com.typesafe.config.Config;
 import io.tramontane.agents.Agents;
+import io.tramontane.agents.definition.AgentDefinition;
 import io.tramontane.agents.tool.Citation;
 import io.tramontane.agents.tool.RetrieveTool;
+import io.tramontane.core.NotFoundException;
+import io.tramontane.core.TramontaneConfig;
 import io.tramontane.retrieval.ingest.Ingestion;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -67,6 +71,9 @@ final class AskCommand implements Callable<Integer> {
     try (RetrievalNode node =
         options.startNode("ask", ConfigOptions.withAgents(Map.of(), agentsDir, tenant))) {
       Agents agents = node.agents();
+      if (!agents.catalog().known(tenant, agent)) {
+        throw noSuchAgent(agents, node.config());
+      }
       Agents.Answer answer =
           agents
               .ask(tenant, agent, sessionId, question, new LinkedHashSet<>(principals))
@@ -97,5 +104,24 @@ final class AskCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+  }
+
+  /** Offline there is no GET /agents: name the tenant's agents and where they are read from. */
+  private NotFoundException noSuchAgent(Agents agents, Config config) {
+    List<String> names = agents.definitions(tenant).stream().map(AgentDefinition::name).toList();
+    Path dir =
+        agentsDir != null
+            ? agentsDir
+            : TramontaneConfig.directory(config, "tramontane.agents.dir", "agents");
+    return new NotFoundException(
+        "no agent '"
+            + agent
+            + "' in tenant '"
+            + tenant
+            + "'; "
+            + (names.isEmpty() ? "it has no agents" : "its agents: " + String.join(", ", names))
+            + ". Agent definitions (*.yaml) are read from "
+            + dir
+            + " (--agents DIR, tramontane.agents.dir).");
   }
 }

@@ -17,12 +17,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "cluster",
     mixinStandardHelpOptions = true,
+    footer = {"", "The API key needs the scope cluster:read."},
     description = {
       "Show the cluster as a running node sees it: members, leader, shards and entities.",
-      "Over HTTP, with an API key that has cluster:read; members and their status, leader,",
-      "oldest member, shards and live entities per node.",
-      "Exit code 0 when every member is up and reachable, 3 when one is not, 2 when the request",
-      "is refused (bad key, missing scope), 1 when the server cannot be reached."
+      "Over HTTP, with an API key that has cluster:read; members and their status, leader,"
+          + " oldest member, shards and live entities per node.",
+      "Exit code 0 when every member is up and reachable, 3 when one is not, 2 when the request"
+          + " is refused (bad key, missing scope), 1 when the server cannot be reached."
     })
 final class ClusterCommand implements Callable<Integer> {
 

@@ -17,7 +17,7 @@ final class ConfigOptions {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "HOCON file layered over the defaults (see README, Configuration).")
+      description = "HOCON file layered over the defaults (see docs/configuration.md).")
   Path config;
 
   @Option(

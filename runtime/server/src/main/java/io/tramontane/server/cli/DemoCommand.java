@@ -36,16 +36,24 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Run a node on the embedded defaults and walk through a signed webhook.")
+    description =
+        "Run a node on the embedded defaults and walk through it: a signed webhook (and its"
+            + " deduplication), a search over ingested documents, an agent's answer with citations,"
+            + " a workflow run and a file-system connector, each with the curl command to repeat"
+            + " it.")
 final class DemoCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      converter = Port.class,
+      description = "HTTP port (default: ${DEFAULT-VALUE}).")
   int port = 8080;
 
   @Option(
       names = "--cluster-port",
+      converter = Port.class,
       description =
           "Cluster (Artery) port (default: tramontane.cluster.port, env TRAMONTANE_CLUSTER_PORT,"
               + " 25520; 0 picks a free one).")

@@ -1,7 +1,5 @@
 package io.tramontane.server.cli;
 
-import io.tramontane.core.KnownSecrets;
-import io.tramontane.core.TramontaneException;
 import io.tramontane.server.logging.SecretRedactingFilter;
 import java.io.PrintWriter;
 import java.util.ServiceLoader;
@@ -64,31 +62,18 @@ public final class Main implements Runnable {
     for (PluginCommand plugin : ServiceLoader.load(PluginCommand.class)) {
       cli.addSubcommand(plugin);
     }
+    if (!cli.getSubcommands().containsKey("bench")) {
+      cli.addSubcommand(new BenchMissing());
+    }
     versionEverywhere(cli);
     cli.setParameterExceptionHandler(new UsageErrors());
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          Throwable cause = e;
-          while (cause.getCause() != null && !(cause instanceof TramontaneException)) {
-            cause = cause.getCause();
-          }
-          if (cause instanceof org.apache.pekko.pattern.StatusReply.ErrorMessage refused) {
-            commandLine
-                .getErr()
-                .println(KnownSecrets.redact("tramontane: " + refused.getMessage()));
-            return 1;
-          }
-          if (cause instanceof TramontaneException te) {
-            commandLine.getErr().println(KnownSecrets.redact("tramontane: " + te.getMessage()));
-            return te.retriable() ? 1 : 2;
-          }
-          java.io.StringWriter trace = new java.io.StringWriter();
-          e.printStackTrace(new PrintWriter(trace));
-          commandLine.getErr().println(KnownSecrets.redact("tramontane: " + e));
-          commandLine.getErr().print(KnownSecrets.redact(trace.toString()));
-          return 1;
+          ErrorLine line = ErrorLine.of(e);
+          commandLine.getErr().println(line.text());
+          return line.exit();
         });
     return cli.execute(args);
   }

@@ -32,17 +32,20 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Replay a recorded agent session against the agent's current definition.",
-      "No model or tool is called; reports where the session would diverge (exit code 3 when it",
-      "does)."
+      "No model or tool is called; reports where the session would diverge (exit code 3 when it"
+          + " does)."
     })
 final class ReplayCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
-  @Parameters(index = "0", paramLabel = "AGENT")
+  @Parameters(index = "0", paramLabel = "AGENT", description = "The agent's name.")
   String agent;
 
-  @Parameters(index = "1", paramLabel = "SESSION")
+  @Parameters(
+      index = "1",
+      paramLabel = "SESSION",
+      description = "The session's id (as ask or the REST API printed it).")
   String session;
 
   @Option(

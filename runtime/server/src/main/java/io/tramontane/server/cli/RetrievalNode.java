@@ -142,6 +142,11 @@ final class RetrievalNode implements AutoCloseable {
     return last;
   }
 
+  /** The configuration the node was started with. */
+  Config config() {
+    return config;
+  }
+
   Retrieval retrieval() {
     return retrieval;
   }

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "List, show, watch, cancel or approve workflow runs on a running server.",
-      "Over HTTP, with an API key. Exit code 2 when the request is refused as sent (unknown",
-      "workflow or run, bad key), 1 when the server cannot be reached or asks to retry."
+      "Over HTTP, with an API key. Exit code 2 when the request is refused as sent (unknown"
+          + " workflow or run, bad key), 1 when the server cannot be reached or asks to retry."
     },
     subcommands = {
       RunsList.class,
@@ -169,6 +169,7 @@ final class RunsCommand implements Runnable {
   @Command(
       name = "show",
       mixinStandardHelpOptions = true,
+      footer = {"", "The API key needs the scope workflows:read."},
       description = "Show a run: its status, every recorded event in order, its output or error.")
   static final class Show implements Callable<Integer> {
     @Mixin ServerOptions server;
@@ -206,6 +207,7 @@ final class RunsCommand implements Runnable {
   @Command(
       name = "watch",
       mixinStandardHelpOptions = true,
+      footer = {"", "The API key needs the scope workflows:read."},
       description = {
         "Follow a run's events as they happen until it ends, then print its output or error.",
         "Exit code 0 when it completed, 3 when it failed or was cancelled."
@@ -285,7 +287,11 @@ final class RunsCommand implements Runnable {
     }
   }
 
-  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a run.")
+  @Command(
+      name = "cancel",
+      mixinStandardHelpOptions = true,
+      footer = {"", "The API key needs the scope workflows:run."},
+      description = "Cancel a run.")
   static final class Cancel implements Callable<Integer> {
     @Mixin ServerOptions server;
     @Mixin RunTarget target;
@@ -301,6 +307,7 @@ final class RunsCommand implements Runnable {
   @Command(
       name = "approve",
       mixinStandardHelpOptions = true,
+      footer = {"", "The API key needs the scope workflows:run."},
       description = {
         "Deliver an event to a run's listen tasks (by default an approval).",
         "The default type is io.tramontane.approval.granted. An event id is delivered once."

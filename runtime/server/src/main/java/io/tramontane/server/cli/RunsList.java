@@ -15,11 +15,12 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
+    footer = {"", "The API key needs the scope workflows:read."},
     description = "List the runs of a workflow (by run name; a page at a time).")
 final class RunsList implements Callable<Integer> {
   @Mixin ServerOptions server;
 
-  @Parameters(index = "0", paramLabel = "WORKFLOW")
+  @Parameters(index = "0", paramLabel = "WORKFLOW", description = "The workflow's name.")
   String workflow;
 
   @Option(

@@ -1,5 +1,7 @@
 package io.tramontane.server.cli;
 
+import com.typesafe.config.Config;
+import io.tramontane.core.ConfigurationException;
 import io.tramontane.server.TramontaneServer;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,16 +30,17 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--port",
       paramLabel = "PORT",
+      converter = Port.class,
       description = "HTTP port (tramontane.server.port, env TRAMONTANE_HTTP_PORT).")
   Integer port;
 
   @Option(
       names = "--cluster-port",
       paramLabel = "PORT",
-      description = {
-        "Cluster (Artery) port (tramontane.cluster.port, env TRAMONTANE_CLUSTER_PORT, default",
-        "25520); 0 picks a free one. Each node on a machine needs its own."
-      })
+      converter = Port.class,
+      description =
+          "Cluster (Artery) port (tramontane.cluster.port, env TRAMONTANE_CLUSTER_PORT, default"
+              + " 25520); 0 picks a free one. Each node on a machine needs its own.")
   Integer clusterPort;
 
   @Override
@@ -49,12 +52,31 @@ final class ServeCommand implements Callable<Integer> {
     if (port != null) {
       extra.put("tramontane.server.port", port);
     }
-    TramontaneServer server = TramontaneServer.start(options.load(extra));
+    Config config = options.load(extra);
+    checkPort(config, "tramontane.server.port");
+    checkPort(config, "tramontane.cluster.port");
+    TramontaneServer server = TramontaneServer.start(config);
     server.node().system().getWhenTerminated().toCompletableFuture().join();
     return exitCode(
         CoordinatedShutdown.get(server.node().system())
             .getShutdownReason()
             .orElse(CoordinatedShutdown.unknownReason()));
+  }
+
+  /** A port from the configuration file or the environment, checked before anything starts. */
+  static void checkPort(Config config, String key) {
+    int port = config.getInt(key);
+    if (port < 0 || port > 65535) {
+      throw new ConfigurationException(
+          key
+              + " is "
+              + port
+              + " (set in "
+              + ErrorLine.where(config.getValue(key).origin())
+              + "); "
+              + Port.RANGE
+              + ".");
+    }
   }
 
   /**

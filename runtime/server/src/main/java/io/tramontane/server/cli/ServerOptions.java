@@ -29,20 +29,18 @@ final class ServerOptions {
   @Option(
       names = "--server",
       paramLabel = "URL",
-      description = {
-        "The server's base URL (env TRAMONTANE_SERVER). Default: http://<host>:<port> of the",
-        "configuration (tramontane.server.host/port, env TRAMONTANE_HTTP_HOST/PORT, --config)."
-      })
+      description =
+          "The server's base URL (env TRAMONTANE_SERVER). Default: http://<host>:<port> of the"
+              + " configuration (tramontane.server.host/port, env TRAMONTANE_HTTP_HOST/PORT,"
+              + " --config).")
   String server;
 
   @Option(
       names = "--api-key",
       paramLabel = "KEY",
-      description = {
-        "API key, or a reference env:NAME or file:/path (default: env TRAMONTANE_API_KEY).",
-        "Scopes: runs needs workflows:read (workflows:run to cancel or approve); cluster needs"
-            + " cluster:read."
-      })
+      description =
+          "API key, or a reference env:NAME or file:/path (default: env TRAMONTANE_API_KEY); the"
+              + " scope it needs is named below.")
   String apiKey;
 
   @Option(

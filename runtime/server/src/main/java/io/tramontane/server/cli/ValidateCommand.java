@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Validate workflow definitions (Serverless Workflow DSL 1.0, Tramontane profile).",
-      "Exit code: 0 all valid, 3 some invalid, 2 some file unreadable."
+      "Exit code: 0 all valid, 3 invalid definition (some file), 2 usage error or unreadable"
+          + " file."
     })
 final class ValidateCommand implements Callable<Integer> {
 
