@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tramontane.server.cli.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.tramontane.server.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,13 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command line as a user meets it: the demo walk-through, and one-line errors. */
 class CliIT {
 
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
+  static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
@@ -30,7 +23,7 @@ class CliIT {
     java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
     java.io.PrintStream stdout = System.out;
     System.setOut(new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
-    Run r;
+    CliRun r;
     try {
       r =
           run(
@@ -91,7 +84,7 @@ class CliIT {
   @Test
   void ingestThenSearchTheDemoCorpusAsTheReadmeSays(@TempDir Path dir) {
     String data = dir.toString();
-    Run ingest =
+    CliRun ingest =
         run(
             "ingest",
             HANDBOOK.toString(),
@@ -103,7 +96,7 @@ class CliIT {
     assertEquals(0, ingest.exit(), ingest.err() + ingest.out());
     assertTrue(ingest.out().contains("indexed    5"), ingest.out());
     assertTrue(ingest.out().contains("failed     0"), ingest.out());
-    Run again =
+    CliRun again =
         run(
             "ingest",
             HANDBOOK.toString(),
@@ -114,7 +107,7 @@ class CliIT {
             data);
     assertTrue(again.out().contains("unchanged  5"), again.out());
 
-    Run search =
+    CliRun search =
         run(
             "search",
             "how many days of holiday do I get",
@@ -128,7 +121,7 @@ class CliIT {
         search.out().lines().findFirst().orElseThrow().contains("leave-and-holidays"),
         search.out());
     assertTrue(search.out().contains("**holiday**"), search.out());
-    Run bm25 =
+    CliRun bm25 =
         run(
             "search",
             "hotel nights Paris",
@@ -143,7 +136,7 @@ class CliIT {
     assertTrue(bm25.out().contains("travel-policy.md"), bm25.out());
 
     // The demo agent answers from the same corpus with citations, with no language model.
-    Run ask =
+    CliRun ask =
         run(
             "ask",
             "handbook",
@@ -157,7 +150,7 @@ class CliIT {
     assertTrue(ask.out().contains("twenty-five days"), ask.out());
     assertTrue(ask.out().contains("[1] leave-and-holidays.txt"), ask.out());
 
-    Run rebuilt = run("reindex", "--collection", "handbook", "--data-dir", data);
+    CliRun rebuilt = run("reindex", "--collection", "handbook", "--data-dir", data);
     assertEquals(0, rebuilt.exit(), rebuilt.err());
     assertTrue(rebuilt.out().contains("Rebuilt collection 'handbook'"), rebuilt.out());
     assertEquals(
@@ -174,7 +167,7 @@ class CliIT {
 
   @Test
   void retrievalCommandMistakesAreOneLineErrors(@TempDir Path dir) {
-    Run noAcl =
+    CliRun noAcl =
         run(
             "ingest",
             HANDBOOK.toString(),
@@ -185,10 +178,10 @@ class CliIT {
     assertEquals(2, noAcl.exit());
     assertTrue(noAcl.err().contains("--acl"), noAcl.err());
     assertFalse(noAcl.err().contains("\tat "), "no stack trace: " + noAcl.err());
-    Run unknown = run("search", "x", "--collection", "nothing", "--data-dir", dir.toString());
+    CliRun unknown = run("search", "x", "--collection", "nothing", "--data-dir", dir.toString());
     assertEquals(2, unknown.exit());
     assertTrue(unknown.err().contains("no collection named 'nothing'"), unknown.err());
-    Run badName = run("search", "x", "--collection", "../etc", "--data-dir", dir.toString());
+    CliRun badName = run("search", "x", "--collection", "../etc", "--data-dir", dir.toString());
     assertEquals(2, badName.exit());
     assertTrue(badName.err().contains("is not valid"), badName.err());
   }
@@ -213,7 +206,7 @@ class CliIT {
           secrets = ["env:TRAMONTANE_IT_SURELY_UNSET_SECRET"]
         }
         """);
-    Run r =
+    CliRun r =
         run(
             "serve",
             "--config",
@@ -233,7 +226,7 @@ class CliIT {
 
   @Test
   void aMissingConfigFileIsNamed(@TempDir Path dir) {
-    Run r =
+    CliRun r =
         run(
             "serve",
             "--config",
@@ -249,7 +242,7 @@ class CliIT {
 
   @Test
   void anUnknownDatabaseKindSaysWhatIsAllowed(@TempDir Path dir) {
-    Run r =
+    CliRun r =
         run(
             "serve",
             "--db",
@@ -266,7 +259,7 @@ class CliIT {
 
   @Test
   void versionNamesProductAndJvm() {
-    Run r = run("version");
+    CliRun r = run("version");
     assertEquals(0, r.exit());
     assertTrue(r.out().startsWith("Tramontane "), r.out());
     assertTrue(r.out().contains("Java "), r.out());
@@ -275,7 +268,7 @@ class CliIT {
   @Test
   void aPortInUseIsOneLineNamingThePort(@TempDir Path dir) throws Exception {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
-      Run r =
+      CliRun r =
           run(
               "serve",
               "--data-dir",
@@ -299,7 +292,7 @@ class CliIT {
       // From the configuration file...
       Path conf = dir.resolve("node.conf");
       Files.writeString(conf, "tramontane.cluster.port = " + taken.getLocalPort() + "\n");
-      Run fromFile =
+      CliRun fromFile =
           run(
               "serve",
               "--config",
@@ -314,7 +307,7 @@ class CliIT {
       assertTrue(fromFile.err().contains("--cluster-port"), fromFile.err());
       // ... and from the flag, on serve and on demo.
       for (String command : new String[] {"serve", "demo"}) {
-        Run flag =
+        CliRun flag =
             run(
                 command,
                 "--data-dir",

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tramontane.server.CliIT.Run;
+import io.tramontane.server.testing.CliRun;
 import io.tramontane.server.testing.TestDatabase;
 import io.tramontane.server.testing.TestServer;
 import java.nio.file.Files;
@@ -23,11 +23,11 @@ class CliUsageIT {
 
   @Test
   void versionHasHelpAndEveryCommandPrintsTheVersion() {
-    Run help = CliIT.run("version", "--help");
+    CliRun help = CliIT.run("version", "--help");
     assertEquals(0, help.exit(), help.err());
     assertTrue(help.out().contains("Usage: tramontane version"), help.out());
     for (String command : List.of("serve", "ingest", "runs")) {
-      Run v = CliIT.run(command, "-V");
+      CliRun v = CliIT.run(command, "-V");
       assertEquals(0, v.exit(), v.err());
       assertTrue(v.out().startsWith("Tramontane "), command + " -V: '" + v.out() + "'");
     }
@@ -36,7 +36,7 @@ class CliUsageIT {
   @Test
   void commandListsShowWholeSentences() {
     for (String[] args : List.of(new String[] {"--help"}, new String[] {"runs", "--help"})) {
-      Run r = CliIT.run(args);
+      CliRun r = CliIT.run(args);
       assertEquals(0, r.exit(), r.err());
       List<String> entries = new ArrayList<>();
       boolean commands = false;
@@ -59,7 +59,7 @@ class CliUsageIT {
   @Test
   void offlineCommandsDoNotOfferAnHttpPort() {
     for (String command : OFFLINE) {
-      Run r = CliIT.run(command, "--help");
+      CliRun r = CliIT.run(command, "--help");
       assertEquals(0, r.exit(), r.err());
       assertFalse(r.out().contains("--port"), command + " --help:\n" + r.out());
     }
@@ -69,24 +69,24 @@ class CliUsageIT {
   @Test
   void aMistypedOptionIsNamedWithTheClosestOne() {
     // --colection is meant as the required --collection: the typo is what to show, not "missing".
-    Run r = CliIT.run("search", "holidays", "--colection", "handbook");
+    CliRun r = CliIT.run("search", "holidays", "--colection", "handbook");
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains("'--colection'"), r.err());
     assertTrue(r.err().contains("did you mean --collection?"), r.err());
-    Run runs = CliIT.run("runs", "list", "approval", "--limt", "3");
+    CliRun runs = CliIT.run("runs", "list", "approval", "--limt", "3");
     assertEquals(2, runs.exit(), runs.err());
     assertTrue(runs.err().contains("'--limt'; did you mean --limit?"), runs.err());
   }
 
   @Test
   void aMistypedCommandIsNamedWithTheClosestOne() {
-    Run r = CliIT.run("searh", "holidays");
+    CliRun r = CliIT.run("searh", "holidays");
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains("has no command 'searh'; did you mean search?"), r.err());
-    Run runs = CliIT.run("runs", "lst", "approval");
+    CliRun runs = CliIT.run("runs", "lst", "approval");
     assertEquals(2, runs.exit(), runs.err());
     assertTrue(runs.err().contains("runs has no command 'lst'; did you mean list?"), runs.err());
-    Run far = CliIT.run("zzzzzzzz");
+    CliRun far = CliIT.run("zzzzzzzz");
     assertEquals(2, far.exit(), far.err());
     assertTrue(far.err().contains("has no command 'zzzzzzzz'. Commands:"), far.err());
   }
@@ -101,14 +101,14 @@ class CliUsageIT {
         do:
           - greet: {set: {greeting: hello}}
         """);
-    Run r =
+    CliRun r =
         CliIT.run("run", flow.toString(), "--input", "{ticket: 42}", "--data-dir", dir.toString());
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains("--input is not valid JSON at line 1, column 2"), r.err());
     assertTrue(r.err().contains("unexpected 't'"), r.err());
     assertFalse(r.err().contains("Source:") || r.err().contains("StreamReadFeature"), r.err());
     assertFalse(r.err().contains("(code "), r.err());
-    Run cut =
+    CliRun cut =
         CliIT.run(
             "run", flow.toString(), "--input", "{\"ticket\": 4", "--data-dir", dir.toString());
     assertEquals(2, cut.exit(), cut.err());
@@ -119,7 +119,7 @@ class CliUsageIT {
   void anOfflineCommandSaysWhatItIsDoingBeforeTheWait(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("note.txt"), "The office is closed on 24 December.");
     Path data = dir.resolve("data");
-    Run r =
+    CliRun r =
         CliIT.run(
             "ingest",
             dir.resolve("note.txt").toString(),
@@ -137,7 +137,7 @@ class CliUsageIT {
   @Test
   void listingTheRunsOfAnUnknownWorkflowIsAnError(@TempDir Path dir) {
     try (TestServer server = TestServer.start(TestDatabase.h2(dir), Map.of())) {
-      Run r =
+      CliRun r =
           CliIT.run(
               "runs",
               "list",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tramontane.server.testing.CliRun;
 import io.tramontane.server.testing.ServerCluster;
 import io.tramontane.server.testing.ServerProcess;
 import io.tramontane.server.testing.TestDatabase;
@@ -192,7 +193,7 @@ class ClusterSearchIT {
     // Document entities passivate when idle; the ones just ingested are still live.
     assertTrue(documents >= 1, "no live Document entity on any node: " + status);
 
-    CliIT.Run cli =
+    CliRun cli =
         CliIT.run(
             "cluster",
             "--server",

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tramontane.server.cli.Main;
+import io.tramontane.server.testing.CliRun;
 import io.tramontane.server.testing.ServerProcess;
 import io.tramontane.server.testing.TestDatabase;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,13 +26,8 @@ class OfflineCommandsBesideAServerIT {
 
   static final Path EXAMPLES = Path.of("..", "..", "examples");
 
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
+  static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
@@ -59,7 +52,7 @@ class OfflineCommandsBesideAServerIT {
               List.of("replay", "handbook", "s1", "--data-dir", d));
       for (List<String> command : commands) {
         long started = System.nanoTime();
-        Run r =
+        CliRun r =
             assertTimeoutPreemptively(
                 Duration.ofSeconds(60),
                 () -> run(command.toArray(String[]::new)),
@@ -74,18 +67,18 @@ class OfflineCommandsBesideAServerIT {
         assertTrue(r.err().contains(data.toAbsolutePath().normalize().toString()), what);
         assertTrue(millis < 10_000, command.get(0) + " took " + millis + " ms");
       }
-      Run ingest = run(commands.get(0).toArray(String[]::new));
+      CliRun ingest = run(commands.get(0).toArray(String[]::new));
       assertTrue(ingest.err().contains("PUT " + url + "/collections/"), ingest.err());
 
       // A second server on the same data directory is refused the same way.
-      Run serve = run("serve", "--data-dir", d, "--port", "0", "--cluster-port", "0");
+      CliRun serve = run("serve", "--data-dir", d, "--port", "0", "--cluster-port", "0");
       assertEquals(2, serve.exit(), serve.err());
       assertTrue(serve.err().contains(url), serve.err());
       assertEquals(1, serve.err().strip().lines().count(), serve.err());
 
       // Killed with SIGKILL, the server leaves nothing behind that blocks the offline commands.
       server.kill();
-      Run after =
+      CliRun after =
           assertTimeoutPreemptively(
               Duration.ofSeconds(120), () -> run(commands.get(0).toArray(String[]::new)));
       assertEquals(0, after.exit(), after.err() + after.out());

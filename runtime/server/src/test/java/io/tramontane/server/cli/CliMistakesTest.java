@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.tramontane.server.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,13 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** What an outside tester of the command line ran into: bad values, config types, help texts. */
 class CliMistakesTest {
 
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
+  static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
@@ -36,7 +30,7 @@ class CliMistakesTest {
             new String[] {"serve", "--port", "99999"},
             new String[] {"serve", "--cluster-port", "70000"},
             new String[] {"demo", "--port", "-1", "--exit"})) {
-      Run r = run(args);
+      CliRun r = run(args);
       String option = args[1];
       String line = r.err().lines().findFirst().orElse("");
       assertEquals(2, r.exit(), r.err());
@@ -62,7 +56,7 @@ class CliMistakesTest {
               "--data-dir",
               dir.resolve("data").toString()
             })) {
-      Run r = run(args);
+      CliRun r = run(args);
       assertEquals(2, r.exit(), r.err());
       String line = r.err().lines().findFirst().orElse("");
       assertTrue(line.contains("tramontane.server.port"), r.err());
@@ -111,11 +105,11 @@ class CliMistakesTest {
 
   @Test
   void eachCommandNamesOnlyTheApiKeyScopesItNeeds() {
-    Run cluster = run("cluster", "--help");
+    CliRun cluster = run("cluster", "--help");
     assertTrue(cluster.out().contains("cluster:read"), cluster.out());
     assertFalse(cluster.out().contains("workflows:"), cluster.out());
     for (String sub : List.of("list", "show", "watch", "cancel", "approve")) {
-      Run runs = run("runs", sub, "--help");
+      CliRun runs = run("runs", sub, "--help");
       assertTrue(runs.out().contains("workflows:"), runs.out());
       assertFalse(runs.out().contains("cluster:read"), runs.out());
     }
@@ -140,8 +134,8 @@ class CliMistakesTest {
         do:
           - greet: {sett: {greeting: hello}}
         """);
-    Run validate = run("validate", flow.toString());
-    Run local = run("run", flow.toString(), "--data-dir", dir.resolve("data").toString());
+    CliRun validate = run("validate", flow.toString());
+    CliRun local = run("run", flow.toString(), "--data-dir", dir.resolve("data").toString());
     assertEquals(3, validate.exit(), validate.err());
     assertEquals(3, local.exit(), local.err());
     assertTrue(local.err().contains("broken.yaml:3:"), local.err());
@@ -155,7 +149,7 @@ class CliMistakesTest {
 
   @Test
   void askingAnUnknownAgentOfflineNamesTheAgentsThatExist(@TempDir Path dir) {
-    Run r =
+    CliRun r =
         run(
             "ask",
             "nosuchagent",
@@ -172,7 +166,7 @@ class CliMistakesTest {
   @Test
   void benchWithoutTheBenchModuleSaysWhereItIs() {
     for (String[] args : List.of(new String[] {"bench"}, new String[] {"bench", "--help"})) {
-      Run r = run(args);
+      CliRun r = run(args);
       assertEquals(2, r.exit(), r.out() + r.err());
       assertTrue(
           r.err().contains("runtime/bench") && r.err().contains("./tramontane bench"), r.err());
@@ -185,7 +179,7 @@ class CliMistakesTest {
       throws Exception {
     Path conf = dir.resolve("ports.conf");
     Files.writeString(conf, "tramontane.cluster.port = 0\ntramontane.server.port = 99999\n");
-    Run r = run("serve", "--config", conf.toString(), "--data-dir", dir.toString());
+    CliRun r = run("serve", "--config", conf.toString(), "--data-dir", dir.toString());
     assertEquals(2, r.exit(), r.err());
     String line = r.err().lines().findFirst().orElse("");
     assertTrue(line.contains("tramontane.server.port") && line.contains("99999"), r.err());

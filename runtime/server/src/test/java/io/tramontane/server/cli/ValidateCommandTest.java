@@ -3,9 +3,8 @@ package io.tramontane.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tramontane.server.testing.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,20 +14,15 @@ class ValidateCommandTest {
 
   private static final Path EXAMPLES = Path.of("..", "..", "examples", "workflows");
 
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
+  static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void examplesAreValid() {
     Path ticket = EXAMPLES.resolve("answer-ticket.yaml");
     Path orders = EXAMPLES.resolve("sync-orders.yaml");
-    Run r = run("validate", ticket.toString(), orders.toString());
+    CliRun r = run("validate", ticket.toString(), orders.toString());
     assertEquals(0, r.exit(), r.err());
     assertTrue(
         r.out().contains(ticket + ": valid (support/answer-ticket 1.0.0, 2 tasks)"), r.out());
@@ -51,7 +45,7 @@ class ValidateCommandTest {
               set: {a: 1}
               then: nowhere
         """);
-    Run r = run("validate", EXAMPLES.resolve("triage-mail.yaml").toString(), file.toString());
+    CliRun r = run("validate", EXAMPLES.resolve("triage-mail.yaml").toString(), file.toString());
     assertEquals(3, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("triage-mail.yaml: valid"), r.out());
     assertTrue(r.err().contains(file + ":4:7: task 'build': 'run'"), r.err());
@@ -61,7 +55,7 @@ class ValidateCommandTest {
   @Test
   void unreadableFileExits2(@TempDir Path dir) {
     Path missing = dir.resolve("missing.yaml");
-    Run r = run("validate", missing.toString());
+    CliRun r = run("validate", missing.toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().contains(missing + ": cannot read"), r.err());
   }
