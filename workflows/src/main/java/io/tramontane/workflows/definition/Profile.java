@@ -90,6 +90,13 @@ final class Profile {
       document.dsl(root.path("document").get("dsl"));
       document.evaluate(root.get("evaluate"));
       p.expressions.workflow(root);
+      root.path("use")
+          .path("retries")
+          .fields()
+          .forEachRemaining(
+              e ->
+                  p.expressions.retry(
+                      "/use/retries/" + Locations.escape(e.getKey()), e.getValue()));
       p.expressions.strategy("/schedule/on", "schedule.on", root.path("schedule").get("on"), false);
       p.use(root.get("use"));
       p.schedule(root.get("schedule"));

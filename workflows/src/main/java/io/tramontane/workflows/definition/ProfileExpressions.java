@@ -64,11 +64,33 @@ final class ProfileExpressions {
         required(pointer + "/catch/when", label + "catch.when", handler.get("when"));
         required(
             pointer + "/catch/exceptWhen", label + "catch.exceptWhen", handler.get("exceptWhen"));
+        retry(pointer + "/catch/retry", handler.get("retry"));
       }
       case "listen" ->
           strategy(pointer + "/listen/to", label + "listen", task.path("listen").get("to"), true);
       default -> {
         // the other task types hold literal values, with ${ } expressions inside
+      }
+    }
+  }
+
+  /**
+   * A retry policy (inline, or each of {@code use.retries}): its {@code when} / {@code exceptWhen}
+   * are not evaluated by the runtime, so they are refused rather than ignored.
+   */
+  void retry(String pointer, JsonNode retry) {
+    if (retry == null || !retry.isObject()) {
+      return;
+    }
+    for (String key : List.of("when", "exceptWhen")) {
+      if (retry.has(key)) {
+        claimed.add(pointer + "/" + key);
+        problems.add(
+            where.atKey(
+                pointer + "/" + key,
+                "a retry policy's '" + key + "' is not supported: it would not be evaluated",
+                "choose the errors that are caught, and so retried, with catch.when or"
+                    + " catch.exceptWhen"));
       }
     }
   }

@@ -284,6 +284,37 @@ class ExpressionConformanceTest {
     assertTrue(e.detail().contains("${ " + field.expression() + " }"), e.getMessage());
   }
 
+  // dsl-reference.md "Retry" (when, exceptWhen): conditions the runtime does not evaluate, so
+  // refused at the key rather than ignored — inline and in use.retries.
+  @org.junit.jupiter.api.Test
+  void aRetryPolicyConditionIsRefusedAtItsKey() {
+    String yaml =
+        HEADER
+            + """
+            use:
+              retries:
+                again:
+                  exceptWhen: '${ $error.status == 400 }'
+                  limit: {attempt: {count: 2}}
+            do:
+              - guarded:
+                  try:
+                    - fail:
+                        raise:
+                          error: {type: 'https://example.com/oops', status: 503}
+                  catch:
+                    retry:
+                      when: '${ $error.status == 503 }'
+                      limit: {attempt: {count: 2}}
+            """;
+    List<Problem> problems = validate(yaml);
+    assertEquals(2, problems.size(), problems.toString());
+    assertEquals("5:7", problems.get(0).line() + ":" + problems.get(0).column());
+    assertEquals("15:11", problems.get(1).line() + ":" + problems.get(1).column());
+    problems.forEach(
+        p -> assertTrue(p.hint().contains("catch.when or catch.exceptWhen"), p.toString()));
+  }
+
   private static List<Problem> validate(String yaml) {
     return DEFINITIONS.validate("conformance.yaml", yaml.getBytes(StandardCharsets.UTF_8));
   }
