@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * The document-level settings the runtime must implement: {@code document.dsl}, the DSL version
@@ -31,7 +32,7 @@ final class ProfileDocument {
   static List<String> versions() {
     String[] schema = DslSchema.version().split("\\.");
     int patch = schema.length == 3 && schema[2].matches("\\d+") ? Integer.parseInt(schema[2]) : 0;
-    return java.util.stream.IntStream.rangeClosed(0, patch).mapToObj(p -> "1.0." + p).toList();
+    return IntStream.rangeClosed(0, patch).mapToObj(p -> "1.0." + p).toList();
   }
 
   void dsl(JsonNode dsl) {
