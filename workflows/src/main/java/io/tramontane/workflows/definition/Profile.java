@@ -42,7 +42,7 @@ final class Profile {
           Map.entry("wait", Set.of("wait")));
 
   private static final Set<String> TOP =
-      Set.of("document", "input", "use", "do", "timeout", "output", "schedule");
+      Set.of("document", "input", "use", "do", "timeout", "output", "schedule", "evaluate");
   private static final Set<String> FLOW = Set.of("continue", "exit", "end");
   private static final Set<String> UNSUPPORTED_USE = Set.of("functions", "catalogs", "extensions");
 
@@ -55,11 +55,13 @@ final class Profile {
 
   private final ProfileCalls calls;
   private final ProfileValues values;
+  private final ProfileExpressions expressions;
 
   private Profile(Locations where) {
     this.where = where;
     this.calls = new ProfileCalls(where, problems, claimed, tasks);
     this.values = new ProfileValues(where, problems, claimed);
+    this.expressions = new ProfileExpressions(where, problems, claimed);
   }
 
   /**
@@ -84,6 +86,18 @@ final class Profile {
                       + "; put descriptions in document.summary"));
         }
       }
+      ProfileDocument document = new ProfileDocument(where, p.problems, p.claimed);
+      document.dsl(root.path("document").get("dsl"));
+      document.evaluate(root.get("evaluate"));
+      p.expressions.workflow(root);
+      root.path("use")
+          .path("retries")
+          .fields()
+          .forEachRemaining(
+              e ->
+                  p.expressions.retry(
+                      "/use/retries/" + Locations.escape(e.getKey()), e.getValue()));
+      p.expressions.strategy("/schedule/on", "schedule.on", root.path("schedule").get("on"), false);
       p.use(root.get("use"));
       p.schedule(root.get("schedule"));
       p.scheduleOn(root.path("schedule").get("on"));
@@ -232,6 +246,7 @@ final class Profile {
     if (!type.equals("call") && !type.equals("run")) {
       tasks.put(pointer, "#/$defs/" + type + "Task");
     }
+    expressions.task(pointer, name, type, task);
     switch (type) {
       case "run" -> {
         claimed.add(pointer);

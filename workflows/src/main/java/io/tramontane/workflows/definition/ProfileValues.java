@@ -14,9 +14,6 @@ import net.thisptr.jackson.jq.exception.JsonQueryException;
 /** The profile's checks of values anywhere in a definition: durations and jq expressions. */
 final class ProfileValues {
 
-  /** Fields holding a runtime expression even when written without {@code ${ }}. */
-  private static final Set<String> BARE_EXPRESSIONS = Set.of("if", "when", "while");
-
   private final Locations where;
   private final List<Problem> problems;
   private final Set<String> claimed;
@@ -68,19 +65,15 @@ final class ProfileValues {
     }
   }
 
-  /** Compiles every {@code ${ … }} string (and bare if/when/while expressions) with jackson-jq. */
+  /**
+   * Compiles every {@code ${ … }} string with jackson-jq (a bare string in a field that holds only
+   * an expression is refused by {@link ProfileExpressions}).
+   */
   void expressions(String pointer, JsonNode node) {
     if (node.isObject()) {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        String child = pointer + "/" + Locations.escape(e.getKey());
-        if (BARE_EXPRESSIONS.contains(e.getKey())
-            && e.getValue().isTextual()
-            && !Profile.isExpression(e.getValue().asText())) {
-          compile(child, e.getValue().asText());
-        } else {
-          expressions(child, e.getValue());
-        }
+        expressions(pointer + "/" + Locations.escape(e.getKey()), e.getValue());
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {

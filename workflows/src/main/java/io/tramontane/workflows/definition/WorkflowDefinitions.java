@@ -2,6 +2,7 @@ package io.tramontane.workflows.definition;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.serverlessworkflow.api.WorkflowFormat;
 import io.serverlessworkflow.api.WorkflowReader;
 import io.serverlessworkflow.api.types.Workflow;
@@ -91,7 +92,8 @@ public final class WorkflowDefinitions {
     try {
       // The tree is already checked and alias-free: hand the SDK plain JSON, never the YAML.
       workflow =
-          WorkflowReader.noValidation().read(JSON.writeValueAsBytes(tree), WorkflowFormat.JSON);
+          WorkflowReader.noValidation()
+              .read(JSON.writeValueAsBytes(forSdk(tree)), WorkflowFormat.JSON);
     } catch (IOException | RuntimeException e) {
       throw new WorkflowDefinitionException(
           List.of(
@@ -111,6 +113,11 @@ public final class WorkflowDefinitions {
         tree,
         Sha256.hex(yaml),
         source);
+  }
+
+  /** The SDK's model (DSL 1.0.1) has no {@code evaluate}; the profile allows only its defaults. */
+  private static JsonNode forSdk(JsonNode tree) {
+    return tree.has("evaluate") ? ((ObjectNode) tree.deepCopy()).without("evaluate") : tree;
   }
 
   private record Analysis(JsonNode tree, List<Problem> problems) {}

@@ -109,9 +109,38 @@ public final class Expressions {
     return value;
   }
 
-  /** A boolean condition ({@code if}, {@code when}, {@code while}): true, or a truthy result. */
+  /**
+   * A field that holds a runtime expression and nothing else ({@code if}, {@code when}, {@code
+   * for.in}, {@code input.from}, {@code output.as} …): in the DSL's {@code strict} evaluation mode
+   * (the default, the only one Tramontane runs) a string must be written inside {@code ${ }} — a
+   * bare one is an expression error, never a plain string. Objects (literal values with expressions
+   * inside) pass.
+   */
+  public static JsonNode strict(JsonNode value) {
+    if (value != null && value.isTextual() && !isExpression(value.asText())) {
+      String text = value.asText().strip();
+      throw new ExpressionException(
+          "'"
+              + text
+              + "' is not a runtime expression: in strict mode (the DSL's default) expressions are"
+              + " written inside ${ }; write it as ${ "
+              + text
+              + " }");
+    }
+    return value;
+  }
+
+  /** {@link #resolve} of a field that holds a runtime expression ({@link #strict}). */
+  public static JsonNode transform(JsonNode value, JsonNode input, Map<String, JsonNode> vars) {
+    return resolve(strict(value), input, vars);
+  }
+
+  /**
+   * A boolean condition ({@code if}, {@code when}, {@code while}, {@code until}): a runtime
+   * expression ({@link #strict}) with a truthy result.
+   */
   public static boolean test(JsonNode condition, JsonNode input, Map<String, JsonNode> vars) {
-    JsonNode v = resolve(condition, input, vars);
+    JsonNode v = resolve(strict(condition), input, vars);
     return !(v == null || v.isNull() || (v.isBoolean() && !v.asBoolean()));
   }
 

@@ -108,7 +108,7 @@ public final class Interpreter {
     JsonNode input = rawInput;
     JsonNode from = workflow.path("input").get("from");
     if (from != null) {
-      input = Expressions.resolve(from, rawInput, vars);
+      input = expression(() -> Expressions.transform(from, rawInput, vars), "/input/from");
     }
     JsonNode output;
     try (Scope timeout = timeout(workflow.get("timeout"), "/")) {
@@ -118,9 +118,21 @@ public final class Interpreter {
     }
     JsonNode as = workflow.path("output").get("as");
     if (as != null) {
-      output = Expressions.resolve(as, output, vars(Map.of(), "", output));
+      JsonNode last = output;
+      output =
+          expression(() -> Expressions.transform(as, last, vars(Map.of(), "", last)), "/output/as");
     }
     return new Result(output, context);
+  }
+
+  /** Runs {@code step}; a failing runtime expression is the DSL's expression error (400). */
+  private static <T> T expression(java.util.function.Supplier<T> step, String ref) {
+    try {
+      return step.get();
+    } catch (Expressions.ExpressionException e) {
+      throw new WorkflowError(
+          WorkflowError.EXPRESSION, 400, "Expression failed", e.getMessage(), ref);
+    }
   }
 
   private Map<String, JsonNode> vars(
@@ -180,13 +192,18 @@ public final class Interpreter {
 
   private Step task(
       String name, JsonNode task, String ref, JsonNode rawInput, Map<String, JsonNode> extra) {
+    return expression(() -> step(name, task, ref, rawInput, extra), ref);
+  }
+
+  private Step step(
+      String name, JsonNode task, String ref, JsonNode rawInput, Map<String, JsonNode> extra) {
     Map<String, JsonNode> vars = vars(extra, ref, rawInput);
     if (task.has("if") && !Expressions.test(task.get("if"), rawInput, vars)) {
       return new Step(rawInput, null);
     }
     JsonNode input = rawInput;
     if (task.path("input").has("from")) {
-      input = Expressions.resolve(task.path("input").get("from"), rawInput, vars);
+      input = Expressions.transform(task.path("input").get("from"), rawInput, vars);
       vars.put("input", input);
     }
     String then = task.hasNonNull("then") ? task.get("then").asText() : null;
@@ -236,12 +253,12 @@ public final class Interpreter {
     if (task.path("output").has("as")) {
       Map<String, JsonNode> v = vars(extra, ref, input);
       v.put("output", output);
-      output = Expressions.resolve(task.path("output").get("as"), output, v);
+      output = Expressions.transform(task.path("output").get("as"), output, v);
     }
     if (task.path("export").has("as")) {
       Map<String, JsonNode> v = vars(extra, ref, input);
       v.put("output", output);
-      context = Expressions.resolve(task.path("export").get("as"), output, v);
+      context = Expressions.transform(task.path("export").get("as"), output, v);
     }
     return new Step(output, then);
   }
@@ -291,7 +308,7 @@ public final class Interpreter {
     JsonNode spec = task.get("for");
     String each = spec.path("each").asText("item");
     String at = spec.path("at").asText("index");
-    JsonNode items = Expressions.resolve(spec.get("in"), input, vars);
+    JsonNode items = Expressions.transform(spec.get("in"), input, vars);
     JsonNode current = input;
     if (items == null || !items.isArray()) {
       return current;
