@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a {@code call: http} outputs, per {@code with.output} (dsl-reference.md "HTTP Call" and
@@ -27,13 +28,21 @@ import java.util.Map;
  *       null.
  *   <li>{@code raw}: the content base-64 encoded (null when there is none).
  *   <li>{@code response}: {@code {request: {method, uri, headers}, statusCode, headers, content}},
- *       response header names in lower case, repeated headers joined with ", ".
+ *       response header names in lower case, repeated headers joined with ", "; the values of
+ *       credential headers (Authorization, Cookie, Set-Cookie, X-Api-Key) are {@value #REDACTED},
+ *       since the output is journaled and readable by whoever reads the run.
  * </ul>
  */
 final class HttpOutput {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  /** Header values never copied into an output (it is journaled and readable over REST). */
+  private static final Set<String> CREDENTIALS =
+      Set.of("authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key");
+
+  static final String REDACTED = "<redacted>";
 
   private HttpOutput() {}
 
@@ -68,8 +77,10 @@ final class HttpOutput {
   private static ObjectNode headers(List<Map.Entry<String, String>> headers) {
     ObjectNode out = F.objectNode();
     for (Map.Entry<String, String> h : headers) {
+      String value =
+          CREDENTIALS.contains(h.getKey().toLowerCase(Locale.ROOT)) ? REDACTED : h.getValue();
       JsonNode before = out.get(h.getKey());
-      out.put(h.getKey(), before == null ? h.getValue() : before.asText() + ", " + h.getValue());
+      out.put(h.getKey(), before == null ? value : before.asText() + ", " + value);
     }
     return out;
   }

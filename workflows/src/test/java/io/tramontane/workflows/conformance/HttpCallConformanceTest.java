@@ -334,7 +334,7 @@ class HttpCallConformanceTest {
                 """
                 method: get
                 endpoint: http://127.0.0.1:@PORT@/v2/pet/{petId}
-                headers: {Accept: application/json}
+                headers: {Accept: application/json, Authorization: Bearer s3cret}
                 query: {full: 'true'}
                 output: response
                 """),
@@ -343,6 +343,10 @@ class HttpCallConformanceTest {
     assertEquals("get", out.at("/request/method").asText());
     assertEquals(uri, out.at("/request/uri").asText());
     assertEquals("application/json", out.at("/request/headers/Accept").asText());
+    assertEquals("Bearer s3cret", received.getFirst().headers().get("authorization"));
+    // the output is journaled and readable over REST: a credential never goes into it
+    assertEquals("<redacted>", out.at("/request/headers/Authorization").asText());
+    assertTrue(!out.toString().contains("s3cret"), out.toString());
     assertEquals(200, out.get("statusCode").asInt());
     assertEquals("application/json", out.at("/headers/content-type").asText());
     assertEquals("a, b", out.at("/headers/x-trace").asText());
