@@ -84,6 +84,8 @@ class HttpCallConformanceTest {
         ex.sendResponseHeaders(302, -1);
       }
       case "/missing" -> ex.sendResponseHeaders(404, -1);
+      case "/broken" ->
+          send(ex, 200, "application/json", "{\"id\": ".getBytes(StandardCharsets.UTF_8));
       case "/text" ->
           send(ex, 200, "text/plain; charset=utf-8", "héllo".getBytes(StandardCharsets.UTF_8));
       case "/bytes" -> send(ex, 200, "application/octet-stream", new byte[] {0, 1, 2, (byte) 0xff});
@@ -298,6 +300,48 @@ class HttpCallConformanceTest {
     assertEquals("acme", r.headers().get("x-tenant"));
     assertEquals("application/json", r.headers().get("content-type"));
     assertEquals("{\"page\":1}", r.body());
+  }
+
+  // dsl-reference.md "HTTP Call" query is map[string, any]: a list repeats the parameter, null
+  // leaves it out; an object has no query-string form and fails the task before anything is sent.
+  @Test
+  void queryListsRepeatNullsAreLeftOutObjectsFail() throws Exception {
+    run(
+        workflow(
+            """
+            method: get
+            endpoint: http://127.0.0.1:@PORT@/search?
+            query: '${ {tag: .tags, page: .page, none: null} }'
+            """),
+        "{\"tags\": [\"a b\", \"c\"], \"page\": 2}");
+    assertEquals("tag=a%20b&tag=c&page=2", received.getFirst().query());
+    received.clear();
+    WorkflowError e =
+        fails(
+            workflow(
+                """
+                method: get
+                endpoint: http://127.0.0.1:@PORT@/search
+                query: {filter: '${ .filter }'}
+                """),
+            "{\"filter\": {\"a\": 1}}",
+            loopbackCall());
+    assertEquals(400, e.status());
+    assertTrue(e.detail().contains("'filter' is an object"), e.detail());
+    assertEquals(List.of(), received);
+  }
+
+  // dsl-reference.md "Standard Error Types" communication: "invalid responses" — content typed
+  // JSON that is not JSON fails the call instead of becoming a string.
+  @Test
+  void contentTypedJsonThatIsNotJsonIsACommunicationError() {
+    WorkflowError e =
+        fails(
+            workflow("method: get\nendpoint: http://127.0.0.1:@PORT@/broken\n"),
+            "{}",
+            loopbackCall());
+    assertEquals(WorkflowError.COMMUNICATION, e.type());
+    assertEquals(502, e.status());
   }
 
   // dsl-reference.md "HTTP Call" output: defaults to content, "possibly deserialized"; "HTTP
