@@ -1,7 +1,6 @@
 package io.tramontane.workflows.call;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.tramontane.core.audit.Audit;
 import io.tramontane.core.outbound.OutboundException;
@@ -9,7 +8,6 @@ import io.tramontane.core.outbound.OutboundHttp;
 import io.tramontane.core.outbound.OutboundPolicy;
 import io.tramontane.core.outbound.PinnedHttpExchange;
 import io.tramontane.workflows.run.WorkflowError;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,16 +21,19 @@ import java.util.Set;
  * {@code call: http}, through the platform's one outbound-HTTP component ({@link OutboundHttp} with
  * the {@value #KEY} policy: allowlist of hosts and ports, every resolved address checked, the
  * connection pinned to the vetted address, TLS verified against the host name, redirects as the
- * policy says, size and time caps). The run's idempotency key goes on every request; a JSON body
- * gets {@code Content-Type: application/json}; a JSON answer is parsed, any other text is returned
- * as a string. Refusals are audited with the host, never the URL.
+ * policy says, size and time caps). The endpoint arrives with its URI template already expanded by
+ * the interpreter; {@code query} is appended ({@link HttpQuery}). The run's idempotency key goes on
+ * every request; a JSON body gets {@code Content-Type: application/json}. A status outside 200–299
+ * fails the call with the DSL's communication error and that status — 300–399 are allowed (and
+ * followed within the policy's {@code max-redirects}) only with {@code redirect: true}, as
+ * dsl-reference.md says. The output is shaped by {@code output} ({@link HttpOutput}). Refusals are
+ * audited with the host, never the URL.
  */
 public final class HttpCall implements CallHandler {
 
   /** The configuration block of the policy. */
   public static final String KEY = "tramontane.workflows.http";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
 
   private final OutboundHttp http;
@@ -62,6 +63,9 @@ public final class HttpCall implements CallHandler {
     } catch (IllegalArgumentException e) {
       throw WorkflowError.runtime(400, "Bad endpoint", url, ref);
     }
+    uri = HttpQuery.append(uri, with.get("query"), ref);
+    String output = with.path("output").asText("content");
+    boolean redirect = with.path("redirect").asBoolean(false);
     String method = with.path("method").asText("get").toUpperCase(Locale.ROOT);
     JsonNode body = with.get("body");
     List<Map.Entry<String, String>> headers = new ArrayList<>();
@@ -84,9 +88,10 @@ public final class HttpCall implements CallHandler {
         body == null || body.isNull()
             ? (BODY_METHODS.contains(method) ? new byte[0] : null)
             : (body.isTextual() ? body.asText() : body.toString()).getBytes(StandardCharsets.UTF_8);
+    OutboundHttp.Request request = new OutboundHttp.Request(method, uri, headers, bytes);
     PinnedHttpExchange.Response response;
     try {
-      response = http.send(new OutboundHttp.Request(method, uri, headers, bytes));
+      response = http.send(request, redirect);
     } catch (OutboundException e) {
       throw failure(call, method, e);
     }
@@ -103,20 +108,21 @@ public final class HttpCall implements CallHandler {
               + ".max-response-bytes)",
           ref);
     }
-    if (response.status() >= 400) {
+    int status = response.status();
+    if (status < 200 || status >= 400 || (status >= 300 && !redirect)) {
       throw new WorkflowError(
           WorkflowError.COMMUNICATION,
-          response.status(),
-          "HTTP " + response.status(),
-          method + " " + host,
+          status,
+          "HTTP " + status,
+          method
+              + " "
+              + host
+              + (status >= 300 && status < 400
+                  ? " answered a redirect, an error unless the call sets redirect: true"
+                  : ""),
           ref);
     }
-    String text = new String(response.body(), StandardCharsets.UTF_8);
-    try {
-      return text.isBlank() ? JSON.nullNode() : JSON.readTree(text);
-    } catch (IOException notJson) {
-      return JSON.getNodeFactory().textNode(text);
-    }
+    return HttpOutput.of(output, request, response, ref);
   }
 
   private static WorkflowError failure(Call call, String method, OutboundException e) {

@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * The profile's checks of {@code call} tasks: the supported functions, the arguments of {@code
- * call: agent} and {@code call: retrieve}, and a literal {@code call: http} method and endpoint.
+ * call: agent} and {@code call: retrieve}, and a literal {@code call: http} method and endpoint (an
+ * absolute http(s) URI, possibly a {@link UriTemplate}).
  */
 final class ProfileCalls {
 
@@ -131,8 +132,10 @@ final class ProfileCalls {
     }
     String text = endpoint.asText();
     String problem = null;
+    String hint =
+        "write an absolute URI like https://api.example.com/orders, or an expression ${ … }";
     try {
-      URI uri = new URI(text.replace("{", "%7B").replace("}", "%7D"));
+      URI uri = new URI(UriTemplate.parse(text).sample());
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) {
         problem = "endpoint '" + text + "' is not an http or https URI";
@@ -141,14 +144,16 @@ final class ProfileCalls {
       }
     } catch (URISyntaxException e) {
       problem = "endpoint '" + text + "' is not a valid URI: " + e.getReason();
+    } catch (UriTemplate.TemplateException e) {
+      problem =
+          "endpoint '" + text + "' is not a URI template this runtime expands: " + e.getMessage();
+      hint =
+          "a URI template takes {name} of a top-level input property (RFC 6570 simple expansion);"
+              + " build anything else with an expression ${ … }";
     }
     if (problem != null) {
       claimed.add(endpointPointer);
-      problems.add(
-          where.at(
-              endpointPointer,
-              problem,
-              "write an absolute URI like https://api.example.com/orders, or an expression ${ … }"));
+      problems.add(where.at(endpointPointer, problem, hint));
     }
   }
 }

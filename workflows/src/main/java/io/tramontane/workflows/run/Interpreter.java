@@ -228,6 +228,7 @@ public final class Interpreter {
             Expressions.resolve(task.path("raise").get("error"), input, vars), ref);
       } else if (task.has("call")) {
         JsonNode with = Expressions.resolve(task.get("with"), input, vars);
+        with = HttpEndpoints.expand(task, with, input, ref);
         output = effects.call(ref, task.get("call").asText(), with, 1);
       } else if (task.has("emit")) {
         effects.emit(ref, Expressions.resolve(task.path("emit").get("event"), input, vars));

@@ -217,9 +217,9 @@ class NodeEffectsTest {
           return new InetAddress[] {InetAddress.getByName("127.0.0.1")};
         };
     try {
-      JsonNode result =
-          effects("site.test", resolver)
-              .call("/do/0/go#1", "http", post("http://site.test:" + port + "/redirect"));
+      // redirect: true allows a 3xx (dsl-reference.md "HTTP Call"); max-redirects 0 returns it
+      ObjectNode with = post("http://site.test:" + port + "/redirect").put("redirect", true);
+      JsonNode result = effects("site.test", resolver).call("/do/0/go#1", "http", with);
       assertTrue(result.isNull(), result.toString());
       assertEquals(List.of("site.test"), resolved, "elsewhere.test is never looked up");
       assertEquals(1, received.size());

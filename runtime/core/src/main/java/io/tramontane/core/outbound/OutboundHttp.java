@@ -116,6 +116,15 @@ public final class OutboundHttp {
    * (a 3xx when redirects are not followed or no Location was given).
    */
   public PinnedHttpExchange.Response send(Request request) throws OutboundException {
+    return send(request, true);
+  }
+
+  /**
+   * Sends {@code request}; with {@code followRedirects} false a 3xx is the answer whatever the
+   * policy's limit (a caller that treats a redirect as an error).
+   */
+  public PinnedHttpExchange.Response send(Request request, boolean followRedirects)
+      throws OutboundException {
     String method = request.method().toUpperCase(Locale.ROOT);
     byte[] body = request.body();
     if (body != null && body.length > policy.maxRequestBodyBytes()) {
@@ -140,7 +149,8 @@ public final class OutboundHttp {
       String location = response.header("location");
       if (!REDIRECTS.contains(response.status())
           || location == null
-          || policy.maxRedirects() == 0) {
+          || policy.maxRedirects() == 0
+          || !followRedirects) {
         return response;
       }
       if (hop >= policy.maxRedirects()) {
