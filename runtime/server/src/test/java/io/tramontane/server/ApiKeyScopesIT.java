@@ -21,6 +21,30 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiKeyScopesIT {
 
   @Test
+  void aMisspelledSettingOfAKeyStopsTheNodeAtStart(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("typo.key"), "typo-key-0123456789abcdef0123456789");
+    Map<String, Object> extra =
+        Map.of(
+            "tramontane.server.api-keys.front",
+            Map.of(
+                "tenant",
+                "acme",
+                "scopes",
+                List.of("documents:read", "principals:assert"),
+                "principal",
+                List.of("alice"),
+                "key",
+                "file:" + dir.resolve("typo.key")));
+    ConfigurationException refused =
+        assertThrows(
+            ConfigurationException.class,
+            () -> TestServer.start(TestDatabase.h2(dir.resolve("data")), extra).close());
+    String message = refused.getMessage();
+    assertTrue(message.contains("tramontane.server.api-keys.front.principal "), message);
+    assertTrue(message.contains("principals"), message);
+  }
+
+  @Test
   void aMisspelledScopeStopsTheNodeAtStart(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("typo.key"), "typo-key-0123456789abcdef0123456789");
     Map<String, Object> extra =

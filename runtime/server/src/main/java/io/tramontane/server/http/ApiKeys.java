@@ -27,6 +27,9 @@ public final class ApiKeys {
 
   private final List<Entry> entries;
 
+  /** The settings of one key. */
+  static final List<String> KEYS = List.of("tenant", "scopes", "key", "principals");
+
   private ApiKeys(List<Entry> entries) {
     this.entries = List.copyOf(entries);
   }
@@ -38,6 +41,18 @@ public final class ApiKeys {
       String path = "tramontane.server.api-keys." + id;
       try {
         Config k = keys.getConfig(id);
+        for (String key : k.root().keySet()) {
+          if (!KEYS.contains(key)) {
+            // A typo such as 'principal' would silently leave the key with less than intended.
+            throw new ConfigurationException(
+                path
+                    + "."
+                    + key
+                    + " is not a setting of an API key; the settings are "
+                    + KEYS
+                    + ".");
+          }
+        }
         String tenant = k.getString("tenant");
         if (tenant.isBlank()) {
           throw new ConfigurationException(path + ".tenant must name the key's tenant.");
