@@ -217,6 +217,21 @@ class TypedEdgeIT {
   }
 
   @Test
+  void aMalformedLastEventIdIsRefusedNamingTheHeaderOnEveryStream() throws Exception {
+    for (String path : List.of("/agents/kb/sessions/s1/events", "/workflows/once/runs/r1/stream")) {
+      HttpResponse<String> r =
+          server.send(
+              HttpRequest.newBuilder(server.uri(path))
+                  .header("Authorization", "Bearer " + TestServer.ACME_KEY)
+                  .header("Last-Event-ID", "abc")
+                  .timeout(Duration.ofSeconds(30))
+                  .build());
+      JsonNode p = problem(r, 400, path);
+      assertTrue(p.path("detail").asText().contains("Last-Event-ID"), p.toString());
+    }
+  }
+
+  @Test
   void malformedJsonIsDescribedInWordsNotInTheParsersText() throws Exception {
     Map<String, String> cases = new java.util.LinkedHashMap<>();
     cases.put("{\"query\": \"x\", \"k\": 99999999999999999999}", "'k' is out of range");

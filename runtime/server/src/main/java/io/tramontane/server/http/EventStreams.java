@@ -1,5 +1,6 @@
 package io.tramontane.server.http;
 
+import io.tramontane.core.InvalidRequestException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -22,9 +23,31 @@ final class EventStreams {
 
   private EventStreams() {}
 
-  /** The {@code Last-Event-ID} header, stripped; each stream decides what a malformed one means. */
-  static Optional<String> lastEventId(HttpRequest request) {
-    return request.getHeader("Last-Event-ID").map(h -> h.value().strip());
+  /**
+   * The sequence number a stream resumes after: the {@code Last-Event-ID} header's, else {@code
+   * after} (a query parameter, where the route has one), else 0. Either must be the id of an event
+   * this server sent, a whole number; anything else is refused, naming where it came from.
+   */
+  static long resumeAfter(HttpRequest request, Optional<String> after) {
+    Optional<String> header =
+        request.getHeader("Last-Event-ID").map(h -> h.value().strip()).filter(v -> !v.isEmpty());
+    if (header.isPresent()) {
+      return eventId("the Last-Event-ID header", header.get());
+    }
+    return after.map(v -> eventId("'after'", v)).orElse(0L);
+  }
+
+  private static long eventId(String where, String value) {
+    if (!value.matches("\\d{1,18}")) {
+      String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+      throw new InvalidRequestException(
+          where
+              + " is '"
+              + shown
+              + "'; it must be the id of the last event received (a whole number), or be left out"
+              + " to start from the first event.");
+    }
+    return Long.parseLong(value);
   }
 
   /** One event: its JSON, its type and its sequence number as the id. */

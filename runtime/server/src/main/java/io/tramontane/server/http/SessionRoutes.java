@@ -214,11 +214,7 @@ final class SessionRoutes extends AllDirectives {
   private Route events(Principal caller, Map<String, String> vars) {
     return extractRequest(
         request -> {
-          long after =
-              EventStreams.lastEventId(request)
-                  .filter(v -> v.matches("\\d{1,18}"))
-                  .map(Long::parseLong)
-                  .orElse(0L);
+          long after = EventStreams.resumeAfter(request, Optional.empty());
           String agent = vars.get("agent");
           String session = vars.get("session");
           return onSuccess(

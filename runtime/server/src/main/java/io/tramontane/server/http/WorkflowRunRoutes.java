@@ -75,12 +75,7 @@ final class WorkflowRunRoutes extends AllDirectives {
   private Route stream(Principal caller, Map<String, String> vars) {
     return extractRequest(
         request -> {
-          long after =
-              EventStreams.lastEventId(request)
-                  .filter(v -> !v.isEmpty())
-                  .or(() -> query(request, "after"))
-                  .map(v -> number("after", v, Long.MAX_VALUE - 1))
-                  .orElse(0L);
+          long after = EventStreams.resumeAfter(request, query(request, "after"));
           String follow = query(request, "follow").orElse("true");
           if (!follow.equals("true") && !follow.equals("false")) {
             throw new InvalidRequestException("'follow' is true or false, not '" + follow + "'.");
