@@ -34,6 +34,31 @@ final class LoggedCollections {
     this.system = system;
   }
 
+  /**
+   * True when the log holds a document event of {@code tenant} in {@code collection}: an upload
+   * acknowledged through any node, whether or not an index has applied it yet. Reads the
+   * collection's events until the first of the tenant's; false if unsure.
+   */
+  boolean holds(String tenant, String collection) {
+    String prefix = "Document|" + tenant + "/" + collection + "/";
+    try {
+      return journal
+          .currentEventsByTag(DocumentEntity.tag(collection), Offset.sequence(0))
+          .filter(e -> e.persistenceId().startsWith(prefix))
+          .take(1)
+          .runWith(Sink.headOption(), system)
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS)
+          .isPresent();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("Collection {}: cannot ask the log what it holds: {}", collection, e.toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** True when some document event of {@code collection} is in the log; false if unsure. */
   boolean contains(String collection) {
     try {

@@ -240,25 +240,24 @@ public final class Retrieval implements AutoCloseable {
    * The collection's index, if {@code tenant} has something in it (a document or a recorded
    * failure); else an {@link UnknownCollectionException}, exactly as for a name nobody uses: a
    * tenant never learns which collections other tenants have. A tenant with nothing indexed yet is
-   * asked again once the index has applied everything logged so far (an upload acknowledged just
-   * before counts).
+   * looked up in the document log, so an upload acknowledged just before counts.
    */
   private CompletionStage<CollectionIndex> holding(String collection, String tenant) {
     if (!exists(collection)) {
       return CompletableFuture.failedFuture(new UnknownCollectionException(collection));
     }
-    CollectionProjection p = projection(collection);
-    if (holds(p.index(), tenant)) {
-      return CompletableFuture.completedFuture(p.index());
+    CollectionIndex index = projection(collection).index();
+    if (holds(index, tenant)) {
+      return CompletableFuture.completedFuture(index);
     }
-    return p.awaitCaughtUp(settings.catchUpTimeout())
-        .thenApply(
-            progress -> {
-              if (!holds(p.index(), tenant)) {
-                throw new UnknownCollectionException(collection);
-              }
-              return p.index();
-            });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          if (!loggedCollections.holds(tenant, collection)) {
+            throw new UnknownCollectionException(collection);
+          }
+          return index;
+        },
+        blocking);
   }
 
   private static boolean holds(CollectionIndex index, String tenant) {
