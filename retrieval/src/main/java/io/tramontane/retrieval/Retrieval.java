@@ -143,11 +143,7 @@ public final class Retrieval implements AutoCloseable {
    */
   public List<String> collections(String tenant) {
     return collections().stream()
-        .filter(
-            c -> {
-              CollectionIndex index = projection(c).index();
-              return index.documentCount(tenant) > 0 || index.failureCount(tenant) > 0;
-            })
+        .filter(c -> projection(c).index().holdsAnythingOf(tenant))
         .toList();
   }
 
@@ -237,17 +233,16 @@ public final class Retrieval implements AutoCloseable {
   }
 
   /**
-   * The collection's index, if {@code tenant} has something in it (a document or a recorded
-   * failure); else an {@link UnknownCollectionException}, exactly as for a name nobody uses: a
-   * tenant never learns which collections other tenants have. A tenant with nothing indexed yet is
-   * looked up in the document log, so an upload acknowledged just before counts.
+   * The collection's index if {@code tenant} has a document or failure in it (the index says, else
+   * the log: an upload acknowledged just before counts); else {@link UnknownCollectionException},
+   * as for a name nobody uses, so a tenant never learns other tenants' collections.
    */
   private CompletionStage<CollectionIndex> holding(String collection, String tenant) {
     if (!exists(collection)) {
       return CompletableFuture.failedFuture(new UnknownCollectionException(collection));
     }
     CollectionIndex index = projection(collection).index();
-    if (holds(index, tenant)) {
+    if (index.holdsAnythingOf(tenant)) {
       return CompletableFuture.completedFuture(index);
     }
     return CompletableFuture.supplyAsync(
@@ -258,10 +253,6 @@ public final class Retrieval implements AutoCloseable {
           return index;
         },
         blocking);
-  }
-
-  private static boolean holds(CollectionIndex index, String tenant) {
-    return index.documentCount(tenant) > 0 || index.failureCount(tenant) > 0;
   }
 
   /** A LangChain4j content retriever over {@code collection}, bound to {@code caller}. */

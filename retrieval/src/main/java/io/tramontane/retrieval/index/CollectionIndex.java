@@ -288,6 +288,11 @@ public final class CollectionIndex implements AutoCloseable {
     return withSearcher(s -> TenantReads.failureCount(s, tenant));
   }
 
+  /** Whether {@code tenant} has anything here: a document or a recorded failure. */
+  public boolean holdsAnythingOf(String tenant) {
+    return documentCount(tenant) > 0 || failureCount(tenant) > 0;
+  }
+
   /** Indexed documents of {@code tenant} (each counted once, by its first chunk). */
   public int documentCount(String tenant) {
     return withSearcher(s -> TenantReads.documentCount(s, tenant));
