@@ -232,6 +232,26 @@ class TypedEdgeIT {
   }
 
   @Test
+  void whatTheJournalCouldNotStoreAsSentIsRefusedAtTheEdge() throws Exception {
+    Map<String, String> runInputs = new java.util.LinkedHashMap<>();
+    runInputs.put("{\"x\": {\"y\": \"\\udc00abc\"}}", "unpaired UTF-16 surrogate");
+    runInputs.put("{\"n\": 1e99999}", "too large to store");
+    runInputs.put("{\"a\": 1} trailing", "not valid JSON");
+    for (Map.Entry<String, String> c : runInputs.entrySet()) {
+      for (String path : List.of("/workflows/x/runs/r1", "/events")) {
+        String body =
+            path.equals("/events")
+                ? "{\"id\": \"e1\", \"source\": \"s\", \"type\": \"t\", \"data\": "
+                    + c.getKey()
+                    + "}"
+                : c.getKey();
+        JsonNode p = problem(send("POST", path, "application/json", body), 400, path + " " + body);
+        assertTrue(p.path("detail").asText().contains(c.getValue()), body + " -> " + p);
+      }
+    }
+  }
+
+  @Test
   void malformedJsonIsDescribedInWordsNotInTheParsersText() throws Exception {
     Map<String, String> cases = new java.util.LinkedHashMap<>();
     cases.put("{\"query\": \"x\", \"k\": 99999999999999999999}", "'k' is out of range");

@@ -1,5 +1,7 @@
 package io.tramontane.server.http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -44,6 +46,7 @@ final class Json {
   static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .addModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .build();
@@ -87,7 +90,7 @@ final class Json {
    */
   static JsonNode read(byte[] bytes, String what) {
     try {
-      return MAPPER.readTree(bytes);
+      return storable(MAPPER.readTree(bytes), what, "");
     } catch (JsonProcessingException e) {
       throw notJson(e, what);
     } catch (IOException e) {
@@ -106,6 +109,7 @@ final class Json {
       if (value == null) {
         throw new InvalidRequestException(what + " must be a JSON object, not null.");
       }
+      storable(MAPPER.readTree(bytes), what, "");
       return value;
     } catch (ValueInstantiationException e) {
       if (e.getCause() instanceof TramontaneException refused) {
@@ -121,6 +125,36 @@ final class Json {
     } catch (IOException e) {
       throw new InvalidRequestException(what + " cannot be read: " + e.getMessage());
     }
+  }
+
+  /**
+   * {@code node}, refused if the journal could not store it as it was sent: a text (or a field
+   * name) with an unpaired UTF-16 surrogate ({@code "\\ud800"} has no UTF-8 form), or a number too
+   * large for a double (1e99999 would become "Infinity").
+   */
+  private static JsonNode storable(JsonNode node, String what, String at) {
+    String where = at.isEmpty() ? what : "'" + at + "' in " + what;
+    if (node.isTextual() && !UTF_8.newEncoder().canEncode(node.textValue())) {
+      throw new InvalidRequestException(
+          where + " contains an unpaired UTF-16 surrogate; send well-formed Unicode text.");
+    }
+    if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+      throw new InvalidRequestException(
+          where + " is a number too large to store; send a smaller one.");
+    }
+    for (var field : (Iterable<java.util.Map.Entry<String, JsonNode>>) node::fields) {
+      if (!UTF_8.newEncoder().canEncode(field.getKey())) {
+        throw new InvalidRequestException(
+            "a field name in " + what + " contains an unpaired UTF-16 surrogate.");
+      }
+      storable(field.getValue(), what, at.isEmpty() ? field.getKey() : at + "." + field.getKey());
+    }
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        storable(node.get(i), what, at + "[" + i + "]");
+      }
+    }
+    return node;
   }
 
   /** The parser's nesting or length limit, possibly wrapped by the mapping of a field. */
