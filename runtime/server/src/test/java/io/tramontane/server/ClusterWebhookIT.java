@@ -181,7 +181,22 @@ class ClusterWebhookIT {
       Duration sending = Duration.ofNanos(System.nanoTime() - loadStart);
       CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
       Duration answered = Duration.ofNanos(System.nanoTime() - loadStart);
-      List<Answer> answers = all.stream().map(CompletableFuture::join).toList();
+      // A 503 says "retry later" (the journal did not confirm in time, as on a loaded machine): a
+      // webhook sender retries with the same id, and so does this test. Exactly once is decided
+      // on the journal below, not by the first answer.
+      Set<String> retried = new TreeSet<>();
+      List<Answer> answers = new ArrayList<>();
+      for (CompletableFuture<Answer> f : all) {
+        Answer a = f.join();
+        for (int attempt = 0; a.status() == 503 && attempt < 5; attempt++) {
+          retried.add(a.id());
+          Thread.sleep(1_000);
+          a =
+              send(cluster, a.node(), a.id(), "{\"order\": \"" + a.id() + "\"}")
+                  .get(30, TimeUnit.SECONDS);
+        }
+        answers.add(a);
+      }
       for (int n = 0; n < total; n++) {
         ids.add("msg_load_" + n);
       }
@@ -197,6 +212,9 @@ class ClusterWebhookIT {
       // Duplicates sent to another node: the same delivery, accepted once, the other a duplicate.
       int answeredDuplicate = 0;
       for (Map.Entry<String, List<CompletableFuture<Answer>>> e : dupes.entrySet()) {
+        if (retried.contains(e.getKey())) {
+          continue; // a 503 may or may not have been stored: the journal check below decides
+        }
         int fresh = 0;
         for (CompletableFuture<Answer> f : e.getValue()) {
           Answer a = f.join();
