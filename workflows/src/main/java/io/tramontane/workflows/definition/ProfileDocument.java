@@ -5,7 +5,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 /**
  * The document-level settings the runtime must implement: {@code document.dsl}, the DSL version
@@ -28,12 +27,17 @@ final class ProfileDocument {
     this.claimed = claimed;
   }
 
-  /** The versions this runtime implements: 1.0.0 up to the bundled schema's (e.g. 1.0.1). */
+  /**
+   * The versions this runtime implements. The bundled schema is DSL 1.0.1. The later patch releases
+   * (1.0.2, 1.0.3) add constructs; those outside the profile (the a2a and mcp calls, {@code
+   * stdin}/{@code arguments} on {@code run}, {@code set} as a single expression) are refused at
+   * validate by the 1.0.1 schema or by this profile, at their key.
+   */
   static List<String> versions() {
-    String[] schema = DslSchema.version().split("\\.");
-    int patch = schema.length == 3 && schema[2].matches("\\d+") ? Integer.parseInt(schema[2]) : 0;
-    return IntStream.rangeClosed(0, patch).mapToObj(p -> "1.0." + p).toList();
+    return VERSIONS;
   }
+
+  private static final List<String> VERSIONS = List.of("1.0.0", "1.0.1", "1.0.2", "1.0.3");
 
   void dsl(JsonNode dsl) {
     if (dsl == null || !dsl.isTextual()) {
@@ -45,18 +49,16 @@ final class ProfileDocument {
       return;
     }
     claimed.add("/document/dsl");
-    String listed =
-        String.join(", ", versions.subList(0, versions.size() - 1))
-            + (versions.size() > 1 ? " and " : "")
-            + versions.getLast();
     problems.add(
         where.at(
             "/document/dsl",
-            "DSL version '" + version + "' is not implemented: Tramontane runs DSL " + listed,
-            "write dsl: '"
-                + versions.getLast()
-                + "'"
-                + (versions.size() > 1 ? " (or '" + versions.getFirst() + "')" : "")));
+            "DSL version '"
+                + version
+                + "' is not implemented: Tramontane runs DSL "
+                + versions.getFirst()
+                + " to "
+                + versions.getLast(),
+            "write dsl: '" + versions.getLast() + "'"));
   }
 
   void evaluate(JsonNode evaluate) {

@@ -43,10 +43,10 @@ class DocumentConformanceTest {
     return problems.getFirst();
   }
 
-  // dsl-reference.md "Document" (dsl): the DSL version the workflow is written in; the bundled
-  // schema is DSL 1.0.1, which covers 1.0.0 and 1.0.1.
+  // dsl-reference.md "Document" (dsl): the DSL version the workflow is written in. The bundled
+  // schema is DSL 1.0.1; the patch releases 1.0.2 and 1.0.3 only add constructs, refused below.
   @ParameterizedTest
-  @ValueSource(strings = {"1.0.0", "1.0.1"})
+  @ValueSource(strings = {"1.0.0", "1.0.1", "1.0.2", "1.0.3"})
   void theImplementedDslVersionsValidateAndRun(String dsl) throws Exception {
     String yaml = document(dsl) + TASKS;
     assertEquals(List.of(), validate(yaml));
@@ -54,13 +54,28 @@ class DocumentConformanceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"2.0.0", "1.1.0", "1.0.3", "0.9.0", "1.0.0-alpha5"})
+  @ValueSource(strings = {"2.0.0", "1.1.0", "1.0.4", "0.9.0", "1.0.0-alpha5"})
   void anotherDslVersionIsRefusedAtDocumentDsl(String dsl) {
     Problem p = only(document(dsl) + TASKS);
     assertEquals("2:8", p.line() + ":" + p.column(), p.toString());
     assertTrue(p.message().contains("'" + dsl + "'"), p.toString());
-    assertTrue(p.message().contains("1.0.0 and 1.0.1"), p.toString());
-    assertEquals("write dsl: '1.0.1' (or '1.0.0')", p.hint(), p.toString());
+    assertTrue(p.message().contains("1.0.0 to 1.0.3"), p.toString());
+    assertEquals("write dsl: '1.0.3'", p.hint(), p.toString());
+  }
+
+  // What 1.0.2 and 1.0.3 add is refused at validate, at its key: set as one expression, the
+  // a2a and mcp calls.
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "  - s:\n      set: ${ {got: .v} }\n",
+        "  - a:\n      call: a2a\n      with:\n        method: message/send\n",
+        "  - m:\n      call: mcp\n      with:\n        method: tools/call\n",
+      })
+  void whatLaterPatchReleasesAddIsRefused(String task) {
+    List<Problem> problems = validate(document("1.0.3") + "do:\n" + task);
+    assertTrue(!problems.isEmpty(), task);
+    assertTrue(problems.stream().allMatch(p -> p.line() >= 7), problems.toString());
   }
 
   // dsl-reference.md "Evaluate": language jq and mode strict are the defaults; written out they
