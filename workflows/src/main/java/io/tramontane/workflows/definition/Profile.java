@@ -124,6 +124,7 @@ final class Profile {
         n += countTasks(task.path("fork").get("branches"));
         n += countTasks(task.get("try"));
         n += countTasks(task.path("catch").get("do"));
+        n += countTasks(task.path("foreach").get("do"));
       }
     }
     return n;
@@ -292,12 +293,39 @@ final class Profile {
         }
       }
       case "wait" -> values.duration(pointer + "/wait", task.get("wait"));
+      case "listen" -> foreach(pointer, name, task);
       default -> {
         // emit, listen, raise, set: the schema covers their shape.
       }
     }
     then(pointer + "/then", task.get("then"), siblings);
     timeout(pointer + "/timeout", task.get("timeout"));
+  }
+
+  /**
+   * A listen's {@code foreach} (dsl-reference.md "Subscription Iterator"): its tasks are checked
+   * like any list. The runtime iterates the events a listen consumed once it has consumed them, so
+   * with {@code until} (events consumed one by one, the iterations due as each arrives) it is
+   * refused.
+   */
+  private void foreach(String pointer, String name, JsonNode task) {
+    JsonNode foreach = task.get("foreach");
+    if (foreach == null) {
+      return;
+    }
+    taskList(pointer + "/foreach/do", foreach.get("do"));
+    if (task.path("listen").path("to").has("until")) {
+      claimed.add(pointer + "/foreach");
+      problems.add(
+          where.atKey(
+              pointer + "/foreach",
+              "task '"
+                  + name
+                  + "': listen 'foreach' with 'until' is not supported: the iterations would run"
+                  + " only once the listen stops, not as each event arrives",
+              "listen without foreach and iterate its output in a for task (for: {each: event,"
+                  + " in: '${ . }'}), or keep foreach with one, all, or any without until"));
+    }
   }
 
   private static Set<String> names(JsonNode map) {

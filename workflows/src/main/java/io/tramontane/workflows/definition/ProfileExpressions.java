@@ -66,8 +66,18 @@ final class ProfileExpressions {
             pointer + "/catch/exceptWhen", label + "catch.exceptWhen", handler.get("exceptWhen"));
         retry(pointer + "/catch/retry", handler.get("retry"));
       }
-      case "listen" ->
-          strategy(pointer + "/listen/to", label + "listen", task.path("listen").get("to"), true);
+      case "listen" -> {
+        strategy(pointer + "/listen/to", label + "listen", task.path("listen").get("to"), true);
+        JsonNode each = task.path("foreach");
+        required(
+            pointer + "/foreach/output/as",
+            label + "foreach.output.as",
+            each.path("output").get("as"));
+        required(
+            pointer + "/foreach/export/as",
+            label + "foreach.export.as",
+            each.path("export").get("as"));
+      }
       default -> {
         // the other task types hold literal values, with ${ } expressions inside
       }

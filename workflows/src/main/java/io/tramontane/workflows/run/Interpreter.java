@@ -111,7 +111,7 @@ public final class Interpreter {
       input = expression(() -> Expressions.transform(from, rawInput, vars), "/input/from");
     }
     JsonNode output;
-    try (Scope timeout = timeout(workflow.get("timeout"), "/")) {
+    try (Scope timeout = timeout(workflow.get("timeout"), "the workflow", input, vars, "/")) {
       output = list((ArrayNode) workflow.get("do"), "/do", input, Map.of());
     } catch (End end) {
       output = end.output;
@@ -208,7 +208,7 @@ public final class Interpreter {
     }
     String then = task.hasNonNull("then") ? task.get("then").asText() : null;
     JsonNode output;
-    try (Scope timeout = timeout(task.get("timeout"), ref)) {
+    try (Scope timeout = timeout(task.get("timeout"), name, input, vars, ref)) {
       if (task.has("set")) {
         output = Expressions.resolve(task.get("set"), input, vars);
       } else if (task.has("switch")) {
@@ -220,7 +220,7 @@ public final class Interpreter {
       } else if (task.has("fork")) {
         output = fork(task.get("fork"), ref, input, extra);
       } else if (task.has("try")) {
-        output = attempt(task, ref, input, vars, extra);
+        output = attempt(name, task, ref, input, vars, extra);
       } else if (task.has("do")) {
         output = list((ArrayNode) task.get("do"), ref + "/do", input, extra);
       } else if (task.has("raise")) {
@@ -234,7 +234,7 @@ public final class Interpreter {
         effects.emit(ref, Expressions.resolve(task.path("emit").get("event"), input, vars));
         output = input;
       } else if (task.has("wait")) {
-        effects.await(ref, task.get("wait"));
+        effects.await(ref, Durations.resolve(task.get("wait"), "wait", name, input, vars, ref));
         output = input;
       } else if (task.has("listen")) {
         JsonNode listen = task.get("listen");
@@ -243,6 +243,11 @@ public final class Interpreter {
             Listens.read(
                 effects.listen(ref, Listens.expectations(listen.get("to"), input, vars), read),
                 read);
+        if (task.has("foreach")) {
+          output =
+              Listens.each(
+                  task.get("foreach"), ref, output, extra, this::list, this::vars, this::export);
+        }
       } else {
         throw WorkflowError.runtime(
             500, "Unsupported task", "task '" + name + "' has no known type", ref);
@@ -264,8 +269,9 @@ public final class Interpreter {
     return new Step(output, then);
   }
 
-  /** A task's (or the workflow's) timeout: inline {@code {after: …}} or a name in use.timeouts. */
-  private Scope timeout(JsonNode timeout, String ref) {
+  /** A task's (or the workflow's) timeout: inline {@code {after: …}} or one of use.timeouts. */
+  private Scope timeout(
+      JsonNode timeout, String name, JsonNode input, Map<String, JsonNode> vars, String ref) {
     if (timeout == null || timeout.isNull()) {
       return () -> {};
     }
@@ -281,7 +287,11 @@ public final class Interpreter {
           "timeout '" + timeout.asText() + "' is not defined in use.timeouts",
           ref);
     }
-    return effects.timeout(ref, after);
+    return effects.timeout(ref, Durations.resolve(after, "timeout.after", name, input, vars, ref));
+  }
+
+  private void export(JsonNode exported) {
+    context = exported;
   }
 
   /** The first case whose {@code when} holds (a case without {@code when} is the default). */
@@ -339,13 +349,14 @@ public final class Interpreter {
   }
 
   private JsonNode attempt(
+      String name,
       JsonNode task,
       String ref,
       JsonNode input,
       Map<String, JsonNode> vars,
       Map<String, JsonNode> extra) {
     JsonNode handler = task.path("catch");
-    JsonNode retry = handler.get("retry");
+    JsonNode retry = Durations.policy(handler.get("retry"), workflow);
     int limit = retry == null ? 1 : 1 + retry.path("limit").path("attempt").path("count").asInt(0);
     for (int n = 1; ; n++) {
       try {
@@ -355,7 +366,7 @@ public final class Interpreter {
           throw e;
         }
         if (n < limit) {
-          effects.backoff(ref, retry, n);
+          effects.backoff(ref, Durations.retry(retry, name, input, vars, ref), n);
           continue;
         }
         if (!handler.has("do")) {
