@@ -94,9 +94,19 @@ final class Profile {
           .path("retries")
           .fields()
           .forEachRemaining(
+              e -> {
+                String pointer = "/use/retries/" + Locations.escape(e.getKey());
+                p.expressions.retry(pointer, e.getValue());
+                p.values.retry(pointer, e.getValue());
+              });
+      root.path("use")
+          .path("timeouts")
+          .fields()
+          .forEachRemaining(
               e ->
-                  p.expressions.retry(
-                      "/use/retries/" + Locations.escape(e.getKey()), e.getValue()));
+                  p.values.duration(
+                      "/use/timeouts/" + Locations.escape(e.getKey()) + "/after",
+                      e.getValue().get("after")));
       p.expressions.strategy("/schedule/on", "schedule.on", root.path("schedule").get("on"), false);
       p.use(root.get("use"));
       p.schedule(root.get("schedule"));
@@ -271,11 +281,7 @@ final class Profile {
                   "retry policy '" + retry.asText() + "' is not defined in use.retries",
                   "define it under use.retries, or write it inline: retry: {delay: …, limit: …}"));
         }
-        if (retry != null && retry.isObject()) {
-          values.duration(pointer + "/catch/retry/delay", retry.get("delay"));
-          values.duration(
-              pointer + "/catch/retry/limit/duration", retry.path("limit").get("duration"));
-        }
+        values.retry(pointer + "/catch/retry", retry);
       }
       case "switch" -> {
         JsonNode cases = task.get("switch");

@@ -86,7 +86,8 @@ final class ProfileExpressions {
 
   /**
    * A retry policy (inline, or each of {@code use.retries}): its {@code when} / {@code exceptWhen}
-   * are not evaluated by the runtime, so they are refused rather than ignored.
+   * are not evaluated by the runtime, nor its {@code limit.duration} / {@code
+   * limit.attempt.duration} enforced, so they are refused rather than ignored.
    */
   void retry(String pointer, JsonNode retry) {
     if (retry == null || !retry.isObject()) {
@@ -101,6 +102,22 @@ final class ProfileExpressions {
                 "a retry policy's '" + key + "' is not supported: it would not be evaluated",
                 "choose the errors that are caught, and so retried, with catch.when or"
                     + " catch.exceptWhen"));
+      }
+    }
+    JsonNode limit = retry.path("limit");
+    for (String key : List.of("duration", "attempt/duration")) {
+      if (!limit.at("/" + key).isMissingNode()) {
+        String at = pointer + "/limit/" + key;
+        claimed.add(at);
+        problems.add(
+            where.atKey(
+                at,
+                "a retry policy's 'limit."
+                    + key.replace('/', '.')
+                    + "' is not supported: it"
+                    + " would not be enforced",
+                "limit the attempts with limit.attempt.count, and bound the time with a timeout"
+                    + " on the try task"));
       }
     }
   }

@@ -65,6 +65,16 @@ final class ProfileValues {
     }
   }
 
+  /** A retry policy's durations: {@code delay} and {@code jitter.from} / {@code to}. */
+  void retry(String pointer, JsonNode retry) {
+    if (retry == null || !retry.isObject()) {
+      return;
+    }
+    duration(pointer + "/delay", retry.get("delay"));
+    duration(pointer + "/jitter/from", retry.path("jitter").get("from"));
+    duration(pointer + "/jitter/to", retry.path("jitter").get("to"));
+  }
+
   /**
    * Compiles every {@code ${ … }} string with jackson-jq (a bare string in a field that holds only
    * an expression is refused by {@link ProfileExpressions}).

@@ -171,4 +171,58 @@ class DurationConformanceTest {
     assertEquals("3:10", p.line() + ":" + p.column(), p.toString());
     assertTrue(p.message().contains("cannot be an expression"), p.toString());
   }
+
+  // "Duration": a literal that is not ISO 8601 is refused wherever it is — here in use.timeouts
+  // and in a retry's jitter, which were not checked before.
+  @Test
+  void aLiteralThatIsNotADurationIsRefusedInUseTimeoutsAndJitter() {
+    List<Problem> problems =
+        validate(
+            HEADER
+                + """
+                use:
+                  timeouts:
+                    short: {after: soon}
+                do:
+                  - guarded:
+                      try:
+                        - fail: {raise: {error: {type: 'https://example.com/busy', status: 503}}}
+                      catch:
+                        retry: {jitter: {from: PT1S, to: later}, limit: {attempt: {count: 1}}}
+                      timeout: short
+                """);
+    assertEquals(2, problems.size(), problems.toString());
+    assertEquals("4:20", problems.get(0).line() + ":" + problems.get(0).column());
+    assertEquals("10:42", problems.get(1).line() + ":" + problems.get(1).column());
+    problems.forEach(p -> assertTrue(p.message().contains("is not a duration"), p.toString()));
+  }
+
+  // "Retry Limit" (duration, attempt.duration): limits the runtime does not enforce are refused
+  // at their key rather than ignored; the hint names what bounds a retry here.
+  @Test
+  void aRetryLimitDurationIsRefusedAtItsKey() {
+    List<Problem> problems =
+        validate(
+            HEADER
+                + """
+                use:
+                  retries:
+                    patient:
+                      limit: {attempt: {count: 3, duration: PT1M}}
+                do:
+                  - guarded:
+                      try:
+                        - fail: {raise: {error: {type: 'https://example.com/busy', status: 503}}}
+                      catch:
+                        retry: {limit: {duration: PT5M}}
+                """);
+    assertEquals(2, problems.size(), problems.toString());
+    assertEquals("5:35", problems.get(0).line() + ":" + problems.get(0).column());
+    assertEquals("11:25", problems.get(1).line() + ":" + problems.get(1).column());
+    problems.forEach(
+        p -> {
+          assertTrue(p.message().contains("is not supported"), p.toString());
+          assertTrue(p.hint().contains("limit.attempt.count"), p.toString());
+        });
+  }
 }
