@@ -104,6 +104,26 @@ class DurationConformanceTest {
         List.of(T0.plus(Duration.ofHours(1)), T0.plus(Duration.ofMinutes(2))), named.sleeps);
   }
 
+  // "Timeout" on the workflow (dsl-reference.md "Workflow" timeout): its after is evaluated on
+  // the workflow's transformed input; a wait blocked past it fails the run with the timeout error.
+  @Test
+  void aWorkflowTimeoutAfterIsAnExpressionOnTheWorkflowInput() throws Exception {
+    String yaml =
+        HEADER
+            + """
+            input: {from: '${ .limits }'}
+            timeout: {after: '${ .run }'}
+            do:
+              - pause: {wait: PT1H}
+            """;
+    assertEquals(List.of(), validate(yaml));
+    DurableRun run = new DurableRun();
+    WorkflowError e =
+        assertThrows(WorkflowError.class, () -> run.run(yaml, "{\"limits\": {\"run\": \"PT5M\"}}"));
+    assertEquals(WorkflowError.TIMEOUT, e.type(), e.getMessage());
+    assertEquals(List.of(T0.plus(Duration.ofMinutes(5))), run.sleeps);
+  }
+
   // "Retry" (delay, jitter) inline and in use.retries: the delay before each retry attempt.
   @Test
   void aRetryDelayAndJitterAreExpressions() throws Exception {
