@@ -54,7 +54,8 @@ final class Durations {
             + value.asText().strip()
             + "' evaluated to "
             + d
-            + ", not an ISO 8601 duration such as \"PT30S\"",
+            + ", not an ISO 8601 duration of days to seconds such as \"PT30S\" or \"P1DT2H\""
+            + " (no years, months or weeks, nothing negative)",
         ref);
   }
 
