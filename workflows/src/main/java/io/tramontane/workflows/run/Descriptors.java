@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * The runtime expression arguments that describe the run (dsl.md "Runtime expression arguments"):
@@ -19,8 +22,14 @@ final class Descriptors {
   private static final ObjectNode RUNTIME = runtime();
 
   private final ObjectNode workflow = F.objectNode();
+  private final Interpreter.Effects effects;
+
+  /** Whether a task definition mentions {@code $task}, by identity (tasks run many times). */
+  private final Map<JsonNode, Boolean> mentions =
+      Collections.synchronizedMap(new IdentityHashMap<>());
 
   Descriptors(JsonNode definition, JsonNode rawInput, Interpreter.Effects effects) {
+    this.effects = effects;
     workflow.put("id", effects.runId());
     workflow.set("definition", definition);
     workflow.set("input", rawInput == null ? F.nullNode() : rawInput);
@@ -40,16 +49,11 @@ final class Descriptors {
   }
 
   /** {@code $task} of the task {@code name} at {@code reference}, on its raw input. */
-  static ObjectNode task(
-      String name,
-      String reference,
-      JsonNode definition,
-      JsonNode rawInput,
-      Interpreter.Effects effects) {
+  ObjectNode task(String name, String reference, JsonNode definition, JsonNode rawInput) {
     ObjectNode task = F.objectNode().put("name", name).put("reference", reference);
     task.set("definition", definition);
     task.set("input", rawInput == null ? F.nullNode() : rawInput);
-    if (definition.toString().contains("$task")) {
+    if (mentions.computeIfAbsent(definition, d -> d.toString().contains("$task"))) {
       task.set("startedAt", dateTime(effects.startedAt(reference)));
     }
     return task;

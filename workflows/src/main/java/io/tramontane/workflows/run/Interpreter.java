@@ -224,7 +224,7 @@ public final class Interpreter {
 
   private Step step(
       String name, JsonNode task, String ref, JsonNode rawInput, Map<String, JsonNode> extra) {
-    ObjectNode descriptor = Descriptors.task(name, ref, task, rawInput, effects);
+    ObjectNode descriptor = descriptors.task(name, ref, task, rawInput);
     Map<String, JsonNode> vars = vars(extra, descriptor, rawInput);
     if (task.has("if") && !Expressions.test(task.get("if"), rawInput, vars)) {
       return new Step(rawInput, null);
