@@ -1,9 +1,15 @@
 package io.tramontane.workflows.definition;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -14,6 +20,20 @@ import java.util.TreeSet;
  * fetches no schema.
  */
 final class ProfileData {
+
+  /** The drafts networknt knows without fetching anything. */
+  private static final Set<String> DIALECTS =
+      Set.of(
+          "http://json-schema.org/draft-04/schema",
+          "http://json-schema.org/draft-06/schema",
+          "http://json-schema.org/draft-07/schema",
+          "https://json-schema.org/draft/2019-09/schema",
+          "https://json-schema.org/draft/2020-12/schema");
+
+  private static final SchemaRegistry DRAFTS =
+      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+  private static final Schema META =
+      DRAFTS.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
 
   private final Locations where;
   private final List<Problem> problems;
@@ -92,7 +112,35 @@ final class ProfileData {
                   + " schema",
               "write the JSON Schema inline under document"));
     }
-    references(pointer + "/document", name, schema.get("document"));
+    JsonNode document = schema.get("document");
+    int before = problems.size();
+    references(pointer + "/document", name, document);
+    boolean json = format == null || "json".equals(format.asText());
+    if (json && before == problems.size() && document != null && document.isObject()) {
+      valid(pointer + "/document", name, document);
+    }
+  }
+
+  /** The document against the JSON Schema metaschema of its draft (2020-12 by default). */
+  private void valid(String pointer, String name, JsonNode document) {
+    List<Error> errors;
+    try {
+      errors =
+          (document.has("$schema")
+                  ? DRAFTS.getSchema(SchemaLocation.of(document.get("$schema").asText()))
+                  : META)
+              .validate(document);
+    } catch (RuntimeException e) {
+      errors = List.of();
+    }
+    if (!errors.isEmpty()) {
+      Error e = errors.getFirst();
+      problems.add(
+          where.at(
+              pointer + DslSchema.pointer(e.getInstanceLocation()),
+              name + ": the document is not a valid JSON Schema: " + e.getMessage(),
+              "see https://json-schema.org/draft/2020-12 for the keywords and their values"));
+    }
   }
 
   /** References that leave the document ({@code $ref: https://…}) would be fetched: refused. */
@@ -119,12 +167,12 @@ final class ProfileData {
                 "refer only inside the document (#/$defs/…): copy the referenced schema there"));
       } else if (e.getKey().equals("$schema")
           && value != null
-          && !value.matches("https?://json-schema\\.org/.*")) {
+          && !DIALECTS.contains(value.replaceAll("#$", ""))) {
         problems.add(
             where.atKey(
                 at,
                 name + ": '$schema' '" + value + "' is not a JSON Schema draft",
-                "leave $schema out (draft 2020-12) or name a json-schema.org draft"));
+                "leave $schema out (draft 2020-12) or name one of " + new TreeSet<>(DIALECTS)));
       } else if (e.getValue().isContainerNode()) {
         references(at, name, e.getValue());
       }

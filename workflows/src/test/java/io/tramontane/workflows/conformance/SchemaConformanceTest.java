@@ -156,6 +156,43 @@ class SchemaConformanceTest {
     assertTrue(problems.get(2).message().contains("$ref"), problems.toString());
   }
 
+  @Test
+  void aDocumentThatIsNotAJsonSchemaIsRefusedAtItsValue() {
+    String yaml =
+        Conformance.HEADER
+            + """
+            input:
+              schema:
+                format: json
+                document: {type: object, properties: {id: {type: 5}}}
+            do:
+              - a: {set: {x: 1}}
+            """;
+    List<Problem> problems = Conformance.validate(yaml);
+    assertEquals(1, problems.size(), problems.toString());
+    assertEquals("5:54", at(problems.getFirst()), problems.toString());
+    assertTrue(
+        problems.getFirst().message().contains("not a valid JSON Schema"), problems.toString());
+  }
+
+  @Test
+  void aDialectTheValidatorWouldFetchIsRefused() {
+    String yaml =
+        Conformance.HEADER
+            + """
+            input:
+              schema:
+                format: json
+                document: {$schema: 'https://example.com/my-draft', type: object}
+            do:
+              - a: {set: {x: 1}}
+            """;
+    List<Problem> problems = Conformance.validate(yaml);
+    assertEquals(1, problems.size(), problems.toString());
+    assertEquals("5:16", at(problems.getFirst()), problems.toString());
+    assertTrue(problems.getFirst().hint().contains("2020-12"), problems.toString());
+  }
+
   private static String at(Problem p) {
     return p.line() + ":" + p.column();
   }
