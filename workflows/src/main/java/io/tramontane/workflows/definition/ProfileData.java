@@ -31,7 +31,9 @@ final class ProfileData {
           "https://json-schema.org/draft/2020-12/schema");
 
   private static final SchemaRegistry DRAFTS =
-      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+      SchemaRegistry.withDefaultDialect(
+          SpecificationVersion.DRAFT_2020_12,
+          b -> b.schemaLoader(l -> l.fetchRemoteResources(false)));
   private static final Schema META =
       DRAFTS.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
 

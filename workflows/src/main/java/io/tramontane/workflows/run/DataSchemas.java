@@ -40,9 +40,13 @@ public final class DataSchemas {
     String key = document.toString();
     Schema schema = COMPILED.get(key);
     if (schema == null) {
-      // a registry per document: registries cache by $id, and definitions are not to share them
+      // a registry per document (registries cache by $id; definitions are not to share them)
+      // that fetches nothing: validate refuses references outside the document
       schema =
-          SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(document);
+          SchemaRegistry.withDefaultDialect(
+                  SpecificationVersion.DRAFT_2020_12,
+                  b -> b.schemaLoader(l -> l.fetchRemoteResources(false)))
+              .getSchema(document);
       if (COMPILED.size() < MAX_CACHED) {
         COMPILED.putIfAbsent(key, schema);
       }
