@@ -106,6 +106,7 @@ class MailConnectorIT {
             on:
               one:
                 with: {type: io.tramontane.mail.received}
+          input: {from: '${ .[0].data }'} # the run's input is the triggering events
           do:
             - note:
                 set: {subject: '${ .subject }', from: '${ .from }'}

@@ -78,6 +78,7 @@ class WorkflowEventsIT {
           on:
             one:
               with: {type: io.tramontane.mail.received, data: {folder: INBOX}}
+        input: {from: '${ .[0].data }'} # the run's input is the triggering events
         do:
           - note:
               set: {subject: '${ .subject }'}
@@ -99,7 +100,7 @@ class WorkflowEventsIT {
               - with: {type: t.mail.noted}
         do:
           - keep:
-              set: {noted: '${ .subject }'}
+              set: {noted: '${ .[0].data.subject }'}
         """);
     Files.writeString(
         workflows.resolve("await-payment.yaml"),
@@ -117,6 +118,18 @@ class WorkflowEventsIT {
               set: {amount: '${ .[0].amount }'}
         """);
     Files.writeString(
+        workflows.resolve("typed.yaml"),
+        """
+        document: {dsl: '1.0.0', namespace: t, name: typed, version: '1.0.0'}
+        input:
+          schema:
+            format: json
+            document: {type: object, required: [order], properties: {order: {type: integer}}}
+        do:
+          - keep:
+              set: {order: '${ .order }'}
+        """);
+    Files.writeString(
         workflows.resolve("impatient.yaml"),
         """
         document: {dsl: '1.0.0', namespace: t, name: impatient, version: '1.0.0'}
@@ -129,7 +142,7 @@ class WorkflowEventsIT {
     try (TestServer server = TestServer.start(TestDatabase.h2(dir.resolve("data")), extra)) {
       String key = TestServer.ACME_KEY;
 
-      // A connector-style event sent twice: one run, input = the event's data.
+      // A connector-style event sent twice: one run, input = [the event].
       String mail =
           """
           {"specversion": "1.0", "id": "m-1", "source": "tramontane://connector/imap/support",
@@ -148,7 +161,11 @@ class WorkflowEventsIT {
               server,
               "/workflows/on-mail/runs/" + run,
               r -> "completed".equals(r.path("status").asText()));
-      assertEquals("Invoice 42 overdue", done.path("output").path("subject").asText());
+      // The last task is the emit: its output is the event it emitted.
+      assertEquals(
+          "Invoice 42 overdue",
+          done.path("output").path("data").path("subject").asText(),
+          done.toString());
 
       // Its emit published an event (id: the run and the task) that started on-noted.
       String emitted =
@@ -198,6 +215,14 @@ class WorkflowEventsIT {
       // The run took acme's payment of order 7, sent last: not order 8's (80), sent first, nor
       // globex's (71), either of which it would have taken first had it reached the run.
       assertEquals(70, paid.path("output").path("amount").asInt(), paid.toString());
+
+      // dsl.md "Data Flow": an input that fails the workflow's input.schema is refused at start.
+      HttpResponse<String> untyped =
+          post(server, "/workflows/typed/runs/t1", key, "{\"order\": \"seven\"}");
+      assertEquals(400, untyped.statusCode(), untyped.body());
+      assertTrue(untyped.body().contains("input.schema"), untyped.body());
+      assertEquals(
+          202, post(server, "/workflows/typed/runs/t2", key, "{\"order\": 7}").statusCode());
 
       // A listen that waits past its timeout fails the run with a timeout error.
       assertEquals(202, post(server, "/workflows/impatient/runs/i1", key, "{}").statusCode());

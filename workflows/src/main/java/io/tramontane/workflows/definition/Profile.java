@@ -113,6 +113,7 @@ final class Profile {
       p.scheduleOn(root.path("schedule").get("on"));
       p.timeout("/timeout", root.get("timeout"));
       p.taskList("/do", root.get("do"));
+      ProfileData.check(root, where, p.problems);
     }
     p.values.expressions("", root);
     claimed.addAll(p.claimed);

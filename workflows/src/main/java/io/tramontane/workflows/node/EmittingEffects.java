@@ -11,8 +11,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A run's effects with {@code emit} publishing a platform event first (id: run and effect key;
- * source {@code tramontane://workflow/<workflow>/<run>} unless the task gives one); everything else
- * goes to the wrapped effects.
+ * source {@code tramontane://workflow/<workflow>/<run>} unless the task gives one; the time the run
+ * recorded — the event is the emit task's output); everything else goes to the wrapped effects.
  */
 final class EmittingEffects implements Replay.Live {
 
@@ -43,7 +43,7 @@ final class EmittingEffects implements Replay.Live {
                 : "tramontane://workflow/" + parts[1] + "/" + parts[2],
             with.path("type").asText(null),
             with.hasNonNull("subject") ? with.get("subject").asText() : null,
-            Instant.now(),
+            time(with.path("time").asText(null)),
             parts[0],
             with.has("data") ? with.get("data").toString() : null);
     try {
@@ -57,6 +57,15 @@ final class EmittingEffects implements Replay.Live {
           key);
     }
     live.emit(key, event);
+  }
+
+  /** The event's time as the run recorded it (the task's output shows it), else now. */
+  private static Instant time(String recorded) {
+    try {
+      return recorded == null ? Instant.now() : Instant.parse(recorded);
+    } catch (java.time.format.DateTimeParseException e) {
+      return Instant.now(); // a time the author wrote in another format
+    }
   }
 
   @Override

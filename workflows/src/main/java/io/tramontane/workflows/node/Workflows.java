@@ -18,6 +18,7 @@ import io.tramontane.workflows.call.HttpCall;
 import io.tramontane.workflows.definition.WorkflowDefinition;
 import io.tramontane.workflows.definition.WorkflowDefinitions;
 import io.tramontane.workflows.definition.WorkflowSettings;
+import io.tramontane.workflows.run.DataSchemas;
 import io.tramontane.workflows.run.Inbox;
 import io.tramontane.workflows.run.WorkflowRunEntity;
 import java.io.IOException;
@@ -193,15 +194,45 @@ public final class Workflows {
     for (WorkflowDefinition d : definitions(event.tenant())) {
       JsonNode on = d.tree().path("schedule").get("on");
       if (on != null && Inbox.satisfies(on, cloudEvent)) {
+        if (!inputProblems(d, scheduledInput(event)).isEmpty()) {
+          LOG.warn(
+              "Event {} from {} does not start {}: it does not match the input.schema",
+              event.type(),
+              event.source(),
+              d.name());
+          continue;
+        }
         String runName = "evt-" + shortHash(event.source() + "\n" + event.id());
         LOG.debug(
             "Event {} from {} starts {} run {}", event.type(), event.source(), d.name(), runName);
         started.add(
-            start(event.tenant(), d.name(), runName, event.dataJson()).toCompletableFuture());
+            start(event.tenant(), d.name(), runName, scheduledInput(event)).toCompletableFuture());
       }
     }
     return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
         .thenApply(x -> Done.getInstance());
+  }
+
+  /**
+   * The input of a run that {@code schedule.on} started: dsl.md "Input of event-driven scheduled
+   * workflows": an array of the triggering events (CloudEvents; one event, as {@code schedule.on}
+   * is {@code one} or {@code any}), so {@code $workflow.input[0].data} is the event's payload.
+   */
+  public static JsonNode scheduledInput(PlatformEvent event) {
+    return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+        .arrayNode()
+        .add(event.toCloudEvent());
+  }
+
+  /**
+   * What is wrong with {@code input} by the definition's {@code input.schema} (dsl.md "Data Flow").
+   */
+  private static List<String> inputProblems(WorkflowDefinition d, JsonNode input) {
+    return DataSchemas.problems(
+        d.tree().path("input").get("schema"),
+        input == null
+            ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+            : input);
   }
 
   /** Publishes a CloudEvents JSON object for {@code tenant} (REST {@code POST /events}). */
@@ -251,6 +282,13 @@ public final class Workflows {
                               + workflow
                               + "' is deployed in this tenant; GET /workflows lists the tenant's"
                               + " workflows."));
+      List<String> invalid = inputProblems(d, input);
+      if (!invalid.isEmpty()) {
+        throw new InvalidRequestException(
+            "The input does not match the workflow's input.schema: "
+                + String.join("; ", invalid)
+                + ".");
+      }
       return run(tenant, workflow, runName)
           .askWithStatus(
               r ->

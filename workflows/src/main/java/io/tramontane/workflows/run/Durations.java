@@ -59,13 +59,6 @@ final class Durations {
         ref);
   }
 
-  /** A catch's retry policy: inline, or the one of {@code use.retries} it names. */
-  static JsonNode policy(JsonNode retry, JsonNode workflow) {
-    return retry != null && retry.isTextual()
-        ? workflow.path("use").path("retries").get(retry.asText())
-        : retry;
-  }
-
   /** A retry policy with its {@code delay} and {@code jitter.from}/{@code to} resolved. */
   static JsonNode retry(
       JsonNode retry, String task, JsonNode input, Map<String, JsonNode> vars, String ref) {

@@ -24,8 +24,30 @@ public final class Interpreter {
     /** {@code call}: http, agent, retrieve … Failures are {@link WorkflowError}s. */
     JsonNode call(String reference, String function, JsonNode with, int attempt);
 
+    /** The run's id ({@code $workflow.id}). */
+    default String runId() {
+      return "local";
+    }
+
     /** {@code emit}: publish an event. */
     void emit(String reference, JsonNode event);
+
+    /**
+     * {@code emit}: publishes the event and returns it as emitted, a CloudEvent (the task's
+     * output). This default publishes through {@link #emit} at the current time.
+     */
+    default JsonNode emitted(String reference, JsonNode event) {
+      emit(reference, event);
+      return EmittedEvent.of(event.path("with"), null, reference, java.time.Instant.now());
+    }
+
+    /**
+     * When the task at {@code reference} (the workflow: "") started, for {@code startedAt}: the
+     * durable run records it, so a replay sees the same time. This default is the clock's now.
+     */
+    default java.time.Instant startedAt(String reference) {
+      return java.time.Instant.now();
+    }
 
     /** {@code wait}: a durable timer (ISO 8601 duration or the DSL's duration object). */
     void await(String reference, JsonNode duration);
@@ -80,6 +102,7 @@ public final class Interpreter {
   private final JsonNode workflow;
   private final Effects effects;
   private volatile JsonNode context = F.objectNode();
+  private Descriptors descriptors;
   private final java.util.concurrent.atomic.AtomicInteger transitions =
       new java.util.concurrent.atomic.AtomicInteger();
 
@@ -104,7 +127,9 @@ public final class Interpreter {
   }
 
   private Result run(JsonNode rawInput) {
-    Map<String, JsonNode> vars = vars(Map.of(), "", rawInput);
+    descriptors = new Descriptors(workflow, rawInput, effects);
+    DataSchemas.check(workflow.path("input").get("schema"), rawInput, "workflow input", "/");
+    Map<String, JsonNode> vars = vars(Map.of(), null, rawInput);
     JsonNode input = rawInput;
     JsonNode from = workflow.path("input").get("from");
     if (from != null) {
@@ -120,8 +145,10 @@ public final class Interpreter {
     if (as != null) {
       JsonNode last = output;
       output =
-          expression(() -> Expressions.transform(as, last, vars(Map.of(), "", last)), "/output/as");
+          expression(
+              () -> Expressions.transform(as, last, vars(Map.of(), null, last)), "/output/as");
     }
+    DataSchemas.check(workflow.path("output").get("schema"), output, "workflow output", "/");
     return new Result(output, context);
   }
 
@@ -135,16 +162,16 @@ public final class Interpreter {
     }
   }
 
-  private Map<String, JsonNode> vars(
-      Map<String, JsonNode> extra, String reference, JsonNode input) {
+  /** The runtime expression arguments; {@code task} is null outside a task. */
+  private Map<String, JsonNode> vars(Map<String, JsonNode> extra, JsonNode task, JsonNode input) {
     Map<String, JsonNode> v = new HashMap<>(extra);
     v.put("context", context);
     v.put("input", input == null ? F.nullNode() : input);
-    ObjectNode task = F.objectNode().put("reference", reference);
-    v.put("task", task);
-    ObjectNode wf = F.objectNode();
-    wf.set("definition", workflow);
-    v.put("workflow", wf);
+    if (task != null) {
+      v.put("task", task);
+    }
+    v.put("workflow", descriptors.workflow());
+    v.put("runtime", Descriptors.runtimeDescriptor());
     return v;
   }
 
@@ -197,10 +224,12 @@ public final class Interpreter {
 
   private Step step(
       String name, JsonNode task, String ref, JsonNode rawInput, Map<String, JsonNode> extra) {
-    Map<String, JsonNode> vars = vars(extra, ref, rawInput);
+    ObjectNode descriptor = descriptors.task(name, ref, task, rawInput);
+    Map<String, JsonNode> vars = vars(extra, descriptor, rawInput);
     if (task.has("if") && !Expressions.test(task.get("if"), rawInput, vars)) {
       return new Step(rawInput, null);
     }
+    DataSchemas.check(task.path("input").get("schema"), rawInput, "task input", ref);
     JsonNode input = rawInput;
     if (task.path("input").has("from")) {
       input = Expressions.transform(task.path("input").get("from"), rawInput, vars);
@@ -213,7 +242,7 @@ public final class Interpreter {
         output = Expressions.resolve(task.get("set"), input, vars);
       } else if (task.has("switch")) {
         output = input;
-        String chosen = choose((ArrayNode) task.get("switch"), input, vars);
+        String chosen = Conditions.choose((ArrayNode) task.get("switch"), input, vars);
         then = chosen != null ? chosen : then;
       } else if (task.has("for")) {
         output = loop(task, ref, input, vars, extra);
@@ -225,14 +254,18 @@ public final class Interpreter {
         output = list((ArrayNode) task.get("do"), ref + "/do", input, extra);
       } else if (task.has("raise")) {
         throw WorkflowError.from(
-            Expressions.resolve(task.path("raise").get("error"), input, vars), ref);
+            Expressions.resolve(
+                Conditions.named(workflow, task.path("raise").get("error"), "errors", ref),
+                input,
+                vars),
+            ref);
       } else if (task.has("call")) {
         JsonNode with = Expressions.resolve(task.get("with"), input, vars);
         with = HttpEndpoints.expand(task, with, input, ref);
         output = effects.call(ref, task.get("call").asText(), with, 1);
       } else if (task.has("emit")) {
-        effects.emit(ref, Expressions.resolve(task.path("emit").get("event"), input, vars));
-        output = input;
+        output =
+            effects.emitted(ref, Expressions.resolve(task.path("emit").get("event"), input, vars));
       } else if (task.has("wait")) {
         effects.await(ref, Durations.resolve(task.get("wait"), "wait", name, input, vars, ref));
         output = input;
@@ -256,16 +289,19 @@ public final class Interpreter {
       throw new WorkflowError(
           WorkflowError.EXPRESSION, 400, "Expression failed", e.getMessage(), ref);
     }
+    descriptor.set("output", output);
     if (task.path("output").has("as")) {
-      Map<String, JsonNode> v = vars(extra, ref, input);
+      Map<String, JsonNode> v = vars(extra, descriptor, input);
       v.put("output", output);
       output = Expressions.transform(task.path("output").get("as"), output, v);
     }
+    DataSchemas.check(task.path("output").get("schema"), output, "task output", ref);
     if (task.path("export").has("as")) {
-      Map<String, JsonNode> v = vars(extra, ref, input);
+      Map<String, JsonNode> v = vars(extra, descriptor, input);
       v.put("output", output);
       context = Expressions.transform(task.path("export").get("as"), output, v);
     }
+    DataSchemas.check(task.path("export").get("schema"), context, "exported context", ref);
     return new Step(output, then);
   }
 
@@ -294,22 +330,6 @@ public final class Interpreter {
     context = exported;
   }
 
-  /** The first case whose {@code when} holds (a case without {@code when} is the default). */
-  private static String choose(ArrayNode cases, JsonNode input, Map<String, JsonNode> vars) {
-    String fallback = null;
-    for (JsonNode c : cases) {
-      JsonNode body = c.fields().next().getValue();
-      if (!body.has("when")) {
-        fallback = body.path("then").asText("continue");
-        continue;
-      }
-      if (Expressions.test(body.get("when"), input, vars)) {
-        return body.path("then").asText("continue");
-      }
-    }
-    return fallback;
-  }
-
   private JsonNode loop(
       JsonNode task,
       String ref,
@@ -328,8 +348,10 @@ public final class Interpreter {
       Map<String, JsonNode> inner = new HashMap<>(extra);
       inner.put(each, items.get(n));
       inner.put(at, F.numberNode(n));
-      if (task.has("while")
-          && !Expressions.test(task.get("while"), current, vars(inner, ref, current))) {
+      Map<String, JsonNode> v = new HashMap<>(vars);
+      v.putAll(inner);
+      v.put("input", current);
+      if (task.has("while") && !Expressions.test(task.get("while"), current, v)) {
         break;
       }
       current = list((ArrayNode) task.get("do"), ref + "/do", current, inner);
@@ -356,13 +378,13 @@ public final class Interpreter {
       Map<String, JsonNode> vars,
       Map<String, JsonNode> extra) {
     JsonNode handler = task.path("catch");
-    JsonNode retry = Durations.policy(handler.get("retry"), workflow);
+    JsonNode retry = Conditions.named(workflow, handler.get("retry"), "retries", ref);
     int limit = retry == null ? 1 : 1 + retry.path("limit").path("attempt").path("count").asInt(0);
     for (int n = 1; ; n++) {
       try {
         return list((ArrayNode) task.get("try"), ref + "/try", input, extra);
       } catch (WorkflowError e) {
-        if (!catches(handler, e, input, vars)) {
+        if (!Conditions.catches(handler, e, input, vars)) {
           throw e;
         }
         if (n < limit) {
@@ -377,22 +399,5 @@ public final class Interpreter {
         return list((ArrayNode) handler.get("do"), ref + "/catch/do", input, inner);
       }
     }
-  }
-
-  private static boolean catches(
-      JsonNode handler, WorkflowError e, JsonNode input, Map<String, JsonNode> vars) {
-    JsonNode with = handler.path("errors").path("with");
-    if (with.has("type") && !with.get("type").asText().equals(e.type())) {
-      return false;
-    }
-    if (with.has("status") && with.get("status").asInt() != e.status()) {
-      return false;
-    }
-    Map<String, JsonNode> v = new HashMap<>(vars);
-    v.put(handler.path("as").asText("error"), e.toJson());
-    if (handler.has("when") && !Expressions.test(handler.get("when"), input, v)) {
-      return false;
-    }
-    return !(handler.has("exceptWhen") && Expressions.test(handler.get("exceptWhen"), input, v));
   }
 }

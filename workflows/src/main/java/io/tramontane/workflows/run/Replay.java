@@ -47,6 +47,7 @@ public final class Replay implements Interpreter.Effects {
   private final Journal journal;
   private final Live live;
   private final Clock clock;
+  private final String runId;
   private final Map<String, Integer> occurrences = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Open timeouts of the calling thread (fork branches inherit a copy), innermost last. */
@@ -66,9 +67,22 @@ public final class Replay implements Interpreter.Effects {
   private record Deadline(String reference, Instant due, Duration after) {}
 
   public Replay(Journal journal, Live live, Clock clock) {
+    this(journal, live, clock, null);
+  }
+
+  /**
+   * A replay of the run {@code runId} ({@code <tenant>/<workflow>/<run>}: {@code $workflow.id}).
+   */
+  public Replay(Journal journal, Live live, Clock clock, String runId) {
     this.journal = journal;
     this.live = live;
     this.clock = clock;
+    this.runId = runId;
+  }
+
+  @Override
+  public String runId() {
+    return runId == null ? Interpreter.Effects.super.runId() : runId;
   }
 
   private String key(String reference) {
@@ -113,11 +127,32 @@ public final class Replay implements Interpreter.Effects {
 
   @Override
   public void emit(String reference, JsonNode event) {
+    emitted(reference, event);
+  }
+
+  /**
+   * Publishes the event once (its CloudEvent, {@link EmittedEvent}, as {@code with}) and records
+   * it, so a replay returns the same event (same time) without publishing again.
+   */
+  @Override
+  public JsonNode emitted(String reference, JsonNode event) {
     String key = key(reference);
-    if (journal.recorded(key).isEmpty()) {
-      live.emit(key, event);
-      journal.record(key, F.objectNode().put("emitted", true));
+    Optional<JsonNode> done = journal.recorded(key);
+    if (done.isPresent()) {
+      JsonNode recorded = done.get().get("event");
+      // recorded before events were kept: the same event but for its time
+      return recorded != null ? recorded : EmittedEvent.of(event.path("with"), runId, key, null);
     }
+    JsonNode emitted = EmittedEvent.of(event.path("with"), runId, key, clock.instant());
+    live.emit(key, F.objectNode().set("with", emitted));
+    journal.record(key, F.objectNode().put("emitted", true).set("event", emitted));
+    return emitted;
+  }
+
+  /** A start time, recorded the first time and read back ever after. */
+  @Override
+  public Instant startedAt(String reference) {
+    return due(key(reference + "/startedAt"), Duration.ZERO);
   }
 
   @Override

@@ -66,7 +66,7 @@ final class RunThread {
   /** Starts interpreting {@code state}'s definition; returns this. */
   RunThread start(WorkflowRunEntity.State state) {
     Replay replay =
-        new Replay(new Journal(), new Live(runtime.live().apply(runId)), runtime.clock());
+        new Replay(new Journal(), new Live(runtime.live().apply(runId)), runtime.clock(), runId);
     thread =
         Thread.ofVirtual()
             .name("workflow-run-" + runId)

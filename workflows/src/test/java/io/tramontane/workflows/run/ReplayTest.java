@@ -42,6 +42,7 @@ class ReplayTest {
             wait: {minutes: 5}
         - notify:
             emit: {event: {with: {type: paid}}}
+            output: {as: '${ $input }'} # the emitted event is the task's output; keep the count
       """;
 
   static final class Crash extends RuntimeException {}
