@@ -13,7 +13,6 @@ import io.tramontane.core.outbound.OutboundPolicy;
 import io.tramontane.workflows.call.CallHandler;
 import io.tramontane.workflows.call.HttpCall;
 import io.tramontane.workflows.call.OpenApiCall;
-import io.tramontane.workflows.definition.Problem;
 import io.tramontane.workflows.definition.WorkflowDefinitions;
 import io.tramontane.workflows.node.NodeEffects;
 import io.tramontane.workflows.run.Interpreter;
@@ -73,10 +72,24 @@ class OpenApiCallConformanceTest {
              "requestBody": {"required": true,
                "content": {"application/json": {"schema": {"type": "object"}}}},
              "responses": {"200": {"description": "added"}}}},
+         "/pets/{petId}/notes": {
+           "post": {"operationId": "addNote",
+             "parameters": [
+               {"name": "petId", "in": "path", "required": true, "schema": {"type": "integer"}}],
+             "requestBody": {"$ref": "#/components/requestBodies/Note"},
+             "responses": {"200": {"description": "added"}}}},
+         "/remote": {
+           "get": {"operationId": "remoteRef",
+             "parameters": [{"$ref": "https://elsewhere.example/parameters.json#/Id"}],
+             "responses": {"200": {"description": "x"}}}},
          "/moved": {
            "get": {"operationId": "moved", "responses": {"302": {"description": "moved"}}}}},
-       "components": {"parameters": {
-         "Tenant": {"name": "tenant", "in": "query", "schema": {"type": "string"}}}}}
+       "components": {
+         "parameters": {
+           "Tenant": {"name": "tenant", "in": "query", "schema": {"type": "string"}}},
+         "requestBodies": {
+           "Note": {"content": {"application/x-www-form-urlencoded": {
+             "schema": {"type": "object"}}}}}}}
       """;
 
   /** The same API as YAML, with an absolute server URL. */
@@ -460,61 +473,43 @@ class OpenApiCallConformanceTest {
     assertEquals("Document too large", e.title());
   }
 
-  // Refused at validate: authentication (not applied by this runtime yet) …
+  // "OpenAPI Call" parameters: a requestBody (here by $ref to components) declared as a form takes
+  // the fields of 'body', percent-encoded; the document may be given by a runtime expression
+  // (dsl-reference.md "Endpoint": a runtime expression).
   @Test
-  void validateRefusesAuthentication() {
-    Problem p =
-        onlyProblem(
-            workflow(
-                """
-                document: {endpoint: 'https://pets.example/openapi.json'}
-                operationId: getPet
-                authentication:
-                  bearer: {token: abc}
-                """));
-    assertEquals(8, p.line(), p.toString());
-    assertEquals(9, p.column(), p.toString());
-    assertTrue(p.message().contains("authentication"), p.toString());
-    assertTrue(p.hint().contains("header"), p.toString());
+  void aFormBodyAndADocumentGivenByAnExpression() throws Exception {
+    run(
+        workflow(
+            """
+            document:
+              endpoint: ${ .doc }
+            operationId: addNote
+            parameters:
+              petId: 3
+              body: {text: a&b c, tags: [x, y]}
+            """),
+        "{\"doc\": \"http://127.0.0.1:" + port + "/openapi.json\"}");
+    Received api = apiRequests().getFirst();
+    assertEquals("POST", api.method());
+    assertEquals("/api/v1/pets/3/notes", api.path());
+    assertEquals("application/x-www-form-urlencoded", api.headers().get("content-type"));
+    assertEquals("text=a%26b%20c&tags=x&tags=y", api.body());
   }
 
-  // … a document that is not an absolute http(s) URL (definitions are deployed over the API, so
-  // there is no directory to read a file from) …
+  // The parser fetches nothing itself (the outbound policy would not see it): a parameter by a
+  // reference to another document is refused, before any request to the API.
   @Test
-  void validateRefusesADocumentThatIsNotAnHttpUrl() {
-    Problem p =
-        onlyProblem(
+  void aReferenceToAnotherDocumentIsRefused() {
+    WorkflowError e =
+        fails(
             workflow(
                 """
-                document: {endpoint: 'file://app/petstore.json'}
-                operationId: getPet
-                """));
-    assertEquals(6, p.line(), p.toString());
-    assertTrue(p.message().contains("file://app/petstore.json"), p.toString());
-    assertTrue(p.hint().contains("https://"), p.toString());
-  }
-
-  // … and an authentication on the document's endpoint.
-  @Test
-  void validateRefusesAuthenticationOnTheDocument() {
-    Problem p =
-        onlyProblem(
-            workflow(
-                """
-                document:
-                  endpoint:
-                    uri: https://pets.example/openapi.json
-                    authentication: {bearer: {token: abc}}
-                operationId: getPet
-                """));
-    assertEquals(9, p.line(), p.toString());
-    assertTrue(p.message().contains("authentication"), p.toString());
-  }
-
-  private static Problem onlyProblem(String yaml) {
-    List<Problem> problems =
-        DEFINITIONS.validate("case.yaml", yaml.getBytes(StandardCharsets.UTF_8));
-    assertEquals(1, problems.size(), problems.toString());
-    return problems.getFirst();
+                document: {endpoint: 'http://127.0.0.1:@PORT@/openapi.json'}
+                operationId: remoteRef
+                """),
+            "{}");
+    assertEquals("Bad OpenAPI document", e.title());
+    assertTrue(e.detail().contains("https://elsewhere.example/parameters.json#/Id"), e.detail());
+    assertEquals(List.of(), apiRequests());
   }
 }
