@@ -18,7 +18,7 @@ class OpenApiValidateConformanceTest {
   static final WorkflowDefinitions DEFINITIONS = new WorkflowDefinitions();
 
   static String workflow(String with) {
-    return OpenApiCallConformanceTest.workflow(with);
+    return OpenApiFixture.workflow(with);
   }
 
   // Refused at validate: authentication (not applied by this runtime yet) …
