@@ -52,6 +52,11 @@ public final class HttpCall implements CallHandler {
     return "http";
   }
 
+  /** The outbound-HTTP component this call sends through ({@link OpenApiCall} reads with it). */
+  OutboundHttp outbound() {
+    return http;
+  }
+
   @Override
   public JsonNode call(Call call, JsonNode with) {
     String ref = call.task();
@@ -125,7 +130,7 @@ public final class HttpCall implements CallHandler {
     return HttpOutput.of(output, request, response, ref);
   }
 
-  private static WorkflowError failure(Call call, String method, OutboundException e) {
+  static WorkflowError failure(Call call, String method, OutboundException e) {
     if (e.refused()) {
       Audit.refused(
           "workflow http refused",

@@ -74,7 +74,7 @@ final class HttpQuery {
     encode(value.asText(), out);
   }
 
-  private static void encode(String text, StringBuilder out) {
+  static void encode(String text, StringBuilder out) {
     for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
       if ((c >= 'A' && c <= 'Z')

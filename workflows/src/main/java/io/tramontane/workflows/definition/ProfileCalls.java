@@ -49,7 +49,8 @@ final class ProfileCalls {
           arguments(pointer, name, "agent", with, AGENT_ARGS, List.of("agent", "message"));
       case "retrieve" ->
           arguments(pointer, name, "retrieve", with, RETRIEVE_ARGS, List.of("collection", "query"));
-      case "grpc", "openapi", "asyncapi", "a2a" -> {
+      case "openapi" -> openapi(pointer + "/with", name, with);
+      case "grpc", "asyncapi", "a2a" -> {
         claimed.add(pointer);
         problems.add(
             where.at(
@@ -63,7 +64,8 @@ final class ProfileCalls {
             where.at(
                 pointer + "/call",
                 "task '" + name + "': unknown function '" + function + "'",
-                "supported calls are http, agent and retrieve (use.functions is not supported)"));
+                "supported calls are http, openapi, agent and retrieve (use.functions is not"
+                    + " supported)"));
       }
     }
   }
@@ -104,6 +106,63 @@ final class ProfileCalls {
                 "task '" + name + "': call: " + function + " has no argument '" + key + "'",
                 "known arguments: " + known.stream().sorted().toList()));
       }
+    }
+  }
+
+  /**
+   * {@code call: openapi} (dsl-reference.md "OpenAPI Call"): the document is read from an absolute
+   * http(s) URL (definitions are deployed over the API, so there is no directory to read a file
+   * from) or an expression; {@code authentication}, on the call or on the document's endpoint, is
+   * not applied by this runtime yet and is refused.
+   */
+  private void openapi(String pointer, String name, JsonNode with) {
+    if (with == null || !with.isObject()) {
+      return;
+    }
+    refuseAuthentication(pointer + "/authentication", name, with);
+    JsonNode endpoint = with.path("document").get("endpoint");
+    String endpointPointer = pointer + "/document/endpoint";
+    if (endpoint != null && endpoint.isObject()) {
+      refuseAuthentication(endpointPointer + "/authentication", name, endpoint);
+      endpoint = endpoint.get("uri");
+      endpointPointer += "/uri";
+    }
+    if (endpoint == null || !endpoint.isTextual() || Profile.isExpression(endpoint.asText())) {
+      return;
+    }
+    String text = endpoint.asText();
+    String problem = null;
+    try {
+      URI uri = new URI(text);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        problem = "the OpenAPI document '" + text + "' is not an http or https URL";
+      } else if (uri.getHost() == null || uri.getHost().isBlank()) {
+        problem = "the OpenAPI document '" + text + "' has no host";
+      }
+    } catch (URISyntaxException e) {
+      problem = "the OpenAPI document '" + text + "' is not a valid URL: " + e.getReason();
+    }
+    if (problem != null) {
+      claimed.add(endpointPointer);
+      problems.add(
+          where.at(
+              endpointPointer,
+              "task '" + name + "': " + problem,
+              "serve the document over http(s), e.g. https://api.example.com/openapi.json (the"
+                  + " host in tramontane.workflows.http.allowed-hosts), or give an expression ${ … }"));
+    }
+  }
+
+  private void refuseAuthentication(String pointer, String name, JsonNode parent) {
+    if (parent.has("authentication")) {
+      claimed.add(pointer);
+      problems.add(
+          where.atKey(
+              pointer,
+              "task '" + name + "': 'authentication' on call: openapi is not applied yet",
+              "pass the credential as a header parameter the operation declares, or call the"
+                  + " service with call: http and its headers"));
     }
   }
 

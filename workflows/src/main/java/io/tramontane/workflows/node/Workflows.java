@@ -15,6 +15,7 @@ import io.tramontane.core.event.PlatformEvents;
 import io.tramontane.core.system.TramontaneSystem;
 import io.tramontane.workflows.call.CallHandler;
 import io.tramontane.workflows.call.HttpCall;
+import io.tramontane.workflows.call.OpenApiCall;
 import io.tramontane.workflows.definition.WorkflowDefinition;
 import io.tramontane.workflows.definition.WorkflowDefinitions;
 import io.tramontane.workflows.definition.WorkflowSettings;
@@ -77,15 +78,17 @@ public final class Workflows {
    * platform events (starting the workflows whose {@code schedule.on} they satisfy, and handing
    * them to runs waiting in a {@code listen}).
    *
-   * @param calls what {@code call: <function>} does besides {@code http} (which this module answers
-   *     itself, under {@code tramontane.workflows.http}): {@code agent}, {@code retrieve} and later
-   *     others, wired by the node
+   * @param calls what {@code call: <function>} does besides {@code http} and {@code openapi} (which
+   *     this module answers itself, under {@code tramontane.workflows.http}): {@code agent}, {@code
+   *     retrieve} and later others, wired by the node
    */
   public static Workflows start(
       TramontaneSystem node, List<CallHandler> calls, PlatformEvents events, Config config) {
     Config c = config.getConfig("tramontane.workflows");
     List<CallHandler> handlers = new ArrayList<>(calls);
-    handlers.add(HttpCall.fromConfig(config));
+    HttpCall http = HttpCall.fromConfig(config);
+    handlers.add(http);
+    handlers.add(new OpenApiCall(http));
     Map<String, String> triggers = new LinkedHashMap<>();
     for (String t : c.getConfig("triggers").root().keySet()) {
       triggers.put(t, c.getString("triggers." + t));

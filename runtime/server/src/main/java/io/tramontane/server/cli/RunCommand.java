@@ -7,6 +7,7 @@ import io.tramontane.retrieval.ingest.Ingestion;
 import io.tramontane.server.TramontaneServer;
 import io.tramontane.workflows.call.CallHandler;
 import io.tramontane.workflows.call.HttpCall;
+import io.tramontane.workflows.call.OpenApiCall;
 import io.tramontane.workflows.definition.WorkflowDefinition;
 import io.tramontane.workflows.definition.WorkflowDefinitionException;
 import io.tramontane.workflows.definition.WorkflowDefinitions;
@@ -105,7 +106,9 @@ final class RunCommand implements Callable<Integer> {
       List<CallHandler> calls =
           new java.util.ArrayList<>(
               TramontaneServer.workflowCalls(node.agents(), node.retrieval()));
-      calls.add(HttpCall.fromConfig(withHosts));
+      HttpCall http = HttpCall.fromConfig(withHosts);
+      calls.add(http);
+      calls.add(new OpenApiCall(http));
       NodeEffects live = new NodeEffects(runId, tenant, calls);
       Replay.Live printing =
           new Replay.Live() {
