@@ -230,6 +230,8 @@ public final class Interpreter {
         JsonNode with = Expressions.resolve(task.get("with"), input, vars);
         with = HttpEndpoints.expand(task, with, input, ref);
         output = effects.call(ref, task.get("call").asText(), with, 1);
+      } else if (task.has("run")) {
+        output = runWorkflow(task.get("run"), ref, input, vars);
       } else if (task.has("emit")) {
         effects.emit(ref, Expressions.resolve(task.path("emit").get("event"), input, vars));
         output = input;
@@ -263,6 +265,38 @@ public final class Interpreter {
     }
     return new Step(output, then);
   }
+
+  /**
+   * {@code run: workflow} (dsl-reference.md "Run", "Workflow Process"): starts the child run (an
+   * effect whose outcome names it), then — unless {@code await: false} — waits for it (a second
+   * effect whose outcome is the child's output, or its error). {@code await: false} outputs the
+   * task's input; {@code return: none} outputs null.
+   */
+  private JsonNode runWorkflow(
+      JsonNode run, String ref, JsonNode input, Map<String, JsonNode> vars) {
+    JsonNode workflow = run.get("workflow");
+    ObjectNode start = F.objectNode();
+    start.put("op", "start");
+    start.set("namespace", workflow.get("namespace"));
+    start.set("name", workflow.get("name"));
+    start.set("version", workflow.get("version"));
+    JsonNode childInput =
+        workflow.has("input") ? Expressions.resolve(workflow.get("input"), input, vars) : null;
+    start.set("input", childInput == null || childInput.isNull() ? F.objectNode() : childInput);
+    JsonNode child = effects.call(ref, RUN_WORKFLOW, start, 1);
+    if (!run.path("await").asBoolean(true)) {
+      return input;
+    }
+    ObjectNode await = ((ObjectNode) child.deepCopy()).put("op", "await");
+    JsonNode output = effects.call(ref, RUN_WORKFLOW, await, 1);
+    return "none".equals(run.path("return").asText()) ? F.nullNode() : output;
+  }
+
+  /**
+   * The function a {@code run: workflow} task's effects call ({@code op} start or await); a name no
+   * {@code call:} task can use.
+   */
+  public static final String RUN_WORKFLOW = "run:workflow";
 
   /** A task's (or the workflow's) timeout: inline {@code {after: …}} or a name in use.timeouts. */
   private Scope timeout(JsonNode timeout, String ref) {
