@@ -110,7 +110,6 @@ class RunWorkflowIT {
                     method: post
                     endpoint: %s
                     body: '${ {n: .n} }'
-                  output: {as: '${ .body }'}
               - double:
                   set: {doubled: '${ .got * 2 }'}
             """
