@@ -28,6 +28,15 @@ public interface CallHandler {
    * @param tenant the run's tenant: everything the call touches belongs to it
    * @param idempotencyKey the same on every re-execution of this call after a crash
    * @param task the task's reference in the definition, for error reports
+   * @param deadline when the task's timeout expires (null: none); a call that would block past it
+   *     gives up with a timeout error
    */
-  record Call(String runId, String tenant, String idempotencyKey, String task) {}
+  record Call(
+      String runId, String tenant, String idempotencyKey, String task, java.time.Instant deadline) {
+
+    /** A call without a deadline. */
+    public Call(String runId, String tenant, String idempotencyKey, String task) {
+      this(runId, tenant, idempotencyKey, task, null);
+    }
+  }
 }

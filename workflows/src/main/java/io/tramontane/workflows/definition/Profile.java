@@ -54,12 +54,14 @@ final class Profile {
   private Set<String> timeouts = Set.of();
 
   private final ProfileCalls calls;
+  private final ProfileRun runs;
   private final ProfileValues values;
   private final ProfileExpressions expressions;
 
   private Profile(Locations where) {
     this.where = where;
     this.calls = new ProfileCalls(where, problems, claimed, tasks);
+    this.runs = new ProfileRun(where, problems, claimed, tasks);
     this.values = new ProfileValues(where, problems, claimed);
     this.expressions = new ProfileExpressions(where, problems, claimed);
   }
@@ -260,14 +262,7 @@ final class Profile {
     }
     expressions.task(pointer, name, type, task);
     switch (type) {
-      case "run" -> {
-        claimed.add(pointer);
-        problems.add(
-            where.atKey(
-                pointer + "/run",
-                "task '" + name + "': 'run' (shell, script, container, workflow) is not supported",
-                "call a service with call: http, or an agent with call: agent"));
-      }
+      case "run" -> runs.check(pointer, name, task);
       case "call" -> calls.check(pointer, name, task);
       case "do", "for" -> taskList(pointer + "/do", task.get("do"));
       case "fork" -> taskList(pointer + "/fork/branches", task.path("fork").get("branches"));

@@ -32,6 +32,11 @@ final class EmittingEffects implements Replay.Live {
   }
 
   @Override
+  public JsonNode call(String key, String function, JsonNode with, Instant deadline) {
+    return live.call(key, function, with, deadline);
+  }
+
+  @Override
   public void emit(String key, JsonNode event) {
     JsonNode with = event.path("with");
     String[] parts = runId.split("/", 3);

@@ -40,11 +40,17 @@ public final class NodeEffects implements Replay.Live {
 
   @Override
   public JsonNode call(String key, String function, JsonNode with) {
+    return call(key, function, with, null);
+  }
+
+  @Override
+  public JsonNode call(String key, String function, JsonNode with, Instant deadline) {
     CallHandler handler = handlers.get(function);
     if (handler == null) {
       throw WorkflowError.runtime(400, "Unsupported call", "call '" + function + "'", key);
     }
-    return handler.call(new CallHandler.Call(runId, tenant, runId + "/" + key, key), with);
+    return handler.call(
+        new CallHandler.Call(runId, tenant, runId + "/" + key, key, deadline), with);
   }
 
   @Override

@@ -101,6 +101,7 @@ public final class Workflows {
             node.persistence(),
             new WorkflowDefinitions(WorkflowSettings.fromConfig(config)));
     Workflows w = new Workflows(node.system(), deployments, triggers, events);
+    handlers.add(new ChildRuns(w));
     deployments.deployDirectory(filesTenant, dir);
     for (Map.Entry<String, String> t : triggers.entrySet()) {
       checkTrigger(config, t.getKey(), t.getValue(), w, dir, filesTenant);

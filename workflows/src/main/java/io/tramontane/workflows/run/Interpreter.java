@@ -263,6 +263,8 @@ public final class Interpreter {
         JsonNode with = Expressions.resolve(task.get("with"), input, vars);
         with = HttpEndpoints.expand(task, with, input, ref);
         output = effects.call(ref, task.get("call").asText(), with, 1);
+      } else if (task.has("run")) {
+        output = WorkflowProcess.run(effects, task.get("run"), ref, input, vars);
       } else if (task.has("emit")) {
         output =
             effects.emitted(ref, Expressions.resolve(task.path("emit").get("event"), input, vars));
@@ -279,7 +281,13 @@ public final class Interpreter {
         if (task.has("foreach")) {
           output =
               Listens.each(
-                  task.get("foreach"), ref, output, extra, this::list, this::vars, this::export);
+                  task.get("foreach"),
+                  ref,
+                  output,
+                  extra,
+                  this::list,
+                  (inner, r, in) -> vars(inner, descriptor, in),
+                  this::export);
         }
       } else {
         throw WorkflowError.runtime(

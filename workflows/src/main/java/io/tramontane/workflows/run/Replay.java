@@ -29,6 +29,15 @@ public final class Replay implements Interpreter.Effects {
   public interface Live {
     JsonNode call(String key, String function, JsonNode with);
 
+    /**
+     * A call that may block until {@code deadline} (the innermost open timeout's due time, or
+     * null): one that gives up at the deadline throws a {@link WorkflowError#TIMEOUT} error, which
+     * becomes the timeout of the task that set it.
+     */
+    default JsonNode call(String key, String function, JsonNode with, Instant deadline) {
+      return call(key, function, with);
+    }
+
     void emit(String key, JsonNode event);
 
     /**
@@ -103,9 +112,17 @@ public final class Replay implements Interpreter.Effects {
     }
     JsonNode outcome;
     try {
-      outcome = F.objectNode().set("result", live.call(key, function, with));
+      outcome =
+          F.objectNode()
+              .set(
+                  "result",
+                  live.call(key, function, with, deadline == null ? null : deadline.due()));
     } catch (WorkflowError e) {
-      outcome = F.objectNode().set("error", e.toJson());
+      boolean late =
+          deadline != null
+              && WorkflowError.TIMEOUT.equals(e.type())
+              && !clock.instant().isBefore(deadline.due());
+      outcome = F.objectNode().set("error", (late ? timedOut(deadline) : e).toJson());
     }
     journal.record(key, outcome);
     return unwrap(outcome, reference);

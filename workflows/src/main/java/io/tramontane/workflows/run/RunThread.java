@@ -146,6 +146,11 @@ final class RunThread {
     }
 
     @Override
+    public JsonNode call(String key, String function, JsonNode with, Instant deadline) {
+      return base.call(key, function, with, deadline);
+    }
+
+    @Override
     public void emit(String key, JsonNode event) {
       base.emit(key, event);
     }

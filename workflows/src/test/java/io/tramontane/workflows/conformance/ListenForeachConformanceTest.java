@@ -139,6 +139,7 @@ class ListenForeachConformanceTest {
                           output: {as: '${ .body.id }'}
                       - notify:
                           emit: {event: {with: {source: 'https://ledger.example', type: booked, data: '${ . }'}}}
+                          output: {as: '${ .data }'}
             """;
     assertEquals(List.of(), validate(yaml));
     DurableRun run =
@@ -156,7 +157,7 @@ class ListenForeachConformanceTest {
     assertEquals(List.of(notify + "#1", notify + "#2"), run.emitted, "each item notified once");
   }
 
-  // Validate: foreach's tasks are checked like any task list (run is outside the profile).
+  // Validate: foreach's tasks are checked like any task list (run: shell is outside the profile).
   @Test
   void theIteratorTasksAreCheckedAtValidate() {
     List<Problem> problems =
@@ -173,8 +174,8 @@ class ListenForeachConformanceTest {
                 """);
     assertEquals(1, problems.size(), problems.toString());
     Problem p = problems.getFirst();
-    assertEquals("8:15", p.line() + ":" + p.column(), p.toString());
-    assertTrue(p.message().contains("'run'"), p.toString());
+    assertEquals("8:21", p.line() + ":" + p.column(), p.toString());
+    assertTrue(p.message().contains("run: shell"), p.toString());
   }
 
   // dsl.md "Runtime Expressions" (strict): foreach.output.as written without ${ } is refused.

@@ -62,7 +62,7 @@ class ProfileSchemaTest {
   }
 
   @Test
-  void runTaskIsRefusedWithItsMessage() throws IOException {
+  void runShellIsRefusedAndRunWorkflowIsAccepted() throws IOException {
     List<Error> errors =
         profile.validate(
             YAML.readTree(
@@ -76,6 +76,17 @@ class ProfileSchemaTest {
     assertTrue(
         errors.stream().anyMatch(e -> e.getInstanceLocation().toString().contains("run")),
         errors.toString());
+    assertEquals(
+        List.of(),
+        profile.validate(
+            YAML.readTree(
+                """
+                document: {dsl: '1.0.0', namespace: t, name: parent, version: '1.0.0'}
+                do:
+                  - child:
+                      run:
+                        workflow: {namespace: t, name: child, version: '1.0.0', input: {a: 1}}
+                """)));
   }
 
   @Test

@@ -207,17 +207,17 @@ class WorkflowDefinitionsTest {
   }
 
   @Test
-  void runTaskIsUnsupportedWithLocationAndHint() {
+  void runShellIsUnsupportedWithLocationAndHint() {
     String yaml =
         HEADER
             + "do:\n  - greet:\n      set: {a: 1}\n  - shell:\n      run:\n"
             + "        shell:\n          command: rm -rf /\n";
     Problem p = only(yaml);
-    assertEquals(10, p.line(), p.toString());
-    assertEquals(7, p.column(), p.toString());
+    assertEquals(11, p.line(), p.toString());
+    assertEquals(9, p.column(), p.toString());
     assertTrue(
-        p.message().contains("'run'") && p.message().contains("not supported"), p.toString());
-    assertTrue(p.hint().contains("call: http"), p.toString());
+        p.message().contains("run: shell") && p.message().contains("not supported"), p.toString());
+    assertTrue(p.hint().contains("run: workflow"), p.toString());
   }
 
   @Test
@@ -363,8 +363,8 @@ class WorkflowDefinitionsTest {
             + "                    run:\n                      shell: {command: make}\n"
             + "              catch:\n                retry: {limit: {attempt: {count: 2}}}\n";
     Problem p = only(yaml);
-    assertEquals(14, p.line(), p.toString());
-    assertEquals(21, p.column(), p.toString());
+    assertEquals(15, p.line(), p.toString());
+    assertEquals(23, p.column(), p.toString());
   }
 
   @Test
