@@ -99,6 +99,7 @@ final class Profile {
                       "/use/retries/" + Locations.escape(e.getKey()), e.getValue()));
       p.expressions.strategy("/schedule/on", "schedule.on", root.path("schedule").get("on"), false);
       p.use(root.get("use"));
+      new ProfileAuthentications(where, p.problems, p.claimed).check(root);
       p.schedule(root.get("schedule"));
       p.scheduleOn(root.path("schedule").get("on"));
       p.timeout("/timeout", root.get("timeout"));
