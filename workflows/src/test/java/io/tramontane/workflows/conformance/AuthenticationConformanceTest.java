@@ -133,6 +133,11 @@ class AuthenticationConformanceTest {
       case "/down/oauth2/token" -> send(ex, 500, "{\"error\": \"" + CLIENT_SECRET + "\"}");
       case "/garbled/oauth2/token" -> send(ex, 200, "<html>not a token</html>");
       case "/digest" -> digest(ex, auth);
+      case "/digest-int" -> {
+        ex.getResponseHeaders()
+            .add("WWW-Authenticate", "Digest realm=\"r\", qop=\"auth-int\", nonce=\"n\"");
+        ex.sendResponseHeaders(401, -1);
+      }
       default -> send(ex, 200, "{\"ok\": true}");
     }
     ex.close();
@@ -472,6 +477,94 @@ class AuthenticationConformanceTest {
     assertEquals(WorkflowError.COMMUNICATION, e.type());
     assertEquals(403, e.status());
     assertEquals(List.of(), received);
+  }
+
+  // dsl-reference.md "OAUTH2 Authentication": a reusable policy (use.authentications) with the
+  // password grant, client.authentication client_secret_basic (the client's id and secret in a
+  // Basic header, RFC 6749 2.3.1), its user's password a secret read by name.
+  @Test
+  void oauth2PasswordGrantWithClientSecretBasic() throws Exception {
+    run(
+        """
+        document: {dsl: '1.0.0', namespace: conformance, name: auth, version: '1.0.0'}
+        use:
+          secrets: [clientSecret, user]
+          authentications:
+            api:
+              oauth2:
+                authority: http://127.0.0.1:@PORT@/auth
+                grant: password
+                client:
+                  id: workflow-runtime
+                  secret: '${ $secrets.clientSecret }'
+                  authentication: client_secret_basic
+                username: '${ $secrets.user.username }'
+                password: '${ $secrets.user.password }'
+        do:
+          - first:
+              call: http
+              with:
+                method: get
+                endpoint:
+                  uri: http://127.0.0.1:@PORT@/api/1
+                  authentication: {use: api}
+        """,
+        "{}",
+        call(
+            Map.of("clientSecret", "env:CLIENT_SECRET", "user", "env:USER_JSON"),
+            Map.of(
+                "CLIENT_SECRET",
+                CLIENT_SECRET,
+                "USER_JSON",
+                "{\"username\": \"alice\", \"password\": \"p-secret-1\"}")));
+    Received token = received.getFirst();
+    assertEquals(
+        "Basic "
+            + Base64.getEncoder().encodeToString(("workflow-runtime:" + CLIENT_SECRET).getBytes()),
+        token.authorization());
+    Map<String, String> form = form(token.body());
+    assertEquals("password", form.get("grant_type"));
+    assertEquals("alice", form.get("username"));
+    assertEquals("p-secret-1", form.get("password"));
+    assertFalse(form.containsKey("client_secret"), form.toString());
+    assertEquals(List.of("Bearer tok-1"), authorizations("/api/1"));
+  }
+
+  // dsl-reference.md "Standard Error Types" communication: a token endpoint that cannot be
+  // reached fails the call (503), naming the endpoint.
+  @Test
+  void anUnreachableTokenEndpointIsACommunicationError() throws IOException {
+    HttpServer closed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    int gone = closed.getAddress().getPort();
+    closed.stop(0);
+    String yaml =
+        oauth2Workflow("auth", 1)
+            .replace("authority: http://127.0.0.1:@PORT@", "authority: http://127.0.0.1:" + gone);
+    WorkflowError e = fails(yaml, oauth2Call());
+    assertEquals(WorkflowError.COMMUNICATION, e.type());
+    assertEquals(503, e.status());
+    assertTrue(e.detail().contains("127.0.0.1:" + gone + "/auth/oauth2/token"), e.detail());
+    assertEquals(List.of(), received);
+  }
+
+  // RFC 7616 qop auth-int (a hash of the body) is not implemented: a service that offers only it
+  // fails the call with the communication error saying so, instead of an unexplained 401.
+  @Test
+  void aDigestChallengeWithOnlyAuthIntIsRefused() {
+    WorkflowError e =
+        fails(
+            workflow(
+                "",
+                """
+                uri: http://127.0.0.1:@PORT@/digest-int
+                authentication:
+                  digest: {username: admin, password: secret}
+                """),
+            call(Map.of(), Map.of()));
+    assertEquals(WorkflowError.COMMUNICATION, e.type());
+    assertEquals("Digest challenge not supported", e.title());
+    assertTrue(e.detail().contains("auth-int"), e.detail());
+    assertEquals(1, received.size());
   }
 
   // dsl-reference.md "Digest Authentication" (RFC 7616): on the service's 401 Digest challenge the
