@@ -47,7 +47,7 @@ final class HttpAuthentication {
     }
     String ref = call.task();
     if (policy.has("basic")) {
-      JsonNode s = settings(policy.get("basic"), "basic", ref);
+      JsonNode s = settings(policy.get("basic"), "basic", call);
       String pair = text(s, "username", "basic", ref) + ":" + text(s, "password", "basic", ref);
       return header(
           "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)),
@@ -55,18 +55,18 @@ final class HttpAuthentication {
     }
     if (policy.has("bearer")) {
       return header(
-          "Bearer " + text(settings(policy.get("bearer"), "bearer", ref), "token", "bearer", ref),
+          "Bearer " + text(settings(policy.get("bearer"), "bearer", call), "token", "bearer", ref),
           ref);
     }
     if (policy.has("digest")) {
-      JsonNode s = settings(policy.get("digest"), "digest", ref);
+      JsonNode s = settings(policy.get("digest"), "digest", call);
       return new Prepared(
           null, text(s, "username", "digest", ref), text(s, "password", "digest", ref));
     }
     for (String kind : new String[] {"oauth2", "oidc"}) {
       if (policy.has(kind)) {
-        JsonNode s = settings(policy.get(kind), kind, ref);
-        return header("Bearer " + tokens.token(kind, s, ref), ref);
+        JsonNode s = settings(policy.get(kind), kind, call);
+        return header("Bearer " + tokens.token(kind, s, call), ref);
       }
     }
     throw WorkflowError.runtime(
@@ -85,10 +85,11 @@ final class HttpAuthentication {
   }
 
   /** A scheme's settings with every {@code $secrets} expression evaluated. */
-  private JsonNode settings(JsonNode written, String kind, String ref) {
+  private JsonNode settings(JsonNode written, String kind, CallHandler.Call call) {
+    String ref = call.task();
     if (written.size() == 1 && written.path("use").isTextual()) {
       String name = written.get("use").asText();
-      JsonNode secret = secrets.value(name, ref);
+      JsonNode secret = secrets.value(name, call.tenant(), ref);
       if (secret.isTextual() && kind.equals("bearer")) {
         return JsonNodeFactory.instance.objectNode().set("token", secret);
       }
@@ -102,21 +103,21 @@ final class HttpAuthentication {
       }
       return secret;
     }
-    return evaluate(written, ref);
+    return evaluate(written, call);
   }
 
-  private JsonNode evaluate(JsonNode value, String ref) {
+  private JsonNode evaluate(JsonNode value, CallHandler.Call call) {
     if (value.isObject()) {
       ObjectNode out = JsonNodeFactory.instance.objectNode();
-      value.properties().forEach(e -> out.set(e.getKey(), evaluate(e.getValue(), ref)));
+      value.properties().forEach(e -> out.set(e.getKey(), evaluate(e.getValue(), call)));
       return out;
     }
     if (value.isArray()) {
       var out = JsonNodeFactory.instance.arrayNode();
-      value.forEach(v -> out.add(evaluate(v, ref)));
+      value.forEach(v -> out.add(evaluate(v, call)));
       return out;
     }
-    return secrets.field(value, ref);
+    return secrets.field(value, call.tenant(), call.task());
   }
 
   /** A required text property of a scheme's settings. */

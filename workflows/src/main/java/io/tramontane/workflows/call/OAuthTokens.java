@@ -45,8 +45,19 @@ final class OAuthTokens {
   private static final Duration DISCOVERY_TTL = Duration.ofHours(1);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * What a token is reused for; {@code proof} is a digest of the client secret and password, so a
+   * policy that does not hold them never gets a token requested with them.
+   */
   private record Key(
-      String endpoint, String client, String grant, String user, String scopes, String audiences) {}
+      String tenant,
+      String endpoint,
+      String client,
+      String grant,
+      String user,
+      String scopes,
+      String audiences,
+      String proof) {}
 
   private record Cached(String value, Instant renewAt) {}
 
@@ -61,7 +72,8 @@ final class OAuthTokens {
   }
 
   /** A valid access token for policy settings {@code s} of kind {@code oauth2} or {@code oidc}. */
-  String token(String kind, JsonNode s, String ref) {
+  String token(String kind, JsonNode s, CallHandler.Call call) {
+    String ref = call.task();
     String grant = HttpAuthentication.text(s, "grant", kind, ref);
     String clientAuth = s.path("client").path("authentication").asText("client_secret_post");
     if (!GRANTS.contains(grant) || !CLIENT_AUTH.contains(clientAuth)) {
@@ -88,12 +100,15 @@ final class OAuthTokens {
     String user = grant.equals("password") ? HttpAuthentication.text(s, "username", kind, ref) : "";
     Key key =
         new Key(
+            call.tenant(),
             endpoint.toString(),
             client,
             grant,
             user,
             words(s.get("scopes")),
-            words(s.get("audiences")));
+            words(s.get("audiences")),
+            proof(
+                s.path("client").path("secret").asText("") + "\n" + s.path("password").asText("")));
     Cached cached = tokens.get(key);
     Instant now = clock.instant();
     if (cached != null && now.isBefore(cached.renewAt())) {
@@ -256,6 +271,17 @@ final class OAuthTokens {
         + OutboundHttp.hostOf(uri)
         + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
         + uri.getRawPath();
+  }
+
+  private static String proof(String credentials) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(credentials.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 
   private static String words(JsonNode list) {

@@ -5,13 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValueType;
 import io.tramontane.core.ConfigurationException;
 import io.tramontane.core.SecretReference;
 import io.tramontane.workflows.run.Expressions;
 import io.tramontane.workflows.run.WorkflowError;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,11 +23,14 @@ import java.util.regex.Pattern;
 /**
  * The workflows' secrets (dsl.md "Secret"): a definition lists the names it uses in {@code
  * use.secrets}; their values come from the platform's configuration, {@value #KEY}{@code .<name> =
- * "env:VAR"} or {@code "file:/path"} ({@link SecretReference}), never from YAML. A reference is
- * resolved when a call uses it (a rotated file is read again), and every value is registered with
- * the log redaction. A value that is a JSON object ({@code {"username": …, "password": …}}) is that
- * object, anything else is a string. A secret that is not configured or cannot be read is the DSL's
- * authorization error (403) naming the secret, never a value.
+ * "env:VAR"} or {@code "file:/path"} ({@link SecretReference}), never from YAML. Such a secret is
+ * the tenant's of {@code tramontane.workflows.tenant} (the definitions directory's); {@code <name>
+ * { reference = "env:VAR", tenants = [acme, beta] }} gives it to those tenants: a definition
+ * another tenant deploys cannot read it. A reference is resolved when a call uses it (a rotated
+ * file is read again), and every value is registered with the log redaction. A value that is a JSON
+ * object ({@code {"username": …, "password": …}}) is that object, anything else is a string. A
+ * secret that is not configured or cannot be read is the DSL's authorization error (403) naming the
+ * secret, never a value.
  *
  * <p>Secrets are used by authentication policies only: {@code basic: {use: <secret>}} (the secret
  * holds the policy's properties) or {@code ${ $secrets.<name> … }} in a policy's field, evaluated
@@ -44,16 +51,31 @@ public final class WorkflowSecrets {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Map<String, String> references;
+  /** One configured secret: its reference and the tenants whose workflows may read it. */
+  public record Secret(String reference, Set<String> tenants) {
+    public Secret {
+      tenants = Set.copyOf(tenants);
+    }
+  }
+
+  private final Map<String, Secret> secrets;
   private final Function<String, String> env;
 
   /**
-   * @param references secret name to {@code env:VAR} / {@code file:/path}
+   * @param secrets secret name to its reference ({@code env:VAR} / {@code file:/path}) and tenants
    * @param env the environment lookup ({@code System::getenv} in production)
    */
-  public WorkflowSecrets(Map<String, String> references, Function<String, String> env) {
-    this.references = Map.copyOf(references);
+  public WorkflowSecrets(Map<String, Secret> secrets, Function<String, String> env) {
+    this.secrets = Map.copyOf(secrets);
     this.env = env;
+  }
+
+  /** {@code references} (name to reference), all of tenant {@code tenant}. */
+  public static WorkflowSecrets of(
+      String tenant, Map<String, String> references, Function<String, String> env) {
+    Map<String, Secret> secrets = new LinkedHashMap<>();
+    references.forEach((name, ref) -> secrets.put(name, new Secret(ref, Set.of(tenant))));
+    return new WorkflowSecrets(secrets, env);
   }
 
   /** No secret configured. */
@@ -61,32 +83,47 @@ public final class WorkflowSecrets {
     return new WorkflowSecrets(Map.of(), name -> null);
   }
 
-  /** The references under {@value #KEY} (absent: none). */
+  /** The secrets under {@value #KEY} (absent: none). */
   public static WorkflowSecrets fromConfig(Config config) {
-    Map<String, String> refs = new LinkedHashMap<>();
+    Map<String, Secret> secrets = new LinkedHashMap<>();
     if (config.hasPath(KEY)) {
+      String tenant = config.getString("tramontane.workflows.tenant");
       Config c = config.getConfig(KEY);
       for (String name : c.root().keySet()) {
-        refs.put(name, c.getString(com.typesafe.config.ConfigUtil.joinPath(name)));
+        String path = ConfigUtil.joinPath(name);
+        if (c.getValue(path).valueType() == ConfigValueType.OBJECT) {
+          Config o = c.getConfig(path);
+          secrets.put(
+              name,
+              new Secret(
+                  o.getString("reference"), new LinkedHashSet<>(o.getStringList("tenants"))));
+        } else {
+          secrets.put(name, new Secret(c.getString(path), Set.of(tenant)));
+        }
       }
     }
-    return new WorkflowSecrets(refs, System::getenv);
+    return new WorkflowSecrets(secrets, System::getenv);
   }
 
-  /** The value of secret {@code name}, for task {@code task}. */
-  JsonNode value(String name, String task) {
-    String reference = references.get(name);
-    if (reference == null) {
+  /** The value of secret {@code name}, for task {@code task} of a run of tenant {@code tenant}. */
+  JsonNode value(String name, String tenant, String task) {
+    Secret secret = secrets.get(name);
+    if (secret == null || !secret.tenants().contains(tenant)) {
       throw new WorkflowError(
           AUTHORIZATION,
           403,
           "Secret not configured",
-          "secret '" + name + "' is not set on this node; configure " + key(name),
+          "secret '"
+              + name
+              + "' is not configured for tenant '"
+              + tenant
+              + "' on this node; configure "
+              + key(name),
           task);
     }
     String value;
     try {
-      value = SecretReference.resolve(key(name), reference, env);
+      value = SecretReference.resolve(key(name), secret.reference(), env);
     } catch (ConfigurationException e) {
       throw new WorkflowError(AUTHORIZATION, 403, "Secret not available", e.getMessage(), task);
     }
@@ -109,7 +146,7 @@ public final class WorkflowSecrets {
    * A policy's field: an expression naming {@code $secrets} is evaluated with the secrets it names
    * (and nothing else); any other value is itself.
    */
-  JsonNode field(JsonNode value, String task) {
+  JsonNode field(JsonNode value, String tenant, String task) {
     if (value == null || !value.isTextual() || !Expressions.isExpression(value)) {
       return value;
     }
@@ -118,7 +155,7 @@ public final class WorkflowSecrets {
     Matcher m = REFERENCE.matcher(text);
     while (m.find()) {
       String name = m.group(1) != null ? m.group(1) : m.group(2);
-      secrets.set(name, value(name, task));
+      secrets.set(name, value(name, tenant, task));
     }
     try {
       return Expressions.evaluate(
@@ -135,6 +172,6 @@ public final class WorkflowSecrets {
   }
 
   private static String key(String name) {
-    return KEY + "." + com.typesafe.config.ConfigUtil.joinPath(name);
+    return KEY + "." + ConfigUtil.joinPath(name);
   }
 }

@@ -205,12 +205,16 @@ class AuthenticationConformanceTest {
   }
 
   HttpCall call(Map<String, String> secrets, Map<String, String> env, List<String> hosts) {
+    return call(WorkflowSecrets.of("t", secrets, env::get), hosts);
+  }
+
+  HttpCall call(WorkflowSecrets secrets, List<String> hosts) {
     OutboundPolicy policy =
         new OutboundPolicy(HttpCall.KEY, hosts, true, 1 << 20, 1 << 20, Duration.ofSeconds(10), 0);
     return new HttpCall(
         new OutboundHttp(
             policy, InetAddress::getAllByName, (SSLSocketFactory) SSLSocketFactory.getDefault()),
-        new WorkflowSecrets(secrets, env::get),
+        secrets,
         clock);
   }
 
@@ -429,6 +433,50 @@ class AuthenticationConformanceTest {
     assertEquals(List.of("Bearer tok-1"), authorizations("/api/1"));
     assertEquals(List.of("Bearer tok-1"), authorizations("/api/2"));
     assertEquals(List.of("Bearer tok-2"), authorizations("/api/3"));
+  }
+
+  // A cached token is reused only for the same credentials: a policy naming the same authority
+  // and client with another secret does not get the token the first one obtained.
+  @Test
+  void aTokenIsNotReusedForOtherCredentials() throws Exception {
+    HttpCall http =
+        call(
+            Map.of("clientSecret", "env:CLIENT_SECRET", "guess", "env:GUESS"),
+            Map.of("CLIENT_SECRET", CLIENT_SECRET, "GUESS", "not-the-secret"));
+    run(oauth2Workflow("auth", 1), "{}", http);
+    run(
+        oauth2Workflow("auth", 2)
+            .replace("[clientSecret]", "[guess]")
+            .replace("$secrets.clientSecret", "$secrets.guess"),
+        "{}",
+        http);
+    assertEquals(2, tokens.get());
+    assertEquals(List.of("Bearer tok-2"), authorizations("/api/2"));
+  }
+
+  // A secret of the platform belongs to tenants: a workflow of another tenant that lists its name
+  // in use.secrets gets the authorization error, not the value.
+  @Test
+  void aSecretOfAnotherTenantIsAnAuthorizationError() {
+    WorkflowSecrets others =
+        new WorkflowSecrets(
+            Map.of("apiToken", new WorkflowSecrets.Secret("env:TOKEN", java.util.Set.of("other"))),
+            Map.of("TOKEN", "t0ken-of-other")::get);
+    WorkflowError e =
+        fails(
+            workflow(
+                "use: {secrets: [apiToken]}\n",
+                """
+                uri: http://127.0.0.1:@PORT@/file
+                authentication:
+                  bearer: {token: '${ $secrets.apiToken }'}
+                """),
+            call(others, List.of("127.0.0.1")));
+    assertEquals(403, e.status());
+    assertEquals(WorkflowSecrets.AUTHORIZATION, e.type());
+    assertTrue(e.detail().contains("not configured for tenant 't'"), e.detail());
+    assertFalse(e.getMessage().contains("t0ken-of-other"), e.getMessage());
+    assertEquals(List.of(), received);
   }
 
   // dsl-reference.md "OpenIdConnect Authentication": the token endpoint is the one the
