@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tramontane.core.KnownSecrets;
+import io.tramontane.core.audit.Audit;
 import io.tramontane.core.outbound.OutboundException;
 import io.tramontane.core.outbound.OutboundHttp;
 import io.tramontane.core.outbound.PinnedHttpExchange;
@@ -94,7 +95,7 @@ final class OAuthTokens {
     String authority = HttpAuthentication.text(s, "authority", kind, ref);
     URI endpoint =
         kind.equals("oidc")
-            ? discover(authority, ref)
+            ? discover(authority, call)
             : join(authority, s.path("endpoints").path("token").asText("/oauth2/token"), ref);
     String client = s.path("client").path("id").asText("");
     String user = grant.equals("password") ? HttpAuthentication.text(s, "username", kind, ref) : "";
@@ -114,7 +115,7 @@ final class OAuthTokens {
     if (cached != null && now.isBefore(cached.renewAt())) {
       return cached.value();
     }
-    Cached fresh = request(endpoint, s, key, clientAuth, ref, now);
+    Cached fresh = request(endpoint, s, key, clientAuth, call, now);
     Cached old = tokens.put(key, fresh);
     if (old != null && !old.value().equals(fresh.value())) {
       KnownSecrets.forget(old.value());
@@ -123,7 +124,8 @@ final class OAuthTokens {
   }
 
   private Cached request(
-      URI endpoint, JsonNode s, Key key, String clientAuth, String ref, Instant now) {
+      URI endpoint, JsonNode s, Key key, String clientAuth, CallHandler.Call call, Instant now) {
+    String ref = call.task();
     Map<String, List<String>> form = new java.util.LinkedHashMap<>();
     form.put("grant_type", List.of(key.grant()));
     JsonNode client = s.path("client");
@@ -159,7 +161,7 @@ final class OAuthTokens {
     headers.add(
         Map.entry("Content-Type", json ? "application/json" : "application/x-www-form-urlencoded"));
     byte[] body = (json ? json(form) : form(form)).getBytes(StandardCharsets.UTF_8);
-    JsonNode answer = exchange(new OutboundHttp.Request("POST", endpoint, headers, body), ref);
+    JsonNode answer = exchange(new OutboundHttp.Request("POST", endpoint, headers, body), call);
     JsonNode token = answer.path("access_token");
     if (!token.isTextual() || token.asText().isBlank()) {
       throw invalid(endpoint, "POST", ref);
@@ -171,7 +173,8 @@ final class OAuthTokens {
   }
 
   /** The token endpoint the OpenID Connect discovery document of {@code authority} names. */
-  private URI discover(String authority, String ref) {
+  private URI discover(String authority, CallHandler.Call call) {
+    String ref = call.task();
     String base =
         authority.endsWith("/") ? authority.substring(0, authority.length() - 1) : authority;
     String document = base.endsWith(WELL_KNOWN) ? base : base + WELL_KNOWN;
@@ -185,7 +188,7 @@ final class OAuthTokens {
         exchange(
             new OutboundHttp.Request(
                 "GET", uri, List.of(Map.entry("Accept", "application/json")), null),
-            ref);
+            call);
     JsonNode endpoint = answer.path("token_endpoint");
     if (!endpoint.isTextual()) {
       throw invalid(uri, "GET", ref);
@@ -195,12 +198,21 @@ final class OAuthTokens {
     return token;
   }
 
-  private JsonNode exchange(OutboundHttp.Request request, String ref) {
+  private JsonNode exchange(OutboundHttp.Request request, CallHandler.Call call) {
+    String ref = call.task();
     String what = request.method() + " " + name(request.uri());
     PinnedHttpExchange.Response response;
     try {
       response = http.send(request, false);
     } catch (OutboundException e) {
+      if (e.refused()) {
+        Audit.refused(
+            "workflow token endpoint refused",
+            Audit.field("run", call.runId()),
+            Audit.field("task", ref),
+            Audit.field("host", e.host()),
+            Audit.field("reason", e.getMessage()));
+      }
       int status =
           switch (e.kind()) {
             case HOST_REFUSED, ADDRESS_REFUSED -> 403;
