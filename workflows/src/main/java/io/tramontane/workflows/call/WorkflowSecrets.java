@@ -85,6 +85,10 @@ public final class WorkflowSecrets {
 
   /** The secrets under {@value #KEY} (absent: none). */
   public static WorkflowSecrets fromConfig(Config config) {
+    return fromConfig(config, System::getenv);
+  }
+
+  static WorkflowSecrets fromConfig(Config config, Function<String, String> env) {
     Map<String, Secret> secrets = new LinkedHashMap<>();
     if (config.hasPath(KEY)) {
       String tenant = config.getString("tramontane.workflows.tenant");
@@ -102,7 +106,7 @@ public final class WorkflowSecrets {
         }
       }
     }
-    return new WorkflowSecrets(secrets, System::getenv);
+    return new WorkflowSecrets(secrets, env);
   }
 
   /** The value of secret {@code name}, for task {@code task} of a run of tenant {@code tenant}. */
