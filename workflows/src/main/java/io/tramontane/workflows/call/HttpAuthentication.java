@@ -33,15 +33,19 @@ final class HttpAuthentication {
    * What a policy gives a request: the {@code Authorization} header to send, or the credentials to
    * answer a digest challenge with.
    */
-  record Prepared(String authorization, String digestUser, String digestPassword) {
-    static final Prepared NONE = new Prepared(null, null, null);
+  record Prepared(
+      String authorization, String digestUser, String digestPassword, boolean reusedToken) {
+    static final Prepared NONE = new Prepared(null, null, null, false);
 
     boolean digest() {
       return digestUser != null;
     }
   }
 
-  Prepared prepare(JsonNode policy, CallHandler.Call call) {
+  /**
+   * @param renew request a new OAuth2 / OIDC token even if one is cached
+   */
+  Prepared prepare(JsonNode policy, CallHandler.Call call, boolean renew) {
     if (policy == null || !policy.isObject() || policy.isEmpty()) {
       return Prepared.NONE;
     }
@@ -61,12 +65,14 @@ final class HttpAuthentication {
     if (policy.has("digest")) {
       JsonNode s = settings(policy.get("digest"), "digest", call);
       return new Prepared(
-          null, text(s, "username", "digest", ref), text(s, "password", "digest", ref));
+          null, text(s, "username", "digest", ref), text(s, "password", "digest", ref), false);
     }
     for (String kind : new String[] {"oauth2", "oidc"}) {
       if (policy.has(kind)) {
         JsonNode s = settings(policy.get(kind), kind, call);
-        return header("Bearer " + tokens.token(kind, s, call), ref);
+        OAuthTokens.Token token = tokens.token(kind, s, call, renew);
+        Prepared p = header("Bearer " + token.value(), ref);
+        return new Prepared(p.authorization(), null, null, token.reused());
       }
     }
     throw WorkflowError.runtime(
@@ -81,7 +87,7 @@ final class HttpAuthentication {
       throw WorkflowError.runtime(
           400, "Bad credentials", "the credentials do not fit in an Authorization header", ref);
     }
-    return new Prepared(value, null, null);
+    return new Prepared(value, null, null, false);
   }
 
   /** A scheme's settings with every {@code $secrets} expression evaluated. */

@@ -106,25 +106,29 @@ public final class HttpCall implements CallHandler {
         body == null || body.isNull()
             ? (BODY_METHODS.contains(method) ? new byte[0] : null)
             : (body.isTextual() ? body.asText() : body.toString()).getBytes(StandardCharsets.UTF_8);
-    HttpAuthentication.Prepared auth =
-        authentication.prepare(endpoint.path("authentication"), call);
+    JsonNode policy = endpoint.path("authentication");
+    HttpAuthentication.Prepared auth = authentication.prepare(policy, call, false);
     if (auth.authorization() != null) {
       headers.removeIf(h -> h.getKey().equalsIgnoreCase("authorization"));
       headers.add(Map.entry("Authorization", auth.authorization()));
     }
     OutboundHttp.Request request = new OutboundHttp.Request(method, uri, headers, bytes);
     PinnedHttpExchange.Response response = send(request, redirect, call);
-    if (auth.digest() && response.status() == 401) {
-      String answer =
+    String again = null;
+    if (response.status() == 401 && auth.digest()) {
+      again =
           DigestAuthorization.answer(
               response, method, uri, auth.digestUser(), auth.digestPassword(), ref);
-      if (answer != null) {
-        List<Map.Entry<String, String>> again = new ArrayList<>(headers);
-        again.removeIf(h -> h.getKey().equalsIgnoreCase("authorization"));
-        again.add(Map.entry("Authorization", answer));
-        request = new OutboundHttp.Request(method, uri, again, bytes);
-        response = send(request, redirect, call);
-      }
+    } else if (response.status() == 401 && auth.reusedToken()) {
+      // the cached token was refused (revoked, or the service's clock is ahead): one new token
+      again = authentication.prepare(policy, call, true).authorization();
+    }
+    if (again != null) {
+      List<Map.Entry<String, String>> retry = new ArrayList<>(headers);
+      retry.removeIf(h -> h.getKey().equalsIgnoreCase("authorization"));
+      retry.add(Map.entry("Authorization", again));
+      request = new OutboundHttp.Request(method, uri, retry, bytes);
+      response = send(request, redirect, call);
     }
     String host = OutboundHttp.hostOf(uri);
     if (response.truncated()) {

@@ -31,10 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * authority} + {@code endpoints.token} (default {@code /oauth2/token}) for oauth2, the {@code
  * token_endpoint} of the authority's {@code /.well-known/openid-configuration} for oidc. Every
  * request goes through the call's outbound-HTTP policy (allowlist, address checks). A token is
- * reused, per token endpoint, client, grant, user, scopes and audiences, until {@value
- * #MARGIN_SECONDS} s before its {@code expires_in} ends (without {@code expires_in}, it is not
- * reused); tokens are registered with the log redaction. A failing token endpoint is the DSL's
- * communication error naming the endpoint (never a credential, never the answer's body).
+ * reused, per tenant, token endpoint, client, credentials, grant, user, scopes and audiences, until
+ * {@value #MARGIN_SECONDS} s before its {@code expires_in} ends (without {@code expires_in}, it is
+ * not reused) or until the service answers it with 401 (then one new token is requested and the
+ * call sent once more); tokens are registered with the log redaction. A failing token endpoint is
+ * the DSL's communication error naming the endpoint (never a credential, never the answer's body).
  */
 final class OAuthTokens {
 
@@ -72,8 +73,14 @@ final class OAuthTokens {
     this.clock = clock;
   }
 
-  /** A valid access token for policy settings {@code s} of kind {@code oauth2} or {@code oidc}. */
-  String token(String kind, JsonNode s, CallHandler.Call call) {
+  /** An access token, and whether it was reused from the cache. */
+  record Token(String value, boolean reused) {}
+
+  /**
+   * A valid access token for policy settings {@code s} of kind {@code oauth2} or {@code oidc}; with
+   * {@code renew}, a new one even if one is cached (the service refused the cached one).
+   */
+  Token token(String kind, JsonNode s, CallHandler.Call call, boolean renew) {
     String ref = call.task();
     String grant = HttpAuthentication.text(s, "grant", kind, ref);
     String clientAuth = s.path("client").path("authentication").asText("client_secret_post");
@@ -112,15 +119,15 @@ final class OAuthTokens {
                 s.path("client").path("secret").asText("") + "\n" + s.path("password").asText("")));
     Cached cached = tokens.get(key);
     Instant now = clock.instant();
-    if (cached != null && now.isBefore(cached.renewAt())) {
-      return cached.value();
+    if (!renew && cached != null && now.isBefore(cached.renewAt())) {
+      return new Token(cached.value(), true);
     }
     Cached fresh = request(endpoint, s, key, clientAuth, call, now);
     Cached old = tokens.put(key, fresh);
     if (old != null && !old.value().equals(fresh.value())) {
       KnownSecrets.forget(old.value());
     }
-    return fresh.value();
+    return new Token(fresh.value(), false);
   }
 
   private Cached request(

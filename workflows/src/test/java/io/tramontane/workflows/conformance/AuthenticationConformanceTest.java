@@ -133,6 +133,7 @@ class AuthenticationConformanceTest {
       case "/down/oauth2/token" -> send(ex, 500, "{\"error\": \"" + CLIENT_SECRET + "\"}");
       case "/garbled/oauth2/token" -> send(ex, 200, "<html>not a token</html>");
       case "/digest" -> digest(ex, auth);
+      case "/api/revoking" -> send(ex, "Bearer tok-1".equals(auth) ? 401 : 200, "{}");
       case "/digest-int" -> {
         ex.getResponseHeaders()
             .add("WWW-Authenticate", "Digest realm=\"r\", qop=\"auth-int\", nonce=\"n\"");
@@ -433,6 +434,17 @@ class AuthenticationConformanceTest {
     assertEquals(List.of("Bearer tok-1"), authorizations("/api/1"));
     assertEquals(List.of("Bearer tok-1"), authorizations("/api/2"));
     assertEquals(List.of("Bearer tok-2"), authorizations("/api/3"));
+  }
+
+  // A cached token the service refuses (401: revoked before it expired) is replaced once: a new
+  // token is requested and the call sent again; a new token that is refused is not retried.
+  @Test
+  void aCachedTokenTheServiceRefusesIsRenewedOnce() throws Exception {
+    HttpCall http = oauth2Call();
+    run(oauth2Workflow("auth", 1), "{}", http);
+    run(oauth2Workflow("auth", 1).replace("/api/1", "/api/revoking"), "{}", http);
+    assertEquals(2, tokens.get());
+    assertEquals(List.of("Bearer tok-1", "Bearer tok-2"), authorizations("/api/revoking"));
   }
 
   // A cached token is reused only for the same credentials: a policy naming the same authority
