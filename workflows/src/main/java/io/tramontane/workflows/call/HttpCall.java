@@ -10,6 +10,7 @@ import io.tramontane.core.outbound.PinnedHttpExchange;
 import io.tramontane.workflows.run.WorkflowError;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,8 +27,9 @@ import java.util.Set;
  * every request; a JSON body gets {@code Content-Type: application/json}. A status outside 200–299
  * fails the call with the DSL's communication error and that status — 300–399 are allowed (and
  * followed within the policy's {@code max-redirects}) only with {@code redirect: true}, as
- * dsl-reference.md says. The output is shaped by {@code output} ({@link HttpOutput}). Refusals are
- * audited with the host, never the URL.
+ * dsl-reference.md says. The output is shaped by {@code output} ({@link HttpOutput}). The
+ * endpoint's {@code authentication} policy is applied ({@link HttpAuthentication}; its token
+ * requests go through the same policy). Refusals are audited with the host, never the URL.
  */
 public final class HttpCall implements CallHandler {
 
@@ -37,14 +39,30 @@ public final class HttpCall implements CallHandler {
   private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
 
   private final OutboundHttp http;
+  private final HttpAuthentication authentication;
 
   public HttpCall(OutboundHttp http) {
-    this.http = http;
+    this(http, WorkflowSecrets.none(), Clock.systemUTC());
   }
 
-  /** With the policy under {@value #KEY} in {@code config}. */
+  /**
+   * @param secrets what {@code use.secrets} names resolve to
+   * @param clock when cached OAuth2 / OpenID Connect tokens expire
+   */
+  public HttpCall(OutboundHttp http, WorkflowSecrets secrets, Clock clock) {
+    this.http = http;
+    this.authentication = new HttpAuthentication(http, secrets, clock);
+  }
+
+  /**
+   * With the policy under {@value #KEY} and the secrets under {@value WorkflowSecrets#KEY} in
+   * {@code config}.
+   */
   public static HttpCall fromConfig(Config config) {
-    return new HttpCall(new OutboundHttp(OutboundPolicy.fromConfig(config, KEY)));
+    return new HttpCall(
+        new OutboundHttp(OutboundPolicy.fromConfig(config, KEY)),
+        WorkflowSecrets.fromConfig(config),
+        Clock.systemUTC());
   }
 
   @Override
@@ -93,12 +111,29 @@ public final class HttpCall implements CallHandler {
         body == null || body.isNull()
             ? (BODY_METHODS.contains(method) ? new byte[0] : null)
             : (body.isTextual() ? body.asText() : body.toString()).getBytes(StandardCharsets.UTF_8);
+    JsonNode policy = endpoint.path("authentication");
+    HttpAuthentication.Prepared auth = authentication.prepare(policy, call, false);
+    if (auth.authorization() != null) {
+      headers.removeIf(h -> h.getKey().equalsIgnoreCase("authorization"));
+      headers.add(Map.entry("Authorization", auth.authorization()));
+    }
     OutboundHttp.Request request = new OutboundHttp.Request(method, uri, headers, bytes);
-    PinnedHttpExchange.Response response;
-    try {
-      response = http.send(request, redirect);
-    } catch (OutboundException e) {
-      throw failure(call, method, e);
+    PinnedHttpExchange.Response response = send(request, redirect, call);
+    String again = null;
+    if (response.status() == 401 && auth.digest()) {
+      again =
+          DigestAuthorization.answer(
+              response, method, uri, auth.digestUser(), auth.digestPassword(), ref);
+    } else if (response.status() == 401 && auth.reusedToken()) {
+      // the cached token was refused (revoked, or the service's clock is ahead): one new token
+      again = authentication.prepare(policy, call, true).authorization();
+    }
+    if (again != null) {
+      List<Map.Entry<String, String>> retry = new ArrayList<>(headers);
+      retry.removeIf(h -> h.getKey().equalsIgnoreCase("authorization"));
+      retry.add(Map.entry("Authorization", again));
+      request = new OutboundHttp.Request(method, uri, retry, bytes);
+      response = send(request, redirect, call);
     }
     String host = OutboundHttp.hostOf(uri);
     if (response.truncated()) {
@@ -128,6 +163,15 @@ public final class HttpCall implements CallHandler {
           ref);
     }
     return HttpOutput.of(output, request, response, ref);
+  }
+
+  private PinnedHttpExchange.Response send(
+      OutboundHttp.Request request, boolean redirect, Call call) {
+    try {
+      return http.send(request, redirect);
+    } catch (OutboundException e) {
+      throw failure(call, request.method(), e);
+    }
   }
 
   static WorkflowError failure(Call call, String method, OutboundException e) {

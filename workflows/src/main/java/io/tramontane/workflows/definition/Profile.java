@@ -111,6 +111,7 @@ final class Profile {
                       e.getValue().get("after")));
       p.expressions.strategy("/schedule/on", "schedule.on", root.path("schedule").get("on"), false);
       p.use(root.get("use"));
+      new ProfileAuthentications(where, p.problems, p.claimed).check(root);
       p.schedule(root.get("schedule"));
       p.scheduleOn(root.path("schedule").get("on"));
       p.timeout("/timeout", root.get("timeout"));

@@ -260,7 +260,7 @@ public final class Interpreter {
                 vars),
             ref);
       } else if (task.has("call")) {
-        JsonNode with = Expressions.resolve(task.get("with"), input, vars);
+        JsonNode with = CallArguments.resolve(workflow, task, input, vars);
         with = HttpEndpoints.expand(task, with, input, ref);
         output = effects.call(ref, task.get("call").asText(), with, 1);
       } else if (task.has("run")) {
