@@ -88,4 +88,21 @@ final class Durations {
       return false;
     }
   }
+
+  /** A timeout's {@code after}: inline {@code {after: …}}, or that of the use.timeouts it names. */
+  static JsonNode timeoutAfter(JsonNode workflow, JsonNode timeout, String ref) {
+    JsonNode spec =
+        timeout.isTextual()
+            ? workflow.path("use").path("timeouts").path(timeout.asText())
+            : timeout;
+    JsonNode after = spec.get("after");
+    if (after == null) {
+      throw WorkflowError.runtime(
+          500,
+          "Unknown timeout",
+          "timeout '" + timeout.asText() + "' is not defined in use.timeouts",
+          ref);
+    }
+    return after;
+  }
 }

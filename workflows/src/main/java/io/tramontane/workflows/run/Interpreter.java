@@ -319,18 +319,7 @@ public final class Interpreter {
     if (timeout == null || timeout.isNull()) {
       return () -> {};
     }
-    JsonNode spec =
-        timeout.isTextual()
-            ? workflow.path("use").path("timeouts").path(timeout.asText())
-            : timeout;
-    JsonNode after = spec.get("after");
-    if (after == null) {
-      throw WorkflowError.runtime(
-          500,
-          "Unknown timeout",
-          "timeout '" + timeout.asText() + "' is not defined in use.timeouts",
-          ref);
-    }
+    JsonNode after = Durations.timeoutAfter(workflow, timeout, ref);
     return effects.timeout(ref, Durations.resolve(after, "timeout.after", name, input, vars, ref));
   }
 
