@@ -169,7 +169,7 @@ class TypedEdgeIT {
     assertTrue(agentError.path("hint").asText().contains("known keys"), "" + agentError);
     JsonNode workflowError = problems.get(1).path("problems").path(0);
     assertEquals(4, workflowError.path("line").asInt(), "" + workflowError);
-    assertEquals(7, workflowError.path("column").asInt(), "" + workflowError);
+    assertEquals(13, workflowError.path("column").asInt(), "" + workflowError);
   }
 
   @Test

@@ -156,7 +156,7 @@ class WorkflowWebhookIT {
       assertEquals(400, invalid.statusCode(), invalid.body());
       JsonNode problem = JSON.readTree(invalid.body()).get("problems").get(0);
       assertEquals(4, problem.get("line").asInt(), invalid.body());
-      assertEquals(7, problem.get("column").asInt(), invalid.body());
+      assertEquals(13, problem.get("column").asInt(), invalid.body());
       String definition =
           """
           document: {dsl: '1.0.0', namespace: t, name: total, version: '1.0.0'}

@@ -48,7 +48,7 @@ class ValidateCommandTest {
     CliRun r = run("validate", EXAMPLES.resolve("triage-mail.yaml").toString(), file.toString());
     assertEquals(3, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("triage-mail.yaml: valid"), r.out());
-    assertTrue(r.err().contains(file + ":4:7: task 'build': 'run'"), r.err());
+    assertTrue(r.err().contains(file + ":5:9: task 'build': run: shell is not supported"), r.err());
     assertTrue(r.err().contains(file + ":9:13: then: 'nowhere'"), r.err());
   }
 
