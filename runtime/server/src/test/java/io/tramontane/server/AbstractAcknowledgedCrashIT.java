@@ -429,7 +429,7 @@ abstract class AbstractAcknowledgedCrashIT {
         new ServerProcess(
             dir, database(dir.resolve("data")), config(dir, world.getAddress().getPort()))) {
       server.start();
-      server.awaitReady(Duration.ofSeconds(120));
+      server.awaitReady(Duration.ofSeconds(300));
       Kind[] kinds = Kind.values();
       for (int cycle = 0; cycle < cycles; cycle++) {
         Kind kind = kinds[cycle % kinds.length];
@@ -457,7 +457,7 @@ abstract class AbstractAcknowledgedCrashIT {
         pool.awaitTermination(30, TimeUnit.SECONDS);
         long t0 = System.nanoTime();
         server.start();
-        server.awaitReady(Duration.ofSeconds(120));
+        server.awaitReady(Duration.ofSeconds(300));
         System.out.printf("cycle %d: restart %d ms%n", cycle, (System.nanoTime() - t0) / 1_000_000);
       }
       System.out.println("kills: " + kills);

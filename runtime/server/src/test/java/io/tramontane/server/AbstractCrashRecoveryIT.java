@@ -50,7 +50,7 @@ abstract class AbstractCrashRecoveryIT {
     TestDatabase db = database(dir.resolve("data"));
     try (ServerProcess server = new ServerProcess(dir, db)) {
       server.start();
-      server.awaitReady(Duration.ofSeconds(90));
+      server.awaitReady(Duration.ofSeconds(300));
       List<String> acknowledged = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
@@ -62,7 +62,7 @@ abstract class AbstractCrashRecoveryIT {
       server.kill();
 
       server.start();
-      server.awaitReady(Duration.ofSeconds(90));
+      server.awaitReady(Duration.ofSeconds(300));
       for (String id : acknowledged) {
         HttpResponse<String> status =
             http.send(

@@ -324,7 +324,7 @@ abstract class AbstractDefinitionTenancyIT {
     try (ServerProcess server = new ServerProcess(work, db)) {
       Api api = new Api(server::uri);
       server.start();
-      server.awaitReady(Duration.ofSeconds(180));
+      server.awaitReady(Duration.ofSeconds(300));
       String v1 = version(api.putAgent("pinned", ACME, AGENT.formatted("pinned", "one", "")));
       version(api.putAgent("pinned", GLOBEX, AGENT.formatted("pinned", "theirs", "")));
       assertEquals(200, api.say("pinned", "s1", ACME, "hello").statusCode());
@@ -396,6 +396,6 @@ abstract class AbstractDefinitionTenancyIT {
     int code = server.terminate(Duration.ofSeconds(60));
     assertTrue(code == 0 || code == 143, "exit code " + code + ": " + server.logTail());
     server.start();
-    server.awaitReady(Duration.ofSeconds(180));
+    server.awaitReady(Duration.ofSeconds(300));
   }
 }

@@ -133,7 +133,7 @@ abstract class AbstractIndexCrashIT {
     try (ServerProcess server = new ServerProcess(dir, db, extra)) {
       for (int round = 0; round < 3; round++) {
         server.start();
-        server.awaitReady(Duration.ofSeconds(120));
+        server.awaitReady(Duration.ofSeconds(300));
         int target = acknowledged.size() + 12;
         ExecutorService uploaders = Executors.newFixedThreadPool(3);
         for (int t = 0; t < 3; t++) {
@@ -182,7 +182,7 @@ abstract class AbstractIndexCrashIT {
       }
 
       server.start();
-      server.awaitReady(Duration.ofSeconds(120));
+      server.awaitReady(Duration.ofSeconds(300));
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       int documents = -1;
       while (System.nanoTime() < deadline) {

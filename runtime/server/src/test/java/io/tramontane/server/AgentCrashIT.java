@@ -157,7 +157,7 @@ class AgentCrashIT {
       TestDatabase db = TestDatabase.h2(dir.resolve("data"));
       try (ServerProcess server = new ServerProcess(dir, db, extra)) {
         server.start();
-        server.awaitReady(Duration.ofSeconds(120));
+        server.awaitReady(Duration.ofSeconds(300));
         HttpResponse<String> started =
             http.send(
                 HttpRequest.newBuilder(server.uri("/agents/payer/sessions/s1/messages"))
@@ -174,7 +174,7 @@ class AgentCrashIT {
         serverKilled.countDown();
 
         server.start();
-        server.awaitReady(Duration.ofSeconds(120));
+        server.awaitReady(Duration.ofSeconds(300));
         // The session resumes by itself: nobody talks to it until it is done.
         Await.until(
             "the payment re-issued after the restart without any request",

@@ -119,7 +119,7 @@ class ClusterDatabaseOutageIT {
         }
         Map<Integer, Integer> seen = new TreeMap<>();
         int[] notReady = new int[NODES + 1];
-        long listeningBy = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long listeningBy = System.nanoTime() + Duration.ofSeconds(300).toNanos();
         long downUntil = Long.MAX_VALUE;
         while (System.nanoTime() < Math.min(downUntil, listeningBy)) {
           for (int i = 1; i <= NODES; i++) {

@@ -124,7 +124,7 @@ class ClusterFailoverIT {
       Map<String, Object> config = new HashMap<>(WorkflowCrashIT.config(workflows));
 
       try (ServerCluster cluster = ServerCluster.create(dir, db, NODES, config)) {
-        Duration formed = cluster.startAll(Duration.ofSeconds(150));
+        Duration formed = cluster.startAll(Duration.ofSeconds(300));
         startRuns(http, cluster, runs, NODES);
         // Kill once every run has applied a step and none has finished.
         assertTrue(

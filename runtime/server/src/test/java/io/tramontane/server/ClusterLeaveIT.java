@@ -79,7 +79,7 @@ class ClusterLeaveIT {
       Map<String, Object> config = new HashMap<>(WorkflowCrashIT.config(workflows));
 
       try (ServerCluster cluster = ServerCluster.create(dir, db, NODES, config)) {
-        Duration formed = cluster.startAll(Duration.ofSeconds(150));
+        Duration formed = cluster.startAll(Duration.ofSeconds(300));
         for (int i = 0; i < RUNS; i++) {
           ServerProcess node = cluster.node(1 + i % NODES);
           String run = runs.get(i);

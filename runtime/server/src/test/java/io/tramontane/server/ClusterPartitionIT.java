@@ -116,7 +116,7 @@ class ClusterPartitionIT {
               ns.prefix());
       try (ServerCluster cluster =
           ServerCluster.create(dir, db, List.of(host, host, isolated), config)) {
-        Duration formed = cluster.startAll(Duration.ofSeconds(150));
+        Duration formed = cluster.startAll(Duration.ofSeconds(300));
         ClusterFailoverIT.startRuns(http, cluster, runs, 3);
         assertTrue(
             WorkflowCrashIT.poll(Duration.ofSeconds(60), () -> ledger.applied.size() == RUNS),
@@ -130,7 +130,7 @@ class ClusterPartitionIT {
         ServerProcess minority = cluster.node(3);
         Await.until(
             "node 3 exited after the partition",
-            Duration.ofSeconds(120),
+            Duration.ofSeconds(300),
             () -> !minority.isAlive());
         Duration minorityExited = Duration.ofNanos(System.nanoTime() - cutAt);
         Instant exitInstant = Instant.now();

@@ -107,7 +107,7 @@ class ClusterSearchIT {
     TestDatabase db = TestDatabase.postgres(dir.resolve("data"));
     try (ServerCluster cluster = ServerCluster.create(dir, db, 3, Map.of());
         ExecutorService pollers = Executors.newVirtualThreadPerTaskExecutor()) {
-      cluster.startAll(Duration.ofSeconds(150));
+      cluster.startAll(Duration.ofSeconds(300));
       // Only node 1 has the collection; nodes 2 and 3 discover it in the log when searched.
       HttpResponse<String> first = upload(cluster.node(1), "kb", "opened-1.txt", text("opener1"));
       assertEquals(200, first.statusCode(), first.body());

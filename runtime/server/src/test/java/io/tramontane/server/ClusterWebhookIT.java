@@ -130,7 +130,7 @@ class ClusterWebhookIT {
     Map<String, Object> config = ordersToNoop(dir);
 
     try (ServerCluster cluster = ServerCluster.create(dir, db, NODES, config)) {
-      Duration formed = cluster.startAll(Duration.ofSeconds(150));
+      Duration formed = cluster.startAll(Duration.ofSeconds(300));
       // Warm-up: one delivery through each node (JIT, connections, shard allocation); checked too.
       List<String> ids = new ArrayList<>();
       for (int i = 1; i <= NODES; i++) {

@@ -36,7 +36,7 @@ class OfflineCommandsBesideAServerIT {
     Path doc = Files.writeString(dir.resolve("note.txt"), "Ferries leave at nine.");
     try (ServerProcess server = new ServerProcess(dir, TestDatabase.h2(data))) {
       server.start();
-      server.awaitReady(Duration.ofSeconds(90));
+      server.awaitReady(Duration.ofSeconds(300));
       String url = "http://127.0.0.1:" + server.port();
       String d = data.toString();
       List<List<String>> commands =

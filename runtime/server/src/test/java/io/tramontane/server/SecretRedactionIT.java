@@ -114,7 +114,7 @@ class SecretRedactionIT {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       try (ServerProcess server = new ServerProcess(work, db, extra)) {
         server.start();
-        server.awaitReady(Duration.ofSeconds(120));
+        server.awaitReady(Duration.ofSeconds(300));
         for (String[] turn :
             new String[][] {{"s500", "five hundred, please"}, {"s401", "unauthorized, please"}}) {
           HttpResponse<String> r =

@@ -304,7 +304,7 @@ class WorkflowCrashIT {
       try (ServerProcess server =
           new ServerProcess(dir, database(dir.resolve("data")), config(workflows))) {
         server.start();
-        server.awaitReady(Duration.ofSeconds(120));
+        server.awaitReady(Duration.ofSeconds(300));
         for (int i = 1; i <= RUNS; i++) {
           HttpResponse<String> started =
               call(
@@ -323,7 +323,7 @@ class WorkflowCrashIT {
         ledger.release.countDown();
 
         server.start();
-        server.awaitReady(Duration.ofSeconds(120));
+        server.awaitReady(Duration.ofSeconds(300));
         // Nobody talks to the runs: they must resume by themselves and reach the last step.
         // (Whether every step before it was applied once is checked below.)
         boolean finished =
@@ -421,7 +421,7 @@ class WorkflowCrashIT {
       try (ServerProcess server =
           new ServerProcess(dir, database(dir.resolve("data")), config(workflows))) {
         server.start();
-        server.awaitReady(Duration.ofSeconds(120));
+        server.awaitReady(Duration.ofSeconds(300));
         Instant sent = Instant.now();
         // The timer's due time is taken on the server after this request arrives.
         Instant earliest = sent.plus(wait);
@@ -452,7 +452,7 @@ class WorkflowCrashIT {
         assertEquals(List.of(), ledger.attempts, "nothing before the due time");
 
         server.start();
-        server.awaitReady(Duration.ofSeconds(120));
+        server.awaitReady(Duration.ofSeconds(300));
         Instant ready = Instant.now();
         // Nobody talks to the run: it must wake up by itself.
         assertTrue(
