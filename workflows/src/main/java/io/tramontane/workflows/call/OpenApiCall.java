@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * {@code output} and {@code redirect} ({@link HttpCall}: idempotency key, policy, status handling,
  * output shapes, the DSL's communication error). An unknown operation, a missing required parameter
  * or one the operation does not declare fails the task (runtime error, 400) before any request to
- * the API. {@code authentication} is refused when the definition is validated.
+ * the API. The call's {@code authentication} is applied to the API's requests as for {@code call:
+ * http}; one on the document's endpoint is refused when the definition is validated.
  */
 public final class OpenApiCall implements CallHandler {
 
@@ -53,6 +54,12 @@ public final class OpenApiCall implements CallHandler {
     }
     if (with.has("redirect")) {
       request.set("redirect", with.get("redirect"));
+    }
+    if (with.path("authentication").isObject()) {
+      ObjectNode endpoint = request.objectNode();
+      endpoint.set("uri", request.get("endpoint"));
+      endpoint.set("authentication", with.get("authentication"));
+      request.set("endpoint", endpoint);
     }
     return http.call(call, request);
   }

@@ -40,6 +40,10 @@ final class ProfileAuthentications {
     this.claimed = claimed;
   }
 
+  /** Where a call: openapi task's own policy is ({@code with.authentication}). */
+  private static final java.util.regex.Pattern OPENAPI_POLICY =
+      java.util.regex.Pattern.compile(".*/with/authentication/.*");
+
   void check(JsonNode root) {
     JsonNode use = root.path("use");
     use.path("secrets").forEach(s -> secrets.add(s.asText()));
@@ -59,6 +63,12 @@ final class ProfileAuthentications {
           policy(pointer + "/with/endpoint/authentication", auth, false);
         }
       }
+      if ("openapi".equals(node.path("call").asText())) {
+        JsonNode auth = node.path("with").path("authentication");
+        if (auth.isObject()) {
+          policy(pointer + "/with/authentication", auth, false);
+        }
+      }
       for (Map.Entry<String, JsonNode> e : node.properties()) {
         walk(pointer + "/" + Locations.escape(e.getKey()), e.getValue());
       }
@@ -69,7 +79,8 @@ final class ProfileAuthentications {
     } else if (node.isTextual()
         && node.asText().contains("$secrets")
         && !pointer.startsWith("/use/authentications/")
-        && !pointer.contains("/endpoint/authentication/")) {
+        && !pointer.contains("/endpoint/authentication/")
+        && !OPENAPI_POLICY.matcher(pointer).matches()) {
       refuse(
           pointer,
           false,

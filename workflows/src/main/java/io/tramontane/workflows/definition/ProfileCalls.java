@@ -112,14 +112,13 @@ final class ProfileCalls {
   /**
    * {@code call: openapi} (dsl-reference.md "OpenAPI Call"): the document is read from an absolute
    * http(s) URL (definitions are deployed over the API, so there is no directory to read a file
-   * from) or an expression; {@code authentication}, on the call or on the document's endpoint, is
-   * not applied by this runtime yet and is refused.
+   * from) or an expression. The call's {@code authentication} applies to the API's requests; one on
+   * the document's endpoint (a protected document) is not applied and is refused.
    */
   private void openapi(String pointer, String name, JsonNode with) {
     if (with == null || !with.isObject()) {
       return;
     }
-    refuseAuthentication(pointer + "/authentication", name, with);
     JsonNode endpoint = with.path("document").get("endpoint");
     String endpointPointer = pointer + "/document/endpoint";
     if (endpoint != null && endpoint.isObject()) {
@@ -160,9 +159,11 @@ final class ProfileCalls {
       problems.add(
           where.atKey(
               pointer,
-              "task '" + name + "': 'authentication' on call: openapi is not applied yet",
-              "pass the credential as a header parameter the operation declares, or call the"
-                  + " service with call: http and its headers"));
+              "task '"
+                  + name
+                  + "': 'authentication' on the OpenAPI document's endpoint is not applied",
+              "serve the document without authentication; the call's own authentication (with:"
+                  + " authentication) applies to the API's requests"));
     }
   }
 

@@ -7,11 +7,12 @@ import java.util.Map;
 
 /**
  * A call task's {@code with}, resolved (its runtime expressions evaluated on the task input). For
- * {@code call: http}, the endpoint's {@code authentication} (dsl-reference.md "Authentication") is
- * the policy it names in {@code use.authentications} when it says {@code use: <name>}; its
- * expressions are evaluated like the rest, except those that read {@code $secrets}: they are left
- * for the call handler, which evaluates them with the platform's secrets when it sends the request,
- * so no secret becomes part of what the run computes or records.
+ * {@code call: http}, the endpoint's {@code authentication} (dsl-reference.md "Authentication"),
+ * and for {@code call: openapi} the call's own, is the policy it names in {@code
+ * use.authentications} when it says {@code use: <name>}; its expressions are evaluated like the
+ * rest, except those that read {@code $secrets}: they are left for the call handler, which
+ * evaluates them with the platform's secrets when it sends the request, so no secret becomes part
+ * of what the run computes or records.
  */
 final class CallArguments {
 
@@ -20,18 +21,29 @@ final class CallArguments {
   static JsonNode resolve(
       JsonNode workflow, JsonNode task, JsonNode input, Map<String, JsonNode> vars) {
     JsonNode written = task.get("with");
-    JsonNode policy = written == null ? null : written.path("endpoint").get("authentication");
-    if (!"http".equals(task.path("call").asText()) || policy == null) {
+    String function = task.path("call").asText();
+    JsonNode holder =
+        written == null
+            ? null
+            : switch (function) {
+              case "http" -> written.path("endpoint");
+              case "openapi" -> written;
+              default -> null;
+            };
+    JsonNode policy = holder == null ? null : holder.get("authentication");
+    if (policy == null || !holder.isObject()) {
       return Expressions.resolve(written, input, vars);
     }
     ObjectNode copy = written.deepCopy();
-    ((ObjectNode) copy.get("endpoint")).remove("authentication");
+    ObjectNode copyHolder = function.equals("http") ? (ObjectNode) copy.get("endpoint") : copy;
+    copyHolder.remove("authentication");
     JsonNode with = Expressions.resolve(copy, input, vars);
     if (policy.hasNonNull("use") && policy.get("use").isTextual()) {
       policy = workflow.path("use").path("authentications").path(policy.get("use").asText());
     }
-    if (with.isObject() && with.path("endpoint").isObject()) {
-      ((ObjectNode) with.get("endpoint")).set("authentication", keepSecrets(policy, input, vars));
+    JsonNode target = function.equals("http") ? with.path("endpoint") : with;
+    if (target instanceof ObjectNode t) {
+      t.set("authentication", keepSecrets(policy, input, vars));
     }
     return with;
   }

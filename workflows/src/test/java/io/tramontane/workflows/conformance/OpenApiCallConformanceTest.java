@@ -47,6 +47,31 @@ class OpenApiCallConformanceTest extends OpenApiFixture {
     assertEquals(JSON.readTree("{\"id\": 7, \"name\": \"milou\"}"), out);
   }
 
+  // dsl-reference.md "OpenAPI Call" (authentication) and "Authentication" (use.authentications):
+  // the call's policy is applied to the API's request, not to the document's.
+  @Test
+  void theCallsAuthenticationIsAppliedToTheApiRequest() throws Exception {
+    String yaml =
+        """
+        document: {dsl: '1.0.0', namespace: conformance, name: openapi, version: '1.0.0'}
+        use:
+          authentications:
+            petstore: {bearer: {token: pet-token-1}}
+        do:
+          - findPet:
+              call: openapi
+              with:
+                document: {endpoint: 'http://127.0.0.1:@PORT@/openapi.json'}
+                operationId: getPet
+                parameters: {petId: 7}
+                authentication: {use: petstore}
+        """;
+    run(yaml, "{}");
+    assertEquals(
+        null, received.getFirst().headers().get("authorization"), "the document's request");
+    assertEquals("Bearer pet-token-1", apiRequests().getFirst().headers().get("authorization"));
+  }
+
   // "OpenAPI Call" parameters + OpenAPI 3 path-item parameters ($ref to components): an array
   // query parameter (style form, explode true) repeats; the path-level parameter is declared too.
   @Test

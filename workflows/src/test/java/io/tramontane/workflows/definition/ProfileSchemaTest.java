@@ -120,10 +120,10 @@ class ProfileSchemaTest {
             .isEmpty());
   }
 
-  // dsl-reference.md "OpenAPI Call": accepted; its 'authentication' is not applied yet, so the
-  // editor refuses it as validate does.
+  // dsl-reference.md "OpenAPI Call": accepted, with its authentication; one on the document's
+  // endpoint is not applied, so the editor refuses it as validate does.
   @Test
-  void openapiCallIsAcceptedWithoutAuthentication() throws IOException {
+  void openapiCallIsAcceptedAndItsDocumentsAuthenticationRefused() throws IOException {
     String call =
         """
         document: {dsl: '1.0.0', namespace: t, name: c, version: '1.0.0'}
@@ -136,9 +136,17 @@ class ProfileSchemaTest {
                 parameters: {petId: 1}
         """;
     assertEquals(List.of(), profile.validate(YAML.readTree(call)));
+    assertEquals(
+        List.of(),
+        profile.validate(YAML.readTree(call + "        authentication: {bearer: {token: t}}\n")));
     assertFalse(
         profile
-            .validate(YAML.readTree(call + "        authentication: {bearer: {token: t}}\n"))
+            .validate(
+                YAML.readTree(
+                    call.replace(
+                        "{endpoint: 'https://pets.example/openapi.json'}",
+                        "{endpoint: {uri: 'https://pets.example/openapi.json',"
+                            + " authentication: {bearer: {token: t}}}}")))
             .isEmpty());
   }
 }
