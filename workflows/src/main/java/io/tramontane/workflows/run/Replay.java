@@ -23,6 +23,21 @@ public final class Replay implements Interpreter.Effects {
     Optional<JsonNode> recorded(String key);
 
     void record(String key, JsonNode outcome);
+
+    /** A journal kept in {@code outcomes} (an offline run, a test): gone with the process. */
+    static Journal inMemory(Map<String, JsonNode> outcomes) {
+      return new Journal() {
+        @Override
+        public Optional<JsonNode> recorded(String key) {
+          return Optional.ofNullable(outcomes.get(key));
+        }
+
+        @Override
+        public void record(String key, JsonNode outcome) {
+          outcomes.put(key, outcome);
+        }
+      };
+    }
   }
 
   /** The live side of each effect. Keys are stable across crashes: use them for idempotency. */

@@ -36,7 +36,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -228,18 +227,7 @@ class AuthenticationConformanceTest {
     assertEquals(List.of(), DEFINITIONS.validate("case.yaml", bytes));
     JsonNode tree = DEFINITIONS.parse("case.yaml", bytes).tree();
     Map<String, JsonNode> journal = new LinkedHashMap<>();
-    Replay.Journal memory =
-        new Replay.Journal() {
-          @Override
-          public Optional<JsonNode> recorded(String key) {
-            return Optional.ofNullable(journal.get(key));
-          }
-
-          @Override
-          public void record(String key, JsonNode outcome) {
-            journal.put(key, outcome);
-          }
-        };
+    Replay.Journal memory = Replay.Journal.inMemory(journal);
     NodeEffects live = new NodeEffects("t/w/r1", "t", List.of(http));
     try {
       return Interpreter.run(

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -56,18 +55,7 @@ final class Conformance {
   }
 
   private Replay replay(Clock clock, String runId) {
-    Replay.Journal j =
-        new Replay.Journal() {
-          @Override
-          public Optional<JsonNode> recorded(String key) {
-            return Optional.ofNullable(journal.get(key));
-          }
-
-          @Override
-          public void record(String key, JsonNode outcome) {
-            journal.put(key, outcome);
-          }
-        };
+    Replay.Journal j = Replay.Journal.inMemory(journal);
     Replay.Live live =
         new Replay.Live() {
           @Override

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -41,18 +40,7 @@ final class DurableRun implements Replay.Live {
 
   /** Runs (or resumes) {@code yaml} on {@code input} at {@code clock}. */
   JsonNode run(String yaml, String input, Clock clock) throws Exception {
-    Replay.Journal j =
-        new Replay.Journal() {
-          @Override
-          public Optional<JsonNode> recorded(String key) {
-            return Optional.ofNullable(journal.get(key));
-          }
-
-          @Override
-          public void record(String key, JsonNode outcome) {
-            journal.put(key, outcome);
-          }
-        };
+    Replay.Journal j = Replay.Journal.inMemory(journal);
     return Interpreter.run(YAML.readTree(yaml), YAML.readTree(input), new Replay(j, this, clock))
         .output();
   }

@@ -27,7 +27,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -134,18 +133,7 @@ class HttpCallConformanceTest {
     assertEquals(List.of(), DEFINITIONS.validate("case.yaml", bytes));
     JsonNode tree = DEFINITIONS.parse("case.yaml", bytes).tree();
     Map<String, JsonNode> journal = new HashMap<>();
-    Replay.Journal memory =
-        new Replay.Journal() {
-          @Override
-          public Optional<JsonNode> recorded(String key) {
-            return Optional.ofNullable(journal.get(key));
-          }
-
-          @Override
-          public void record(String key, JsonNode outcome) {
-            journal.put(key, outcome);
-          }
-        };
+    Replay.Journal memory = Replay.Journal.inMemory(journal);
     NodeEffects live = new NodeEffects("t/w/r1", "t", List.of(http));
     return Interpreter.run(tree, JSON.readTree(input), new Replay(memory, live, Clock.systemUTC()))
         .output();

@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -175,18 +174,7 @@ abstract class OpenApiFixture {
     byte[] bytes = yaml.replace("@PORT@", String.valueOf(port)).getBytes(StandardCharsets.UTF_8);
     assertEquals(List.of(), DEFINITIONS.validate("case.yaml", bytes));
     JsonNode tree = DEFINITIONS.parse("case.yaml", bytes).tree();
-    Replay.Journal memory =
-        new Replay.Journal() {
-          @Override
-          public Optional<JsonNode> recorded(String key) {
-            return Optional.ofNullable(journal.get(key));
-          }
-
-          @Override
-          public void record(String key, JsonNode outcome) {
-            journal.put(key, outcome);
-          }
-        };
+    Replay.Journal memory = Replay.Journal.inMemory(journal);
     List<CallHandler> calls = List.of(http, new OpenApiCall(http));
     NodeEffects live = new NodeEffects("t/w/r1", "t", calls);
     return Interpreter.run(tree, JSON.readTree(input), new Replay(memory, live, Clock.systemUTC()))

@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -148,18 +147,7 @@ final class RunCommand implements Callable<Integer> {
             }
           };
       Map<String, JsonNode> journal = new HashMap<>();
-      Replay.Journal memory =
-          new Replay.Journal() {
-            @Override
-            public Optional<JsonNode> recorded(String key) {
-              return Optional.ofNullable(journal.get(key));
-            }
-
-            @Override
-            public void record(String key, JsonNode outcome) {
-              journal.put(key, outcome);
-            }
-          };
+      Replay.Journal memory = Replay.Journal.inMemory(journal);
       try {
         var result = Interpreter.run(d.tree(), in, new Replay(memory, printing, Clock.systemUTC()));
         out.println("Output:");
