@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.tramontane.core.outbound.OutboundHttp;
 import io.tramontane.core.outbound.OutboundPolicy;
 import io.tramontane.workflows.call.HttpCall;
@@ -19,7 +18,6 @@ import io.tramontane.workflows.run.Replay;
 import io.tramontane.workflows.run.WorkflowError;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,10 +25,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLSocketFactory;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,43 +35,13 @@ import org.junit.jupiter.api.Test;
  * policy included), against a JDK HTTP server on 127.0.0.1. Each asserts what the server received
  * and the run's output (or error).
  */
-class HttpCallConformanceTest {
+class HttpCallConformanceTest extends LoopbackService {
 
   static final ObjectMapper JSON = new ObjectMapper();
   static final WorkflowDefinitions DEFINITIONS = new WorkflowDefinitions();
 
-  /** One request as the server saw it. */
-  record Received(
-      String method, String path, String query, Map<String, String> headers, String body) {}
-
-  final List<Received> received = new CopyOnWriteArrayList<>();
-  HttpServer server;
-  int port;
-
-  @BeforeEach
-  void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", this::answer);
-    server.start();
-    port = server.getAddress().getPort();
-  }
-
-  @AfterEach
-  void stop() {
-    server.stop(0);
-  }
-
-  private void answer(HttpExchange ex) throws IOException {
-    Map<String, String> headers = new HashMap<>();
-    ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(", ", v)));
-    String path = ex.getRequestURI().getRawPath();
-    received.add(
-        new Received(
-            ex.getRequestMethod(),
-            path,
-            ex.getRequestURI().getRawQuery(),
-            headers,
-            new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+  @Override
+  void answer(HttpExchange ex, String path) throws IOException {
     switch (path) {
       case "/moved" -> {
         ex.getResponseHeaders().add("Location", "/pets/1");

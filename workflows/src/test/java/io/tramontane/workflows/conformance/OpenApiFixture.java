@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.tramontane.workflows.call.CallHandler;
 import io.tramontane.workflows.call.HttpCall;
 import io.tramontane.workflows.call.OpenApiCall;
@@ -16,15 +15,11 @@ import io.tramontane.workflows.run.Interpreter;
 import io.tramontane.workflows.run.Replay;
 import io.tramontane.workflows.run.WorkflowError;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The fixture of the {@code call: openapi} conformance tests: a JDK HTTP server on 127.0.0.1
@@ -33,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
  * {@link Interpreter} through {@link Replay}, {@link NodeEffects}, {@link HttpCall} and {@link
  * OpenApiCall} (the outbound-HTTP policy included).
  */
-abstract class OpenApiFixture {
+abstract class OpenApiFixture extends LoopbackService {
 
   static final ObjectMapper JSON = new ObjectMapper();
   static final WorkflowDefinitions DEFINITIONS = new WorkflowDefinitions();
@@ -100,34 +95,8 @@ abstract class OpenApiFixture {
             responses: {'200': {description: a pet}}
       """;
 
-  /** One request as the server saw it. */
-  record Received(
-      String method, String path, String query, Map<String, String> headers, String body) {}
-
-  final List<Received> received = new CopyOnWriteArrayList<>();
-  HttpServer server;
-  int port;
-
-  @BeforeEach
-  void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", this::answer);
-    server.start();
-    port = server.getAddress().getPort();
-  }
-
-  @AfterEach
-  void stop() {
-    server.stop(0);
-  }
-
-  private void answer(HttpExchange ex) throws IOException {
-    Map<String, String> headers = new HashMap<>();
-    ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(", ", v)));
-    String path = ex.getRequestURI().getRawPath();
-    String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    received.add(
-        new Received(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(), headers, body));
+  @Override
+  void answer(HttpExchange ex, String path) throws IOException {
     switch (path) {
       case "/openapi.json" -> send(ex, 200, "application/json", PETSTORE);
       case "/openapi.yaml" ->
