@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tramontane.workflows.call.CallHandler;
 import io.tramontane.workflows.run.Replay;
 import io.tramontane.workflows.run.WorkflowError;
+import io.tramontane.workflows.run.WorkflowProcess;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -47,6 +48,14 @@ public final class NodeEffects implements Replay.Live {
   public JsonNode call(String key, String function, JsonNode with, Instant deadline) {
     CallHandler handler = handlers.get(function);
     if (handler == null) {
+      if (function.equals(WorkflowProcess.FUNCTION)) {
+        throw WorkflowError.runtime(
+            400,
+            "Unsupported task",
+            "run: workflow starts a workflow deployed on a server; a run of one file has none"
+                + " (deploy both, then start the parent on the server)",
+            key);
+      }
       throw WorkflowError.runtime(400, "Unsupported call", "call '" + function + "'", key);
     }
     return handler.call(
