@@ -50,6 +50,14 @@ final class ProfileCalls {
       case "retrieve" ->
           arguments(pointer, name, "retrieve", with, RETRIEVE_ARGS, List.of("collection", "query"));
       case "openapi" -> openapi(pointer + "/with", name, with);
+      case "mcp" -> {
+        claimed.add(pointer);
+        problems.add(
+            where.at(
+                pointer + "/call",
+                "task '" + name + "': call: mcp is not supported: the platform has no MCP client",
+                "use call: http against the service's HTTP endpoint, or call: agent"));
+      }
       case "grpc", "asyncapi", "a2a" -> {
         claimed.add(pointer);
         problems.add(

@@ -78,6 +78,17 @@ class DocumentConformanceTest {
     assertTrue(problems.stream().allMatch(p -> p.line() >= 7), problems.toString());
   }
 
+  // Issue 17 item 10: call: mcp stays refused, with its reason, until the platform has an MCP
+  // client.
+  @Test
+  void mcpCallIsRefusedWithItsReason() {
+    Problem p =
+        only(
+            document("1.0.3") + "do:\n  - m:\n      call: mcp\n      with: {method: tools/call}\n");
+    assertEquals("8:13", p.line() + ":" + p.column(), p.toString());
+    assertTrue(p.message().contains("no MCP client"), p.toString());
+  }
+
   // dsl-reference.md "Evaluate": language jq and mode strict are the defaults; written out they
   // change nothing.
   @Test
