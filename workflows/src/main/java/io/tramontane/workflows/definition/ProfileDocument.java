@@ -29,8 +29,8 @@ final class ProfileDocument {
 
   /**
    * The versions this runtime implements. The bundled schema is DSL 1.0.1. The later patch releases
-   * (1.0.2, 1.0.3) add constructs; those outside the profile (the a2a and mcp calls, {@code
-   * stdin}/{@code arguments} on {@code run}, {@code set} as a single expression) are refused at
+   * (1.0.2, 1.0.3) add constructs; {@code set} as a single expression runs, and those outside the
+   * profile (the a2a and mcp calls, {@code stdin}/{@code arguments} on {@code run}) are refused at
    * validate by the 1.0.1 schema or by this profile, at their key.
    */
   static List<String> versions() {

@@ -10,7 +10,8 @@ import java.time.Instant;
  * Properties"): the task's {@code emit.event.with} attributes, with {@code specversion} 1.0, the
  * platform's {@code id} ({@code <run id>/<effect key>}: unique and stable across replays), {@code
  * source} {@code tramontane://workflow/<workflow>/<run>} unless given, and {@code time} when the
- * task emitted it unless given. It is also the task's output.
+ * task emitted it unless given; its {@code tenant} is the run's (a {@code tenant} the task writes
+ * is not the one it is published in, so it is replaced). It is also the task's output.
  */
 final class EmittedEvent {
 
@@ -28,10 +29,16 @@ final class EmittedEvent {
       with.fields()
           .forEachRemaining(
               f -> {
-                if (!f.getKey().equals("id") && !f.getValue().isNull()) {
+                if (!f.getKey().equals("id")
+                    && !f.getKey().equals("tenant")
+                    && !f.getValue().isNull()) {
                   e.set(f.getKey(), f.getValue());
                 }
               });
+    }
+    if (runId != null && runId.contains("/")) {
+      // published in the run's tenant, whatever the task wrote
+      e.put("tenant", runId.substring(0, runId.indexOf('/')));
     }
     return e;
   }

@@ -78,8 +78,25 @@ final class RunThread {
                     JsonNode definition = JSON.readTree(state.definition());
                     JsonNode input = JSON.readTree(state.input());
                     output = Interpreter.run(definition, input, replay).output().toString();
+                    if (output.length() > MAX_OUTPUT_CHARS) {
+                      output = null;
+                      error = tooLarge().toJson().toString();
+                    }
                   } catch (WorkflowError e) {
                     error = e.toJson().toString();
+                  } catch (OutOfMemoryError | StackOverflowError e) {
+                    // a value grew past what the node holds (e.g. a string doubled in a loop):
+                    // the run fails, the node goes on
+                    error =
+                        WorkflowError.runtime(
+                                500,
+                                "Run failed",
+                                "the run's data outgrew the node's memory ("
+                                    + e.getClass().getSimpleName()
+                                    + "); keep values small",
+                                "/")
+                            .toJson()
+                            .toString();
                   } catch (RuntimeException | IOException e) {
                     if (Thread.currentThread().isInterrupted()) {
                       return; // stopped or cancelled: a later incarnation continues
@@ -93,6 +110,20 @@ final class RunThread {
                   self.tell(new WorkflowRunEntity.Finished(incarnation, output, error));
                 });
     return this;
+  }
+
+  /** A run's output is journaled: at most this many characters (4 Mi). */
+  static final int MAX_OUTPUT_CHARS = 4 << 20;
+
+  private static WorkflowError tooLarge() {
+    return WorkflowError.runtime(
+        413,
+        "Output too large",
+        "the run's output is over "
+            + MAX_OUTPUT_CHARS
+            + " characters; keep large data outside"
+            + " the run (a document, a collection) and pass references",
+        "/");
   }
 
   /** Stops the thread (the run was cancelled, or the entity stopped). */

@@ -63,12 +63,20 @@ class DocumentConformanceTest {
     assertEquals("write dsl: '1.0.3'", p.hint(), p.toString());
   }
 
-  // What 1.0.2 and 1.0.3 add is refused at validate, at its key: set as one expression, the
-  // a2a and mcp calls.
+  // dsl-reference.md "Set" (DSL 1.0.2): set may be one runtime expression; its value is the
+  // task's output.
+  @Test
+  void setAsOneExpressionRuns() throws Exception {
+    String yaml = document("1.0.3") + "do:\n  - s:\n      set: '${ {got: .v} }'\n";
+    assertEquals(List.of(), validate(yaml));
+    assertEquals(YAML.readTree("{\"got\": 3}"), ExpressionConformanceTest.run(yaml, "{\"v\": 3}"));
+  }
+
+  // What 1.0.2 and 1.0.3 add outside the profile is refused at validate, at its key: the a2a and
+  // mcp calls.
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "  - s:\n      set: ${ {got: .v} }\n",
         "  - a:\n      call: a2a\n      with:\n        method: message/send\n",
         "  - m:\n      call: mcp\n      with:\n        method: tools/call\n",
       })

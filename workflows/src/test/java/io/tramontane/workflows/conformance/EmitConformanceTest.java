@@ -28,6 +28,20 @@ class EmitConformanceTest {
                     greetings: '${ "Hello \\(.user.firstName) \\(.user.lastName)!" }'
       """;
 
+  // The event is published in the run's tenant whatever the task writes, and the output says so
+  // (outside tester, issue 17: the output showed the tenant written in 'with').
+  @Test
+  void theOutputCarriesTheRunsTenant() throws Exception {
+    JsonNode out =
+        new Conformance()
+            .run(
+                WORKFLOW.replace("type: com", "tenant: other\n            type: com"),
+                "{\"user\": {\"firstName\": \"J\", \"lastName\": \"D\"}}",
+                "t/w/r1",
+                Instant.parse("2026-12-01T10:00:00Z"));
+    assertEquals("t", out.path("tenant").asText(), out.toString());
+  }
+
   @Test
   void theOutputIsTheEmittedEvent() throws Exception {
     Conformance run = new Conformance();

@@ -380,6 +380,27 @@ class HttpCallConformanceTest extends LoopbackService {
     assertEquals(List.of("/moved", "/pets/1"), received.stream().map(Received::path).toList());
   }
 
+  // The same under the shipped configuration (reference.conf): redirect: true follows, it does not
+  // hand back the 3xx (outside tester, issue 17: max-redirects defaulted to 0).
+  @Test
+  void redirectTrueFollowsUnderTheDefaultConfiguration() throws Exception {
+    HttpCall shipped =
+        HttpCall.fromConfig(
+            com.typesafe.config.ConfigFactory.parseMap(
+                    Map.of(
+                        HttpCall.KEY + ".allowed-hosts",
+                        List.of("127.0.0.1"),
+                        HttpCall.KEY + ".allow-private-networks",
+                        true))
+                .withFallback(com.typesafe.config.ConfigFactory.load()));
+    JsonNode out =
+        run(
+            workflow("method: get\nendpoint: http://127.0.0.1:@PORT@/moved\nredirect: true\n"),
+            "{}",
+            shipped);
+    assertEquals(JSON.readTree("{\"id\": \"1\", \"name\": \"milou\"}"), out);
+  }
+
   // dsl-reference.md "HTTP Call" redirect / "Standard Error Types" communication: a 4xx fails.
   @Test
   void anErrorStatusIsACommunicationErrorWithThatStatus() {

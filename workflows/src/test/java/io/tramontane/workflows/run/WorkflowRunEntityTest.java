@@ -183,6 +183,30 @@ class WorkflowRunEntityTest {
     assertTrue(failed.error().contains("/do/0/refuse"), failed.error());
   }
 
+  // A run whose output outgrows the journal's bound fails with a problem (outside tester, issue
+  // 17: a string doubled in a loop was journaled whole, or left the run "running" on OOM).
+  @Test
+  void anOversizedOutputFailsTheRunInsteadOfBeingJournaled() throws Exception {
+    var ref = spawn("run-" + UUID.randomUUID(), new Ledger());
+    start(
+        ref,
+        "v1",
+        json(
+            """
+            document: {dsl: '1.0.0', namespace: t, name: grow, version: '1.0.0'}
+            do:
+              - grow:
+                  for: {in: '${ [range(0; 20)] }'}
+                  do:
+                    - twice:
+                        set: {s: '${ .s + .s }'}
+            """),
+        "{\"s\": \"0123456789\"}");
+    var failed = await(ref, s -> s.status() == WorkflowRunEntity.Status.FAILED);
+    assertTrue(failed.error().contains("\"status\":413"), failed.error());
+    assertEquals(null, failed.output());
+  }
+
   static void deliver(ActorRef<WorkflowRunEntity.Command> ref, String event) {
     TestProbe<StatusReply<org.apache.pekko.Done>> p = testKit.createTestProbe();
     ref.tell(new WorkflowRunEntity.Deliver(event, p.ref()));
