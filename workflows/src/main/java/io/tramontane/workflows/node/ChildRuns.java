@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tramontane.core.Sha256;
 import io.tramontane.workflows.call.CallHandler;
 import io.tramontane.workflows.definition.WorkflowDefinition;
+import io.tramontane.workflows.run.RunningRuns;
 import io.tramontane.workflows.run.WorkflowError;
 import io.tramontane.workflows.run.WorkflowProcess;
 import io.tramontane.workflows.run.WorkflowRunEntity;
@@ -39,9 +40,17 @@ final class ChildRuns implements CallHandler {
   private static final Duration CANCEL_WATCH = Duration.ofSeconds(30);
 
   private final Workflows workflows;
+  private final RunningRuns running;
+  private final int maxRunning;
 
-  ChildRuns(Workflows workflows) {
+  /**
+   * Children are started while fewer than {@code maxRunning} runs of the parent's tenant run on
+   * this node: a fan-out (a fork of run: workflow tasks, nested) stops there with an error.
+   */
+  ChildRuns(Workflows workflows, RunningRuns running, int maxRunning) {
     this.workflows = workflows;
+    this.running = running;
+    this.maxRunning = maxRunning;
   }
 
   @Override
@@ -73,6 +82,16 @@ final class ChildRuns implements CallHandler {
   }
 
   private JsonNode start(Call call, JsonNode with) {
+    if (running.of(call.tenant()) >= maxRunning) {
+      throw WorkflowError.runtime(
+          429,
+          "Too many runs",
+          "this node already runs "
+              + maxRunning
+              + " runs of the tenant (tramontane.workflows.max-running-runs-per-tenant); a child"
+              + " run is not started",
+          call.task());
+    }
     String namespace = with.path("namespace").asText();
     String name = with.path("name").asText();
     String version = with.path("version").asText();

@@ -21,6 +21,7 @@ import io.tramontane.workflows.definition.WorkflowDefinitions;
 import io.tramontane.workflows.definition.WorkflowSettings;
 import io.tramontane.workflows.run.DataSchemas;
 import io.tramontane.workflows.run.Inbox;
+import io.tramontane.workflows.run.RunningRuns;
 import io.tramontane.workflows.run.WorkflowRunEntity;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -101,7 +102,8 @@ public final class Workflows {
             node.persistence(),
             new WorkflowDefinitions(WorkflowSettings.fromConfig(config)));
     Workflows w = new Workflows(node.system(), deployments, triggers, events);
-    handlers.add(new ChildRuns(w));
+    RunningRuns running = new RunningRuns();
+    handlers.add(new ChildRuns(w, running, c.getInt("max-running-runs-per-tenant")));
     deployments.deployDirectory(filesTenant, dir);
     for (Map.Entry<String, String> t : triggers.entrySet()) {
       checkTrigger(config, t.getKey(), t.getValue(), w, dir, filesTenant);
@@ -118,7 +120,8 @@ public final class Workflows {
                     runId, new NodeEffects(runId, tenantOf(runId), handlers), events),
             Clock.systemUTC(),
             node.persistence(),
-            w.topic));
+            w.topic,
+            running));
     deployments.scheduleWith(Schedules.start(node.system(), node.persistence(), config));
     // its own consumer id: offsets are stored per consumer id, and "workflows" reads deliveries
     events.subscribeClusterWide(

@@ -56,18 +56,27 @@ public final class WorkflowRunEntity
 
   /**
    * What runs need from the node: the live side of a run's effects (by run id), a clock,
-   * persistence settings.
+   * persistence settings, the platform events' topic, and the count of running runs per tenant.
    */
   public record Runtime(
       Function<String, Replay.Live> live,
       Clock clock,
       PersistenceSettings persistence,
-      ActorRef<Topic.Command<Notify>> events) {
+      ActorRef<Topic.Command<Notify>> events,
+      RunningRuns running) {
 
     /** Without platform events: runs receive only events delivered to them directly. */
     public Runtime(
         Function<String, Replay.Live> live, Clock clock, PersistenceSettings persistence) {
       this(live, clock, persistence, null);
+    }
+
+    public Runtime(
+        Function<String, Replay.Live> live,
+        Clock clock,
+        PersistenceSettings persistence,
+        ActorRef<Topic.Command<Notify>> events) {
+      this(live, clock, persistence, events, new RunningRuns());
     }
   }
 
@@ -217,6 +226,7 @@ public final class WorkflowRunEntity
   private final Passivation passivation;
   private final RunEvents events;
   private int incarnation;
+  private boolean counted; // this entity's run is in runtime.running()
   private RunThread thread; // the current incarnation's, once launched
 
   private WorkflowRunEntity(
@@ -275,6 +285,7 @@ public final class WorkflowRunEntity
 
   @Override
   protected void stopped(State state) {
+    uncount();
     stopThread();
   }
 
@@ -347,6 +358,7 @@ public final class WorkflowRunEntity
     }
     events.close();
     Event e = f.error() == null ? new RunCompleted(f.output()) : new RunFailed(f.error());
+    uncount();
     return Effect().persist(e).thenRun(st -> passivation.later()).thenNoReply();
   }
 
@@ -356,12 +368,27 @@ public final class WorkflowRunEntity
     stopThread();
     return Effect()
         .persist(new RunCancelled(cmd.by()))
-        .thenRun(st -> passivation.later())
+        .thenRun(
+            st -> {
+              uncount();
+              passivation.later();
+            })
         .thenReply(cmd.replyTo(), st -> StatusReply.ack());
+  }
+
+  private void uncount() {
+    if (counted) {
+      counted = false;
+      runtime.running().ended(RunningRuns.tenantOf(runId));
+    }
   }
 
   /** Runs the workflow on a virtual thread, replaying what is recorded. */
   private void launch(State state) {
+    if (!counted) {
+      counted = true;
+      runtime.running().started(RunningRuns.tenantOf(runId));
+    }
     events.open();
     thread =
         new RunThread(runId, runtime, state, ++incarnation, context.getSelf(), context.getSystem())

@@ -207,6 +207,32 @@ class WorkflowRunEntityTest {
     assertEquals(null, failed.output());
   }
 
+  // The running-runs count bounds run: workflow fan-out: a run counts for its tenant while it
+  // runs, not after it ended or was cancelled.
+  @Test
+  void aRunCountsForItsTenantWhileItRuns() throws Exception {
+    RunningRuns running = new RunningRuns();
+    Ledger ledger = new Ledger();
+    ledger.holdCall = 1;
+    var ref =
+        testKit.spawn(
+            WorkflowRunEntity.create(
+                "acme/w/" + UUID.randomUUID(),
+                new WorkflowRunEntity.Runtime(
+                    run -> ledger, Clock.systemUTC(), persistence, null, running)));
+    start(ref, "v1", json(DEFINITION), "{}");
+    assertTrue(ledger.held.await(10, TimeUnit.SECONDS));
+    assertEquals(1, running.of("acme"));
+    assertEquals(0, running.of("globex"));
+    ledger.release.countDown();
+    await(ref, s -> s.status() == WorkflowRunEntity.Status.COMPLETED);
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (running.of("acme") != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(0, running.of("acme"), "an ended run no longer counts");
+  }
+
   static void deliver(ActorRef<WorkflowRunEntity.Command> ref, String event) {
     TestProbe<StatusReply<org.apache.pekko.Done>> p = testKit.createTestProbe();
     ref.tell(new WorkflowRunEntity.Deliver(event, p.ref()));
