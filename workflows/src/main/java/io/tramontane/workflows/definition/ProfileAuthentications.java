@@ -76,6 +76,13 @@ final class ProfileAuthentications {
       for (int i = 0; i < node.size(); i++) {
         walk(pointer + "/" + i, node.get(i));
       }
+    } else if (node.isTextual() && node.asText().contains("$authorization")) {
+      refuse(
+          pointer,
+          false,
+          "$authorization is not provided: it would copy the call's credential into the run's"
+              + " data and journal",
+          "the call sends the credential itself; read what you need from the response");
     } else if (node.isTextual()
         && node.asText().contains("$secrets")
         && !pointer.startsWith("/use/authentications/")

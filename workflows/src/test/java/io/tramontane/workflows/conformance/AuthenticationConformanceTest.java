@@ -709,6 +709,29 @@ class AuthenticationConformanceTest {
     assertTrue(p.hint().contains("authentication"), p.toString());
   }
 
+  // dsl.md "Runtime expression arguments" lists $authorization (the resolved scheme and
+  // credential) in output.as / export.as: it would put the credential in the run's journal, so
+  // validate refuses it instead of leaving it to fail at run time.
+  @Test
+  void validateRefusesTheAuthorizationArgument() {
+    Problem p =
+        refused(
+            """
+            document: {dsl: '1.0.0', namespace: conformance, name: auth, version: '1.0.0'}
+            do:
+              - peek:
+                  call: http
+                  with:
+                    method: get
+                    endpoint:
+                      uri: https://api.example/x
+                      authentication: {bearer: {token: abc}}
+                  output: {as: '${ $authorization.parameter }'}
+            """,
+            "'${ $authorization.parameter }'");
+    assertTrue(p.message().contains("$authorization is not provided"), p.toString());
+  }
+
   // dsl-reference.md "Authentication": `use` names a policy of use.authentications.
   @Test
   void validateRefusesAnUnknownPolicyName() {
