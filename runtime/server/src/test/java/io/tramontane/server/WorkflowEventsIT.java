@@ -167,9 +167,11 @@ class WorkflowEventsIT {
           done.path("output").path("data").path("subject").asText(),
           done.toString());
 
-      // Its emit published an event (id: the run and the task) that started on-noted.
+      // Its emit published an event (id: the run and the task) that started on-noted: the first
+      // link of a chain of runs started by emitted events (evt1-).
       String emitted =
-          runName("https://t.example/on-mail", "acme/on-mail/" + run + "//do/1/done#1");
+          runName("https://t.example/on-mail", "acme/on-mail/" + run + "//do/1/done#1")
+              .replaceFirst("^evt-", "evt1-");
       JsonNode noted =
           await(
               server,
@@ -262,6 +264,76 @@ class WorkflowEventsIT {
             .header("Authorization", "Bearer " + TestServer.ACME_KEY)
             .PUT(HttpRequest.BodyPublishers.ofString(yaml))
             .build());
+  }
+
+  /**
+   * A workflow whose emit satisfies its own schedule.on starts itself again, but a chain of runs
+   * each started by its predecessor's event stops after 16 links (outside tester, issue 17: it
+   * looped until the workflow was deleted). The marker workflow, started by a later event, shows
+   * the loop's last event was handled.
+   */
+  @Test
+  void aWorkflowThatTriggersItselfStopsAfterSixteenLinks(@TempDir Path dir) throws Exception {
+    String loop =
+        """
+        document: {dsl: '1.0.0', namespace: it, name: loop, version: '1.0.0'}
+        schedule:
+          on: {one: {with: {type: it.loop.go}}}
+        do:
+          - again:
+              emit: {event: {with: {source: 'https://it.example/loop', type: it.loop.go}}}
+        """;
+    String marker =
+        """
+        document: {dsl: '1.0.0', namespace: it, name: marker, version: '1.0.0'}
+        schedule:
+          on: {one: {with: {type: it.marker}}}
+        do:
+          - done: {set: {marked: true}}
+        """;
+    try (TestServer server = TestServer.start(TestDatabase.h2(dir.resolve("data")), Map.of())) {
+      assertEquals(200, deploy(server, "loop", loop).statusCode());
+      assertEquals(200, deploy(server, "marker", marker).statusCode());
+      String key = TestServer.ACME_KEY;
+      assertEquals(
+          202,
+          post(
+                  server,
+                  "/events",
+                  key,
+                  "{\"id\": \"go-1\", \"source\": \"it\", \"type\": \"it.loop.go\"}")
+              .statusCode());
+      JsonNode runs =
+          Await.until(
+              "17 loop runs",
+              Duration.ofSeconds(120),
+              () -> JSON.readTree(server.get("/workflows/loop/runs", key).body()).path("runs"),
+              r -> r.size() >= 17 && allEnded(r));
+      assertEquals(
+          202,
+          post(
+                  server,
+                  "/events",
+                  key,
+                  "{\"id\": \"m-1\", \"source\": \"it\", \"type\": \"it.marker\"}")
+              .statusCode());
+      Await.until(
+          "the marker run",
+          Duration.ofSeconds(60),
+          () -> JSON.readTree(server.get("/workflows/marker/runs", key).body()).path("runs"),
+          r -> r.size() == 1 && allEnded(r));
+      runs = JSON.readTree(server.get("/workflows/loop/runs", key).body()).path("runs");
+      assertEquals(17, runs.size(), "one run from outside, 16 chained: " + runs);
+    }
+  }
+
+  static boolean allEnded(JsonNode runs) {
+    for (JsonNode r : runs) {
+      if ("running".equals(r.path("status").asText())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** RELIABILITY F8: a run keeps the definition version it started with. */

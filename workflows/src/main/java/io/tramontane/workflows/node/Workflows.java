@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -209,7 +210,18 @@ public final class Workflows {
               d.name());
           continue;
         }
-        String runName = "evt-" + shortHash(event.source() + "\n" + event.id());
+        Optional<String> named = eventRunName(event);
+        if (named.isEmpty()) {
+          LOG.warn(
+              "Event {} from {} does not start {}: it ends a chain of {} runs each started by an"
+                  + " event the previous one emitted (a workflow triggering itself?)",
+              event.type(),
+              event.source(),
+              d.name(),
+              MAX_EVENT_CHAIN);
+          continue;
+        }
+        String runName = named.get();
         LOG.debug(
             "Event {} from {} starts {} run {}", event.type(), event.source(), d.name(), runName);
         started.add(
@@ -249,6 +261,28 @@ public final class Workflows {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** Runs started by events that runs emitted, one after the other: at most this many. */
+  static final int MAX_EVENT_CHAIN = 16;
+
+  private static final Pattern CHAINED = Pattern.compile("evt(\\d+)-[0-9a-f]{40}");
+
+  /**
+   * The name of the run {@code event} starts: {@code evt-<hash>} (once per event source and id) for
+   * an event from outside; {@code evt<n>-<hash>} for one a run emitted, n being how many runs in a
+   * row were started by events their predecessor emitted. Empty past {@link #MAX_EVENT_CHAIN}: a
+   * workflow whose emit satisfies its own {@code schedule.on} stops there instead of looping.
+   */
+  static Optional<String> eventRunName(PlatformEvent event) {
+    String hash = shortHash(event.source() + "\n" + event.id());
+    String[] emitter = event.id().split("/", 4);
+    if (emitter.length < 4 || !emitter[0].equals(event.tenant())) {
+      return Optional.of("evt-" + hash);
+    }
+    Matcher m = CHAINED.matcher(emitter[2]);
+    int depth = (m.matches() ? Integer.parseInt(m.group(1)) : 0) + 1;
+    return depth > MAX_EVENT_CHAIN ? Optional.empty() : Optional.of("evt" + depth + "-" + hash);
   }
 
   /** The first 40 hex digits of the SHA-256 of {@code s}. */
