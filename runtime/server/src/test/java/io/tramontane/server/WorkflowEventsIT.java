@@ -327,6 +327,46 @@ class WorkflowEventsIT {
     }
   }
 
+  /**
+   * An event the platform does not store (data over its 256 KiB limit) is the emit task's error,
+   * catchable, not a failure of the whole run at "/" (outside tester, issue 17).
+   */
+  @Test
+  void anEventTooLargeToStoreIsTheEmitTasksCatchableError(@TempDir Path dir) throws Exception {
+    String big =
+        """
+        document: {dsl: '1.0.0', namespace: it, name: big-emit, version: '1.0.0'}
+        do:
+          - guarded:
+              try:
+                - shout:
+                    emit:
+                      event:
+                        with:
+                          source: https://it.example/big
+                          type: it.big
+                          data: '${ [range(0; 100000)] }'
+              catch:
+                as: failure
+                do:
+                  - note:
+                      set: {status: '${ $failure.status }', title: '${ $failure.title }'}
+        """;
+    try (TestServer server = TestServer.start(TestDatabase.h2(dir.resolve("data")), Map.of())) {
+      assertEquals(200, deploy(server, "big-emit", big).statusCode());
+      assertEquals(
+          202, post(server, "/workflows/big-emit/runs/b1", TestServer.ACME_KEY, "{}").statusCode());
+      JsonNode run =
+          await(
+              server,
+              "/workflows/big-emit/runs/b1",
+              r -> !"running".equals(r.path("status").asText()));
+      assertEquals("completed", run.path("status").asText(), run.toString());
+      assertEquals(400, run.path("output").path("status").asInt(), run.toString());
+      assertEquals("Bad event", run.path("output").path("title").asText(), run.toString());
+    }
+  }
+
   static boolean allEnded(JsonNode runs) {
     for (JsonNode r : runs) {
       if ("running".equals(r.path("status").asText())) {

@@ -1,6 +1,7 @@
 package io.tramontane.workflows.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tramontane.core.InvalidRequestException;
 import io.tramontane.core.event.PlatformEvent;
 import io.tramontane.core.event.PlatformEvents;
 import io.tramontane.workflows.run.Replay;
@@ -40,17 +41,24 @@ final class EmittingEffects implements Replay.Live {
   public void emit(String key, JsonNode event) {
     JsonNode with = event.path("with");
     String[] parts = runId.split("/", 3);
-    PlatformEvent e =
-        new PlatformEvent(
-            runId + "/" + key,
-            with.hasNonNull("source")
-                ? with.get("source").asText()
-                : "tramontane://workflow/" + parts[1] + "/" + parts[2],
-            with.path("type").asText(null),
-            with.hasNonNull("subject") ? with.get("subject").asText() : null,
-            time(with.path("time").asText(null)),
-            parts[0],
-            with.has("data") ? with.get("data").toString() : null);
+    PlatformEvent e;
+    try {
+      e =
+          new PlatformEvent(
+              runId + "/" + key,
+              with.hasNonNull("source")
+                  ? with.get("source").asText()
+                  : "tramontane://workflow/" + parts[1] + "/" + parts[2],
+              with.path("type").asText(null),
+              with.hasNonNull("subject") ? with.get("subject").asText() : null,
+              time(with.path("time").asText(null)),
+              parts[0],
+              with.has("data") ? with.get("data").toString() : null);
+    } catch (InvalidRequestException refused) {
+      // an event the platform does not store (data over its limit, a bad type …): the task's
+      // error, catchable, not the run's
+      throw WorkflowError.runtime(400, "Bad event", refused.getMessage(), key);
+    }
     try {
       events.publish(e).toCompletableFuture().join();
     } catch (CompletionException ex) {

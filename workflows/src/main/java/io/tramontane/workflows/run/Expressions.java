@@ -68,18 +68,70 @@ public final class Expressions {
     return q;
   }
 
+  /**
+   * The most a value an expression gives may weigh: characters of its strings and names, plus one
+   * per node, counted as the value is walked (shared parts counted each time they appear). A run's
+   * data stays well below the node's memory, whatever a loop does with it.
+   */
+  static final long MAX_VALUE_WEIGHT = 4L << 20;
+
   /** Evaluates one expression; the first result, or null when it yields nothing. */
   public static JsonNode evaluate(String expression, JsonNode input, Map<String, JsonNode> vars) {
+    if (Thread.currentThread().isInterrupted()) {
+      // the run was cancelled or its entity stopped: go no further (a loop of expressions would
+      // otherwise run on)
+      throw new IllegalStateException("the run's thread was stopped");
+    }
     Scope scope = Scope.newChildScope(ROOT);
     vars.forEach(scope::setValue);
     List<JsonNode> out = new ArrayList<>(1);
     try {
       compile(expression)
-          .apply(scope, input == null ? JsonNodeFactory.instance.nullNode() : input, out::add);
+          .apply(
+              scope,
+              input == null ? JsonNodeFactory.instance.nullNode() : input,
+              v -> {
+                if (out.isEmpty()) {
+                  out.add(v);
+                }
+              });
     } catch (JsonQueryException e) {
       throw new ExpressionException("evaluating '" + expression + "' failed: " + e.getMessage());
     }
-    return out.isEmpty() ? JsonNodeFactory.instance.nullNode() : out.getFirst();
+    JsonNode result = out.isEmpty() ? JsonNodeFactory.instance.nullNode() : out.getFirst();
+    if (weight(result, MAX_VALUE_WEIGHT) > MAX_VALUE_WEIGHT) {
+      throw new ExpressionException(
+          "evaluating '"
+              + expression
+              + "' gave a value over "
+              + MAX_VALUE_WEIGHT
+              + " characters and nodes; keep large data outside the run (a document, a"
+              + " collection) and pass references");
+    }
+    return result;
+  }
+
+  /**
+   * The weight of {@code value} (see {@link #MAX_VALUE_WEIGHT}), walked no further than {@code
+   * cap}.
+   */
+  static long weight(JsonNode value, long cap) {
+    long w = 0;
+    java.util.ArrayDeque<JsonNode> todo = new java.util.ArrayDeque<>();
+    todo.push(value);
+    while (!todo.isEmpty() && w <= cap) {
+      JsonNode n = todo.pop();
+      w += 1 + (n.isTextual() ? n.textValue().length() : 0);
+      if (n.isObject()) {
+        for (var e : n.properties()) {
+          w += e.getKey().length();
+          todo.push(e.getValue());
+        }
+      } else if (n.isArray()) {
+        n.forEach(todo::push);
+      }
+    }
+    return w;
   }
 
   /**
