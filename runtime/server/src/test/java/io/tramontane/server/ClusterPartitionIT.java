@@ -128,10 +128,15 @@ class ClusterPartitionIT {
         Instant cutInstant = Instant.now();
         Map<String, List<Integer>> atCut = ledger.progress();
         ServerProcess minority = cluster.node(3);
-        Await.until(
-            "node 3 exited after the partition",
-            Duration.ofSeconds(300),
-            () -> !minority.isAlive());
+        try {
+          Await.until(
+              "node 3 exited after the partition",
+              Duration.ofSeconds(300),
+              () -> !minority.isAlive());
+        } catch (AssertionError stillAlive) {
+          // seen twice in about a dozen runs: keep the nodes' own account of it
+          throw new AssertionError(stillAlive.getMessage() + cluster.logTails(), stillAlive);
+        }
         Duration minorityExited = Duration.ofNanos(System.nanoTime() - cutAt);
         Instant exitInstant = Instant.now();
 
